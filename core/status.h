@@ -5,26 +5,26 @@
 // library boundary; code that must call throwing APIs catches and converts.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
-#include <fmt/format.h>
-
 namespace aorta {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // bad user input: malformed file, unsupported option, bad field
-  kNotFound,         // missing file, tensor, node
-  kUnsupported,      // valid input that aorta cannot handle (yet)
+  kInvalidArgument,     // bad user input: malformed file, unsupported option, bad field
+  kNotFound,            // missing file, tensor, node
+  kUnsupported,         // valid input that aorta cannot handle (yet)
   kFailedPrecondition,  // wrong config / fingerprint, device not ready
-  kDataLoss,         // truncated or corrupt file
-  kDeviceError,      // the device reported an error status
-  kTimeout,          // the device stopped answering
-  kInternal,         // a bug in aorta
+  kDataLoss,            // truncated or corrupt file
+  kDeviceError,         // the device reported an error status
+  kTimeout,             // the device stopped answering
+  kInternal,            // a bug in aorta
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -85,7 +85,7 @@ Status Internal(fmt::format_string<Args...> f, Args&&... args) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status");
   }
@@ -113,9 +113,9 @@ class [[nodiscard]] Result {
 #define AORTA_CONCAT_(a, b) AORTA_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not ok.
-#define AORTA_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    ::aorta::Status aorta_status_ = (expr);      \
+#define AORTA_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::aorta::Status aorta_status_ = (expr);        \
     if (!aorta_status_.ok()) return aorta_status_; \
   } while (0)
 

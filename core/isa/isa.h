@@ -1,0 +1,46 @@
+// The aorta ISA in C++: generated instruction structs (build/gen/aorta/isa_gen.h, from
+// core/spec/isa.textproto) plus the encoder, decoder and disassembler.
+//
+//   isa::Matmul m; m.act_addr = 16; ...
+//   Result<Word> w = isa::Encode(m);       // checks every field against its width and minimum
+//   Result<Insn> i = isa::Decode(*w);      // checks opcode, fields, reserved bits, dep flags
+//   std::string s = isa::Disassemble(*w);  // "MATMUL bank=0 accumulate=1 act_addr=16 ..."
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "aorta/isa_gen.h"
+#include "core/isa/word.h"
+#include "core/status.h"
+
+namespace aorta::isa {
+
+const InsnDesc& DescOf(Opcode op);
+Opcode OpcodeOf(const Insn& insn);
+Queue QueueOf(const Insn& insn);
+const Deps& DepsOf(const Insn& insn);
+Deps& MutableDepsOf(Insn& insn);
+const char* QueueName(Queue q);
+
+// Checks the dependency flags against the instruction's queue: LD has no previous queue, ST no
+// next one, barriers carry no flags.
+Status CheckDeps(Queue queue, const Deps& deps);
+
+Result<Word> Encode(const Insn& insn);
+Result<Insn> Decode(const Word& word);
+
+// One line of assembly. A word that does not decode prints as ".word 0x... ; invalid: why".
+std::string Disassemble(const Word& word);
+std::string Disassemble(const Insn& insn);
+
+// Instruction streams: concatenated 32-byte little-endian words.
+Result<std::vector<uint8_t>> EncodeStream(std::span<const Insn> insns);
+// Fails on a length that is not a multiple of 32 or on the first word that does not decode,
+// naming its index.
+Result<std::vector<Insn>> DecodeStream(std::span<const uint8_t> bytes);
+Word WordAt(std::span<const uint8_t> stream, size_t index);
+
+}  // namespace aorta::isa
