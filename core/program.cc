@@ -1,0 +1,476 @@
+#include "core/program.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "aorta/regs_gen.h"
+#include "core/isa/extents.h"
+#include "core/isa/isa.h"
+
+namespace aorta {
+namespace {
+
+using program::Buffer;
+using program::ChipProgram;
+using program::TensorBinding;
+
+void PutU32(std::vector<uint8_t>& out, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+void PutU64(std::vector<uint8_t>& out, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+uint32_t GetU32(std::span<const uint8_t> in, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t{in[at + i]} << (8 * i);
+  return v;
+}
+uint64_t GetU64(std::span<const uint8_t> in, size_t at) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t{in[at + i]} << (8 * i);
+  return v;
+}
+
+size_t ElemBytes(program::DType t) {
+  switch (t) {
+    case program::DTYPE_F32:
+      return 4;
+    case program::DTYPE_I8:
+      return 1;
+    case program::DTYPE_U8:
+      return 1;
+    case program::DTYPE_I32:
+      return 4;
+    case program::DTYPE_I64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+// Checks one instruction stream of a chip; `what` names it in messages.
+Status ValidateStream(const std::string& bytes, const std::string& what, const ChipGeometry& g,
+                      const std::map<uint32_t, const Buffer*>& slots, bool must_halt) {
+  std::span<const uint8_t> s(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  Result<std::vector<isa::Insn>> decoded = isa::DecodeStream(s);
+  if (!decoded.ok()) return decoded.status().WithContext(what);
+  const std::vector<isa::Insn>& insns = *decoded;
+  if (must_halt && (insns.empty() || isa::OpcodeOf(insns.back()) != isa::Opcode::kHalt))
+    return InvalidArgument("{}: does not end with HALT", what);
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const isa::Insn& insn = insns[i];
+    std::string where = fmt::format("{}, instruction {} ({})", what, i, isa::Disassemble(insn));
+    if (isa::OpcodeOf(insn) == isa::Opcode::kHalt && i + 1 != insns.size())
+      return InvalidArgument("{}: HALT before the end of the stream", where);
+    isa::Extents e = isa::ExtentsOf(insn, g);
+    if (auto bad = isa::FirstOutOfRange(e, g)) {
+      return InvalidArgument("{}: rows {}..{} of {} are outside its {} rows", where, bad->first,
+                             bad->first + bad->count - 1, isa::MemName(bad->mem),
+                             g.Rows(static_cast<unsigned>(bad->mem)));
+    }
+    if (const auto* d = std::get_if<isa::DmaLoad>(&insn);
+        d && d->row_bytes > g.RowBytes(static_cast<unsigned>(d->mem)))
+      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where, d->row_bytes,
+                             g.RowBytes(static_cast<unsigned>(d->mem)));
+    if (const auto* d = std::get_if<isa::DmaStore>(&insn);
+        d && d->row_bytes > g.RowBytes(static_cast<unsigned>(d->mem)))
+      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where, d->row_bytes,
+                             g.RowBytes(static_cast<unsigned>(d->mem)));
+    if (e.ext) {
+      auto it = slots.find(e.ext->slot);
+      if (it == slots.end())
+        return InvalidArgument("{}: slot {} has no buffer", where, e.ext->slot);
+      const Buffer& b = *it->second;
+      if (e.ext->end > b.size())
+        return InvalidArgument("{}: bytes {}..{} are outside buffer '{}' ({} bytes)", where,
+                               e.ext->first, e.ext->end - 1, b.name(), b.size());
+      if (e.ext->write && b.kind() == program::BUFFER_CONSTANT)
+        return InvalidArgument("{}: writes constant buffer '{}'", where, b.name());
+    }
+    if (const auto* r = std::get_if<isa::Recv>(&insn); r && r->link >= g.link_ports)
+      return InvalidArgument("{}: link {} does not exist (the chip has {})", where, r->link,
+                             g.link_ports);
+    if (const auto* r = std::get_if<isa::Send>(&insn); r && r->link >= g.link_ports)
+      return InvalidArgument("{}: link {} does not exist (the chip has {})", where, r->link,
+                             g.link_ports);
+  }
+  return Status::Ok();
+}
+
+Status ValidateBinding(const TensorBinding& t, const std::string& role, const Program& p,
+                       program::BufferKind want) {
+  std::string what = fmt::format("{} '{}'", role, t.name());
+  if (t.name().empty()) return InvalidArgument("{} has no name", role);
+  if (t.chip() >= static_cast<uint32_t>(p.chips_size()))
+    return InvalidArgument("{}: chip {} does not exist", what, t.chip());
+  for (int64_t d : t.shape())
+    if (d <= 0) return InvalidArgument("{}: dimension {} is not positive", what, d);
+  if (ElemBytes(t.dtype()) == 0)
+    return InvalidArgument("{}: unsupported dtype {}", what, static_cast<int>(t.dtype()));
+  if ((t.dtype() == program::DTYPE_I8 || t.dtype() == program::DTYPE_U8 ||
+       t.dtype() == program::DTYPE_I32) &&
+      !(t.quant().scale() > 0 && std::isfinite(t.quant().scale())))
+    return InvalidArgument("{}: quantization scale {} is not positive", what, t.quant().scale());
+  const ChipProgram& chip = p.chips(static_cast<int>(t.chip()));
+  const Buffer* buf = nullptr;
+  for (const Buffer& b : chip.buffers())
+    if (b.name() == t.buffer()) buf = &b;
+  if (buf == nullptr)
+    return InvalidArgument("{}: buffer '{}' not found on chip {}", what, t.buffer(), t.chip());
+  if (want != program::BUFFER_KIND_UNSPECIFIED && buf->kind() != want)
+    return InvalidArgument("{}: buffer '{}' has the wrong kind", what, t.buffer());
+  AORTA_ASSIGN_OR_RETURN(uint64_t bytes, BindingBytes(t, chip.config().array_rows()));
+  if (t.offset() + bytes > buf->size())
+    return InvalidArgument("{}: {} bytes at offset {} overrun buffer '{}' ({} bytes)", what, bytes,
+                           t.offset(), buf->name(), buf->size());
+  return Status::Ok();
+}
+
+}  // namespace
+
+uint64_t Fnv1a64(std::span<const uint8_t> bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint8_t c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+Result<std::vector<uint8_t>> SerializeProgram(const Program& p) {
+  std::string body;
+  {
+    google::protobuf::io::StringOutputStream sos(&body);
+    google::protobuf::io::CodedOutputStream cos(&sos);
+    cos.SetSerializationDeterministic(true);
+    if (!p.SerializeToCodedStream(&cos)) return Internal("cannot serialize the program");
+  }
+  std::vector<uint8_t> out(kProgramHeaderBytes + body.size());
+  std::memcpy(out.data(), kProgramMagic, sizeof(kProgramMagic));
+  PutU32(out, 8, kProgramFormatVersion);
+  PutU32(out, 12, kProgramHeaderBytes);
+  PutU64(out, 16, body.size());
+  std::memcpy(out.data() + kProgramHeaderBytes, body.data(), body.size());
+  PutU64(out, 24, Fnv1a64(std::span<const uint8_t>(out).subspan(kProgramHeaderBytes)));
+  return out;
+}
+
+Status WriteProgram(const Program& p, const std::string& path) {
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, SerializeProgram(p));
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    if (!out) return InvalidArgument("cannot write {}", tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return InvalidArgument("cannot rename {} to {}", tmp, path);
+  return Status::Ok();
+}
+
+Result<Program> ParseProgram(std::span<const uint8_t> bytes, const std::string& source) {
+  if (bytes.size() < kProgramHeaderBytes)
+    return DataLoss("{}: {} bytes is shorter than the {}-byte program header (truncated?)", source,
+                    bytes.size(), kProgramHeaderBytes);
+  if (std::memcmp(bytes.data(), kProgramMagic, sizeof(kProgramMagic)) != 0)
+    return InvalidArgument("{}: not an aorta program (magic bytes differ from \"AORTAPRG\")",
+                           source);
+  uint32_t version = GetU32(bytes, 8);
+  if (version != kProgramFormatVersion)
+    return FailedPrecondition("{}: program format version {}, this aorta reads version {}", source,
+                              version, kProgramFormatVersion);
+  if (GetU32(bytes, 12) != kProgramHeaderBytes)
+    return DataLoss("{}: header length {} (expected {})", source, GetU32(bytes, 12),
+                    kProgramHeaderBytes);
+  uint64_t body_bytes = GetU64(bytes, 16);
+  if (bytes.size() - kProgramHeaderBytes != body_bytes)
+    return DataLoss("{}: body is {} bytes, the header says {} (truncated or padded file)", source,
+                    bytes.size() - kProgramHeaderBytes, body_bytes);
+  std::span<const uint8_t> body = bytes.subspan(kProgramHeaderBytes);
+  uint64_t hash = Fnv1a64(body);
+  if (hash != GetU64(bytes, 24))
+    return DataLoss("{}: body checksum {:016x} does not match the header's {:016x} (corrupt file)",
+                    source, hash, GetU64(bytes, 24));
+  Program p;
+  if (!p.ParseFromArray(body.data(), static_cast<int>(body.size())))
+    return DataLoss("{}: the body is not a valid Program message", source);
+  AORTA_RETURN_IF_ERROR(ValidateProgram(p).WithContext(source));
+  return p;
+}
+
+Result<Program> ReadProgram(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot open program {}", path);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  return ParseProgram(bytes, path);
+}
+
+Status ValidateProgram(const Program& p) {
+  if (p.isa_version_major() != isa::kVersionMajor || p.isa_version_minor() > isa::kVersionMinor)
+    return FailedPrecondition("built for ISA {}.{}; this aorta implements ISA {}.{}",
+                              p.isa_version_major(), p.isa_version_minor(), isa::kVersionMajor,
+                              isa::kVersionMinor);
+  if (p.chips_size() == 0) return InvalidArgument("the program has no chips");
+  for (int ci = 0; ci < p.chips_size(); ++ci) {
+    const ChipProgram& c = p.chips(ci);
+    std::string chip = fmt::format("chip {}", ci);
+    if (c.chip() != static_cast<uint32_t>(ci))
+      return InvalidArgument("{}: index field says {}", chip, c.chip());
+    AORTA_RETURN_IF_ERROR(ValidateChipConfig(c.config()).WithContext(chip));
+    uint64_t fp = Fingerprint(c.config());
+    if (fp != c.config_fingerprint())
+      return InvalidArgument("{}: config_fingerprint {} does not match its config ({})", chip,
+                             FingerprintHex(c.config_fingerprint()), FingerprintHex(fp));
+    if (p.chips_size() == 1 && p.board_fingerprint() != fp)
+      return InvalidArgument("single-chip program: board_fingerprint {} differs from the chip's {}",
+                             FingerprintHex(p.board_fingerprint()), FingerprintHex(fp));
+    ChipGeometry g = GeometryOf(c.config());
+    std::map<uint32_t, const Buffer*> slots;
+    std::set<std::string> names;
+    uint64_t dram = 0;
+    for (const Buffer& b : c.buffers()) {
+      std::string what = fmt::format("{}, buffer '{}'", chip, b.name());
+      if (b.name().empty() || !names.insert(b.name()).second)
+        return InvalidArgument("{}: empty or duplicate buffer name", what);
+      if (b.slot() >= regs::kSlotCount)
+        return InvalidArgument("{}: slot {} >= {}", what, b.slot(), regs::kSlotCount);
+      if (!slots.emplace(b.slot(), &b).second)
+        return InvalidArgument("{}: slot {} used twice", what, b.slot());
+      if (b.size() == 0) return InvalidArgument("{}: size 0", what);
+      if (b.kind() == program::BUFFER_KIND_UNSPECIFIED) return InvalidArgument("{}: no kind", what);
+      if (b.location() == program::LOCATION_UNSPECIFIED)
+        return InvalidArgument("{}: no location", what);
+      if (b.kind() == program::BUFFER_CONSTANT && b.data().size() != b.size())
+        return InvalidArgument("{}: holds {} bytes of data, size says {}", what, b.data().size(),
+                               b.size());
+      if (b.kind() != program::BUFFER_CONSTANT && !b.data().empty())
+        return InvalidArgument("{}: only constant buffers carry data", what);
+      if (b.location() == program::LOCATION_DRAM) dram += b.size();
+    }
+    if (dram > g.dram_bytes)
+      return InvalidArgument("{}: buffers in board DRAM need {} bytes, the chip has {}", chip, dram,
+                             g.dram_bytes);
+    AORTA_RETURN_IF_ERROR(
+        ValidateStream(c.init_stream(), chip + " init stream", g, slots, !c.init_stream().empty()));
+    if (c.run_segments_size() == 0) return InvalidArgument("{}: no run segment", chip);
+    for (int s = 0; s < c.run_segments_size(); ++s)
+      AORTA_RETURN_IF_ERROR(ValidateStream(
+          c.run_segments(s), fmt::format("{} run segment {}", chip, s), g, slots, true));
+    if (c.run_segments_size() != p.chips(0).run_segments_size())
+      return InvalidArgument("{}: {} run segments, chip 0 has {}", chip, c.run_segments_size(),
+                             p.chips(0).run_segments_size());
+  }
+  std::set<std::string> tensors;
+  for (const auto& t : p.inputs()) {
+    AORTA_RETURN_IF_ERROR(ValidateBinding(t, "input", p, program::BUFFER_INPUT));
+    tensors.insert(t.name());
+  }
+  if (p.outputs_size() == 0) return InvalidArgument("the program has no outputs");
+  for (const auto& t : p.outputs()) {
+    AORTA_RETURN_IF_ERROR(ValidateBinding(t, "output", p, program::BUFFER_OUTPUT));
+    tensors.insert(t.name());
+  }
+  for (const auto& t : p.intermediates()) {
+    AORTA_RETURN_IF_ERROR(ValidateBinding(t, "intermediate", p, program::BUFFER_KIND_UNSPECIFIED));
+    tensors.insert(t.name());
+  }
+  for (const auto& h : p.host_ops()) {
+    if (h.onnx_model().empty()) return InvalidArgument("host op '{}': no model", h.name());
+    if (h.after_segment() >= static_cast<uint32_t>(p.chips(0).run_segments_size()))
+      return InvalidArgument("host op '{}': after_segment {} does not exist", h.name(),
+                             h.after_segment());
+    for (const auto& n : h.inputs())
+      if (!tensors.count(n))
+        return InvalidArgument("host op '{}': input '{}' is not a bound tensor", h.name(), n);
+    for (const auto& n : h.outputs())
+      if (!tensors.count(n))
+        return InvalidArgument("host op '{}': output '{}' is not a bound tensor", h.name(), n);
+  }
+  std::set<std::pair<uint32_t, uint32_t>> tags;
+  for (const auto& l : p.layers()) {
+    if (l.chip() >= static_cast<uint32_t>(p.chips_size()))
+      return InvalidArgument("layer '{}': chip {} does not exist", l.name(), l.chip());
+    if (!tags.insert({l.chip(), l.perf_tag()}).second)
+      return InvalidArgument("layer '{}': perf tag {} used twice on chip {}", l.name(),
+                             l.perf_tag(), l.chip());
+  }
+  return Status::Ok();
+}
+
+Status CheckProgramTarget(const Program& p, uint32_t chip, uint64_t device_fingerprint) {
+  if (chip >= static_cast<uint32_t>(p.chips_size()))
+    return InvalidArgument("the program has no chip {}", chip);
+  uint64_t want = p.chips(static_cast<int>(chip)).config_fingerprint();
+  if (want != device_fingerprint)
+    return FailedPrecondition(
+        "program chip {} was built for config '{}' (fingerprint {}), the device has config "
+        "fingerprint {}",
+        chip, p.chips(static_cast<int>(chip)).config().name(), FingerprintHex(want),
+        FingerprintHex(device_fingerprint));
+  return Status::Ok();
+}
+
+Result<BlockedDims> BlockedDimsOf(std::span<const int64_t> s) {
+  switch (s.size()) {
+    case 1:
+      return BlockedDims{s[0], 1, 1};
+    case 2:
+      return BlockedDims{s[1], 1, s[0]};
+    case 3:
+      return BlockedDims{s[0], s[1], s[2]};
+    case 4:
+      if (s[0] != 1) return Unsupported("channel-blocked layout needs batch 1, got {}", s[0]);
+      return BlockedDims{s[1], s[2], s[3]};
+    default:
+      return Unsupported("channel-blocked layout of a rank-{} tensor", s.size());
+  }
+}
+
+Result<uint64_t> BindingBytes(const TensorBinding& b, uint32_t n) {
+  size_t eb = ElemBytes(b.dtype());
+  if (eb == 0) return InvalidArgument("tensor '{}': unsupported dtype", b.name());
+  if (b.layout() == program::LAYOUT_ROW_MAJOR) {
+    uint64_t count = 1;
+    for (int64_t d : b.shape()) count *= static_cast<uint64_t>(d);
+    return count * eb;
+  }
+  if (b.layout() != program::LAYOUT_CHANNEL_BLOCKED)
+    return InvalidArgument("tensor '{}': no layout", b.name());
+  AORTA_ASSIGN_OR_RETURN(
+      BlockedDims d, BlockedDimsOf(std::span<const int64_t>(b.shape().data(),
+                                                            static_cast<size_t>(b.shape_size()))));
+  uint64_t blocks = static_cast<uint64_t>((d.c + n - 1) / n);
+  return blocks * static_cast<uint64_t>(d.h * d.w) * n * eb;
+}
+
+namespace {
+
+// Byte offset, in a binding's buffer image, of every logical element (C order over the shape).
+Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n) {
+  uint64_t count = 1;
+  for (int64_t d : b.shape()) count *= static_cast<uint64_t>(d);
+  std::vector<uint64_t> off(count);
+  size_t eb = ElemBytes(b.dtype());
+  if (b.layout() == program::LAYOUT_ROW_MAJOR) {
+    for (uint64_t i = 0; i < count; ++i) off[i] = i * eb;
+    return off;
+  }
+  AORTA_ASSIGN_OR_RETURN(
+      BlockedDims d, BlockedDimsOf(std::span<const int64_t>(b.shape().data(),
+                                                            static_cast<size_t>(b.shape_size()))));
+  // Logical C order: (c, h, w) for rank 3/4 and [K]; for [M, K], (m, k) = (w, c).
+  bool matrix = b.shape_size() == 2;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t c, h, w;
+    if (matrix) {
+      w = static_cast<int64_t>(i) / d.c;
+      c = static_cast<int64_t>(i) % d.c;
+      h = 0;
+    } else {
+      c = static_cast<int64_t>(i) / (d.h * d.w);
+      h = (static_cast<int64_t>(i) / d.w) % d.h;
+      w = static_cast<int64_t>(i) % d.w;
+    }
+    uint64_t elem =
+        ((static_cast<uint64_t>(c / n) * d.h + h) * d.w + w) * n + static_cast<uint64_t>(c % n);
+    off[i] = elem * eb;
+  }
+  return off;
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b, uint32_t n) {
+  if (t.shape() != Shape(b.shape().begin(), b.shape().end()))
+    return InvalidArgument("tensor '{}': shape {} does not match the program's {}", b.name(),
+                           ShapeToString(t.shape()),
+                           ShapeToString(Shape(b.shape().begin(), b.shape().end())));
+  AORTA_ASSIGN_OR_RETURN(uint64_t bytes, BindingBytes(b, n));
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint64_t> off, ElementOffsets(b, n));
+  std::vector<uint8_t> out(bytes, 0);
+  std::vector<double> v = t.ToDoubles();
+  for (size_t i = 0; i < v.size(); ++i) {
+    uint8_t* p = out.data() + off[i];
+    auto quant = [&](double lo, double hi) {
+      double q = std::nearbyint(v[i] / b.quant().scale()) + b.quant().zero_point();
+      return std::clamp(q, lo, hi);
+    };
+    switch (b.dtype()) {
+      case program::DTYPE_F32: {
+        float f = static_cast<float>(v[i]);
+        std::memcpy(p, &f, 4);
+        break;
+      }
+      case program::DTYPE_I8:
+        *p = static_cast<uint8_t>(static_cast<int8_t>(quant(-128, 127)));
+        break;
+      case program::DTYPE_U8:
+        *p = static_cast<uint8_t>(quant(0, 255));
+        break;
+      case program::DTYPE_I32: {
+        auto q = static_cast<int32_t>(quant(INT32_MIN, INT32_MAX));
+        std::memcpy(p, &q, 4);
+        break;
+      }
+      case program::DTYPE_I64: {
+        auto q = static_cast<int64_t>(v[i]);
+        std::memcpy(p, &q, 8);
+        break;
+      }
+      default:
+        return InvalidArgument("tensor '{}': unsupported dtype", b.name());
+    }
+  }
+  return out;
+}
+
+Result<Tensor> UnpackTensor(std::span<const uint8_t> bytes, const TensorBinding& b, uint32_t n) {
+  AORTA_ASSIGN_OR_RETURN(uint64_t need, BindingBytes(b, n));
+  if (bytes.size() < need)
+    return InvalidArgument("tensor '{}': {} bytes, its binding needs {}", b.name(), bytes.size(),
+                           need);
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint64_t> off, ElementOffsets(b, n));
+  Tensor t(DType::kF32, Shape(b.shape().begin(), b.shape().end()));
+  auto out = t.data<float>();
+  const double scale = b.quant().scale();
+  const double zp = b.quant().zero_point();
+  for (size_t i = 0; i < off.size(); ++i) {
+    const uint8_t* p = bytes.data() + off[i];
+    switch (b.dtype()) {
+      case program::DTYPE_F32:
+        std::memcpy(&out[i], p, 4);
+        break;
+      case program::DTYPE_I8:
+        out[i] = static_cast<float>((static_cast<int8_t>(*p) - zp) * scale);
+        break;
+      case program::DTYPE_U8:
+        out[i] = static_cast<float>((*p - zp) * scale);
+        break;
+      case program::DTYPE_I32: {
+        int32_t q;
+        std::memcpy(&q, p, 4);
+        out[i] = static_cast<float>((q - zp) * scale);
+        break;
+      }
+      case program::DTYPE_I64: {
+        int64_t q;
+        std::memcpy(&q, p, 8);
+        out[i] = static_cast<float>(q);
+        break;
+      }
+      default:
+        return InvalidArgument("tensor '{}': unsupported dtype", b.name());
+    }
+  }
+  return t;
+}
+
+}  // namespace aorta

@@ -1,0 +1,236 @@
+#include "core/program.h"
+
+#include <gtest/gtest.h>
+
+#include "aorta/regs_gen.h"
+#include "core/isa/isa.h"
+
+namespace aorta {
+namespace {
+
+using program::Buffer;
+using program::TensorBinding;
+
+std::string Stream(const std::vector<isa::Insn>& insns) {
+  Result<std::vector<uint8_t>> b = isa::EncodeStream(insns);
+  EXPECT_TRUE(b.ok()) << b.status().ToString();
+  return std::string(b->begin(), b->end());
+}
+
+// A small valid program: load an 8-channel 2x2 input, store it back out.
+Program MakeProgram() {
+  ChipConfig cfg = *LoadChipConfig("tiny");
+  Program p;
+  p.set_isa_version_major(isa::kVersionMajor);
+  p.set_isa_version_minor(isa::kVersionMinor);
+  p.set_producer("program_test");
+  p.set_model_name("copy");
+  auto* c = p.add_chips();
+  c->set_chip(0);
+  *c->mutable_config() = cfg;
+  c->set_config_fingerprint(Fingerprint(cfg));
+  p.set_board_fingerprint(Fingerprint(cfg));
+  Buffer* in = c->add_buffers();
+  in->set_name("in");
+  in->set_kind(program::BUFFER_INPUT);
+  in->set_location(program::LOCATION_HOST);
+  in->set_slot(0);
+  in->set_size(32);
+  Buffer* out = c->add_buffers();
+  out->set_name("out");
+  out->set_kind(program::BUFFER_OUTPUT);
+  out->set_location(program::LOCATION_HOST);
+  out->set_slot(1);
+  out->set_size(32);
+  isa::DmaLoad ld;
+  ld.slot = 0;
+  ld.mem = isa::Mem::kUb;
+  ld.ext_stride = 8;
+  ld.rows = 4;
+  ld.row_bytes = 8;
+  ld.deps.push_next = true;
+  isa::Loadw lw;  // an EX instruction to pass the token on
+  lw.deps.pop_prev = true;
+  lw.deps.push_next = true;
+  isa::DmaStore st;
+  st.slot = 1;
+  st.mem = isa::Mem::kUb;
+  st.ext_stride = 8;
+  st.rows = 4;
+  st.row_bytes = 8;
+  st.deps.pop_prev = true;
+  c->add_run_segments(Stream({ld, lw, st, isa::Halt{}}));
+  for (auto [list, name, buf] :
+       {std::tuple{p.add_inputs(), "x", "in"}, std::tuple{p.add_outputs(), "y", "out"}}) {
+    list->set_name(name);
+    for (int64_t d : {1, 8, 2, 2}) list->add_shape(d);
+    list->set_dtype(program::DTYPE_I8);
+    list->set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+    list->mutable_quant()->set_scale(0.5f);
+    list->mutable_quant()->set_zero_point(-3);
+    list->set_buffer(buf);
+  }
+  auto* layer = p.add_layers();
+  layer->set_name("copy");
+  layer->set_op_type("Identity");
+  return p;
+}
+
+std::vector<uint8_t> Bytes(const Program& p) {
+  Result<std::vector<uint8_t>> b = SerializeProgram(p);
+  EXPECT_TRUE(b.ok());
+  return *b;
+}
+
+TEST(Program, RoundTripsThroughTheContainer) {
+  Program p = MakeProgram();
+  ASSERT_TRUE(ValidateProgram(p).ok()) << ValidateProgram(p).ToString();
+  std::vector<uint8_t> bytes = Bytes(p);
+  EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 8), "AORTAPRG");
+  Result<Program> back = ParseProgram(bytes, "mem");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->SerializeAsString(), p.SerializeAsString());
+  // Deterministic: the same program gives the same bytes.
+  EXPECT_EQ(Bytes(*back), bytes);
+}
+
+TEST(Program, RefusesTruncatedCorruptAndForeignFiles) {
+  std::vector<uint8_t> bytes = Bytes(MakeProgram());
+  for (size_t cut : {size_t{0}, size_t{10}, size_t{31}, bytes.size() / 2, bytes.size() - 1}) {
+    std::vector<uint8_t> t(bytes.begin(), bytes.begin() + static_cast<long>(cut));
+    Result<Program> r = ParseProgram(t, "cut.aprog");
+    ASSERT_FALSE(r.ok()) << cut;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("cut.aprog"), std::string::npos);
+  }
+  // Every single flipped body byte is caught by the checksum.
+  for (size_t i = kProgramHeaderBytes; i < bytes.size(); i += 7) {
+    std::vector<uint8_t> c = bytes;
+    c[i] ^= 0x40;
+    Result<Program> r = ParseProgram(c, "flip");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("checksum"), std::string::npos);
+  }
+  std::vector<uint8_t> magic = bytes;
+  magic[0] = 'X';
+  EXPECT_NE(ParseProgram(magic, "m").status().message().find("not an aorta program"),
+            std::string::npos);
+  std::vector<uint8_t> version = bytes;
+  version[8] = 99;
+  Result<Program> v = ParseProgram(version, "v");
+  EXPECT_EQ(v.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(v.status().message().find("version 99"), std::string::npos);
+}
+
+TEST(Program, ValidationNamesWhatIsWrong) {
+  auto expect_error = [](Program p, const std::string& needle) {
+    Status s = ValidateProgram(p);
+    EXPECT_FALSE(s.ok()) << needle;
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.ToString();
+  };
+  Program p = MakeProgram();
+  p.set_isa_version_major(isa::kVersionMajor + 1);
+  expect_error(p, "ISA");
+
+  p = MakeProgram();
+  p.mutable_chips(0)->set_config_fingerprint(1);
+  expect_error(p, "config_fingerprint");
+
+  p = MakeProgram();  // missing HALT
+  p.mutable_chips(0)->set_run_segments(0, Stream({isa::Sync{}}));
+  expect_error(p, "HALT");
+
+  p = MakeProgram();  // DMA past its buffer
+  isa::DmaStore st;
+  st.slot = 1;
+  st.ext_offset = 30;
+  st.rows = 1;
+  st.row_bytes = 8;
+  p.mutable_chips(0)->set_run_segments(0, Stream({st, isa::Halt{}}));
+  expect_error(p, "outside buffer 'out'");
+
+  p = MakeProgram();  // a slot without a buffer
+  st.slot = 5;
+  st.ext_offset = 0;
+  p.mutable_chips(0)->set_run_segments(0, Stream({st, isa::Halt{}}));
+  expect_error(p, "slot 5 has no buffer");
+
+  p = MakeProgram();  // on-chip range
+  isa::Postproc pp;
+  pp.acc_addr = 1020;
+  pp.rows = 8;  // tiny has 1024 ACC rows
+  p.mutable_chips(0)->set_run_segments(0, Stream({pp, isa::Halt{}}));
+  expect_error(p, "of ACC are outside");
+
+  p = MakeProgram();  // a bad word
+  std::string s = p.chips(0).run_segments(0);
+  s[0] = static_cast<char>(0xEE);
+  p.mutable_chips(0)->set_run_segments(0, s);
+  expect_error(p, "instruction 0");
+
+  p = MakeProgram();  // binding overruns its buffer
+  p.mutable_outputs(0)->set_offset(8);
+  expect_error(p, "overrun");
+
+  p = MakeProgram();
+  p.mutable_inputs(0)->mutable_quant()->set_scale(0);
+  expect_error(p, "scale");
+
+  p = MakeProgram();
+  p.mutable_chips(0)->mutable_buffers(1)->set_slot(0);
+  expect_error(p, "slot 0 used twice");
+}
+
+TEST(Program, RefusesAProgramForAnotherChipNamingBothFingerprints) {
+  Program p = MakeProgram();
+  uint64_t sim16 = Fingerprint(*LoadChipConfig("sim16"));
+  Status s = CheckProgramTarget(p, 0, sim16);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(FingerprintHex(sim16)), std::string::npos);
+  EXPECT_NE(s.message().find(FingerprintHex(p.chips(0).config_fingerprint())), std::string::npos);
+  EXPECT_TRUE(CheckProgramTarget(p, 0, p.chips(0).config_fingerprint()).ok());
+}
+
+TEST(Program, PacksChannelBlockedTensors) {
+  // 10 channels on an 8-lane chip: two channel blocks, the second with 2 live lanes.
+  TensorBinding b;
+  b.set_name("t");
+  for (int64_t d : {1, 10, 1, 2}) b.add_shape(d);
+  b.set_dtype(program::DTYPE_I8);
+  b.set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+  b.mutable_quant()->set_scale(0.5f);
+  b.mutable_quant()->set_zero_point(1);
+  ASSERT_EQ(*BindingBytes(b, 8), 2u * 2 * 8);
+  std::vector<float> v(20);
+  for (int i = 0; i < 20; ++i) v[i] = static_cast<float>(i) * 0.5f;  // (c, w) = (i / 2, i % 2)
+  v[19] = 1000.f;                                                    // saturates to 127
+  v[18] = 0.25f;                                                     // 0.5 ulp: half to even -> 0
+  Tensor t = Tensor::FromVector<float>({1, 10, 1, 2}, v);
+  Result<std::vector<uint8_t>> bytes = PackTensor(t, b, 8);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto at = [&](int block, int w, int lane) {
+    return static_cast<int8_t>((*bytes)[(block * 2 + w) * 8 + lane]);
+  };
+  EXPECT_EQ(at(0, 0, 0), 1);      // c0 w0: 0.0 -> 0 + zp
+  EXPECT_EQ(at(0, 1, 3), 1 + 7);  // c3 w1: i = 7 -> 3.5 / 0.5 = 7
+  EXPECT_EQ(at(1, 0, 1), 1 + 0);  // c9 w0: 0.25 / 0.5 = 0.5 -> 0 (half to even)
+  EXPECT_EQ(at(1, 1, 1), 127);    // c9 w1: saturated
+  EXPECT_EQ(at(1, 0, 2), 0);      // unused lane stays zero
+  Result<Tensor> back = UnpackTensor(*bytes, b, 8);
+  ASSERT_TRUE(back.ok());
+  EXPECT_FLOAT_EQ(back->at<float>(7), 3.5f);
+  EXPECT_FLOAT_EQ(back->at<float>(19), 63.f);  // (127 - 1) * 0.5
+  // Matrices [M, K] are (C = K, H = 1, W = M).
+  TensorBinding m = b;
+  m.clear_shape();
+  m.add_shape(3);
+  m.add_shape(2);
+  Result<std::vector<uint8_t>> mb =
+      PackTensor(Tensor::FromVector<float>({3, 2}, {0, 0.5f, 1, 1.5f, 2, 2.5f}), m, 8);
+  ASSERT_TRUE(mb.ok());
+  EXPECT_EQ(static_cast<int8_t>((*mb)[2 * 8 + 1]), 1 + 5);  // row m=2, k=1
+  EXPECT_FALSE(PackTensor(Tensor::FromVector<float>({2, 3}, std::vector<float>(6)), m, 8).ok());
+}
+
+}  // namespace
+}  // namespace aorta
