@@ -1,0 +1,725 @@
+#include "core/golden/golden_device.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <new>
+
+#include "core/isa/isa.h"
+
+namespace aorta {
+
+using golden::Fault;
+using regs::Counter;
+using regs::ErrCode;
+
+namespace {
+
+constexpr int kLd = static_cast<int>(isa::Queue::kLd);
+constexpr int kEx = static_cast<int>(isa::Queue::kEx);
+constexpr int kSt = static_cast<int>(isa::Queue::kSt);
+
+// Token counters, named by direction; the index is ERR_ADDR of TOKEN_OVERFLOW.
+constexpr int kLdToEx = 0, kExToLd = 1, kExToSt = 2, kStToEx = 3;
+constexpr int kNoCounter = -1;
+
+// The counter a queue pops from (tokens from its neighbour) and pushes to.
+int PopCounter(int q, bool prev) {
+  if (q == kLd) return prev ? kNoCounter : kExToLd;
+  if (q == kEx) return prev ? kLdToEx : kStToEx;
+  return prev ? kExToSt : kNoCounter;
+}
+int PushCounter(int q, bool prev) {
+  if (q == kLd) return prev ? kNoCounter : kLdToEx;
+  if (q == kEx) return prev ? kExToLd : kExToSt;
+  return prev ? kStToEx : kNoCounter;
+}
+
+Counter InsnCounter(isa::Opcode op) {
+  switch (op) {
+    case isa::Opcode::kDmaLoad:
+    case isa::Opcode::kDmaStore:
+      return Counter::kInsnDma;
+    case isa::Opcode::kRecv:
+    case isa::Opcode::kSend:
+      return Counter::kInsnLink;
+    case isa::Opcode::kLoadw:
+      return Counter::kInsnLoadw;
+    case isa::Opcode::kMatmul:
+      return Counter::kInsnMatmul;
+    case isa::Opcode::kDwconv:
+    case isa::Opcode::kPostproc:
+    case isa::Opcode::kVecEltwise:
+    case isa::Opcode::kPool:
+    case isa::Opcode::kResize:
+      return Counter::kInsnVector;
+    case isa::Opcode::kSync:
+    case isa::Opcode::kPerf:
+    case isa::Opcode::kHalt:
+      break;
+  }
+  return Counter::kInsnBarrier;
+}
+
+Fault DmaFault(uint64_t addr) { return {ErrCode::kDmaFault, addr}; }
+
+void PutLe64(uint8_t* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+uint32_t Lo32(uint64_t v) { return static_cast<uint32_t>(v); }
+uint32_t Hi32(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
+void SetLo32(uint64_t& r, uint32_t v) { r = (r & ~uint64_t{0xffffffff}) | v; }
+void SetHi32(uint64_t& r, uint32_t v) { r = (r & 0xffffffff) | (uint64_t{v} << 32); }
+
+}  // namespace
+
+// ---- Links --------------------------------------------------------------------------------
+
+void LinkChannel::Push(std::span<const uint8_t> bytes) {
+  std::function<void()> cb;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fifo_.insert(fifo_.end(), bytes.begin(), bytes.end());
+    cb = on_push_;
+  }
+  if (cb) cb();
+}
+
+size_t LinkChannel::Available() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fifo_.size();
+}
+
+bool LinkChannel::Pop(std::span<uint8_t> out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fifo_.size() < out.size()) return false;
+  std::copy_n(fifo_.begin(), out.size(), out.begin());
+  fifo_.erase(fifo_.begin(), fifo_.begin() + static_cast<std::ptrdiff_t>(out.size()));
+  return true;
+}
+
+void LinkChannel::SetOnPush(std::function<void()> on_push) {
+  std::lock_guard<std::mutex> lock(mu_);
+  on_push_ = std::move(on_push);
+}
+
+std::pair<LinkEndpoint, LinkEndpoint> MakeLink() {
+  auto ab = std::make_shared<LinkChannel>();
+  auto ba = std::make_shared<LinkChannel>();
+  return {LinkEndpoint{ab, ba}, LinkEndpoint{ba, ab}};
+}
+
+Status ConnectLinks(GoldenDevice& a, uint32_t port_a, GoldenDevice& b, uint32_t port_b) {
+  if (port_a >= a.geometry().link_ports)
+    return InvalidArgument("link port {} of the first device does not exist ({} ports)", port_a,
+                           a.geometry().link_ports);
+  if (port_b >= b.geometry().link_ports)
+    return InvalidArgument("link port {} of the second device does not exist ({} ports)", port_b,
+                           b.geometry().link_ports);
+  auto [ea, eb] = MakeLink();
+  AORTA_RETURN_IF_ERROR(a.AttachLink(port_a, ea));
+  return b.AttachLink(port_b, eb);
+}
+
+// ---- Construction, registers ----------------------------------------------------------------
+
+GoldenDevice::GoldenDevice(const ChipConfig& config, DeviceMemory* host)
+    : GoldenDevice(GeometryOf(config), Fingerprint(config), host) {}
+
+GoldenDevice::GoldenDevice(const ChipGeometry& geometry, uint64_t fingerprint, DeviceMemory* host)
+    : geometry_(geometry),
+      fingerprint_(fingerprint),
+      host_(host),
+      chip_(geometry),
+      links_(geometry.link_ports) {}
+
+GoldenDevice::~GoldenDevice() {
+  for (LinkEndpoint& l : links_) {
+    if (l.rx) l.rx->SetOnPush(nullptr);
+  }
+}
+
+Status GoldenDevice::AttachLink(uint32_t port, LinkEndpoint endpoint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (port >= links_.size())
+    return InvalidArgument("link port {} does not exist ({} ports)", port, links_.size());
+  if (!endpoint.tx || !endpoint.rx) return InvalidArgument("link endpoint without channels");
+  if (links_[port].rx) links_[port].rx->SetOnPush(nullptr);
+  endpoint.rx->SetOnPush([this] { Wake(); });
+  links_[port] = std::move(endpoint);
+  return Status::Ok();
+}
+
+uint32_t GoldenDevice::ReadReg(uint32_t offset) {
+  namespace r = regs;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (offset >= r::kCounterBase && offset < r::kCounterBase + 8 * r::kNumCounters &&
+      offset % 4 == 0) {
+    uint32_t i = (offset - r::kCounterBase) / 8;
+    if (offset % 8 == 0) {
+      counter_hi_latch_[i] = Hi32(counters_[i]);
+      return Lo32(counters_[i]);
+    }
+    return counter_hi_latch_[i];
+  }
+  if (offset >= r::kSlotBaseLo(0) && offset < r::kSlotBaseLo(r::kSlotCount) && offset % 4 == 0) {
+    uint32_t slot = (offset - r::kSlotBaseLo(0)) / 16;
+    switch ((offset - r::kSlotBaseLo(0)) % 16) {
+      case 0:
+        return Lo32(slot_base_[slot]);
+      case 4:
+        return Hi32(slot_base_[slot]);
+      case 8:
+        return Lo32(slot_size_[slot]);
+      default:
+        return Hi32(slot_size_[slot]);
+    }
+  }
+  switch (offset) {
+    case r::kId:
+      return r::kIdValue;
+    case r::kVersion:
+      return (r::kRegmapVersion << r::kVersionRegmapLsb) |
+             (isa::kVersionMajor << r::kVersionIsaMajorLsb) |
+             (isa::kVersionMinor << r::kVersionIsaMinorLsb);
+    case r::kConfigFpLo:
+      return Lo32(fingerprint_);
+    case r::kConfigFpHi:
+      return Hi32(fingerprint_);
+    case r::kGeometry:
+      return (geometry_.n & 0xffff) | ((geometry_.n & 0xffff) << 16);
+    case r::kChipIndex:
+      return chip_index_;
+    case r::kStatus:
+      return (busy_ ? r::kStatusBusyMask : 0) | (done_ ? r::kStatusDoneMask : 0) |
+             (error_ ? r::kStatusErrorMask : 0);
+    case r::kIqBaseLo:
+      return Lo32(iq_base_);
+    case r::kIqBaseHi:
+      return Hi32(iq_base_);
+    case r::kIqLen:
+      return iq_len_;
+    case r::kIrqStatus:
+      return irq_status_;
+    case r::kIrqMask:
+      return irq_mask_;
+    case r::kErrCode:
+      return err_code_;
+    case r::kErrPc:
+      return err_pc_;
+    case r::kErrAddrLo:
+      return Lo32(err_addr_);
+    case r::kErrAddrHi:
+      return Hi32(err_addr_);
+    default:
+      return 0;  // CTRL, DOORBELL (write-only) and unmapped offsets
+  }
+}
+
+void GoldenDevice::WriteReg(uint32_t offset, uint32_t value) {
+  namespace r = regs;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (offset >= r::kSlotBaseLo(0) && offset < r::kSlotBaseLo(r::kSlotCount) && offset % 4 == 0) {
+      uint32_t slot = (offset - r::kSlotBaseLo(0)) / 16;
+      switch ((offset - r::kSlotBaseLo(0)) % 16) {
+        case 0:
+          SetLo32(slot_base_[slot], value);
+          break;
+        case 4:
+          SetHi32(slot_base_[slot], value);
+          break;
+        case 8:
+          SetLo32(slot_size_[slot], value);
+          break;
+        default:
+          SetHi32(slot_size_[slot], value);
+          break;
+      }
+      return;
+    }
+    switch (offset) {
+      case r::kChipIndex:
+        chip_index_ = value;
+        break;
+      case r::kCtrl:
+        if (value & r::kCtrlSoftResetMask) {
+          bool was_busy = busy_;
+          uint32_t oldest = next_pc_;
+          for (const auto& q : queues_)
+            if (!q.empty()) oldest = std::min(oldest, q.front().pc);
+          if (pending_) oldest = std::min(oldest, pending_->pc);
+          ClearRun();
+          busy_ = done_ = error_ = false;
+          irq_status_ = 0;
+          err_code_ = err_pc_ = 0;
+          err_addr_ = 0;
+          if (was_busy) {
+            error_ = true;
+            err_code_ = static_cast<uint32_t>(ErrCode::kAborted);
+            err_pc_ = oldest;
+          }
+          wake = true;
+        }
+        if (value & r::kCtrlClearCountersMask) {
+          counters_.fill(0);
+          counter_hi_latch_.fill(0);
+        }
+        break;
+      case r::kDoorbell:
+        if (!busy_) {
+          StartRun();
+          Run();
+          wake = true;
+        }
+        break;
+      case r::kIqBaseLo:
+        SetLo32(iq_base_, value);
+        break;
+      case r::kIqBaseHi:
+        SetHi32(iq_base_, value);
+        break;
+      case r::kIqLen:
+        iq_len_ = value;
+        break;
+      case r::kIrqStatus:
+        irq_status_ &= ~value;
+        break;
+      case r::kIrqMask:
+        irq_mask_ = value & (r::kIrqStatusDoneMask | r::kIrqStatusErrorMask);
+        break;
+      default:
+        break;  // read-only and unmapped offsets ignore writes
+    }
+  }
+  if (wake) Wake();
+}
+
+bool GoldenDevice::WaitIrq(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    uint64_t seq;
+    {
+      std::lock_guard<std::mutex> lock(wake_mu_);
+      seq = wake_seq_;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (busy_ && waiting_on_link_) {
+        waiting_on_link_ = false;
+        Run();
+      }
+      if (IrqLine() || !busy_) return IrqLine();
+    }
+    std::unique_lock<std::mutex> lock(wake_mu_);
+    if (!wake_cv_.wait_until(lock, deadline, [&] { return wake_seq_ != seq; })) {
+      lock.unlock();
+      std::lock_guard<std::mutex> dev_lock(mu_);
+      return IrqLine();
+    }
+  }
+}
+
+void GoldenDevice::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    ++wake_seq_;
+  }
+  wake_cv_.notify_all();
+}
+
+bool GoldenDevice::Step() {
+  bool ended = false;
+  bool progressed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!busy_) return false;
+    uint64_t before = completed_;
+    waiting_on_link_ = false;
+    Run();
+    ended = !busy_;
+    progressed = ended || completed_ != before;
+  }
+  if (ended) Wake();
+  return progressed;
+}
+
+bool GoldenDevice::busy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_;
+}
+
+bool GoldenDevice::waiting_on_link() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_ && waiting_on_link_;
+}
+
+// ---- Board DRAM -----------------------------------------------------------------------------
+
+size_t GoldenDevice::dram_pages() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dram_pages_.size();
+}
+
+void GoldenDevice::DramCopyOut(uint64_t addr, std::span<uint8_t> out) const {
+  size_t done = 0;
+  while (done < out.size()) {
+    uint64_t a = addr + done;
+    uint64_t page = a / kDramPageBytes, off = a % kDramPageBytes;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(kDramPageBytes - off, out.size() - done));
+    auto it = dram_pages_.find(page);
+    if (it == dram_pages_.end()) {
+      std::memset(out.data() + done, 0, n);
+    } else {
+      std::memcpy(out.data() + done, it->second.get() + off, n);
+    }
+    done += n;
+  }
+}
+
+void GoldenDevice::DramCopyIn(uint64_t addr, std::span<const uint8_t> data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    uint64_t a = addr + done;
+    uint64_t page = a / kDramPageBytes, off = a % kDramPageBytes;
+    size_t n = static_cast<size_t>(std::min<uint64_t>(kDramPageBytes - off, data.size() - done));
+    auto& p = dram_pages_[page];
+    if (!p) p.reset(new uint8_t[kDramPageBytes]());
+    std::memcpy(p.get() + off, data.data() + done, n);
+    done += n;
+  }
+}
+
+Status GoldenDevice::DramWrite(uint64_t addr, std::span<const uint8_t> data) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (addr > geometry_.dram_bytes || data.size() > geometry_.dram_bytes - addr)
+    return InvalidArgument("DRAM write of {} bytes at {:#x} exceeds the {} bytes of DRAM",
+                           data.size(), addr, geometry_.dram_bytes);
+  DramCopyIn(addr, data);
+  return Status::Ok();
+}
+
+Status GoldenDevice::DramRead(uint64_t addr, std::span<uint8_t> out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (addr > geometry_.dram_bytes || out.size() > geometry_.dram_bytes - addr)
+    return InvalidArgument("DRAM read of {} bytes at {:#x} exceeds the {} bytes of DRAM",
+                           out.size(), addr, geometry_.dram_bytes);
+  DramCopyOut(addr, out);
+  return Status::Ok();
+}
+
+// ---- External memory as the DMA engine sees it ----------------------------------------------
+
+Fault GoldenDevice::SlotRange(uint32_t slot, uint64_t offset, uint64_t len, uint64_t* addr) const {
+  const uint64_t size = slot_size_[slot];
+  if (offset >= size || len > size - offset) return {ErrCode::kDmaBounds, std::max(offset, size)};
+  *addr = slot_base_[slot] + offset;  // may wrap: Probe reports it unmapped
+  return {};
+}
+
+Fault GoldenDevice::Probe(uint64_t addr, uint64_t len) const {
+  if (len == 0) return {};
+  if (addr < geometry_.dram_bytes) {
+    if (len > geometry_.dram_bytes - addr) return DmaFault(geometry_.dram_bytes);
+    return {};
+  }
+  if (addr >= kHostWindowBase && addr - kHostWindowBase < kHostWindowBytes) {
+    if (host_ == nullptr) return DmaFault(addr);
+    uint64_t iova = addr - kHostWindowBase;
+    if (len > kHostWindowBytes - iova) return DmaFault(kHostWindowBase + kHostWindowBytes);
+    return {};
+  }
+  return DmaFault(addr);
+}
+
+Fault GoldenDevice::ExtRead(uint64_t addr, std::span<uint8_t> out) const {
+  if (Fault f = Probe(addr, out.size()); !f.ok()) return f;
+  if (out.empty()) return {};
+  if (addr < geometry_.dram_bytes) {
+    DramCopyOut(addr, out);
+    return {};
+  }
+  if (!host_->Read(addr - kHostWindowBase, out).ok()) return DmaFault(addr);
+  return {};
+}
+
+Fault GoldenDevice::ExtWrite(uint64_t addr, std::span<const uint8_t> data) {
+  if (Fault f = Probe(addr, data.size()); !f.ok()) return f;
+  if (data.empty()) return {};
+  if (addr < geometry_.dram_bytes) {
+    DramCopyIn(addr, data);
+    return {};
+  }
+  if (!host_->Write(addr - kHostWindowBase, data).ok()) return DmaFault(addr);
+  return {};
+}
+
+// ---- Runs -----------------------------------------------------------------------------------
+
+void GoldenDevice::ClearRun() {
+  for (auto& q : queues_) q.clear();
+  pending_.reset();
+  next_pc_ = 0;
+  tokens_.fill(0);
+  waiting_on_link_ = false;
+}
+
+void GoldenDevice::StartRun() {
+  ClearRun();
+  busy_ = true;
+  done_ = false;
+  error_ = false;
+}
+
+void GoldenDevice::Fail(Fault f, uint32_t pc) {
+  if (f.code == ErrCode::kBadField || f.code == ErrCode::kBadOpcode ||
+      f.code == ErrCode::kFetchFault)
+    f.addr = InsnAddr(pc);
+  ClearRun();
+  busy_ = false;
+  error_ = true;
+  err_code_ = static_cast<uint32_t>(f.code);
+  err_pc_ = pc;
+  err_addr_ = f.addr;
+  irq_status_ |= regs::kIrqStatusErrorMask;
+}
+
+bool GoldenDevice::Fetch() {
+  const uint32_t pc = next_pc_;
+  if (pc >= iq_len_ || iq_base_ % isa::kWordBytes != 0) {
+    Fail({ErrCode::kFetchFault, 0}, pc);
+    return false;
+  }
+  const uint64_t addr = InsnAddr(pc);
+  std::array<uint8_t, isa::kWordBytes> bytes{};
+  if (addr < iq_base_ || !ExtRead(addr, bytes).ok()) {  // addr < iq_base_: wrapped
+    Fail({ErrCode::kFetchFault, 0}, pc);
+    return false;
+  }
+  golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
+  isa::Word w = isa::LoadWord(bytes);
+  Result<isa::Insn> insn = isa::Decode(w);
+  if (!insn.ok()) {
+    bool known = isa::FindInsnDesc(isa::GetBits(w, 0, 8)) != nullptr;
+    Fail({known ? ErrCode::kBadField : ErrCode::kBadOpcode, 0}, pc);
+    return false;
+  }
+  pending_ = Entry{std::move(insn).value(), pc};
+  ++next_pc_;
+  return true;
+}
+
+void GoldenDevice::Run() {
+  while (busy_) {
+    if (!pending_ && !Fetch()) return;
+    const isa::Queue queue = isa::QueueOf(pending_->insn);
+    if (queue == isa::Queue::kBarrier) {
+      if (std::all_of(queues_.begin(), queues_.end(), [](const auto& q) { return q.empty(); })) {
+        Entry e = std::move(*pending_);
+        pending_.reset();
+        if (Fault f = ExecuteBarrier(e); !f.ok()) {
+          Fail(f, e.pc);
+          return;
+        }
+        ++completed_;
+        continue;
+      }
+    } else if (queues_[static_cast<int>(queue)].size() < geometry_.queue_depth) {
+      queues_[static_cast<int>(queue)].push_back(std::move(*pending_));
+      pending_.reset();
+      continue;
+    }
+    bool link_wait = false;
+    bool progressed = false;
+    for (int q = kLd; q <= kSt && !progressed; ++q) {
+      switch (TryHead(q)) {
+        case HeadResult::kFault:
+          return;
+        case HeadResult::kExecuted:
+          progressed = true;
+          break;
+        case HeadResult::kWaitLink:
+          link_wait = true;
+          break;
+        case HeadResult::kEmpty:
+        case HeadResult::kWaitToken:
+          break;
+      }
+    }
+    if (progressed) continue;
+    if (link_wait) {
+      waiting_on_link_ = true;
+      return;
+    }
+    uint32_t oldest = pending_->pc;
+    for (const auto& q : queues_)
+      if (!q.empty()) oldest = std::min(oldest, q.front().pc);
+    Fail({ErrCode::kTokenDeadlock, 0}, oldest);
+    return;
+  }
+}
+
+GoldenDevice::HeadResult GoldenDevice::TryHead(int q) {
+  if (queues_[q].empty()) return HeadResult::kEmpty;
+  const Entry& e = queues_[q].front();
+  const isa::Deps& deps = isa::DepsOf(e.insn);
+  const int pop_prev = deps.pop_prev ? PopCounter(q, true) : kNoCounter;
+  const int pop_next = deps.pop_next ? PopCounter(q, false) : kNoCounter;
+  const int push_prev = deps.push_prev ? PushCounter(q, true) : kNoCounter;
+  const int push_next = deps.push_next ? PushCounter(q, false) : kNoCounter;
+  if ((pop_prev != kNoCounter && tokens_[pop_prev] == 0) ||
+      (pop_next != kNoCounter && tokens_[pop_next] == 0))
+    return HeadResult::kWaitToken;
+  if (const auto* recv = std::get_if<isa::Recv>(&e.insn)) {
+    Fault f = CheckLink(recv->link);
+    if (f.ok()) f = golden::CheckLinkRows(chip_, recv->ub_addr, recv->rows);
+    if (!f.ok()) {
+      Fail(f, e.pc);
+      return HeadResult::kFault;
+    }
+    if (links_[recv->link].rx->Available() < uint64_t{recv->rows} * geometry_.n)
+      return HeadResult::kWaitLink;
+  }
+  for (int c : {push_prev, push_next}) {
+    if (c != kNoCounter && tokens_[c] >= geometry_.token_capacity) {
+      Fail({ErrCode::kTokenOverflow, static_cast<uint64_t>(c)}, e.pc);
+      return HeadResult::kFault;
+    }
+  }
+  if (Fault f = Execute(e); !f.ok()) {
+    Fail(f, e.pc);
+    return HeadResult::kFault;
+  }
+  for (int c : {pop_prev, pop_next})
+    if (c != kNoCounter) --tokens_[c];
+  for (int c : {push_prev, push_next})
+    if (c != kNoCounter) ++tokens_[c];
+  golden::Count(counters_, InsnCounter(isa::OpcodeOf(e.insn)), 1);
+  queues_[q].pop_front();
+  ++completed_;
+  return HeadResult::kExecuted;
+}
+
+Fault GoldenDevice::CheckLink(uint32_t link) const {
+  if (link >= links_.size() || !links_[link].tx || !links_[link].rx)
+    return {ErrCode::kLinkFault, link};
+  return {};
+}
+
+Fault GoldenDevice::Execute(const Entry& e) {
+  return std::visit(
+      [&](const auto& i) -> Fault {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, isa::DmaLoad>) {
+          return DmaLoad(i);
+        } else if constexpr (std::is_same_v<T, isa::DmaStore>) {
+          return DmaStore(i);
+        } else if constexpr (std::is_same_v<T, isa::Recv>) {
+          // TryHead checked the link, the rows and that the bytes have arrived.
+          std::vector<uint8_t> data(uint64_t{i.rows} * geometry_.n);
+          if (!links_[i.link].rx->Pop(data)) return {ErrCode::kLinkFault, i.link};
+          golden::CommitRecv(chip_, i, data, counters_);
+          return {};
+        } else if constexpr (std::is_same_v<T, isa::Send>) {
+          return Send(i);
+        } else if constexpr (std::is_same_v<T, isa::Loadw>) {
+          return golden::ExecLoadw(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
+          return golden::ExecMatmul(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
+          return golden::ExecDwconv(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
+          return golden::ExecPostproc(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
+          return golden::ExecVecEltwise(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Pool>) {
+          return golden::ExecPool(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Resize>) {
+          return golden::ExecResize(chip_, i, counters_);
+        } else {
+          return ExecuteBarrier(e);  // barriers never enter a queue
+        }
+      },
+      e.insn);
+}
+
+Fault GoldenDevice::ExecuteBarrier(const Entry& e) {
+  if (const auto* p = std::get_if<isa::Perf>(&e.insn)) {
+    uint64_t addr = 0;
+    if (Fault f = SlotRange(p->slot, p->ext_offset, regs::kSnapshotBytes, &addr); !f.ok()) return f;
+    if (Fault f = Probe(addr, regs::kSnapshotBytes); !f.ok()) return f;
+    std::array<uint8_t, regs::kSnapshotBytes> rec{};
+    PutLe64(rec.data(), p->tag);
+    for (uint32_t i = 0; i < regs::kNumCounters; ++i)
+      PutLe64(rec.data() + 8 * (i + 1), counters_[i]);
+    if (Fault f = ExtWrite(addr, rec); !f.ok()) return f;
+    golden::Count(counters_, Counter::kDmaWrBytes, regs::kSnapshotBytes);
+  }
+  golden::Count(counters_, Counter::kInsnBarrier, 1);
+  if (std::holds_alternative<isa::Halt>(e.insn)) {
+    ClearRun();
+    busy_ = false;
+    done_ = true;
+    irq_status_ |= regs::kIrqStatusDoneMask;
+  }
+  return {};
+}
+
+Fault GoldenDevice::RowAddrs(uint32_t slot, uint64_t ext_offset, uint64_t ext_stride, uint64_t rows,
+                             uint64_t row_bytes, std::vector<uint64_t>* addrs) const {
+  addrs->resize(rows);
+  for (uint64_t r = 0; r < rows; ++r) {
+    if (Fault f = SlotRange(slot, ext_offset + r * ext_stride, row_bytes, &(*addrs)[r]); !f.ok())
+      return f;
+  }
+  return {};
+}
+
+Fault GoldenDevice::DmaLoad(const isa::DmaLoad& d) {
+  if (Fault f = golden::CheckDmaRows(chip_, d.mem, d.chip_addr, d.rows, d.row_bytes); !f.ok())
+    return f;
+  std::vector<uint64_t> addrs;
+  if (Fault f = RowAddrs(d.slot, d.ext_offset, d.ext_stride, d.rows, d.row_bytes, &addrs); !f.ok())
+    return f;
+  std::vector<uint8_t> data(uint64_t{d.rows} * d.row_bytes);
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    if (Fault f = ExtRead(addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes)); !f.ok())
+      return f;
+  }
+  golden::CommitDmaLoad(chip_, d, data, counters_);
+  return {};
+}
+
+Fault GoldenDevice::DmaStore(const isa::DmaStore& d) {
+  if (Fault f = golden::CheckDmaRows(chip_, d.mem, d.chip_addr, d.rows, d.row_bytes); !f.ok())
+    return f;
+  std::vector<uint64_t> addrs;
+  if (Fault f = RowAddrs(d.slot, d.ext_offset, d.ext_stride, d.rows, d.row_bytes, &addrs); !f.ok())
+    return f;
+  // Every row must be reachable before anything is written: probe the host rows by reading.
+  std::vector<uint8_t> scratch(d.row_bytes);
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    if (Fault f = ExtRead(addrs[r], scratch); !f.ok()) return f;
+  }
+  golden::Counters delta{};
+  std::vector<uint8_t> data = golden::GatherDmaStore(chip_, d, delta);
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    if (Fault f = ExtWrite(addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes));
+        !f.ok())
+      return f;
+  }
+  for (size_t i = 0; i < counters_.size(); ++i) counters_[i] += delta[i];
+  return {};
+}
+
+Fault GoldenDevice::Send(const isa::Send& s) {
+  if (Fault f = CheckLink(s.link); !f.ok()) return f;
+  if (Fault f = golden::CheckLinkRows(chip_, s.ub_addr, s.rows); !f.ok()) return f;
+  std::vector<uint8_t> data = golden::GatherSend(chip_, s, counters_);
+  links_[s.link].tx->Push(data);
+  return {};
+}
+
+}  // namespace aorta
