@@ -5,7 +5,6 @@
 // (ZIP_STORED, as numpy.savez does), read stored or deflated (numpy.savez_compressed).
 #pragma once
 
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -29,7 +28,6 @@ Result<Tensor> ReadNpy(const std::string& path, const NpyReadOptions& options = 
 Status WriteNpy(const std::string& path, const Tensor& tensor);
 
 // Keys are member names without the ".npy" suffix, as numpy.load(...)[key] uses them.
-using TensorMap = std::map<std::string, Tensor>;
 
 Result<TensorMap> ParseNpz(std::string_view bytes, const std::string& name,
                            const NpyReadOptions& options = {});

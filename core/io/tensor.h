@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -152,5 +153,8 @@ Tensor Tensor::FromVector(Shape shape, const std::vector<T>& values) {
   std::copy(values.begin(), values.end(), t.data<T>().begin());
   return t;
 }
+
+// Named tensors (graph inputs / outputs, .npz archives).
+using TensorMap = std::map<std::string, Tensor>;
 
 }  // namespace aorta

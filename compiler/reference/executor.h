@@ -1,0 +1,44 @@
+// The fp32 reference executor: runs a whole ir::Graph on the CPU with oneDNN.
+//
+// It is the top of the equivalence ladder (docs: fp32 reference ≈ quantized golden model):
+// every op is computed in f32 with oneDNN primitives where oneDNN has them, plain C++ for layout
+// and shape ops. Integer tensors flow through shape computations (Shape, Gather, Concat ...).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/ir.h"
+#include "core/io/tensor.h"
+#include "core/status.h"
+
+namespace aorta::reference {
+
+class Executor {
+ public:
+  // Validates the graph and checks that every node's op is supported; an unsupported op is
+  // reported with the node name and op_type.
+  static Result<Executor> Create(ir::Graph graph);
+  ~Executor();
+  Executor(Executor&&) noexcept;
+  Executor& operator=(Executor&&) noexcept;
+
+  const ir::Graph& graph() const;
+  // Runs the graph. `inputs` must hold every graph input by name with the declared element type
+  // and static dims; returns every graph output by name.
+  Result<TensorMap> Run(const TensorMap& inputs) const;
+
+ private:
+  struct State;
+  explicit Executor(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// One-shot convenience: Create + Run.
+Result<TensorMap> RunReference(const ir::Graph& graph, const TensorMap& inputs);
+
+// The op types the reference supports (sorted), for messages and docs.
+std::vector<std::string> SupportedOps();
+
+}  // namespace aorta::reference
