@@ -213,5 +213,286 @@ TEST(GoldenPostproc, LeakyReluAndLut) {
   EXPECT_EQ(UbRow(s, 1), (std::array<int8_t, kN>{0, 1, -21, -1, -1, -8, 127, -128}));
 }
 
+// ---- DWCONV ---------------------------------------------------------------------------------
+
+TEST(GoldenDwconv, HandComputedOneTapAccumulates) {
+  Rig rig;
+  auto& s = rig.chip();
+  for (int c = 0; c < kN; ++c) {
+    s.Wb(2)[c] = static_cast<int8_t>(c - 4);
+    s.Ub(0)[c] = static_cast<int8_t>(10 + c);
+    s.Acc(7)[c] = 100;
+  }
+  isa::Dwconv d;
+  d.accumulate = true;
+  d.act_addr = 0;
+  d.wb_addr = 2;
+  d.acc_addr = 7;
+  rig.RunOk({d, Halt()});
+  // 100 + (10 + c) * (c - 4)
+  EXPECT_EQ(AccRow(s, 7), (std::array<int32_t, kN>{60, 67, 76, 87, 100, 115, 132, 151}));
+  EXPECT_EQ(rig.Counter(Counter::kVecMacs), 8u);
+  EXPECT_EQ(rig.Counter(Counter::kInsnVector), 1u);
+  EXPECT_EQ(rig.Counter(Counter::kWbRdBytes), 8u);
+  EXPECT_EQ(rig.Counter(Counter::kAccRdBytes), 32u);
+}
+
+TEST(GoldenDwconv, StrideDilationPaddingMatchNaiveLoop) {
+  Rig rig;
+  auto& s = rig.chip();
+  const int in_h = 5, in_w = 6, kh = 3, kw = 3, dh = 2, dw = 1, sh = 2, sw = 1, yo = -2, xo = -1;
+  const int out_h = 2, out_w = 4, pad = 4;
+  FillUb(s, 0, in_h * in_w, 5);
+  FillWb(s, 10, kh * kw, 6);
+  for (int c = 0; c < kN; ++c) s.Acc(30)[c] = 999;  // overwritten
+  isa::Dwconv d;
+  d.act_addr = 0;
+  d.in_h = in_h;
+  d.in_w = in_w;
+  d.out_h = out_h;
+  d.out_w = out_w;
+  d.stride_h = sh;
+  d.stride_w = sw;
+  d.dil_h = dh;
+  d.dil_w = dw;
+  d.k_h = kh;
+  d.k_w = kw;
+  d.y_off = yo;
+  d.x_off = xo;
+  d.pad_value = pad;
+  d.wb_addr = 10;
+  d.acc_addr = 30;
+  rig.RunOk({d, Halt()});
+  int in_taps = 0;
+  for (int oy = 0; oy < out_h; ++oy) {
+    for (int ox = 0; ox < out_w; ++ox) {
+      for (int c = 0; c < kN; ++c) {
+        int64_t sum = 0;
+        for (int ky = 0; ky < kh; ++ky) {
+          for (int kx = 0; kx < kw; ++kx) {
+            int iy = oy * sh + yo + ky * dh, ix = ox * sw + xo + kx * dw;
+            bool in = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            if (in && c == 0) ++in_taps;
+            int a = in ? s.Ub(iy * in_w + ix)[c] : pad;
+            sum += a * s.Wb(10 + ky * kw + kx)[c];
+          }
+        }
+        EXPECT_EQ(s.Acc(30 + oy * out_w + ox)[c], sum) << oy << "," << ox << "," << c;
+      }
+    }
+  }
+  EXPECT_EQ(rig.Counter(Counter::kVecMacs), uint64_t{out_h * out_w * kh * kw * kN});
+  EXPECT_EQ(rig.Counter(Counter::kUbRdBytes), uint64_t(in_taps) * kN);
+  EXPECT_EQ(rig.Counter(Counter::kAccRdBytes), 0u);
+}
+
+// ---- VEC_ELTWISE ----------------------------------------------------------------------------
+
+// Op record at PARAM row 3: ma 3, mb -2, shift 1, za 1, zb -1, zo 2, clamp [-100, 100];
+// a (UB 0) = {5, 2, 0, 127, 0...}, b (UB 2) = {3, -1, -1, -128, 0...}.
+void SetUpEltwise(golden::ChipState& s) {
+  const int32_t rec[8] = {3, -2, 1, 1, -1, 2, -100, 100};
+  for (int i = 0; i < 8; ++i) s.Param(3)[i] = rec[i];
+  const int8_t a[kN] = {5, 2, 0, 127, 0, 0, 0, 0};
+  const int8_t b[kN] = {3, -1, -1, -128, 0, 0, 0, 0};
+  for (int c = 0; c < kN; ++c) {
+    s.Ub(0)[c] = a[c];
+    s.Ub(1)[c] = a[c];
+    s.Ub(2)[c] = b[c];
+    s.Ub(3)[c] = 1;
+    s.Param(5)[c] = b[c];
+  }
+}
+
+isa::VecEltwise Eltwise(isa::EltOp op, isa::BSrc b_src, uint32_t b_addr, uint32_t out_addr,
+                        uint32_t rows) {
+  isa::VecEltwise e;
+  e.op = op;
+  e.b_src = b_src;
+  e.a_addr = 0;
+  e.b_addr = b_addr;
+  e.out_addr = out_addr;
+  e.rows = rows;
+  e.param_addr = 3;
+  return e;
+}
+
+TEST(GoldenEltwise, AllOpsHandComputed) {
+  Rig rig;
+  auto& s = rig.chip();
+  SetUpEltwise(s);
+  using isa::BSrc;
+  using isa::EltOp;
+  rig.RunOk({Eltwise(EltOp::kAdd, BSrc::kUbRows, 2, 10, 1),
+             Eltwise(EltOp::kMul, BSrc::kUbRows, 2, 11, 1),
+             Eltwise(EltOp::kMax, BSrc::kUbRows, 2, 12, 1),
+             Eltwise(EltOp::kMin, BSrc::kUbRows, 2, 13, 1), Halt()});
+  // Lane 0: da 4, db 4. ADD 12-8=4 -> 2; MUL 48 -> 24; MAX 12 -> 6; MIN -8 -> -4 (+ zo 2).
+  // Lane 1: da 1, db 0. ADD 3 -> 1.5 -> 2; MUL 0; MAX 3 -> 2; MIN 0.
+  // Lane 2: da -1, db 0. ADD -3 -> -1.5 -> -1; MUL 0; MAX 0; MIN -3 -> -1.
+  // Lane 3: da 126, db -127: ADD 632, MAX 378, MIN 254 clamp to 100; MUL -48006 to -100.
+  // Lanes 4..7: da -1, db 1: ADD -5 -> -2; MUL -3 -> -1; MAX -2 -> -1; MIN -3 -> -1.
+  EXPECT_EQ(UbRow(s, 10), (std::array<int8_t, kN>{4, 4, 1, 100, 0, 0, 0, 0}));
+  EXPECT_EQ(UbRow(s, 11), (std::array<int8_t, kN>{26, 2, 2, -100, 1, 1, 1, 1}));
+  EXPECT_EQ(UbRow(s, 12), (std::array<int8_t, kN>{8, 4, 2, 100, 1, 1, 1, 1}));
+  EXPECT_EQ(UbRow(s, 13), (std::array<int8_t, kN>{-2, 2, 1, 100, 1, 1, 1, 1}));
+  EXPECT_EQ(rig.Counter(Counter::kInsnVector), 4u);
+  EXPECT_EQ(rig.Counter(Counter::kUbRdBytes), 4u * 16u);
+  EXPECT_EQ(rig.Counter(Counter::kUbWrBytes), 4u * 8u);
+}
+
+TEST(GoldenEltwise, OperandSourcesAndInPlace) {
+  Rig rig;
+  auto& s = rig.chip();
+  SetUpEltwise(s);
+  using isa::BSrc;
+  using isa::EltOp;
+  // a rows 0,1 are equal; UB_ROWS pairs them with b rows 2 and 3 (all ones: db = 2, ADD
+  // t = 3 da - 4); UB_BCAST and PARAM use b row 2 / PARAM row 5 for both rows.
+  isa::VecEltwise in_place = Eltwise(EltOp::kAdd, BSrc::kUbRows, 2, 0, 2);
+  rig.RunOk({Eltwise(EltOp::kAdd, BSrc::kUbRows, 2, 20, 2),
+             Eltwise(EltOp::kAdd, BSrc::kUbBcast, 2, 22, 2),
+             Eltwise(EltOp::kAdd, BSrc::kParam, 5, 24, 2), in_place, Halt()});
+  const std::array<int8_t, kN> add_b = {4, 4, 1, 100, 0, 0, 0, 0};
+  // b = 1: lane 0 da 4: 12-4=8 -> 4 -> 6; lane 1 da 1: -1 -> -0.5 -> 0 -> 2; lane 2 da -1:
+  // -7 -> -3.5 -> -3 -> -1; lane 3 da 126: 374 -> 100; lanes 4.. da -1: -7 -> -1.
+  const std::array<int8_t, kN> add_one = {6, 2, -1, 100, -1, -1, -1, -1};
+  EXPECT_EQ(UbRow(s, 20), add_b);
+  EXPECT_EQ(UbRow(s, 21), add_one);
+  EXPECT_EQ(UbRow(s, 22), add_b);
+  EXPECT_EQ(UbRow(s, 23), add_b);
+  EXPECT_EQ(UbRow(s, 24), add_b);
+  EXPECT_EQ(UbRow(s, 25), add_b);
+  EXPECT_EQ(UbRow(s, 0), add_b);  // in place, row by row
+  EXPECT_EQ(UbRow(s, 1), add_one);
+  // UB reads: 2 rows a + 2 rows b for the three UB sources, a only for PARAM.
+  EXPECT_EQ(rig.Counter(Counter::kUbRdBytes), 3u * 32u + 16u);
+}
+
+// ---- POOL -----------------------------------------------------------------------------------
+
+// 3x3 image at UB 0..8: lane c of pixel (y, x) = 3y + x + 1 + 10c.
+void SetUpPool(golden::ChipState& s) {
+  for (int p = 0; p < 9; ++p)
+    for (int c = 0; c < kN; ++c) s.Ub(p)[c] = static_cast<int8_t>(p + 1 + 10 * c);
+}
+
+isa::Pool PoolOf(isa::PoolOp op, uint32_t out_addr) {
+  isa::Pool p;
+  p.op = op;
+  p.in_addr = 0;
+  p.out_addr = out_addr;
+  p.in_h = 3;
+  p.in_w = 3;
+  p.out_h = 2;
+  p.out_w = 2;
+  p.k_h = 2;
+  p.k_w = 2;
+  p.stride_h = 2;
+  p.stride_w = 2;
+  p.pad_t = 1;
+  p.pad_l = 1;
+  p.param_addr = 1;
+  return p;
+}
+
+void SetPoolRecord(golden::ChipState& s, uint64_t row, std::array<int32_t, 6> rec) {
+  for (int i = 0; i < 6; ++i) s.Param(row)[i] = rec[i];
+}
+
+TEST(GoldenPool, MaxAvgAvgPadWithBorderPadding) {
+  Rig rig;
+  auto& s = rig.chip();
+  SetUpPool(s);
+  SetPoolRecord(s, 1, {1, 0, 0, 0, -128, 127});
+  rig.RunOk({PoolOf(isa::PoolOp::kMax, 20), PoolOf(isa::PoolOp::kAvg, 30),
+             PoolOf(isa::PoolOp::kAvgPad, 40), Halt()});
+  // Windows (pad 1 top / left, 2x2, stride 2): (0,0) {1}; (0,1) {2,3}; (1,0) {4,7};
+  // (1,1) {5,6,8,9}.
+  const int max0[4] = {1, 3, 7, 9};
+  const int avg0[4] = {1, 3, 6, 7};      // 1, 2.5 -> 3, 5.5 -> 6, 7
+  const int avgpad0[4] = {0, 1, 3, 7};   // /4: 0.25, 1.25, 2.75, 7
+  const int avgpad1[4] = {3, 6, 8, 17};  // lane 1 (+10): 11/4, 25/4, 31/4, 68/4
+  for (int p = 0; p < 4; ++p) {
+    EXPECT_EQ(s.Ub(20 + p)[0], max0[p]) << p;
+    EXPECT_EQ(s.Ub(20 + p)[5], max0[p] + 50) << p;
+    EXPECT_EQ(s.Ub(30 + p)[0], avg0[p]) << p;
+    EXPECT_EQ(s.Ub(30 + p)[3], avg0[p] + 30) << p;
+    EXPECT_EQ(s.Ub(40 + p)[0], avgpad0[p]) << p;
+    EXPECT_EQ(s.Ub(40 + p)[1], avgpad1[p]) << p;
+  }
+  // 3 in-image taps per axis -> 9 (pixel, tap) reads per pool.
+  EXPECT_EQ(rig.Counter(Counter::kUbRdBytes), 3u * 9u * 8u);
+  EXPECT_EQ(rig.Counter(Counter::kUbWrBytes), 3u * 4u * 8u);
+}
+
+TEST(GoldenPool, ZeroPointsMultiplierNegativeRoundingAndEmptyWindows) {
+  Rig rig;
+  auto& s = rig.chip();
+  SetUpPool(s);
+  // m 3, shift 1 (x 3/2), zi 1, zo -5.
+  SetPoolRecord(s, 1, {3, 1, 1, -5, -128, 127});
+  // Empty windows: pad 3 above a 1-tap kernel never reaches the image.
+  isa::Pool empty = PoolOf(isa::PoolOp::kAvg, 50);
+  empty.out_h = empty.out_w = 1;
+  empty.k_h = empty.k_w = 1;
+  empty.pad_t = 3;
+  isa::Pool empty_max = empty;
+  empty_max.op = isa::PoolOp::kMax;
+  empty_max.out_addr = 51;
+  // Negative average: pixels {-1, -2} -> -1.5 -> -1 (half up), record m 1 shift 0.
+  for (int c = 0; c < kN; ++c) {
+    s.Ub(60)[c] = -1;
+    s.Ub(61)[c] = -2;
+  }
+  SetPoolRecord(s, 2, {1, 0, 0, 0, -128, 127});
+  isa::Pool neg = PoolOf(isa::PoolOp::kAvg, 62);
+  neg.in_addr = 60;
+  neg.in_h = 1;
+  neg.in_w = 2;
+  neg.out_h = neg.out_w = 1;
+  neg.k_h = 1;
+  neg.pad_t = neg.pad_l = 0;
+  neg.param_addr = 2;
+  rig.RunOk({PoolOf(isa::PoolOp::kAvg, 30), empty, empty_max, neg, Halt()});
+  // (1,1): sum (5-1)+(6-1)+(8-1)+(9-1) = 24; 24*3/(4*2) = 9 -> 4.
+  // (0,1): sum 1 + 2 = 3; 9/4 = 2.25 -> 2 -> -3.  (0,0): 0 -> -5.  (1,0): 3+6=9; 27/4 -> 7 -> 2.
+  EXPECT_EQ(s.Ub(30)[0], -5);
+  EXPECT_EQ(s.Ub(31)[0], -3);
+  EXPECT_EQ(s.Ub(32)[0], 2);
+  EXPECT_EQ(s.Ub(33)[0], 4);
+  EXPECT_EQ(s.Ub(50)[0], -5);    // no tap: zo
+  EXPECT_EQ(s.Ub(51)[0], -128);  // no tap: MAX gives -128
+  EXPECT_EQ(s.Ub(62)[0], -1);
+}
+
+// ---- RESIZE ---------------------------------------------------------------------------------
+
+TEST(GoldenResize, NearestNeighbourByIntegerFactors) {
+  Rig rig;
+  auto& s = rig.chip();
+  for (int p = 0; p < 4; ++p)
+    for (int c = 0; c < kN; ++c) s.Ub(p)[c] = static_cast<int8_t>(10 * p + c);
+  isa::Resize r;
+  r.in_addr = 0;
+  r.out_addr = 100;
+  r.in_h = 2;
+  r.in_w = 2;
+  r.scale_h = 2;
+  r.scale_w = 3;
+  rig.RunOk({r, Halt()});
+  const int expect[4][6] = {{0, 0, 0, 10, 10, 10},
+                            {0, 0, 0, 10, 10, 10},
+                            {20, 20, 20, 30, 30, 30},
+                            {20, 20, 20, 30, 30, 30}};
+  for (int oy = 0; oy < 4; ++oy) {
+    for (int ox = 0; ox < 6; ++ox) {
+      EXPECT_EQ(s.Ub(100 + oy * 6 + ox)[0], expect[oy][ox]) << oy << "," << ox;
+      EXPECT_EQ(s.Ub(100 + oy * 6 + ox)[7], expect[oy][ox] + 7) << oy << "," << ox;
+    }
+  }
+  EXPECT_EQ(rig.Counter(Counter::kUbWrBytes), 24u * 8u);
+}
+
 }  // namespace
 }  // namespace aorta

@@ -71,6 +71,7 @@ class Rig {
     dev.WriteReg(regs::kIqBaseHi, Hi(ProgramAddr()));
     dev.WriteReg(regs::kIqLen, len);
     dev.WriteReg(regs::kIrqMask, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
+    dev.WriteReg(regs::kIrqStatus, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
     dev.WriteReg(regs::kDoorbell, 1);
   }
   void Start(const std::vector<isa::Insn>& program) {
