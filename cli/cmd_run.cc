@@ -1,0 +1,124 @@
+// aorta run PROGRAM.aprog: run one inference on a backend and print outputs and counters.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/tensor_files.h"
+#include "core/program.h"
+#include "driver/runtime/session.h"
+
+namespace aorta::cli {
+namespace {
+
+struct RunArgs {
+  std::string program;
+  std::string backend = "golden";
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string report;
+  int timeout_ms = 60000;
+};
+
+std::vector<float> ParseFloats(const std::string& s) {
+  std::vector<float> v;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) v.push_back(std::stof(item));
+  return v;
+}
+
+// Image normalization from the program's metadata (image.scale, image.mean, image.std).
+ImageOptions ImageOptionsOf(const Program& p) {
+  ImageOptions o;
+  const auto& m = p.metadata();
+  if (auto it = m.find("image.scale"); it != m.end()) o.scale = std::stof(it->second);
+  auto three = [&](const char* key, std::array<float, 3>& dst) {
+    if (auto it = m.find(key); it != m.end()) {
+      std::vector<float> v = ParseFloats(it->second);
+      for (size_t i = 0; i < 3 && i < v.size(); ++i) dst[i] = v[i];
+    }
+  };
+  three("image.mean", o.mean);
+  three("image.std", o.std);
+  return o;
+}
+
+void Run(const RunArgs& a) {
+  Program p = Check(ReadProgram(a.program));
+  std::vector<InputSpec> specs;
+  for (const auto& b : p.inputs())
+    specs.push_back({b.name(), Shape(b.shape().begin(), b.shape().end())});
+  TensorMap inputs = Check(LoadInputs(a.inputs, specs, ImageOptionsOf(p)));
+
+  std::unique_ptr<runtime::Backend> backend;
+  if (a.backend == "golden") {
+    std::vector<ChipConfig> chips;
+    for (const auto& c : p.chips()) chips.push_back(c.config());
+    backend = Check(runtime::MakeGoldenBackend(chips));
+  } else {
+    Fail(Unsupported(
+        "backend '{}' is not available yet (golden is; tlm, rtl and pcie are being built)",
+        a.backend));
+  }
+  runtime::Session::Options opts;
+  opts.timeout = std::chrono::milliseconds(a.timeout_ms);
+  auto session = Check(runtime::Session::Load(p, *backend, opts));
+  runtime::RunReport report;
+  TensorMap outputs = Check(session->Run(inputs, &report));
+
+  fmt::print("ran '{}' on the {} backend ({} chip{}, {}x{} array)\n", p.model_name(),
+             report.backend, p.chips_size(), p.chips_size() == 1 ? "" : "s", report.array_n,
+             report.array_n);
+  for (const auto& b : p.outputs())
+    fmt::print("output {}\n", Summarize(b.name(), outputs.at(b.name())));
+  fmt::print("counters:\n");
+  for (uint32_t i = 0; i < regs::kNumCounters; ++i) {
+    if (report.counters[i] == 0) continue;
+    fmt::print("  {:<14} {:>14} {}\n", regs::kCounterNames[i], report.counters[i],
+               regs::kCounterUnits[i]);
+  }
+  if (report.cycles == 0)
+    fmt::print("  (the golden model executes instantly: it counts no cycles)\n");
+  if (!report.layers.empty()) {
+    fmt::print("layers:\n  {:<28} {:<14} {:>12} {:>12} {:>10}\n", "name", "op", "MACs", "cycles",
+               "util");
+    for (const auto& l : report.layers)
+      fmt::print("  {:<28} {:<14} {:>12} {:>12} {:>9.1f}%\n", l.name, l.op_type,
+                 l.counters[static_cast<uint32_t>(regs::Counter::kMacs)] +
+                     l.counters[static_cast<uint32_t>(regs::Counter::kVecMacs)],
+                 l.counters[static_cast<uint32_t>(regs::Counter::kCycles)], 100 * l.utilization);
+  }
+  if (!a.output.empty()) {
+    Check(WriteOutputs(a.output, outputs));
+    fmt::print("wrote {}\n", a.output);
+  }
+  if (!a.report.empty()) {
+    std::ofstream out(a.report);
+    out << report.ToJson() << "\n";
+    if (!out) Fail(InvalidArgument("cannot write {}", a.report));
+    fmt::print("wrote {}\n", a.report);
+  }
+}
+
+}  // namespace
+
+void RegisterRunCommand(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* sub = app.add_subcommand("run", "Run one inference of a program on a backend");
+  sub->add_option("program", args->program, "Program file (.aprog)")->required();
+  sub->add_option("--backend", args->backend, "golden (tlm, rtl and pcie are being built)")
+      ->check(CLI::IsMember({"golden", "tlm", "rtl", "pcie"}));
+  sub->add_option(
+         "--input", args->inputs,
+         "Input file: .npy, .npz or image (PNG/JPEG); NAME=FILE for models with several inputs")
+      ->required();
+  sub->add_option("--output", args->output,
+                  "Write the output to FILE.npy (one output) or all outputs to FILE.npz");
+  sub->add_option("--report", args->report, "Write a JSON report (counters, per-layer figures)");
+  sub->add_option("--timeout-ms", args->timeout_ms,
+                  "Give up on a device after this many milliseconds");
+  sub->callback([args] { Run(*args); });
+}
+
+}  // namespace aorta::cli

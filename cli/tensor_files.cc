@@ -1,0 +1,97 @@
+#include "cli/tensor_files.h"
+
+#include <algorithm>
+
+namespace aorta::cli {
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+const InputSpec* FindSpec(const std::vector<InputSpec>& specs, const std::string& name) {
+  for (const auto& s : specs)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
+                             const std::vector<InputSpec>& specs, ImageOptions image) {
+  TensorMap out;
+  for (const std::string& arg : args) {
+    std::string name, path = arg;
+    if (auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
+      name = arg.substr(0, eq);
+      path = arg.substr(eq + 1);
+    }
+    if (EndsWith(path, ".npz")) {
+      AORTA_ASSIGN_OR_RETURN(TensorMap all, ReadNpz(path));
+      for (auto& [k, t] : all) out[k] = t.CastTo(DType::kF32);
+      continue;
+    }
+    if (name.empty()) {
+      if (specs.size() != 1)
+        return InvalidArgument("the model has {} inputs: give each as --input NAME=FILE",
+                               specs.size());
+      name = specs[0].name;
+    }
+    const InputSpec* spec = FindSpec(specs, name);
+    if (spec == nullptr) return InvalidArgument("the model has no input named '{}'", name);
+    if (IsImagePath(path)) {
+      if (spec->shape.size() != 4)
+        return InvalidArgument("input '{}' has shape {}; an image needs a 4-D NCHW input", name,
+                               ShapeToString(spec->shape));
+      ImageOptions o = image;
+      o.channels = static_cast<int>(spec->shape[1]);
+      o.height = spec->shape[2];
+      o.width = spec->shape[3];
+      AORTA_ASSIGN_OR_RETURN(Tensor t, LoadImage(path, o));
+      out[name] = std::move(t);
+    } else {
+      AORTA_ASSIGN_OR_RETURN(Tensor t, ReadNpy(path));
+      out[name] = t.CastTo(DType::kF32);
+    }
+  }
+  for (const InputSpec& s : specs) {
+    auto it = out.find(s.name);
+    if (it == out.end())
+      return InvalidArgument("no file given for input '{}' (shape {})", s.name,
+                             ShapeToString(s.shape));
+    if (!s.shape.empty() && it->second.shape() != s.shape)
+      return InvalidArgument("input '{}' has shape {}, the model expects {}", s.name,
+                             ShapeToString(it->second.shape()), ShapeToString(s.shape));
+  }
+  return out;
+}
+
+Status WriteOutputs(const std::string& path, const TensorMap& outputs) {
+  if (EndsWith(path, ".npz")) return WriteNpz(path, outputs);
+  if (EndsWith(path, ".npy")) {
+    if (outputs.size() != 1)
+      return InvalidArgument("the model has {} outputs: write them with --output FILE.npz",
+                             outputs.size());
+    return WriteNpy(path, outputs.begin()->second);
+  }
+  return InvalidArgument("--output {}: the file name must end in .npy or .npz", path);
+}
+
+std::string Summarize(const std::string& name, const Tensor& t) {
+  std::vector<double> v = t.ToDoubles();
+  if (v.empty()) return fmt::format("{}  {}  (empty)", name, ShapeToString(t.shape()));
+  double lo = *std::min_element(v.begin(), v.end());
+  double hi = *std::max_element(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  std::string first;
+  for (size_t i = 0; i < std::min<size_t>(v.size(), 6); ++i)
+    first += fmt::format("{}{:.4g}", i ? ", " : "", v[i]);
+  if (v.size() > 6) first += ", ...";
+  return fmt::format("{}  {} {}  min {:.4g}  max {:.4g}  mean {:.4g}  [{}]", name,
+                     DTypeName(t.dtype()), ShapeToString(t.shape()), lo, hi,
+                     sum / static_cast<double>(v.size()), first);
+}
+
+}  // namespace aorta::cli

@@ -1,0 +1,33 @@
+// Reading model inputs from files and writing outputs, shared by the subcommands.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/io/image.h"
+#include "core/io/npy.h"
+#include "core/io/tensor.h"
+#include "core/status.h"
+
+namespace aorta::cli {
+
+// What the model expects of one input.
+struct InputSpec {
+  std::string name;
+  Shape shape;  // logical (NCHW for images)
+};
+
+// Reads `--input` arguments: "NAME=PATH" or, for a single-input model, "PATH". PATH is a .npy
+// (converted to float32), a .npz (every array by its key), or an image (PNG / JPEG) resized to
+// the input's H x W with `image` normalization. Checks shapes and names against `specs`.
+Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
+                             const std::vector<InputSpec>& specs, ImageOptions image = {});
+
+// Writes outputs: a .npy for exactly one output, a .npz keyed by output name for any number.
+Status WriteOutputs(const std::string& path, const TensorMap& outputs);
+
+// "name  1x16x4x4  min -1.5  max 2.25  mean 0.031" and the first values.
+std::string Summarize(const std::string& name, const Tensor& t);
+
+}  // namespace aorta::cli

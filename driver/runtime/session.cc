@@ -1,0 +1,337 @@
+#include "driver/runtime/session.h"
+
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "core/isa/isa.h"
+
+namespace aorta::runtime {
+namespace {
+
+constexpr uint64_t kDramAlign = 4096;
+
+uint64_t ReadReg64(Device& d, uint32_t lo, uint32_t hi) {
+  uint64_t l = d.ReadReg(lo);
+  return l | (uint64_t{d.ReadReg(hi)} << 32);
+}
+
+void WriteReg64(Device& d, uint32_t lo, uint32_t hi, uint64_t v) {
+  d.WriteReg(lo, static_cast<uint32_t>(v));
+  d.WriteReg(hi, static_cast<uint32_t>(v >> 32));
+}
+
+uint32_t CounterIndex(regs::Counter c) { return static_cast<uint32_t>(c); }
+
+double Utilization(const Counters& c, uint32_t n) {
+  uint64_t cycles = c[CounterIndex(regs::Counter::kCycles)];
+  if (cycles == 0 || n == 0) return 0;
+  return static_cast<double>(c[CounterIndex(regs::Counter::kMacs)]) /
+         (static_cast<double>(cycles) * n * n);
+}
+
+nlohmann::json CountersJson(const Counters& c) {
+  nlohmann::json j = nlohmann::json::object();
+  for (uint32_t i = 0; i < regs::kNumCounters; ++i) j[regs::kCounterNames[i]] = c[i];
+  return j;
+}
+
+}  // namespace
+
+std::string RunReport::ToJson() const {
+  nlohmann::json j;
+  j["backend"] = backend;
+  j["model"] = model;
+  j["array_n"] = array_n;
+  j["clock_mhz"] = clock_mhz;
+  j["cycles"] = cycles;
+  j["macs"] = macs;
+  j["mac_utilization"] = mac_utilization;
+  j["latency_us"] = latency_us;
+  j["wall_s"] = wall_s;
+  j["counters"] = CountersJson(counters);
+  j["layers"] = nlohmann::json::array();
+  for (const LayerReport& l : layers) {
+    j["layers"].push_back({{"name", l.name},
+                           {"op_type", l.op_type},
+                           {"chip", l.chip},
+                           {"cycles", l.counters[CounterIndex(regs::Counter::kCycles)]},
+                           {"macs", l.macs},
+                           {"device_macs", l.counters[CounterIndex(regs::Counter::kMacs)]},
+                           {"utilization", l.utilization},
+                           {"counters", CountersJson(l.counters)}});
+  }
+  return j.dump(2);
+}
+
+Session::Session(const Program& program, Backend& backend, Options options)
+    : program_(program), backend_(backend), options_(options) {}
+
+Session::~Session() {
+  for (const auto& b : owned_) (void)backend_.host().Free(b.iova);
+}
+
+Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& backend,
+                                               Options options) {
+  AORTA_RETURN_IF_ERROR(ValidateProgram(program));
+  if (static_cast<size_t>(program.chips_size()) > backend.num_devices())
+    return FailedPrecondition("the program needs {} chips, the {} backend has {}",
+                              program.chips_size(), backend.name(), backend.num_devices());
+  std::unique_ptr<Session> s(new Session(program, backend, options));
+  AORTA_RETURN_IF_ERROR(s->Setup());
+  return s;
+}
+
+Status Session::Setup() {
+  HostMemory& host = backend_.host();
+  auto alloc = [&](uint64_t bytes) -> Result<HostMemory::Buffer> {
+    AORTA_ASSIGN_OR_RETURN(HostMemory::Buffer b, host.Alloc(std::max<uint64_t>(bytes, 1)));
+    owned_.push_back(b);
+    return b;
+  };
+  auto copy_stream = [&](const std::string& words) -> Result<std::pair<uint64_t, uint32_t>> {
+    if (words.empty()) return std::pair<uint64_t, uint32_t>{0, 0};
+    AORTA_ASSIGN_OR_RETURN(HostMemory::Buffer b, alloc(words.size()));
+    std::memcpy(b.span.data(), words.data(), words.size());
+    return std::pair<uint64_t, uint32_t>{kHostWindowBase + b.iova,
+                                         static_cast<uint32_t>(words.size() / isa::kWordBytes)};
+  };
+  chips_.resize(static_cast<size_t>(program_.chips_size()));
+  for (size_t ci = 0; ci < chips_.size(); ++ci) {
+    const program::ChipProgram& cp = program_.chips(static_cast<int>(ci));
+    Device& dev = backend_.device(ci);
+    ChipState& st = chips_[ci];
+    if (dev.ReadReg(regs::kId) != regs::kIdValue)
+      return FailedPrecondition(
+          "device {} of the {} backend does not identify as an aorta chip (ID {:#010x})", ci,
+          backend_.name(), dev.ReadReg(regs::kId));
+    uint64_t fp = ReadReg64(dev, regs::kConfigFpLo, regs::kConfigFpHi);
+    AORTA_RETURN_IF_ERROR(CheckProgramTarget(program_, static_cast<uint32_t>(ci), fp));
+    dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+    dev.WriteReg(regs::kChipIndex, static_cast<uint32_t>(ci));
+    dev.WriteReg(regs::kIrqMask, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
+    for (uint32_t s = 0; s < regs::kSlotCount; ++s)
+      WriteReg64(dev, regs::kSlotSizeLo(s), regs::kSlotSizeHi(s), 0);
+    uint64_t dram_next = 0;
+    for (const program::Buffer& b : cp.buffers()) {
+      uint64_t addr = 0;
+      if (b.location() == program::LOCATION_DRAM) {
+        addr = dram_next;
+        dram_next += (b.size() + kDramAlign - 1) / kDramAlign * kDramAlign;
+        if (b.kind() == program::BUFFER_CONSTANT) {
+          AORTA_RETURN_IF_ERROR(dev.DramWrite(
+              addr, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(b.data().data()),
+                                             b.data().size())));
+        }
+      } else {
+        AORTA_ASSIGN_OR_RETURN(HostMemory::Buffer hb, alloc(b.size()));
+        if (b.kind() == program::BUFFER_CONSTANT)
+          std::memcpy(hb.span.data(), b.data().data(), b.data().size());
+        addr = kHostWindowBase + hb.iova;
+        st.host_view[b.name()] = hb.span;
+      }
+      if (b.kind() == program::BUFFER_PERF) st.perf = &b;
+      st.buffer_addr[b.name()] = {addr, b.size()};
+      WriteReg64(dev, regs::kSlotBaseLo(b.slot()), regs::kSlotBaseHi(b.slot()), addr);
+      WriteReg64(dev, regs::kSlotSizeLo(b.slot()), regs::kSlotSizeHi(b.slot()), b.size());
+    }
+    AORTA_ASSIGN_OR_RETURN(st.init, copy_stream(cp.init_stream()));
+    for (const std::string& seg : cp.run_segments()) {
+      AORTA_ASSIGN_OR_RETURN(auto s, copy_stream(seg));
+      st.segments.push_back(s);
+    }
+  }
+  // Pinned weights: the init streams run once.
+  for (size_t ci = 0; ci < chips_.size(); ++ci) {
+    if (chips_[ci].init.second == 0) continue;
+    AORTA_RETURN_IF_ERROR(RunStream(ci, chips_[ci].init, "init stream"));
+  }
+  return Status::Ok();
+}
+
+Status Session::RunStream(size_t chip, std::pair<uint64_t, uint32_t> stream,
+                          const std::string& what) {
+  Device& dev = backend_.device(chip);
+  dev.WriteReg(regs::kIrqStatus, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
+  WriteReg64(dev, regs::kIqBaseLo, regs::kIqBaseHi, stream.first);
+  dev.WriteReg(regs::kIqLen, stream.second);
+  dev.WriteReg(regs::kDoorbell, 1);
+  return Status::Ok().WithContext(what);
+}
+
+Status Session::RunSegment(size_t segment) {
+  // Start every chip, then wait for every chip: chips of a pipeline run concurrently.
+  for (size_t ci = 0; ci < chips_.size(); ++ci)
+    AORTA_RETURN_IF_ERROR(RunStream(ci, chips_[ci].segments[segment], "run"));
+  Status first_error;
+  for (size_t ci = 0; ci < chips_.size(); ++ci) {
+    Device& dev = backend_.device(ci);
+    std::string what = fmt::format("chip {} run segment {}", ci, segment);
+    if (!backend_.Wait(ci, options_.timeout)) {
+      dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+      if (first_error.ok())
+        first_error = Timeout("{}: the {} device did not finish within {} ms; it was reset", what,
+                              backend_.name(), options_.timeout.count());
+      continue;
+    }
+    uint32_t status = dev.ReadReg(regs::kStatus);
+    if (status & regs::kStatusErrorMask) {
+      auto code = static_cast<regs::ErrCode>(dev.ReadReg(regs::kErrCode));
+      uint32_t pc = dev.ReadReg(regs::kErrPc);
+      uint64_t addr = ReadReg64(dev, regs::kErrAddrLo, regs::kErrAddrHi);
+      std::string insn = "?";
+      const std::string& words =
+          program_.chips(static_cast<int>(ci)).run_segments(static_cast<int>(segment));
+      if ((uint64_t{pc} + 1) * isa::kWordBytes <= words.size())
+        insn = isa::Disassemble(isa::WordAt(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), words.size()),
+            pc));
+      dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+      if (first_error.ok())
+        first_error =
+            DeviceError("{}: {} at instruction {} ({}), address {:#x}; the device was reset", what,
+                        regs::ErrCodeName(code), pc, insn, addr);
+      continue;
+    }
+    if (!(status & regs::kStatusDoneMask) && first_error.ok())
+      first_error = DeviceError("{}: interrupt without DONE or ERROR (STATUS {:#x})", what, status);
+  }
+  return first_error;
+}
+
+Result<std::vector<uint8_t>> Session::ReadBuffer(uint32_t chip, const std::string& name,
+                                                 uint64_t offset, uint64_t bytes) {
+  ChipState& st = chips_[chip];
+  auto [addr, size] = st.buffer_addr.at(name);
+  if (offset + bytes > size) return Internal("read past buffer '{}'", name);
+  std::vector<uint8_t> out(bytes);
+  if (auto it = st.host_view.find(name); it != st.host_view.end()) {
+    std::memcpy(out.data(), it->second.data() + offset, bytes);
+  } else {
+    AORTA_RETURN_IF_ERROR(backend_.device(chip).DramRead(addr + offset, out));
+  }
+  return out;
+}
+
+Status Session::WriteBuffer(uint32_t chip, const std::string& name, uint64_t offset,
+                            std::span<const uint8_t> bytes) {
+  ChipState& st = chips_[chip];
+  auto [addr, size] = st.buffer_addr.at(name);
+  if (offset + bytes.size() > size) return Internal("write past buffer '{}'", name);
+  if (auto it = st.host_view.find(name); it != st.host_view.end()) {
+    std::memcpy(it->second.data() + offset, bytes.data(), bytes.size());
+    return Status::Ok();
+  }
+  return backend_.device(chip).DramWrite(addr + offset, bytes);
+}
+
+Status Session::WriteBinding(const program::TensorBinding& b, const Tensor& t) {
+  uint32_t n = program_.chips(static_cast<int>(b.chip())).config().array_rows();
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, PackTensor(t, b, n));
+  return WriteBuffer(b.chip(), b.buffer(), b.offset(), bytes);
+}
+
+Result<Tensor> Session::ReadBinding(const program::TensorBinding& b) {
+  uint32_t n = program_.chips(static_cast<int>(b.chip())).config().array_rows();
+  AORTA_ASSIGN_OR_RETURN(uint64_t bytes, BindingBytes(b, n));
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
+                         ReadBuffer(b.chip(), b.buffer(), b.offset(), bytes));
+  return UnpackTensor(raw, b, n);
+}
+
+Counters Session::ReadCounters(size_t chip) {
+  Counters c{};
+  Device& dev = backend_.device(chip);
+  for (uint32_t i = 0; i < regs::kNumCounters; ++i) {
+    auto ctr = static_cast<regs::Counter>(i);
+    c[i] = ReadReg64(dev, regs::CounterLo(ctr), regs::CounterHi(ctr));
+  }
+  return c;
+}
+
+Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
+  auto t0 = std::chrono::steady_clock::now();
+  for (const auto& b : program_.inputs()) {
+    auto it = inputs.find(b.name());
+    if (it == inputs.end()) return InvalidArgument("missing input '{}'", b.name());
+    AORTA_RETURN_IF_ERROR(
+        WriteBinding(b, it->second).WithContext(fmt::format("input '{}'", b.name())));
+  }
+  for (const auto& [name, t] : inputs) {
+    bool known = false;
+    for (const auto& b : program_.inputs()) known |= b.name() == name;
+    if (!known) return InvalidArgument("the program has no input '{}'", name);
+  }
+  for (size_t ci = 0; ci < chips_.size(); ++ci)
+    backend_.device(ci).WriteReg(regs::kCtrl, regs::kCtrlClearCountersMask);
+  std::vector<Counters> totals(chips_.size());
+  for (size_t seg = 0; seg < chips_[0].segments.size(); ++seg) {
+    AORTA_RETURN_IF_ERROR(RunSegment(seg));
+    for (const auto& h : program_.host_ops()) {
+      if (h.after_segment() == seg)
+        return Unsupported("host-fallback op '{}': this runtime cannot execute host subgraphs yet",
+                           h.name());
+    }
+  }
+  TensorMap outputs;
+  for (const auto& b : program_.outputs()) {
+    AORTA_ASSIGN_OR_RETURN(Tensor t, ReadBinding(b));
+    outputs[b.name()] = std::move(t);
+  }
+  if (report != nullptr) {
+    RunReport r;
+    r.backend = backend_.name();
+    r.model = program_.model_name();
+    const ChipConfig& cfg0 = program_.chips(0).config();
+    r.array_n = cfg0.array_rows();
+    r.clock_mhz = cfg0.clock_mhz();
+    for (size_t ci = 0; ci < chips_.size(); ++ci) {
+      Counters c = ReadCounters(ci);
+      for (uint32_t i = 0; i < regs::kNumCounters; ++i) r.counters[i] += c[i];
+      r.cycles = std::max(r.cycles, c[CounterIndex(regs::Counter::kCycles)]);
+      // Per-layer counters from the PERF snapshot records: each record minus the one before.
+      const program::Buffer* perf = chips_[ci].perf;
+      if (perf == nullptr) continue;
+      AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
+                             ReadBuffer(static_cast<uint32_t>(ci), perf->name(), 0, perf->size()));
+      Counters prev{};
+      for (const auto& layer : program_.layers()) {
+        if (layer.chip() != ci) continue;
+        uint64_t off = uint64_t{layer.perf_tag()} * regs::kSnapshotBytes;
+        if (off + regs::kSnapshotBytes > raw.size()) continue;
+        auto word = [&](uint64_t k) {
+          uint64_t v;
+          std::memcpy(&v, raw.data() + off + 8 * k, 8);
+          return v;
+        };
+        LayerReport lr;
+        lr.name = layer.name();
+        lr.op_type = layer.op_type();
+        lr.chip = layer.chip();
+        lr.macs = layer.macs();
+        Counters now{};
+        for (uint32_t i = 0; i < regs::kNumCounters; ++i) {
+          now[i] = word(1 + i);
+          lr.counters[i] = now[i] - prev[i];
+        }
+        if (word(0) != layer.perf_tag())
+          return DeviceError("chip {}: PERF record {} carries tag {} (expected {})", ci,
+                             layer.perf_tag(), word(0), layer.perf_tag());
+        prev = now;
+        lr.utilization = Utilization(lr.counters, r.array_n);
+        r.layers.push_back(std::move(lr));
+      }
+    }
+    r.macs = r.counters[CounterIndex(regs::Counter::kMacs)];
+    r.mac_utilization =
+        r.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * r.array_n *
+                                                  r.array_n * static_cast<double>(chips_.size()))
+                 : 0;
+    r.latency_us = r.clock_mhz > 0 ? static_cast<double>(r.cycles) / r.clock_mhz : 0;
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    *report = std::move(r);
+  }
+  return outputs;
+}
+
+}  // namespace aorta::runtime

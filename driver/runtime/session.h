@@ -1,0 +1,108 @@
+// The runtime: a program loaded onto a backend's devices, run inference after inference.
+//
+//   auto backend = MakeGoldenBackend({config});
+//   auto session = Session::Load(program, **backend);   // checks fingerprints, writes weights,
+//                                                      // runs the init stream once
+//   auto outputs = session->Run({{"input", tensor}}, &report);
+//
+// Everything goes through the device contract: registers, DMA from host memory, interrupts.
+// A device error or timeout soft-resets the device and returns a Status naming the error code,
+// the faulting instruction (disassembled) and the address; the loaded program stays usable.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aorta/regs_gen.h"
+#include "core/io/tensor.h"
+#include "core/program.h"
+#include "driver/runtime/backend.h"
+
+namespace aorta::runtime {
+
+using Counters = std::array<uint64_t, regs::kNumCounters>;
+
+struct LayerReport {
+  std::string name;
+  std::string op_type;
+  uint32_t chip = 0;
+  uint64_t macs = 0;       // from the program's metadata
+  Counters counters{};     // what the device counted for this layer
+  double utilization = 0;  // MACS / (CYCLES * N * N), 0 when the backend counts no cycles
+};
+
+struct RunReport {
+  std::string backend;
+  std::string model;
+  uint32_t array_n = 0;
+  double clock_mhz = 0;
+  Counters counters{};  // summed over chips and segments
+  uint64_t cycles = 0;  // max over chips of CYCLES
+  uint64_t macs = 0;
+  double mac_utilization = 0;
+  double latency_us = 0;  // cycles at the config clock
+  double wall_s = 0;
+  std::vector<LayerReport> layers;
+
+  // The report as JSON (keys: backend, model, cycles, macs, mac_utilization, latency_us, wall_s,
+  // counters{}, layers[{name, op_type, chip, cycles, macs, utilization, counters{}}]).
+  std::string ToJson() const;
+};
+
+using TensorMap = std::map<std::string, Tensor>;
+
+class Session {
+ public:
+  struct Options {
+    std::chrono::milliseconds timeout{60000};  // per segment and chip
+  };
+
+  static Result<std::unique_ptr<Session>> Load(const Program& program, Backend& backend,
+                                               Options options);
+  static Result<std::unique_ptr<Session>> Load(const Program& program, Backend& backend) {
+    return Load(program, backend, Options{});
+  }
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Runs one inference. `inputs` by binding name (float tensors of the binding's shape).
+  Result<TensorMap> Run(const TensorMap& inputs, RunReport* report = nullptr);
+
+  const Program& program() const { return program_; }
+
+ private:
+  struct ChipState {
+    std::vector<HostMemory::Buffer> host_buffers;  // allocated from the backend's host memory
+    std::map<std::string, std::pair<uint64_t, uint64_t>>
+        buffer_addr;                                      // name -> (device address, size)
+    std::map<std::string, std::span<uint8_t>> host_view;  // host buffers by name
+    std::vector<std::pair<uint64_t, uint32_t>> segments;  // (device address, instruction count)
+    std::pair<uint64_t, uint32_t> init{0, 0};
+    const program::Buffer* perf = nullptr;
+  };
+
+  Session(const Program& program, Backend& backend, Options options);
+  Status Setup();
+  Status RunStream(size_t chip, std::pair<uint64_t, uint32_t> stream, const std::string& what);
+  Status RunSegment(size_t segment);
+  Status WriteBinding(const program::TensorBinding& b, const Tensor& t);
+  Result<Tensor> ReadBinding(const program::TensorBinding& b);
+  Result<std::vector<uint8_t>> ReadBuffer(uint32_t chip, const std::string& name, uint64_t offset,
+                                          uint64_t bytes);
+  Status WriteBuffer(uint32_t chip, const std::string& name, uint64_t offset,
+                     std::span<const uint8_t> bytes);
+  Counters ReadCounters(size_t chip);
+
+  Program program_;
+  Backend& backend_;
+  Options options_;
+  std::vector<ChipState> chips_;
+  std::vector<HostMemory::Buffer> owned_;
+};
+
+}  // namespace aorta::runtime
