@@ -110,6 +110,21 @@ TEST(GoldenRegs, CountersAreSixtyFourBitAndClearable) {
   EXPECT_EQ(rig.dev.ReadReg(regs::kStatus), regs::kStatusDoneMask);  // not a reset
 }
 
+TEST(GoldenRegs, CounterHighWordIsLatchedByTheLowRead) {
+  // N = 64: an all-zero 1024-pixel pass is 2^22 MACs; 1024 of them make exactly 2^32.
+  ChipGeometry g = golden_test::SmallGeometry();
+  g.n = 64;
+  g.acc_rows = 1024;
+  Rig rig(g);
+  std::vector<isa::Insn> prog(1024, golden_test::Matmul(0, 1, 1, 32, 32, 0));
+  prog.push_back(Halt());
+  rig.RunOk(prog);
+  EXPECT_EQ(rig.dev.ReadReg(regs::CounterLo(Counter::kMacs)), 0u);
+  EXPECT_EQ(rig.dev.ReadReg(regs::CounterHi(Counter::kMacs)), 1u);
+  EXPECT_EQ(rig.Counter(Counter::kMacs), uint64_t{1} << 32);
+  EXPECT_EQ(rig.Counter(Counter::kInsnMatmul), 1024u);
+}
+
 // ---- DMA ------------------------------------------------------------------------------------
 
 TEST(GoldenDma, LoadWithStridePartialRowsAndZeroFill) {
