@@ -91,6 +91,14 @@ struct EltwiseParams {
   int32_t lo = -128, hi = 127;
 };
 inline constexpr bool EltwiseShiftInRange(int32_t s) { return s >= 0 && s <= 62; }
+// Zero points are int8 values; with them in range no product below can overflow 64 bits
+// (|a - z| <= 255, so |t| < 2^48 for ADD / MAX / MIN / MUL with 32-bit multipliers).
+inline constexpr bool ZeroPointInRange(int32_t z) { return z >= INT8_MIN && z <= INT8_MAX; }
+// A record the device accepts (otherwise BAD_PARAM).
+inline constexpr bool EltwiseParamsValid(const EltwiseParams& p) {
+  return EltwiseShiftInRange(p.shift) && ZeroPointInRange(p.za) && ZeroPointInRange(p.zb) &&
+         ZeroPointInRange(p.zo);
+}
 
 enum class EltKind { kAdd, kMul, kMax, kMin };
 
@@ -126,6 +134,11 @@ struct AvgPoolParams {
   int32_t lo = -128, hi = 127;
 };
 inline constexpr bool AvgShiftInRange(int32_t s) { return s >= 0 && s <= 40; }
+// A record the device accepts (otherwise BAD_PARAM): with |x - zi| <= 255 and at most 255 x 255
+// taps, |sum * m| < 2^55 and RoundDivPow's 2t + n*2^s stays below 2^57.
+inline constexpr bool AvgPoolParamsValid(const AvgPoolParams& p) {
+  return AvgShiftInRange(p.shift) && ZeroPointInRange(p.zi) && ZeroPointInRange(p.zo);
+}
 
 // Rule R6 (average pooling, one lane): sum = sum over the in-image taps of (x - zi) (padding
 // taps add 0), n = tap count (in-image taps for AVG, k_h*k_w for AVG_PAD);

@@ -344,7 +344,7 @@ Fault ExecVecEltwise(ChipState& s, const isa::VecEltwise& i, Counters& c) {
   p.zo = rec[5];
   p.lo = rec[6];
   p.hi = rec[7];
-  if (!intmath::EltwiseShiftInRange(p.shift)) return BadParam(i.param_addr);
+  if (!intmath::EltwiseParamsValid(p)) return BadParam(i.param_addr);
   std::vector<int8_t> b_const;
   if (i.b_src == isa::BSrc::kParam) {
     const int32_t* b = s.Param(i.b_addr);
@@ -389,7 +389,7 @@ Fault ExecPool(ChipState& s, const isa::Pool& i, Counters& c) {
     p.zo = rec[3];
     p.lo = rec[4];
     p.hi = rec[5];
-    if (!intmath::AvgShiftInRange(p.shift)) return BadParam(i.param_addr);
+    if (!intmath::AvgPoolParamsValid(p)) return BadParam(i.param_addr);
   }
   // No tap inside the image (AVG only): zo, clamped exactly as intmath::AvgPool clamps.
   const int8_t empty_avg = static_cast<int8_t>(

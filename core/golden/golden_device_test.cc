@@ -362,6 +362,27 @@ TEST(GoldenFault, BadParamShift) {
   e.b_addr = 9;
   rig.Run({e, Halt()});
   rig.ExpectError(ErrCode::kBadParam, 0, 9);
+  // Zero points must be int8 values (they bound every product to 64 bits).
+  e.b_src = isa::BSrc::kUbRows;
+  for (int lane : {3, 4, 5}) {
+    rig.chip().Param(3)[lane] = 128;
+    rig.Run({e, Halt()});
+    rig.ExpectError(ErrCode::kBadParam, 0, 3);
+    rig.chip().Param(3)[lane] = -128;
+    rig.RunOk({e, Halt()});
+    rig.chip().Param(3)[lane] = 0;
+  }
+  isa::Pool avg;
+  avg.op = isa::PoolOp::kAvg;
+  avg.out_addr = 64;
+  avg.param_addr = 5;
+  for (int c = 0; c < 8; ++c) rig.chip().Param(5)[c] = 0;
+  rig.chip().Param(5)[5] = 127;
+  rig.chip().Param(5)[2] = -129;  // zi
+  rig.Run({avg, Halt()});
+  rig.ExpectError(ErrCode::kBadParam, 0, 5);
+  rig.chip().Param(5)[2] = -128;
+  rig.RunOk({avg, Halt()});
 }
 
 TEST(GoldenFault, ResizeOverlapIsBadField) {
