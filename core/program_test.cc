@@ -4,6 +4,7 @@
 
 #include "aorta/regs_gen.h"
 #include "core/isa/isa.h"
+#include "core/testing/test_programs.h"
 
 namespace aorta {
 namespace {
@@ -11,70 +12,9 @@ namespace {
 using program::Buffer;
 using program::TensorBinding;
 
-std::string Stream(const std::vector<isa::Insn>& insns) {
-  Result<std::vector<uint8_t>> b = isa::EncodeStream(insns);
-  EXPECT_TRUE(b.ok()) << b.status().ToString();
-  return std::string(b->begin(), b->end());
-}
+using testing::Stream;
 
-// A small valid program: load an 8-channel 2x2 input, store it back out.
-Program MakeProgram() {
-  ChipConfig cfg = *LoadChipConfig("tiny");
-  Program p;
-  p.set_isa_version_major(isa::kVersionMajor);
-  p.set_isa_version_minor(isa::kVersionMinor);
-  p.set_producer("program_test");
-  p.set_model_name("copy");
-  auto* c = p.add_chips();
-  c->set_chip(0);
-  *c->mutable_config() = cfg;
-  c->set_config_fingerprint(Fingerprint(cfg));
-  p.set_board_fingerprint(Fingerprint(cfg));
-  Buffer* in = c->add_buffers();
-  in->set_name("in");
-  in->set_kind(program::BUFFER_INPUT);
-  in->set_location(program::LOCATION_HOST);
-  in->set_slot(0);
-  in->set_size(32);
-  Buffer* out = c->add_buffers();
-  out->set_name("out");
-  out->set_kind(program::BUFFER_OUTPUT);
-  out->set_location(program::LOCATION_HOST);
-  out->set_slot(1);
-  out->set_size(32);
-  isa::DmaLoad ld;
-  ld.slot = 0;
-  ld.mem = isa::Mem::kUb;
-  ld.ext_stride = 8;
-  ld.rows = 4;
-  ld.row_bytes = 8;
-  ld.deps.push_next = true;
-  isa::Loadw lw;  // an EX instruction to pass the token on
-  lw.deps.pop_prev = true;
-  lw.deps.push_next = true;
-  isa::DmaStore st;
-  st.slot = 1;
-  st.mem = isa::Mem::kUb;
-  st.ext_stride = 8;
-  st.rows = 4;
-  st.row_bytes = 8;
-  st.deps.pop_prev = true;
-  c->add_run_segments(Stream({ld, lw, st, isa::Halt{}}));
-  for (auto [list, name, buf] :
-       {std::tuple{p.add_inputs(), "x", "in"}, std::tuple{p.add_outputs(), "y", "out"}}) {
-    list->set_name(name);
-    for (int64_t d : {1, 8, 2, 2}) list->add_shape(d);
-    list->set_dtype(program::DTYPE_I8);
-    list->set_layout(program::LAYOUT_CHANNEL_BLOCKED);
-    list->mutable_quant()->set_scale(0.5f);
-    list->mutable_quant()->set_zero_point(-3);
-    list->set_buffer(buf);
-  }
-  auto* layer = p.add_layers();
-  layer->set_name("copy");
-  layer->set_op_type("Identity");
-  return p;
-}
+Program MakeProgram() { return testing::CopyProgram(*LoadChipConfig("tiny")); }
 
 std::vector<uint8_t> Bytes(const Program& p) {
   Result<std::vector<uint8_t>> b = SerializeProgram(p);

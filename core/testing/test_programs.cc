@@ -1,0 +1,78 @@
+#include "core/testing/test_programs.h"
+
+#include <gtest/gtest.h>
+
+#include "aorta/regs_gen.h"
+
+namespace aorta::testing {
+
+std::string Stream(const std::vector<isa::Insn>& insns) {
+  Result<std::vector<uint8_t>> b = isa::EncodeStream(insns);
+  EXPECT_TRUE(b.ok()) << b.status().ToString();
+  if (!b.ok()) return {};
+  return std::string(b->begin(), b->end());
+}
+
+Program CopyProgram(const ChipConfig& cfg, int64_t c, int64_t h, int64_t w) {
+  const uint32_t n = cfg.array_rows();
+  const uint64_t rows = static_cast<uint64_t>((c + n - 1) / n * h * w);
+  Program p;
+  p.set_isa_version_major(isa::kVersionMajor);
+  p.set_isa_version_minor(isa::kVersionMinor);
+  p.set_producer("aorta tests");
+  p.set_model_name("copy");
+  auto* chip = p.add_chips();
+  chip->set_chip(0);
+  *chip->mutable_config() = cfg;
+  chip->set_config_fingerprint(Fingerprint(cfg));
+  p.set_board_fingerprint(Fingerprint(cfg));
+  auto add_buffer = [&](const char* name, program::BufferKind kind, uint32_t slot, uint64_t size) {
+    program::Buffer* b = chip->add_buffers();
+    b->set_name(name);
+    b->set_kind(kind);
+    b->set_location(program::LOCATION_HOST);
+    b->set_slot(slot);
+    b->set_size(size);
+  };
+  add_buffer("in", program::BUFFER_INPUT, 0, rows * n);
+  add_buffer("out", program::BUFFER_OUTPUT, 1, rows * n);
+  add_buffer("perf", program::BUFFER_PERF, 2, regs::kSnapshotBytes);
+  isa::DmaLoad ld;
+  ld.slot = 0;
+  ld.mem = isa::Mem::kUb;
+  ld.ext_stride = n;
+  ld.rows = static_cast<uint32_t>(rows);
+  ld.row_bytes = n;
+  ld.deps.push_next = true;
+  isa::Loadw lw;  // an EX instruction that passes the token on
+  lw.deps.pop_prev = true;
+  lw.deps.push_next = true;
+  isa::DmaStore st;
+  st.slot = 1;
+  st.mem = isa::Mem::kUb;
+  st.ext_stride = n;
+  st.rows = static_cast<uint32_t>(rows);
+  st.row_bytes = n;
+  st.deps.pop_prev = true;
+  isa::Perf perf;
+  perf.slot = 2;
+  perf.tag = 0;
+  chip->add_run_segments(Stream({ld, lw, st, perf, isa::Halt{}}));
+  for (auto [t, name, buf] :
+       {std::tuple{p.add_inputs(), "x", "in"}, std::tuple{p.add_outputs(), "y", "out"}}) {
+    t->set_name(name);
+    for (int64_t d : {int64_t{1}, c, h, w}) t->add_shape(d);
+    t->set_dtype(program::DTYPE_I8);
+    t->set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+    t->mutable_quant()->set_scale(0.5f);
+    t->mutable_quant()->set_zero_point(-3);
+    t->set_buffer(buf);
+  }
+  auto* layer = p.add_layers();
+  layer->set_name("copy");
+  layer->set_op_type("Identity");
+  layer->set_perf_tag(0);
+  return p;
+}
+
+}  // namespace aorta::testing
