@@ -1,0 +1,147 @@
+// The aorta command as a user meets it: help, exit codes, one-line errors, files in and out.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/io/npy.h"
+#include "core/testing/test_programs.h"
+
+namespace aorta {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Outcome Aorta(const std::string& args) {
+  const char* build = std::getenv("AORTA_BUILD_DIR");
+  std::string cmd = std::string(build ? build : "build") + "/bin/aorta " + args + " 2>&1";
+  Outcome o;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.output.append(buf.data(), n);
+  int status = pclose(pipe);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           fmt::format("aorta_cli_{}", ::testing::UnitTest::GetInstance()->random_seed());
+    fs::create_directories(dir_);
+    ChipConfig tiny = *LoadChipConfig("tiny");
+    ASSERT_TRUE(WriteProgram(testing::CopyProgram(tiny), Path("copy.aprog")).ok());
+    std::vector<float> v(32);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i) * 0.5f - 8;
+    input_ = Tensor::FromVector<float>({1, 8, 2, 2}, v);
+    ASSERT_TRUE(WriteNpy(Path("x.npy"), input_).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+  Tensor input_;
+};
+
+TEST_F(CliTest, HelpListsEveryCommand) {
+  Outcome o = Aorta("--help");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  for (const char* cmd : {"reference", "inspect", "run", "compile", "study", "bench"}) {
+    EXPECT_NE(o.output.find(fmt::format("\n  {} ", cmd)), std::string::npos) << cmd;
+    Outcome h = Aorta(std::string(cmd) + " --help");
+    EXPECT_EQ(h.exit_code, 0) << cmd << ": " << h.output;
+    EXPECT_NE(h.output.find(fmt::format("aorta {}", cmd)), std::string::npos) << h.output;
+  }
+  EXPECT_NE(Aorta("").exit_code, 0);
+  EXPECT_NE(Aorta("frobnicate").exit_code, 0);
+}
+
+TEST_F(CliTest, PlannedCommandsSayTheyAreNotAvailable) {
+  for (const char* cmd :
+       {"compile model.onnx -o x.aprog", "study sweep.textproto", "bench x.aprog"}) {
+    Outcome o = Aorta(cmd);
+    EXPECT_EQ(o.exit_code, 2) << cmd;
+    EXPECT_NE(o.output.find("not available yet"), std::string::npos) << o.output;
+  }
+}
+
+TEST_F(CliTest, InspectDisassemblesAValidProgram) {
+  Outcome o = Aorta("inspect " + Path("copy.aprog"));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("valid"), std::string::npos);
+  EXPECT_NE(o.output.find("DMA_LOAD [push_next] slot=0 mem=UB"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("HALT"), std::string::npos);
+  EXPECT_NE(o.output.find("config 'tiny'"), std::string::npos);
+}
+
+TEST_F(CliTest, CorruptAndTruncatedProgramsGetOneClearLine) {
+  std::ifstream in(Path("copy.aprog"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string corrupt = bytes;
+  corrupt[bytes.size() - 5] ^= 1;
+  std::ofstream(Path("corrupt.aprog"), std::ios::binary) << corrupt;
+  std::ofstream(Path("short.aprog"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  Outcome c = Aorta("inspect " + Path("corrupt.aprog"));
+  EXPECT_EQ(c.exit_code, 1);
+  EXPECT_NE(c.output.find("aorta: error: data loss: "), std::string::npos) << c.output;
+  EXPECT_NE(c.output.find("checksum"), std::string::npos);
+  Outcome t = Aorta("run " + Path("short.aprog") + " --input " + Path("x.npy"));
+  EXPECT_EQ(t.exit_code, 1);
+  EXPECT_NE(t.output.find("truncated"), std::string::npos) << t.output;
+  Outcome m = Aorta("inspect " + Path("missing.aprog"));
+  EXPECT_EQ(m.exit_code, 1);
+  EXPECT_NE(m.output.find("cannot open"), std::string::npos);
+}
+
+TEST_F(CliTest, RunWritesOutputsAndAReport) {
+  Outcome o = Aorta(fmt::format("run {} --input {} --output {} --report {}", Path("copy.aprog"),
+                                Path("x.npy"), Path("y.npy"), Path("run.json")));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("output y"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("DMA_RD_BYTES"), std::string::npos);
+  Result<Tensor> y = ReadNpy(Path("y.npy"));
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  EXPECT_EQ(*y, input_);  // on the 0.5 grid, inside int8: exact
+  std::ifstream report(Path("run.json"));
+  std::string json((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"backend\": \"golden\""), std::string::npos) << json;
+  // All outputs to .npz, keyed by name.
+  Outcome z = Aorta(fmt::format("run {} --input x={} --output {}", Path("copy.aprog"),
+                                Path("x.npy"), Path("y.npz")));
+  ASSERT_EQ(z.exit_code, 0) << z.output;
+  Result<TensorMap> all = ReadNpz(Path("y.npz"));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->at("y"), input_);
+}
+
+TEST_F(CliTest, RunNamesWhatIsWrongWithTheInput) {
+  ASSERT_TRUE(WriteNpy(Path("wrong.npy"), Tensor(DType::kF32, {1, 8, 3, 2})).ok());
+  Outcome o = Aorta(fmt::format("run {} --input {}", Path("copy.aprog"), Path("wrong.npy")));
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.output.find("1x8x3x2"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("1x8x2x2"), std::string::npos) << o.output;
+  Outcome n = Aorta(fmt::format("run {} --input q={}", Path("copy.aprog"), Path("x.npy")));
+  EXPECT_EQ(n.exit_code, 1);
+  EXPECT_NE(n.output.find("no input named 'q'"), std::string::npos) << n.output;
+  Outcome b =
+      Aorta(fmt::format("run {} --input {} --backend rtl", Path("copy.aprog"), Path("x.npy")));
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.output.find("not available yet"), std::string::npos) << b.output;
+  Outcome e = Aorta(fmt::format("run {} --input {} --output {}", Path("copy.aprog"), Path("x.npy"),
+                                Path("y.txt")));
+  EXPECT_EQ(e.exit_code, 1);
+  EXPECT_NE(e.output.find(".npy or .npz"), std::string::npos) << e.output;
+}
+
+}  // namespace
+}  // namespace aorta
