@@ -66,6 +66,7 @@ TEST(BinaryTest, MulByScalarAndVariadicMaxMin) {
   ExpectTensor(RunOne("Mul", {Iota({2, 3}), F32({}, {2})}), {2, 3}, {0, 2, 4, 6, 8, 10});
   ExpectTensor(RunOne("Max", {F32({2}, {1, 5}), F32({2}, {3, 2}), F32({2}, {0, 7})}), {2}, {3, 7});
   ExpectTensor(RunOne("Min", {F32({2}, {1, 5}), F32({1}, {3})}), {2}, {1, 3});
+  ExpectTensor(RunOne("Sum", {F32({2}, {1, 5}), F32({1}, {3}), F32({2}, {-1, -2})}), {2}, {3, 6});
 }
 
 TEST(BinaryTest, IntegerArithmeticForShapes) {

@@ -25,8 +25,9 @@ class Executor {
   Executor& operator=(Executor&&) noexcept;
 
   const ir::Graph& graph() const;
-  // Runs the graph. `inputs` must hold every graph input by name with the declared element type
-  // and static dims; returns every graph output by name.
+  // Runs the graph (one Run at a time per Executor: runs share one oneDNN stream). `inputs` must
+  // hold every graph input by name with the declared element type and static dims; returns every
+  // graph output by name.
   Result<TensorMap> Run(const TensorMap& inputs) const;
 
  private:

@@ -86,6 +86,10 @@ TEST(ShapeOpsTest, CastConstantIdentity) {
   EXPECT_EQ(RunOne("Constant", {}, {{"value_float", 1.5f}}).at<float>(0), 1.5f);
   EXPECT_EQ(RunOne("Constant", {}, {{"value_ints", Ints{1, 2}}}).ToVector<int64_t>(), (Ints{1, 2}));
   ExpectTensor(RunOne("Identity", {F32({2}, {1, 2})}), {2}, {1, 2});
+  // Inference Dropout passes its input through; the mask output is refused.
+  ExpectTensor(RunOne("Dropout", {F32({2}, {3, 4})}), {2}, {3, 4});
+  EXPECT_EQ(RunOp("Dropout", {F32({2}, {3, 4})}, {}, 13, 2).status().code(),
+            StatusCode::kUnsupported);
 }
 
 TEST(ShapeOpsTest, SliceForwardBackwardAndClamped) {
