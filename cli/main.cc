@@ -23,9 +23,7 @@ int main(int argc, char** argv) {
       "aorta"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "aorta 0.1.0");
-#ifdef AORTA_HAVE_REFERENCE_CMD
   aorta::cli::RegisterReferenceCommand(app);
-#endif
   aorta::cli::RegisterInspectCommand(app);
   aorta::cli::RegisterRunCommand(app);
   aorta::cli::RegisterPlannedCommands(app);
