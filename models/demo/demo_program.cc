@@ -437,7 +437,7 @@ Result<DemoModel> BuildDemoModel(const ChipConfig& chip, uint32_t seed) {
   dm.weights.dwconv3 = RandomConv(rng, kC2, 1, 3, true, 3.0);
   dm.weights.fc6 = RandomConv(rng, kClasses, kC2, 1, false, 1.0);
   std::vector<float> input(static_cast<size_t>(kInC * kInH * kInW));
-  for (float& x : input) x = static_cast<float>(rng.Uniform(-1, 1));
+  for (float& x : input) x = static_cast<float>(rng.Uniform(-0.5, 1.0));
   dm.input = Tensor::FromVector<float>({1, kInC, kInH, kInW}, input);
   dm.reference = RunFloatModel(dm.weights, std::vector<double>(input.begin(), input.end()));
   AORTA_ASSIGN_OR_RETURN(dm.quant, Quantize(dm.weights, dm.reference));

@@ -13,9 +13,10 @@
 //
 // Numbers. Weights and biases are pseudo-random (SplitMix64 below, seeded by `seed`), drawn
 // uniformly in +-gain*sqrt(6/fan_in) (He-uniform; dwconv3 uses gain 3 so that its ReLU6
-// clips), biases in +-0.1, then the input uniformly in [-1, 1). The float model runs in double
-// (RunFloatModel); its per-tensor min / max over this input (widened to include 0) give every
-// activation's int8 scale and zero point: scale = (max - min) / 255 rounded to float (the
+// clips), biases in +-0.1, then the input uniformly in [-0.5, 1) (asymmetric, so the input
+// zero point is not 0 and conv1's padding and bias folding matter). The float model runs in
+// double (RunFloatModel); its per-tensor min / max over this input (widened to include 0) give
+// every activation's int8 scale and zero point: scale = (max - min) / 255 rounded to float (the
 // program stores float scales), zero point = round(-128 - min / scale). That is the whole
 // calibration. Weights are quantized symmetrically per output channel (scale = max|w| / 127),
 // biases to int32 at s_in * s_w. Requantization multipliers are real scale ratios written as
