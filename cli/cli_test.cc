@@ -115,6 +115,22 @@ TEST_F(CliTest, RunWritesOutputsAndAReport) {
   std::ifstream report(Path("run.json"));
   std::string json((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
   EXPECT_NE(json.find("\"backend\": \"golden\""), std::string::npos) << json;
+  // --compare prints the error against reference values: none for the exact copy, the known
+  // difference for a shifted reference.
+  Outcome same = Aorta(fmt::format("run {} --input {} --compare {}", Path("copy.aprog"),
+                                   Path("x.npy"), Path("x.npy")));
+  ASSERT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_NE(same.output.find("max |error| 0 (0.00% of the reference range), SQNR inf dB"),
+            std::string::npos)
+      << same.output;
+  std::vector<float> shifted = input_.ToVector<float>();
+  for (float& v : shifted) v += 0.25f;
+  ASSERT_TRUE(WriteNpy(Path("ref.npy"), Tensor::FromVector<float>({1, 8, 2, 2}, shifted)).ok());
+  Outcome diff = Aorta(fmt::format("run {} --input {} --compare {}", Path("copy.aprog"),
+                                   Path("x.npy"), Path("ref.npy")));
+  ASSERT_EQ(diff.exit_code, 0) << diff.output;
+  EXPECT_NE(diff.output.find("max |error| 0.25 (1.61% of the reference range)"), std::string::npos)
+      << diff.output;
   // All outputs to .npz, keyed by name.
   Outcome z = Aorta(fmt::format("run {} --input x={} --output {}", Path("copy.aprog"),
                                 Path("x.npy"), Path("y.npz")));

@@ -17,6 +17,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   std::string output;
   std::string report;
+  std::string compare;
   int timeout_ms = 60000;
 };
 
@@ -89,6 +90,27 @@ void Run(const RunArgs& a) {
                      l.counters[static_cast<uint32_t>(regs::Counter::kVecMacs)],
                  l.counters[static_cast<uint32_t>(regs::Counter::kCycles)], 100 * l.utilization);
   }
+  if (!a.compare.empty()) {
+    // Against a reference (e.g. the fp32 model's output): the error of the quantized run.
+    TensorMap want;
+    if (a.compare.size() > 4 && a.compare.substr(a.compare.size() - 4) == ".npz") {
+      want = Check(ReadNpz(a.compare));
+    } else {
+      if (p.outputs_size() != 1)
+        Fail(InvalidArgument("--compare FILE.npy needs a single-output model; use .npz"));
+      want[p.outputs(0).name()] = Check(ReadNpy(a.compare));
+    }
+    for (const auto& [name, ref] : want) {
+      auto it = outputs.find(name);
+      if (it == outputs.end())
+        Fail(InvalidArgument("--compare: the model has no output '{}'", name));
+      ErrorStats e = Check(Compare(it->second, ref));
+      fmt::print(
+          "compare {} with {}: max |error| {:.4g} ({:.2f}% of the reference range), SQNR {:.1f} "
+          "dB\n",
+          name, a.compare, e.max_abs, 100 * e.max_abs_rel_range, e.sqnr_db);
+    }
+  }
   if (!a.output.empty()) {
     Check(WriteOutputs(a.output, outputs));
     fmt::print("wrote {}\n", a.output);
@@ -116,6 +138,9 @@ void RegisterRunCommand(CLI::App& app) {
   sub->add_option("--output", args->output,
                   "Write the output to FILE.npy (one output) or all outputs to FILE.npz");
   sub->add_option("--report", args->report, "Write a JSON report (counters, per-layer figures)");
+  sub->add_option("--compare", args->compare,
+                  "Compare the outputs with reference values (.npy for one output, .npz by name) "
+                  "and print the error");
   sub->add_option("--timeout-ms", args->timeout_ms,
                   "Give up on a device after this many milliseconds");
   sub->callback([args] { Run(*args); });

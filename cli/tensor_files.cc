@@ -1,6 +1,8 @@
 #include "cli/tensor_files.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace aorta::cli {
 namespace {
@@ -76,6 +78,26 @@ Status WriteOutputs(const std::string& path, const TensorMap& outputs) {
     return WriteNpy(path, outputs.begin()->second);
   }
   return InvalidArgument("--output {}: the file name must end in .npy or .npz", path);
+}
+
+Result<ErrorStats> Compare(const Tensor& got, const Tensor& want) {
+  if (got.shape() != want.shape())
+    return InvalidArgument("shape {} differs from the reference's {}", ShapeToString(got.shape()),
+                           ShapeToString(want.shape()));
+  std::vector<double> g = got.ToDoubles(), w = want.ToDoubles();
+  ErrorStats e;
+  double signal = 0, noise = 0;
+  double lo = w.empty() ? 0 : *std::min_element(w.begin(), w.end());
+  double hi = w.empty() ? 0 : *std::max_element(w.begin(), w.end());
+  for (size_t i = 0; i < g.size(); ++i) {
+    double d = g[i] - w[i];
+    e.max_abs = std::max(e.max_abs, std::abs(d));
+    signal += w[i] * w[i];
+    noise += d * d;
+  }
+  e.max_abs_rel_range = hi > lo ? e.max_abs / (hi - lo) : 0;
+  e.sqnr_db = noise > 0 ? 10 * std::log10(signal / noise) : std::numeric_limits<double>::infinity();
+  return e;
 }
 
 std::string Summarize(const std::string& name, const Tensor& t) {

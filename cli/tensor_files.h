@@ -27,6 +27,15 @@ Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
 // Writes outputs: a .npy for exactly one output, a .npz keyed by output name for any number.
 Status WriteOutputs(const std::string& path, const TensorMap& outputs);
 
+// How far `got` is from `want` (same shape): max |got - want|, that relative to want's range
+// (max - min), and the signal-to-quantization-noise ratio 10 log10(sum want^2 / sum (got-want)^2).
+struct ErrorStats {
+  double max_abs = 0;
+  double max_abs_rel_range = 0;
+  double sqnr_db = 0;
+};
+Result<ErrorStats> Compare(const Tensor& got, const Tensor& want);
+
 // "name  1x16x4x4  min -1.5  max 2.25  mean 0.031" and the first values.
 std::string Summarize(const std::string& name, const Tensor& t);
 
