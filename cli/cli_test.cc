@@ -20,8 +20,7 @@ struct Outcome {
 };
 
 Outcome Aorta(const std::string& args) {
-  const char* build = std::getenv("AORTA_BUILD_DIR");
-  std::string cmd = std::string(build ? build : "build") + "/bin/aorta " + args + " 2>&1";
+  std::string cmd = std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta " + args + " 2>&1";
   Outcome o;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return o;

@@ -82,13 +82,26 @@ void Run(const RunArgs& a) {
   if (report.cycles == 0)
     fmt::print("  (the golden model executes instantly: it counts no cycles)\n");
   if (!report.layers.empty()) {
-    fmt::print("layers:\n  {:<28} {:<14} {:>12} {:>12} {:>10}\n", "name", "op", "MACs", "cycles",
-               "util");
-    for (const auto& l : report.layers)
-      fmt::print("  {:<28} {:<14} {:>12} {:>12} {:>9.1f}%\n", l.name, l.op_type,
-                 l.counters[static_cast<uint32_t>(regs::Counter::kMacs)] +
-                     l.counters[static_cast<uint32_t>(regs::Counter::kVecMacs)],
-                 l.counters[static_cast<uint32_t>(regs::Counter::kCycles)], 100 * l.utilization);
+    auto ctr = [](const runtime::LayerReport& l, regs::Counter c) {
+      return l.counters[static_cast<uint32_t>(c)];
+    };
+    if (report.cycles > 0) {
+      fmt::print("layers:\n  {:<28} {:<16} {:>12} {:>12} {:>8}\n", "name", "op", "MACs", "cycles",
+                 "util");
+      for (const auto& l : report.layers)
+        fmt::print("  {:<28} {:<16} {:>12} {:>12} {:>7.1f}%\n", l.name, l.op_type,
+                   ctr(l, regs::Counter::kMacs) + ctr(l, regs::Counter::kVecMacs),
+                   ctr(l, regs::Counter::kCycles), 100 * l.utilization);
+    } else {
+      // An untimed backend: what each layer did, from the counters.
+      fmt::print("layers:\n  {:<28} {:<16} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "name", "op",
+                 "MACs", "vec MACs", "UB read", "UB write", "DMA bytes");
+      for (const auto& l : report.layers)
+        fmt::print("  {:<28} {:<16} {:>10} {:>10} {:>10} {:>10} {:>10}\n", l.name, l.op_type,
+                   ctr(l, regs::Counter::kMacs), ctr(l, regs::Counter::kVecMacs),
+                   ctr(l, regs::Counter::kUbRdBytes), ctr(l, regs::Counter::kUbWrBytes),
+                   ctr(l, regs::Counter::kDmaRdBytes) + ctr(l, regs::Counter::kDmaWrBytes));
+    }
   }
   if (!a.compare.empty()) {
     // Against a reference (e.g. the fp32 model's output): the error of the quantized run.

@@ -28,8 +28,12 @@ function(aorta_test name)
   if(A_LABELS)
     set(labels ${A_LABELS})
   endif()
+  # Tests find the source and build trees through these (compiled in: ctest's ENVIRONMENT
+  # property does not survive gtest_discover_tests' list handling).
+  target_compile_definitions(${name} PRIVATE AORTA_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+    AORTA_TEST_BUILD_DIR="${CMAKE_BINARY_DIR}")
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-    PROPERTIES LABELS "${labels}" ENVIRONMENT "AORTA_SOURCE_DIR=${CMAKE_SOURCE_DIR};AORTA_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    PROPERTIES LABELS "${labels}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

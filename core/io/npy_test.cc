@@ -11,10 +11,7 @@
 namespace aorta {
 namespace {
 
-std::string SourceDir() {
-  const char* dir = std::getenv("AORTA_SOURCE_DIR");
-  return dir ? dir : ".";
-}
+std::string SourceDir() { return AORTA_TEST_SOURCE_DIR; }
 std::string Golden(const std::string& name) { return SourceDir() + "/core/io/testdata/" + name; }
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "/aorta_npy_test_" + std::to_string(::getpid()) + "_" + name;
