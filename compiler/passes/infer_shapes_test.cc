@@ -10,19 +10,6 @@ namespace {
 
 using Ints = std::vector<int64_t>;
 
-ir::Graph NewGraph(int64_t opset) {
-  ir::Graph g;
-  g.name = "shapes";
-  g.opset_imports[""] = opset;
-  return g;
-}
-
-void F32Input(ir::Graph& g, const std::string& name, const Shape& shape) {
-  g.AddInput(name, DType::kF32, ir::StaticDims(shape));
-}
-
-Tensor I64(Ints v) { return Tensor::FromVector<int64_t>({static_cast<int64_t>(v.size())}, v); }
-
 // Runs InferShapes, expects success, checks every value against the reference, returns the
 // shape of `out`.
 Shape InferOk(ir::Graph& g, const std::string& out, std::map<std::string, Shape> overrides = {}) {

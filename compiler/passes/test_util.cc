@@ -7,6 +7,21 @@
 
 namespace aorta::passes::testing {
 
+ir::Graph NewGraph(int64_t opset) {
+  ir::Graph g;
+  g.name = "test";
+  g.opset_imports[""] = opset;
+  return g;
+}
+
+void F32Input(ir::Graph& graph, const std::string& name, const Shape& shape) {
+  graph.AddInput(name, DType::kF32, ir::StaticDims(shape));
+}
+
+Tensor I64(const std::vector<int64_t>& values) {
+  return Tensor::FromVector<int64_t>({static_cast<int64_t>(values.size())}, values);
+}
+
 Tensor RandomTensor(Shape shape, uint32_t seed, float lo, float hi) {
   Tensor t(DType::kF32, std::move(shape));
   uint32_t s = seed * 2654435761u + 12345u;

@@ -12,6 +12,13 @@
 
 namespace aorta::passes::testing {
 
+// An empty graph named "test" importing the default domain at `opset`.
+ir::Graph NewGraph(int64_t opset);
+// A graph input of type f32 with static dims.
+void F32Input(ir::Graph& graph, const std::string& name, const Shape& shape);
+// A 1-D int64 tensor.
+Tensor I64(const std::vector<int64_t>& values);
+
 // Uniform in [lo, hi), deterministic per seed.
 Tensor RandomTensor(Shape shape, uint32_t seed, float lo = -1.0f, float hi = 1.0f);
 // A random tensor for every graph input (f32 uniform; other types zero), at its static shape.
