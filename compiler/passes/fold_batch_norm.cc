@@ -130,16 +130,14 @@ bool Foldable(const ir::Node& node) {
 }  // namespace
 
 Status FoldBatchNorm::Run(ir::Graph& graph) {
-  std::vector<bool> erase(graph.nodes.size(), false);
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     ir::Node& bn = graph.nodes[i];
     if (!bn.domain.empty() || bn.op_type != "BatchNormalization" || !bn.HasInput(0)) continue;
     bool extra_outputs = false;
     for (size_t o = 1; o < bn.outputs.size(); ++o) extra_outputs |= !bn.outputs[o].empty();
-    const std::string x = bn.inputs[0];
-    const int64_t p = ProducerIndex(graph, x);
+    const int64_t p = ProducerIndex(graph, bn.inputs[0]);
     if (extra_outputs || p < 0 || !Foldable(graph.nodes[static_cast<size_t>(p)]) ||
-        UseCount(graph, x) != 1 || IsGraphOutput(graph, x)) {
+        SoleReader(graph, bn.inputs[0]) != static_cast<int64_t>(i)) {
       continue;
     }
     AORTA_ASSIGN_OR_RETURN(std::optional<Affine> affine, BatchNormAffine(graph, bn));
@@ -154,13 +152,9 @@ Status FoldBatchNorm::Run(ir::Graph& graph) {
     op.inputs.resize(std::max<size_t>(op.inputs.size(), 3));
     op.inputs[1] = w_name;
     op.inputs[2] = b_name;
-    op.outputs[0] = bn.outputs[0];
-    graph.values.erase(x);
-    bn.inputs.clear();
-    bn.outputs.clear();
-    erase[i] = true;
+    Absorb(graph, static_cast<size_t>(p), i);
   }
-  EraseNodes(graph, erase);
+  EraseDetached(graph);
   return Status::Ok();
 }
 

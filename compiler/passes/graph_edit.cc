@@ -29,6 +29,28 @@ int64_t ProducerIndex(const ir::Graph& graph, const std::string& value) {
   return -1;
 }
 
+int64_t SoleReader(const ir::Graph& graph, const std::string& value) {
+  if (UseCount(graph, value) != 1 || IsGraphOutput(graph, value)) return -1;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const auto& ins = graph.nodes[i].inputs;
+    if (std::find(ins.begin(), ins.end(), value) != ins.end()) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+void Absorb(ir::Graph& graph, size_t node, size_t reader) {
+  ir::Node& r = graph.nodes[reader];
+  ir::Node& n = graph.nodes[node];
+  graph.values.erase(n.outputs[0]);
+  n.outputs[0] = r.outputs[0];
+  r.inputs.clear();
+  r.outputs.clear();
+}
+
+void EraseDetached(ir::Graph& graph) {
+  std::erase_if(graph.nodes, [](const ir::Node& n) { return n.outputs.empty(); });
+}
+
 void ReplaceUses(ir::Graph& graph, const std::string& from, const std::string& to) {
   for (ir::Node& n : graph.nodes) {
     for (std::string& in : n.inputs) {

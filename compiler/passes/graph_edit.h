@@ -24,6 +24,15 @@ int64_t ProducerIndex(const ir::Graph& graph, const std::string& value);
 
 // Every node input reading `from` reads `to` instead (graph outputs are left alone).
 void ReplaceUses(ir::Graph& graph, const std::string& from, const std::string& to);
+// The index of the one node reading `value` (once), if nothing else reads it and it is not a
+// graph output; -1 otherwise.
+int64_t SoleReader(const ir::Graph& graph, const std::string& value);
+// Node `node` swallows node `reader`, the sole reader of its output 0: it now writes reader's
+// output 0 directly, and `reader` is detached (no inputs, no outputs) for EraseDetached.
+void Absorb(ir::Graph& graph, size_t node, size_t reader);
+// Drops the nodes Absorb detached.
+void EraseDetached(ir::Graph& graph);
+
 // Lets the readers of `out` read `in` (same contents), so that the node computing `out` from
 // `in` can be erased by the caller. A graph output keeps its name: then `in` is renamed to `out`
 // when a node produces it and it is not a graph output itself. False (nothing changed) when
