@@ -105,6 +105,41 @@ void WriteFile(const fs::path& path, const std::string& text) {
   if (!out) Die(fmt::format("cannot write {}", path.string()));
 }
 
+// An enum in C++: the enum class, a name function and a validity check.
+std::string CppEnum(const Enum& e, const char* base) {
+  std::string o = fmt::format("// {}\nenum class {} : {} {{\n", e.doc(), e.name(), base);
+  for (const auto& v : e.values())
+    o += fmt::format("  k{} = {},  // {}\n", Camel(v.name()), v.value(), v.doc());
+  o += "};\n";
+  o += fmt::format("inline constexpr const char* {}Name({} v) {{\n  switch (v) {{\n", e.name(),
+                   e.name());
+  for (const auto& v : e.values())
+    o += fmt::format("    case {}::k{}: return \"{}\";\n", e.name(), Camel(v.name()), v.name());
+  o += "  }\n  return \"UNKNOWN\";\n}\n";
+  o += fmt::format("inline constexpr bool IsValid{}(uint64_t v) {{\n  switch (v) {{\n", e.name());
+  for (const auto& v : e.values()) o += fmt::format("    case {}:\n", v.value());
+  o += "      return true;\n    default:\n      return false;\n  }\n}\n\n";
+  return o;
+}
+
+// An enum in SystemVerilog: typedef enum logic [w-1:0] {...} name_e.
+std::string SvEnum(const Enum& e) {
+  std::string o = fmt::format("  // {}\n  typedef enum logic [{}:0] {{\n", e.doc(), e.width() - 1);
+  for (int i = 0; i < e.values_size(); ++i)
+    o += fmt::format("    {}{} = {}'d{}{}\n", e.name(), Camel(e.values(i).name()), e.width(),
+                     e.values(i).value(), i + 1 < e.values_size() ? "," : "");
+  o += fmt::format("  }} {}_e;\n\n", Snake(e.name()));
+  return o;
+}
+
+// A Markdown table of an enum's values.
+std::string MdEnum(const Enum& e) {
+  std::string o = "| value | name | meaning |\n|---|---|---|\n";
+  for (const auto& v : e.values())
+    o += fmt::format("| {} | `{}` | {} |\n", v.value(), v.name(), v.doc());
+  return o;
+}
+
 struct Placed {
   const Field* field;
   unsigned lsb;
@@ -209,20 +244,7 @@ std::string IsaModel::Header() const {
   o += fmt::format("  kBarrier = {},\n}};\n", qi);
   o += fmt::format("inline constexpr int kNumQueues = {};\n\n", qi);
   // Enums.
-  for (const Enum& e : isa_.enums()) {
-    o += fmt::format("// {}\nenum class {} : uint8_t {{\n", e.doc(), e.name());
-    for (const auto& v : e.values())
-      o += fmt::format("  k{} = {},  // {}\n", Camel(v.name()), v.value(), v.doc());
-    o += "};\n";
-    o += fmt::format("inline constexpr const char* {}Name({} v) {{\n  switch (v) {{\n", e.name(),
-                     e.name());
-    for (const auto& v : e.values())
-      o += fmt::format("    case {}::k{}: return \"{}\";\n", e.name(), Camel(v.name()), v.name());
-    o += "  }\n  return nullptr;\n}\n";
-    o += fmt::format("inline constexpr bool IsValid{}(uint64_t v) {{\n  switch (v) {{\n", e.name());
-    for (const auto& v : e.values()) o += fmt::format("    case {}:\n", v.value());
-    o += "      return true;\n    default:\n      return false;\n  }\n}\n\n";
-  }
+  for (const Enum& e : isa_.enums()) o += CppEnum(e, "uint8_t");
   // Opcodes.
   o += "enum class Opcode : uint8_t {\n";
   for (const auto& in : insns_)
@@ -371,13 +393,7 @@ std::string IsaModel::SvPackage() const {
   for (const auto& q : isa_.queues())
     o += fmt::format("    Queue{} = 2'd{},\n", Camel(q.name()), qi++);
   o += fmt::format("    QueueBarrier = 2'd{}\n  }} queue_e;\n\n", qi);
-  for (const Enum& e : isa_.enums()) {
-    o += fmt::format("  // {}\n  typedef enum logic [{}:0] {{\n", e.doc(), e.width() - 1);
-    for (int i = 0; i < e.values_size(); ++i)
-      o += fmt::format("    {}{} = {}'d{}{}\n", e.name(), Camel(e.values(i).name()), e.width(),
-                       e.values(i).value(), i + 1 < e.values_size() ? "," : "");
-    o += fmt::format("  }} {}_e;\n\n", Snake(e.name()));
-  }
+  for (const Enum& e : isa_.enums()) o += SvEnum(e);
   o += "  // Common header, bits [" + std::to_string(header_bits_ - 1) +
        ":0] of every instruction.\n";
   o += "  typedef struct packed {\n";
@@ -432,12 +448,8 @@ std::string IsaModel::Markdown() const {
   for (const auto& in : insns_)
     o += fmt::format("| `0x{:02x}` | `{}` | {} | {} |\n", in.desc->opcode(), in.desc->name(),
                      in.desc->queue(), in.desc->summary());
-  for (const Enum& e : isa_.enums()) {
-    o += fmt::format("\nEnum `{}` ({} bits): {}\n\n| value | name | meaning |\n|---|---|---|\n",
-                     e.name(), e.width(), e.doc());
-    for (const auto& v : e.values())
-      o += fmt::format("| {} | `{}` | {} |\n", v.value(), v.name(), v.doc());
-  }
+  for (const Enum& e : isa_.enums())
+    o += fmt::format("\nEnum `{}` ({} bits): {}\n\n{}", e.name(), e.width(), e.doc(), MdEnum(e));
   for (const auto& in : insns_) {
     o += fmt::format("\n#### `{}` (opcode `0x{:02x}`, queue {})\n\n{}\n\n", in.desc->name(),
                      in.desc->opcode(), in.desc->queue(), in.desc->summary());
@@ -472,17 +484,7 @@ std::string RegsHeader(const RegisterMap& rm) {
   o += fmt::format("inline constexpr uint32_t kIdValue = {:#010x};\n", rm.id_value());
   o += fmt::format("inline constexpr uint32_t kBarBytes = {};\n", rm.bar_bytes());
   o += fmt::format("inline constexpr uint32_t kSlotCount = {};\n\n", rm.slot_count());
-  for (const Enum& e : rm.enums()) {
-    o += fmt::format("// {}\nenum class {} : uint32_t {{\n", e.doc(), e.name());
-    for (const auto& v : e.values())
-      o += fmt::format("  k{} = {},  // {}\n", Camel(v.name()), v.value(), v.doc());
-    o += "};\n";
-    o += fmt::format("inline constexpr const char* {}Name({} v) {{\n  switch (v) {{\n", e.name(),
-                     e.name());
-    for (const auto& v : e.values())
-      o += fmt::format("    case {}::k{}: return \"{}\";\n", e.name(), Camel(v.name()), v.name());
-    o += "  }\n  return \"UNKNOWN\";\n}\n\n";
-  }
+  for (const Enum& e : rm.enums()) o += CppEnum(e, "uint32_t");
   for (const Register& r : rm.registers()) {
     std::string c = Camel(r.name());
     o += fmt::format("// {} ({})\n", r.doc(), r.access());
@@ -534,13 +536,7 @@ std::string RegsSv(const RegisterMap& rm) {
   o += fmt::format("  localparam logic [31:0] IdValue = 32'h{:08x};\n", rm.id_value());
   o += fmt::format("  localparam int unsigned BarBytes = {};\n", rm.bar_bytes());
   o += fmt::format("  localparam int unsigned SlotCount = {};\n\n", rm.slot_count());
-  for (const Enum& e : rm.enums()) {
-    o += fmt::format("  typedef enum logic [{}:0] {{\n", e.width() - 1);
-    for (int i = 0; i < e.values_size(); ++i)
-      o += fmt::format("    {}{} = {}'d{}{}\n", e.name(), Camel(e.values(i).name()), e.width(),
-                       e.values(i).value(), i + 1 < e.values_size() ? "," : "");
-    o += fmt::format("  }} {}_e;\n\n", Snake(e.name()));
-  }
+  for (const Enum& e : rm.enums()) o += SvEnum(e);
   for (const Register& r : rm.registers()) {
     o += fmt::format("  localparam logic [11:0] {}Offset = 12'h{:03x};\n", Camel(r.name()),
                      r.offset());
@@ -576,12 +572,8 @@ std::string RegsMarkdown(const RegisterMap& rm) {
       o += fmt::format("| | ↳ `[{}]` `{}` | | | {} |\n", bits, f.name(), f.doc());
     }
   }
-  for (const Enum& e : rm.enums()) {
-    o += fmt::format("\n`{}` values: {}\n\n| value | name | meaning |\n|---|---|---|\n", e.name(),
-                     e.doc());
-    for (const auto& v : e.values())
-      o += fmt::format("| {} | `{}` | {} |\n", v.value(), v.name(), v.doc());
-  }
+  for (const Enum& e : rm.enums())
+    o += fmt::format("\n`{}` values: {}\n\n{}", e.name(), e.doc(), MdEnum(e));
   o += fmt::format("\nPerf counters (64-bit; LO at `{:#05x} + 8·i`, HI at `+4`):\n\n",
                    rm.counter_base());
   o += "| i | LO offset | name | unit | meaning |\n|---|---|---|---|---|\n";
