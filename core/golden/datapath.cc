@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/intmath.h"
+#include "core/isa/extents.h"
 
 namespace aorta::golden {
 namespace {
@@ -18,29 +19,8 @@ using regs::Counter;
 
 // Which input coordinates one axis of a windowed pass touches: coordinate
 // i = o * stride + off + t * dil for o < out, t < k, kept when 0 <= i < in.
-struct Axis {
-  int64_t min = std::numeric_limits<int64_t>::max();
-  int64_t max = -1;
-  uint64_t in_taps = 0;  // (o, t) pairs inside the image
-  bool any() const { return in_taps > 0; }
-};
+using Axis = isa::AxisRange;
 
-Axis ScanAxis(uint64_t out, uint64_t stride, int64_t off, uint64_t k, uint64_t dil, uint64_t in) {
-  Axis a;
-  for (uint64_t o = 0; o < out; ++o) {
-    for (uint64_t t = 0; t < k; ++t) {
-      int64_t i = static_cast<int64_t>(o * stride + t * dil) + off;
-      if (i < 0 || i >= static_cast<int64_t>(in)) continue;
-      a.min = std::min(a.min, i);
-      a.max = std::max(a.max, i);
-      ++a.in_taps;
-    }
-  }
-  return a;
-}
-
-// CHIP_RANGE check of the UB rows base + iy * in_w + ix for every in-image (iy, ix) of the
-// two axes: their exact bounding box.
 Fault CheckWindowRows(const ChipState& s, uint64_t base, uint64_t in_w, const Axis& y,
                       const Axis& x) {
   if (!y.any() || !x.any()) return {};
@@ -210,8 +190,8 @@ Fault ExecLoadw(ChipState& s, const isa::Loadw& i, Counters& c) {
 Fault ExecMatmul(ChipState& s, const isa::Matmul& i, Counters& c) {
   const uint32_t n = s.n();
   const uint64_t pixels = uint64_t{i.out_h} * i.out_w;
-  Axis y = ScanAxis(i.out_h, i.stride_h, i.y_off, 1, 1, i.in_h);
-  Axis x = ScanAxis(i.out_w, i.stride_w, i.x_off, 1, 1, i.in_w);
+  Axis y = isa::InImageRange(i.out_h, i.stride_h, i.y_off, 1, 1, i.in_h);
+  Axis x = isa::InImageRange(i.out_w, i.stride_w, i.x_off, 1, 1, i.in_w);
   if (Fault f = CheckWindowRows(s, i.act_addr, i.in_w, y, x); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kAcc, i.acc_addr, pixels); !f.ok()) return f;
 
@@ -249,8 +229,8 @@ Fault ExecDwconv(ChipState& s, const isa::Dwconv& i, Counters& c) {
   const uint32_t n = s.n();
   const uint64_t pixels = uint64_t{i.out_h} * i.out_w;
   const uint64_t taps = uint64_t{i.k_h} * i.k_w;
-  Axis y = ScanAxis(i.out_h, i.stride_h, i.y_off, i.k_h, i.dil_h, i.in_h);
-  Axis x = ScanAxis(i.out_w, i.stride_w, i.x_off, i.k_w, i.dil_w, i.in_w);
+  Axis y = isa::InImageRange(i.out_h, i.stride_h, i.y_off, i.k_h, i.dil_h, i.in_h);
+  Axis x = isa::InImageRange(i.out_w, i.stride_w, i.x_off, i.k_w, i.dil_w, i.in_w);
   if (Fault f = CheckWindowRows(s, i.act_addr, i.in_w, y, x); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kWb, i.wb_addr, taps); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kAcc, i.acc_addr, pixels); !f.ok()) return f;
@@ -375,8 +355,8 @@ Fault ExecPool(ChipState& s, const isa::Pool& i, Counters& c) {
   const uint32_t n = s.n();
   const uint64_t pixels = uint64_t{i.out_h} * i.out_w;
   const bool avg = i.op != isa::PoolOp::kMax;
-  Axis y = ScanAxis(i.out_h, i.stride_h, -int64_t{i.pad_t}, i.k_h, 1, i.in_h);
-  Axis x = ScanAxis(i.out_w, i.stride_w, -int64_t{i.pad_l}, i.k_w, 1, i.in_w);
+  Axis y = isa::InImageRange(i.out_h, i.stride_h, -int64_t{i.pad_t}, i.k_h, 1, i.in_h);
+  Axis x = isa::InImageRange(i.out_w, i.stride_w, -int64_t{i.pad_l}, i.k_w, 1, i.in_w);
   if (Fault f = CheckWindowRows(s, i.in_addr, i.in_w, y, x); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kUb, i.out_addr, pixels); !f.ok()) return f;
   intmath::AvgPoolParams p;

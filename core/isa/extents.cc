@@ -1,29 +1,21 @@
 #include "core/isa/extents.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "aorta/regs_gen.h"
 
 namespace aorta::isa {
 namespace {
 
-struct Range {
-  int64_t lo = 0, hi = -1;  // inclusive; empty when hi < lo
-};
+// Floor and ceiling of a / b for b > 0.
+int64_t FloorDivPos(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t CeilDivPos(int64_t a, int64_t b) { return -FloorDivPos(-a, b); }
 
-// In-image coordinates read by out positions [0, out) with stride s, offset off and taps at
-// 0, dil, ..., (taps - 1) * dil, clipped to [0, in).
-Range InImage(int64_t out, int64_t s, int64_t off, int64_t taps, int64_t dil, int64_t in) {
-  int64_t first = off;
-  int64_t last = (out - 1) * s + off + (taps - 1) * dil;
-  Range r{std::max<int64_t>(first, 0), std::min<int64_t>(last, in - 1)};
-  return r;
-}
-
-void AddWindow(Extents& e, uint64_t base, int64_t in_w, Range y, Range x) {
-  if (y.hi < y.lo || x.hi < x.lo) return;
-  uint64_t first = base + static_cast<uint64_t>(y.lo * in_w + x.lo);
-  uint64_t last = base + static_cast<uint64_t>(y.hi * in_w + x.hi);
+void AddWindow(Extents& e, uint64_t base, int64_t in_w, const AxisRange& y, const AxisRange& x) {
+  if (!y.any() || !x.any()) return;
+  uint64_t first = base + static_cast<uint64_t>(y.min * in_w + x.min);
+  uint64_t last = base + static_cast<uint64_t>(y.max * in_w + x.max);
   e.chip.push_back({Mem::kUb, first, last - first + 1, false});
 }
 
@@ -34,6 +26,26 @@ void AddDma(Extents& e, Mem mem, uint32_t slot, uint64_t off, uint64_t stride, u
 }
 
 }  // namespace
+
+AxisRange InImageRange(uint64_t out, uint64_t stride, int64_t off, uint64_t taps, uint64_t dil,
+                       uint64_t in) {
+  AxisRange r;
+  r.min = std::numeric_limits<int64_t>::max();
+  const auto s = static_cast<int64_t>(stride);
+  for (uint64_t t = 0; t < taps; ++t) {
+    // Positions o*s + base for o in [0, out): inside [0, in) for o in [lo, hi].
+    const int64_t base = static_cast<int64_t>(t * dil) + off;
+    const int64_t lo = std::max<int64_t>(0, CeilDivPos(-base, s));
+    const int64_t hi = std::min<int64_t>(static_cast<int64_t>(out) - 1,
+                                         FloorDivPos(static_cast<int64_t>(in) - 1 - base, s));
+    if (lo > hi) continue;
+    r.min = std::min(r.min, lo * s + base);
+    r.max = std::max(r.max, hi * s + base);
+    r.in_taps += static_cast<uint64_t>(hi - lo + 1);
+  }
+  if (!r.any()) r = AxisRange{};
+  return r;
+}
 
 Extents ExtentsOf(const Insn& insn, const ChipGeometry& g) {
   Extents e;
@@ -54,15 +66,15 @@ Extents ExtentsOf(const Insn& insn, const ChipGeometry& g) {
         } else if constexpr (std::is_same_v<T, Loadw>) {
           e.chip.push_back({Mem::kWb, x.wb_addr, n, false});
         } else if constexpr (std::is_same_v<T, Matmul>) {
-          AddWindow(e, x.act_addr, x.in_w, InImage(x.out_h, x.stride_h, x.y_off, 1, 1, x.in_h),
-                    InImage(x.out_w, x.stride_w, x.x_off, 1, 1, x.in_w));
+          AddWindow(e, x.act_addr, x.in_w, InImageRange(x.out_h, x.stride_h, x.y_off, 1, 1, x.in_h),
+                    InImageRange(x.out_w, x.stride_w, x.x_off, 1, 1, x.in_w));
           uint64_t rows = uint64_t{x.out_h} * x.out_w;
           if (x.accumulate) e.chip.push_back({Mem::kAcc, x.acc_addr, rows, false});
           e.chip.push_back({Mem::kAcc, x.acc_addr, rows, true});
         } else if constexpr (std::is_same_v<T, Dwconv>) {
           AddWindow(e, x.act_addr, x.in_w,
-                    InImage(x.out_h, x.stride_h, x.y_off, x.k_h, x.dil_h, x.in_h),
-                    InImage(x.out_w, x.stride_w, x.x_off, x.k_w, x.dil_w, x.in_w));
+                    InImageRange(x.out_h, x.stride_h, x.y_off, x.k_h, x.dil_h, x.in_h),
+                    InImageRange(x.out_w, x.stride_w, x.x_off, x.k_w, x.dil_w, x.in_w));
           e.chip.push_back({Mem::kWb, x.wb_addr, uint64_t{x.k_h} * x.k_w, false});
           uint64_t rows = uint64_t{x.out_h} * x.out_w;
           if (x.accumulate) e.chip.push_back({Mem::kAcc, x.acc_addr, rows, false});
@@ -89,8 +101,8 @@ Extents ExtentsOf(const Insn& insn, const ChipGeometry& g) {
           e.chip.push_back({Mem::kUb, x.out_addr, x.rows, true});
         } else if constexpr (std::is_same_v<T, Pool>) {
           AddWindow(e, x.in_addr, x.in_w,
-                    InImage(x.out_h, x.stride_h, -int64_t{x.pad_t}, x.k_h, 1, x.in_h),
-                    InImage(x.out_w, x.stride_w, -int64_t{x.pad_l}, x.k_w, 1, x.in_w));
+                    InImageRange(x.out_h, x.stride_h, -int64_t{x.pad_t}, x.k_h, 1, x.in_h),
+                    InImageRange(x.out_w, x.stride_w, -int64_t{x.pad_l}, x.k_w, 1, x.in_w));
           if (x.op != PoolOp::kMax) e.chip.push_back({Mem::kParam, x.param_addr, 1, false});
           e.chip.push_back({Mem::kUb, x.out_addr, uint64_t{x.out_h} * x.out_w, true});
         } else if constexpr (std::is_same_v<T, Resize>) {
