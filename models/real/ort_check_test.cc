@@ -1,0 +1,255 @@
+// The fp32 reference against ONNX Runtime on the real models of models/models.txt: for each
+// model and input, `build/bin/aorta reference` and models/ort_check.js (npm onnxruntime-node)
+// run the same .npy input, and every output must agree:
+//
+//   max_i |aorta_i - ort_i| / max(max_i |ort_i|, 1e-6)  <=  1e-4     (per output tensor)
+//
+// Plus a sanity check per model that the preprocessing is the model's own (a face is found in
+// astronaut.png, upright text is classified 0 degrees and turned text 180 degrees ...).
+// Missing models, node or onnxruntime-node are failures that say to run the set-up
+// (scripts/test runs it). See docs/models.md.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "core/io/npy.h"
+#include "models/real/model_inputs.h"
+
+namespace aorta::models {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kTolerance = 1e-4;
+constexpr char kSetup[] =
+    "run scripts/setup-deps (scripts/test runs it): it installs node and onnxruntime-node from "
+    "scripts/deps.txt and fetches the models of models/models.txt into .cache/models";
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Outcome Shell(const std::string& cmd) {
+  Outcome o;
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string CachePath(const std::string& file) {
+  return ModelsDir(AORTA_TEST_SOURCE_DIR) + "/" + file;
+}
+
+// max |got - want| / max(max |want|, 1e-6): the error relative to the reference's largest value.
+double MaxRelativeDifference(const Tensor& got, const Tensor& want) {
+  const std::vector<double> a = got.ToDoubles(), b = want.ToDoubles();
+  double max_diff = 0, max_ref = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    max_diff = std::max(max_diff, std::abs(a[i] - b[i]));
+    max_ref = std::max(max_ref, std::abs(b[i]));
+  }
+  return max_diff / std::max(max_ref, 1e-6);
+}
+
+double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+
+struct Case {
+  std::string name;   // test name
+  std::string model;  // cache file name
+  std::string input;  // the model's input name
+  std::function<Result<Tensor>()> make_input;
+  // Checks that the outputs make sense for the input (ORT's outputs, by name).
+  std::function<void(const TensorMap&)> sanity;
+  // A known gap of the fp32 reference: `aorta reference` must fail on this model with an error
+  // containing this text (ONNX Runtime and the sanity check still run). When the reference
+  // learns the op, this test fails and asks for the gap to be removed, which turns on the
+  // comparison.
+  std::string known_gap = {};
+};
+
+// BlazeFace: the best anchor's score (a logit) among both score outputs.
+double BestFaceScore(const TensorMap& out) {
+  double best = -1e30;
+  for (const char* name : {"Identity:0", "Identity_1:0"}) {
+    for (double v : out.at(name).ToDoubles()) best = std::max(best, v);
+  }
+  return Sigmoid(best);
+}
+
+Case BlazeFace(const std::string& model, int64_t size, const std::string& image) {
+  return {model + "_" + image,
+          model + ".onnx",
+          "input:0",
+          [=] { return BlazeFaceInput(CachePath(image + ".png"), size); },
+          [=](const TensorMap& out) {
+            ASSERT_EQ(out.size(), 4u);
+            // Both photos show a face: the best anchor passes MediaPipe's detection threshold
+            // 0.5 (front: 0.92 and 0.73, back: 0.88 and 0.77; a blank image scores 0.05-0.1).
+            EXPECT_GT(BestFaceScore(out), 0.5) << image << ": no face found";
+          },
+          // The Barracuda export pads channels with Concat(x, ConstantOfShape(...)).
+          "op type 'ConstantOfShape' is not supported by the fp32 reference"};
+}
+
+std::vector<Case> Cases() {
+  std::vector<Case> cases = {
+      BlazeFace("blazeface_front", 128, "astronaut"),
+      BlazeFace("blazeface_front", 128, "camera"),
+      BlazeFace("blazeface_back", 256, "astronaut"),
+      BlazeFace("blazeface_back", 256, "camera"),
+  };
+  cases.push_back({"oww_embedding", "oww_embedding.onnx", "input_1",
+                   [] { return Result<Tensor>(WakeWordMelInput(4, 1)); },
+                   [](const TensorMap& out) {
+                     const Tensor& e = out.at("conv2d_19");
+                     ASSERT_EQ(e.shape(), (Shape{4, 1, 1, 96}));
+                     // Different windows give different embeddings.
+                     const std::vector<double> v = e.ToDoubles();
+                     EXPECT_FALSE(std::equal(v.begin(), v.begin() + 96, v.begin() + 96));
+                   }});
+  for (const auto& [model, input, output, seed, gap] :
+       {std::tuple{"oww_alexa", "onnx::Flatten_0", "13", 2u, ""},
+        // Its Flatten is guarded by an If with subgraphs (and LayerNorm is spelled out with
+        // ReduceMean, Pow, Sqrt).
+        std::tuple{"oww_hey_jarvis", "x.1", "53", 3u,
+                   "If node 'If_32' attribute 'then_branch': attribute kind GRAPH is not supported"}}) {
+    const std::string out_name = output;
+    cases.push_back({model, std::string(model) + ".onnx", input,
+                     [seed] { return Result<Tensor>(WakeWordEmbeddingInput(seed)); },
+                     [out_name](const TensorMap& out) {
+                       const Tensor& p = out.at(out_name);  // a probability (sigmoid)
+                       ASSERT_EQ(p.shape(), (Shape{1, 1}));
+                       EXPECT_GE(p.ToDoubles()[0], 0.0);
+                       EXPECT_LE(p.ToDoubles()[0], 1.0);
+                     },
+                     gap});
+  }
+  // Text lines of page.png and text.png, upright and turned by 180 degrees; classes are
+  // {0 degrees, 180 degrees}.
+  const std::string page = CachePath("page.png"), text = CachePath("text.png");
+  const std::vector<ImageCrop> crops = {
+      {page, 0, 0, 300, 40, false},   {page, 0, 0, 300, 40, true},
+      {page, 0, 44, 230, 28, false},  {page, 0, 44, 230, 28, true},
+      {text, 95, 18, 190, 62, false}, {text, 95, 18, 190, 62, true},
+  };
+  cases.push_back({"ppocr_cls", "ppocr_cls.onnx", "x", [crops] { return TextDirectionInput(crops); },
+                   [crops](const TensorMap& out) {
+                     const Tensor& p = out.at("softmax_0.tmp_0");
+                     ASSERT_EQ(p.shape(), (Shape{static_cast<int64_t>(crops.size()), 2}));
+                     const std::vector<double> v = p.ToDoubles();
+                     for (size_t i = 0; i < crops.size(); ++i) {
+                       const double p180 = v[2 * i + 1];
+                       EXPECT_EQ(p180 > 0.5, crops[i].rotate180)
+                           << "crop " << i << " (" << crops[i].image << " at " << crops[i].x << ","
+                           << crops[i].y << (crops[i].rotate180 ? ", turned" : "")
+                           << "): P(180 degrees) = " << p180;
+                     }
+                   }});
+  return cases;
+}
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class OrtCheckTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(OrtCheckTest, ReferenceMatchesOnnxRuntime) {
+  const Case& c = GetParam();
+  const std::string model = CachePath(c.model);
+  ASSERT_TRUE(fs::exists(model)) << model << " is missing: " << kSetup;
+  const Outcome node = Shell("node --version");
+  ASSERT_EQ(node.exit_code, 0) << "node is not available (" << node.output << "): " << kSetup;
+
+  const fs::path dir = fs::path(AORTA_TEST_BUILD_DIR) / "models" / "ort_check" / c.name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Result<Tensor> input = c.make_input();
+  ASSERT_TRUE(input.ok()) << input.status().ToString() << " (" << kSetup << ")";
+  const std::string input_npy = (dir / "input.npy").string();
+  ASSERT_TRUE(WriteNpy(input_npy, *input).ok());
+
+  const fs::path ort_dir = dir / "ort";
+  const Outcome ort =
+      Shell("node " + Quote(std::string(AORTA_TEST_SOURCE_DIR) + "/models/ort_check.js") + " " +
+          Quote(model) + " --input " + Quote(c.input + "=" + input_npy) + " --out " +
+          Quote(ort_dir.string()));
+  ASSERT_EQ(ort.exit_code, 0) << "models/ort_check.js failed:\n" << ort.output;
+
+  // --input-shape: the batch of dynamic-batch models is the .npy's.
+  const std::string aorta_npz = (dir / "aorta.npz").string();
+  const Outcome ref = Shell(std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta reference " +
+                          Quote(model) + " --input-shape " +
+                          Quote(c.input + "=" + ShapeToString(input->shape())) + " --input " +
+                          Quote(c.input + "=" + input_npy) + " --output " + Quote(aorta_npz));
+  if (!c.known_gap.empty()) {
+    EXPECT_NE(ref.exit_code, 0) << "aorta reference now runs " << c.model
+                                << ": remove its known_gap in models/real/ort_check_test.cc "
+                                   "(and docs/models.md) to compare it with ONNX Runtime";
+    EXPECT_NE(ref.output.find(c.known_gap), std::string::npos)
+        << "aorta reference fails on " << c.model << " differently from its known gap '"
+        << c.known_gap << "':\n"
+        << ref.output;
+  } else {
+    ASSERT_EQ(ref.exit_code, 0) << "aorta reference failed:\n" << ref.output;
+  }
+
+  TensorMap theirs;
+  std::ifstream index_file(ort_dir / "outputs.json");
+  const nlohmann::json index = nlohmann::json::parse(index_file);
+  for (const auto& entry : index) {
+    Result<Tensor> t = ReadNpy((ort_dir / entry.at("file").get<std::string>()).string());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    theirs.emplace(entry.at("name").get<std::string>(), *std::move(t));
+  }
+  ASSERT_EQ(theirs.size(), index.size()) << "duplicate output names in " << ort_dir;
+  c.sanity(theirs);
+  if (!c.known_gap.empty()) return;
+
+  Result<TensorMap> mine = ReadNpz(aorta_npz);
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  ASSERT_EQ(mine->size(), theirs.size()) << "aorta and ONNX Runtime give different output counts";
+  for (const auto& [name, want] : theirs) {
+    ASSERT_TRUE(mine->contains(name)) << "aorta has no output '" << name << "'";
+    const Tensor& got = mine->at(name);
+    ASSERT_EQ(got.shape(), want.shape()) << "output " << name;
+    const double rel = MaxRelativeDifference(got, want);
+    std::printf("%s: output %s %s: max relative difference %.3g\n", c.name.c_str(), name.c_str(),
+                ShapeToString(got.shape()).c_str(), rel);
+    RecordProperty("max_rel_diff_" + name, std::to_string(rel));
+    EXPECT_LE(rel, kTolerance) << c.name << ": output " << name;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RealModels, OrtCheckTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& p) { return p.param.name; });
+
+// The metric itself: relative to the reference's largest magnitude, not element-wise.
+TEST(MaxRelativeDifferenceTest, IsRelativeToTheLargestReferenceValue) {
+  const Tensor want = Tensor::FromVector<float>({3}, {100.0f, -0.001f, 2.0f});
+  const Tensor got = Tensor::FromVector<float>({3}, {100.005f, 0.0f, 2.0f});
+  EXPECT_NEAR(MaxRelativeDifference(got, want), 0.005 / 100, 1e-7);
+  const Tensor zeros(DType::kF32, {2});
+  EXPECT_NEAR(MaxRelativeDifference(Tensor::FromVector<float>({2}, {1e-9f, 0}), zeros), 1e-3,
+              1e-9);
+}
+
+}  // namespace
+}  // namespace aorta::models
