@@ -1,0 +1,605 @@
+#include "compiler/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "compiler/passes/graph_edit.h"
+#include "compiler/reference/executor.h"
+#include "core/io/npy.h"
+
+namespace aorta::quant {
+
+namespace {
+
+constexpr double kTwo30 = 0x1.0p30;
+
+int32_t ClampI8(double q) { return static_cast<int32_t>(std::clamp(q, -128.0, 127.0)); }
+
+}  // namespace
+
+int32_t QParams::Quantize(double x) const {
+  return ClampI8(std::nearbyint(x / scale) + zero_point);
+}
+
+QParams ChooseQParams(double lo, double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  QParams q;
+  if (!(hi > lo)) return q;
+  q.scale = static_cast<double>(static_cast<float>((hi - lo) / 255.0));
+  q.zero_point = ClampI8(std::round(-128.0 - lo / q.scale));
+  return q;
+}
+
+Result<Multiplier> QuantizeMultiplier(double real) {
+  if (!(real > 0) || real >= kTwo30)
+    return InvalidArgument("requantization ratio {} is outside (0, 2^30)", real);
+  // real = frac * 2^exp with frac in [0.5, 1): mult = frac * 2^31, real = mult * 2^-(31 - exp).
+  int exp = 0;
+  const double frac = std::frexp(real, &exp);
+  int64_t mult = std::llround(std::ldexp(frac, 31));
+  int32_t shift = -exp;
+  if (mult == (int64_t{1} << 31)) {  // frac rounded up to 1
+    mult /= 2;
+    shift -= 1;
+  }
+  if (shift < intmath::kMinShift)
+    return InvalidArgument("requantization ratio {} needs a shift below {}", real,
+                           intmath::kMinShift);
+  if (shift > intmath::kMaxShift) {
+    const int32_t drop = shift - intmath::kMaxShift;
+    mult = drop > 62 ? 0 : intmath::RoundShift(mult, static_cast<unsigned>(drop));
+    shift = intmath::kMaxShift;
+  }
+  return Multiplier{static_cast<int32_t>(mult), shift};
+}
+
+int64_t RatioAtShift(double ratio, int32_t shift) { return std::llround(std::ldexp(ratio, shift)); }
+
+Result<FixedRatio> QuantizeRatio(double ratio, int32_t max_shift) {
+  const double mag = std::abs(ratio);
+  if (!std::isfinite(mag) || mag >= 0x1.0p31)
+    return InvalidArgument("scale ratio {} does not fit a 31-bit multiplier", ratio);
+  int32_t shift = 0;
+  while (shift < max_shift && std::ldexp(mag, shift + 1) < kTwo30) ++shift;
+  FixedRatio r{RatioAtShift(ratio, shift), shift};
+  if (std::abs(r.m) >= (int64_t{1} << 31))
+    return InvalidArgument("scale ratio {} does not fit a 31-bit multiplier", ratio);
+  return r;
+}
+
+ChannelWeights QuantizeWeightsPerChannel(const std::vector<double>& w, int64_t channels) {
+  ChannelWeights out;
+  const size_t per = channels > 0 ? w.size() / static_cast<size_t>(channels) : 0;
+  out.q.resize(w.size());
+  for (size_t c = 0; c < static_cast<size_t>(channels); ++c) {
+    double max_abs = 0;
+    for (size_t i = 0; i < per; ++i) max_abs = std::max(max_abs, std::abs(w[c * per + i]));
+    const double s = max_abs > 0 ? max_abs / 127.0 : 1.0;
+    for (size_t i = 0; i < per; ++i)
+      out.q[c * per + i] =
+          static_cast<int8_t>(std::clamp(std::nearbyint(w[c * per + i] / s), -127.0, 127.0));
+    out.scale.push_back(s);
+  }
+  return out;
+}
+
+Lut BuildLut(const std::function<double(double)>& f, const QParams& in, const QParams& out) {
+  Lut t{};
+  for (int q = -128; q <= 127; ++q)
+    t[static_cast<size_t>(q + 128)] = static_cast<int8_t>(out.Quantize(f(in.Dequantize(q))));
+  return t;
+}
+
+std::optional<std::function<double(double)>> LutFunction(const passes::Activation& a) {
+  if (a.op == "Sigmoid") return [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  if (a.op == "Tanh") return [](double x) { return std::tanh(x); };
+  if (a.op == "HardSigmoid") {
+    const double alpha = a.alpha, beta = a.beta;
+    return [alpha, beta](double x) { return std::clamp(alpha * x + beta, 0.0, 1.0); };
+  }
+  if (a.op == "HardSwish")
+    return [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); };
+  return std::nullopt;
+}
+
+Result<CalibMethod> ParseCalibMethod(const std::string& text) {
+  if (text == "minmax") return CalibMethod::kMinMax;
+  if (text == "percentile") return CalibMethod::kPercentile;
+  return InvalidArgument("--calib-method: '{}' is not minmax or percentile", text);
+}
+
+std::string BaseKey(const std::string& fused_output) { return fused_output + "#base"; }
+
+// ---- Calibration ----------------------------------------------------------------------------
+
+namespace {
+
+Result<Shape> InputShape(const ir::Graph& graph, const std::string& name) {
+  const ir::ValueInfo* info = graph.FindValue(name);
+  std::optional<Shape> shape = info ? info->StaticShape() : std::nullopt;
+  if (!shape) return InvalidArgument("graph input '{}' has no static shape", name);
+  if (info->dtype && *info->dtype != DType::kF32)
+    return Unsupported("graph input '{}' is {}: only f32 inputs are quantized", name,
+                       DTypeName(*info->dtype));
+  return *shape;
+}
+
+}  // namespace
+
+Result<std::vector<TensorMap>> SyntheticSamples(const ir::Graph& graph, int count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53; };
+  std::vector<TensorMap> samples(static_cast<size_t>(count));
+  for (TensorMap& sample : samples) {
+    for (const std::string& name : graph.inputs) {
+      AORTA_ASSIGN_OR_RETURN(Shape shape, InputShape(graph, name));
+      std::vector<float> v(static_cast<size_t>(ElementCount(shape)));
+      for (float& x : v) {  // Box-Muller
+        const double g = std::sqrt(-2.0 * std::log(uniform())) * std::cos(2 * M_PI * uniform());
+        x = static_cast<float>(std::clamp(g, -3.0, 3.0));
+      }
+      sample[name] = Tensor::FromVector<float>(shape, v);
+    }
+  }
+  return samples;
+}
+
+Result<std::vector<TensorMap>> LoadCalibrationDir(const ir::Graph& graph, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return NotFound("--calib: '{}' is not a directory", dir);
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() && (ext == ".npy" || ext == ".npz")) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) return NotFound("--calib: no .npy or .npz files in '{}'", dir);
+  std::map<std::string, Shape> shapes;
+  for (const std::string& name : graph.inputs) {
+    AORTA_ASSIGN_OR_RETURN(shapes[name], InputShape(graph, name));
+  }
+  auto check = [&](const std::string& file, const std::string& input, const Tensor& t) -> Status {
+    if (t.shape() != shapes[input])
+      return InvalidArgument("--calib: {} has shape {}, input '{}' is {}", file,
+                             ShapeToString(t.shape()), input, ShapeToString(shapes[input]));
+    return Status::Ok();
+  };
+  std::vector<TensorMap> samples;
+  const NpyReadOptions f32{.to_f32 = true};
+  for (const fs::path& path : files) {
+    const std::string file = path.string();
+    if (path.extension() == ".npz") {
+      AORTA_ASSIGN_OR_RETURN(TensorMap m, ReadNpz(file, f32));
+      TensorMap sample;
+      for (const std::string& name : graph.inputs) {
+        auto it = m.find(name);
+        if (it == m.end()) return InvalidArgument("--calib: {} has no array '{}'", file, name);
+        AORTA_RETURN_IF_ERROR(check(file, name, it->second));
+        sample[name] = it->second;
+      }
+      samples.push_back(std::move(sample));
+      continue;
+    }
+    if (graph.inputs.size() != 1)
+      return InvalidArgument(
+          "--calib: {} is an .npy but the model has {} inputs: use one .npz per sample", file,
+          graph.inputs.size());
+    const std::string& name = graph.inputs[0];
+    AORTA_ASSIGN_OR_RETURN(Tensor t, ReadNpy(file, f32));
+    const Shape& want = shapes[name];
+    // A stack of samples along the batch dim.
+    if (!want.empty() && t.rank() == static_cast<int64_t>(want.size()) && want[0] > 0 &&
+        t.dim(0) > want[0] && t.dim(0) % want[0] == 0 &&
+        std::equal(want.begin() + 1, want.end(), t.shape().begin() + 1)) {
+      const int64_t per = ElementCount(want);
+      const std::vector<float> all = t.ToVector<float>();
+      for (int64_t s = 0; s < t.dim(0) / want[0]; ++s)
+        samples.push_back({{name, Tensor::FromVector<float>(
+                                      want, std::vector<float>(all.begin() + s * per,
+                                                               all.begin() + (s + 1) * per))}});
+      continue;
+    }
+    AORTA_RETURN_IF_ERROR(check(file, name, t));
+    samples.push_back({{name, std::move(t)}});
+  }
+  return samples;
+}
+
+namespace {
+
+// Min / max, or all samples for a percentile.
+struct Recorder {
+  bool keep_all = false;
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -std::numeric_limits<double>::infinity();
+  std::vector<float> all;
+
+  void Add(const Tensor& t) {
+    if (t.dtype() != DType::kF32) return;
+    for (float x : t.data<float>()) {
+      lo = std::min<double>(lo, x);
+      hi = std::max<double>(hi, x);
+      if (keep_all) all.push_back(x);
+    }
+  }
+  Range Get(double percentile) {
+    if (!keep_all || all.empty() || !(lo <= hi)) return lo <= hi ? Range{lo, hi} : Range{};
+    auto at = [&](double p) {
+      const auto k = static_cast<size_t>(
+          std::llround(p / 100.0 * static_cast<double>(all.size() - 1)));
+      std::nth_element(all.begin(), all.begin() + static_cast<ptrdiff_t>(k), all.end());
+      return static_cast<double>(all[k]);
+    };
+    return {at(100.0 - percentile), at(percentile)};
+  }
+};
+
+}  // namespace
+
+Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
+                                                   const std::vector<TensorMap>& samples,
+                                                   CalibMethod method, double percentile) {
+  if (samples.empty()) return InvalidArgument("calibration needs at least one sample");
+  if (!(percentile > 50 && percentile <= 100))
+    return InvalidArgument("calibration percentile {} is not in (50, 100]", percentile);
+  AORTA_ASSIGN_OR_RETURN(ir::Graph expanded, passes::ExpandFusedOps(graph));
+  // Which expanded value is each fused node's base result: the base op keeps the node's name.
+  std::map<std::string, std::string> key_of;  // expanded value -> range key
+  for (const ir::Node& node : graph.nodes) {
+    for (const std::string& out : node.outputs)
+      if (!out.empty()) key_of[out] = out;
+    if (!passes::IsFusedOp(node)) continue;
+    for (const ir::Node& e : expanded.nodes)
+      if (e.name == node.name && e.outputs.at(0) != node.outputs.at(0))
+        key_of[e.outputs.at(0)] = BaseKey(node.outputs.at(0));
+  }
+  for (const std::string& in : graph.inputs) key_of[in] = in;
+  std::set<std::string> outputs(expanded.outputs.begin(), expanded.outputs.end());
+  for (const ir::Node& node : expanded.nodes)
+    for (const std::string& out : node.outputs)
+      if (!out.empty() && key_of.count(out) && !outputs.count(out)) {
+        expanded.outputs.push_back(out);
+        outputs.insert(out);
+      }
+  AORTA_ASSIGN_OR_RETURN(reference::Executor exec, reference::Executor::Create(expanded));
+  std::map<std::string, Recorder> rec;
+  for (const auto& [value, key] : key_of) rec[key].keep_all = method == CalibMethod::kPercentile;
+  for (const TensorMap& sample : samples) {
+    AORTA_ASSIGN_OR_RETURN(TensorMap got, exec.Run(sample));
+    for (const auto& [name, t] : sample) rec[name].Add(t);
+    for (const auto& [name, t] : got) {
+      auto it = key_of.find(name);
+      if (it != key_of.end()) rec[it->second].Add(t);
+    }
+  }
+  std::map<std::string, Range> ranges;
+  for (auto& [key, r] : rec) ranges[key] = r.Get(percentile);
+  return ranges;
+}
+
+// ---- Quantizing the graph --------------------------------------------------------------------
+
+namespace {
+
+class GraphQuantizer {
+ public:
+  GraphQuantizer(const ir::Graph& graph, const std::map<std::string, Range>& ranges)
+      : graph_(graph), ranges_(ranges) {}
+
+  Result<QuantizedGraph> Run() {
+    q_.graph = graph_;
+    for (const std::string& in : graph_.inputs) AORTA_RETURN_IF_ERROR(FromRange(in, in));
+    AORTA_ASSIGN_OR_RETURN(std::vector<size_t> order, graph_.TopologicalOrder());
+    for (size_t i : order) {
+      const ir::Node& node = graph_.nodes[i];
+      AORTA_RETURN_IF_ERROR(QuantizeNode(node).WithContext(node.Describe()));
+    }
+    return std::move(q_);
+  }
+
+ private:
+  Status FromRange(const std::string& key, const std::string& what) {
+    auto it = ranges_.find(key);
+    if (it == ranges_.end()) return Internal("no calibration range for '{}'", what);
+    q_.act[key] = ChooseQParams(it->second.lo, it->second.hi);
+    return Status::Ok();
+  }
+
+  Result<QParams> Act(const std::string& value) {
+    auto it = q_.act.find(value);
+    if (it == q_.act.end()) return Internal("value '{}' has no quantization parameters", value);
+    return it->second;
+  }
+
+  Status QuantizeNode(const ir::Node& node) {
+    if (node.outputs.empty() || node.outputs[0].empty()) return Status::Ok();
+    const std::string& out = node.outputs[0];
+    const std::string& op = node.op_type;
+    // Ops whose output has the input's parameters: max pooling commutes with quantization, and
+    // layout ops move bytes.
+    if (op == "MaxPool" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
+        op == "Unsqueeze" || op == "Identity") {
+      AORTA_ASSIGN_OR_RETURN(q_.act[out], Act(node.inputs.at(0)));
+      return Status::Ok();
+    }
+    AORTA_RETURN_IF_ERROR(FromRange(out, out));
+    if (passes::IsFusedOp(node) && node.op_type != "aorta.ConvTranspose") return Matrix(node);
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min") return Binary(node);
+    if (op == "Relu" || op == "Clip" || op == "LeakyRelu") return Unary(node);
+    if (op == "AveragePool" || op == "GlobalAveragePool") {
+      AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
+      const QParams& o = q_.act[out];
+      AORTA_ASSIGN_OR_RETURN(FixedRatio r, QuantizeRatio(in.scale / o.scale, 40));
+      QuantizedAvgPool p;
+      p.p.m = static_cast<int32_t>(r.m);
+      p.p.shift = r.shift;
+      p.p.zi = in.zero_point;
+      p.p.zo = o.zero_point;
+      q_.ops[node.name] = p;
+    }
+    return Status::Ok();
+  }
+
+  const Tensor* Const(const std::string& value) { return passes::ConstantValue(graph_, value); }
+
+  // Weights as [out_c][in_c / group][k_h][k_w] doubles and a bias per output channel.
+  struct FloatMatrix {
+    int64_t out_c = 0, in_per_group = 0, group = 1, k_h = 1, k_w = 1;
+    std::vector<double> w, b;
+  };
+
+  Result<FloatMatrix> MatrixWeights(const ir::Node& node) {
+    FloatMatrix m;
+    const std::string base = passes::BaseOpType(node);
+    const Tensor* w = node.HasInput(1) ? Const(node.inputs[1]) : nullptr;
+    if (w == nullptr) return Unsupported("the weights ('{}') are not a constant", node.inputs[1]);
+    const Tensor* b = node.HasInput(2) ? Const(node.inputs[2]) : nullptr;
+    if (node.HasInput(2) && b == nullptr)
+      return Unsupported("the bias ('{}') is not a constant", node.inputs[2]);
+    const std::vector<double> wv = w->ToDoubles();
+    if (base == "Conv") {
+      if (w->rank() != 4) return Unsupported("only 2-D convolutions (weights {})",
+                                             ShapeToString(w->shape()));
+      AORTA_ASSIGN_OR_RETURN(m.group, node.GetInt("group", 1));
+      m.out_c = w->dim(0);
+      m.in_per_group = w->dim(1);
+      m.k_h = w->dim(2);
+      m.k_w = w->dim(3);
+      m.w = wv;
+      m.b.assign(static_cast<size_t>(m.out_c), 0.0);
+      if (b != nullptr) {
+        if (b->element_count() != m.out_c) return InvalidArgument("bias has the wrong size");
+        m.b = b->ToDoubles();
+      }
+      return m;
+    }
+    // Gemm: Y = alpha * A op(B) + beta * C.
+    AORTA_ASSIGN_OR_RETURN(int64_t trans_a, node.GetInt("transA", 0));
+    AORTA_ASSIGN_OR_RETURN(int64_t trans_b, node.GetInt("transB", 0));
+    AORTA_ASSIGN_OR_RETURN(float alpha, node.GetFloat("alpha", 1.0f));
+    AORTA_ASSIGN_OR_RETURN(float beta, node.GetFloat("beta", 1.0f));
+    if (trans_a != 0) return Unsupported("transA = 1 (the input would need a transpose)");
+    if (w->rank() != 2) return InvalidArgument("Gemm weights must be 2-D");
+    const int64_t k = trans_b ? w->dim(1) : w->dim(0), n = trans_b ? w->dim(0) : w->dim(1);
+    m.out_c = n;
+    m.in_per_group = k;
+    m.w.resize(static_cast<size_t>(n * k));
+    for (int64_t o = 0; o < n; ++o)
+      for (int64_t i = 0; i < k; ++i)
+        m.w[static_cast<size_t>(o * k + i)] =
+            alpha * wv[static_cast<size_t>(trans_b ? o * k + i : i * n + o)];
+    m.b.assign(static_cast<size_t>(n), 0.0);
+    if (b != nullptr) {
+      const std::vector<double> bv = b->ToDoubles();
+      const Shape& bs = b->shape();
+      const bool per_col = bv.size() == static_cast<size_t>(n) &&
+                           (bs.size() == 1 || (bs.size() == 2 && bs[0] == 1));
+      if (!per_col && bv.size() != 1)
+        return Unsupported("bias C of shape {} (only [N], [1, N] or a scalar)",
+                           ShapeToString(bs));
+      for (int64_t o = 0; o < n; ++o)
+        m.b[static_cast<size_t>(o)] = beta * bv[per_col ? static_cast<size_t>(o) : 0];
+    }
+    return m;
+  }
+
+  Status Matrix(const ir::Node& node) {
+    AORTA_ASSIGN_OR_RETURN(FloatMatrix f, MatrixWeights(node));
+    AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act, passes::FusedActivation(node));
+    const std::string& out = node.outputs[0];
+    QuantizedMatrixOp m;
+    m.out_c = f.out_c;
+    m.group = f.group;
+    m.in_c = f.in_per_group * f.group;
+    m.k_h = f.k_h;
+    m.k_w = f.k_w;
+    AORTA_ASSIGN_OR_RETURN(m.in, Act(node.inputs[0]));
+    m.out = q_.act[out];
+    const bool residual = node.HasInput(passes::kResidualInput);
+    const std::optional<std::function<double(double)>> lut_f =
+        act ? LutFunction(*act) : std::nullopt;
+    if (residual || lut_f) {
+      AORTA_RETURN_IF_ERROR(FromRange(BaseKey(out), out + " (before the activation)"));
+      m.post = q_.act[BaseKey(out)];
+    } else {
+      m.post = m.out;
+    }
+    ChannelWeights cw = QuantizeWeightsPerChannel(f.w, f.out_c);
+    m.w = std::move(cw.q);
+    m.w_scale = std::move(cw.scale);
+    const size_t per = static_cast<size_t>(f.in_per_group * f.k_h * f.k_w);
+    for (size_t c = 0; c < static_cast<size_t>(f.out_c); ++c) {
+      const double acc_scale = m.in.scale * m.w_scale[c];
+      const double bias = std::nearbyint(f.b[c] / acc_scale);
+      if (std::abs(bias) >= kTwo30)
+        return Unsupported("bias of channel {} ({}) overflows at scale {}", c, f.b[c], acc_scale);
+      int64_t sum = 0;
+      for (size_t i = 0; i < per; ++i) sum += m.w[c * per + i];
+      const int64_t folded = static_cast<int64_t>(bias) - int64_t{m.in.zero_point} * sum;
+      m.bias.push_back(static_cast<int32_t>(bias));
+      m.folded_bias.push_back(static_cast<int32_t>(folded));
+      AORTA_ASSIGN_OR_RETURN(Multiplier mult, QuantizeMultiplier(acc_scale / m.post.scale));
+      m.mult.push_back(mult);
+    }
+    // The activation: POSTPROC's clamp, leaky path or LUT; after a residual, VEC_ELTWISE's clamp.
+    int32_t lo = -128, hi = 127;
+    if (act && act->op == "Relu") lo = m.out.Quantize(0.0);
+    if (act && act->op == "Clip") {
+      lo = m.out.Quantize(act->clip_min);
+      hi = m.out.Quantize(act->clip_max);
+    }
+    if (act && act->op == "LeakyRelu") {
+      if (residual) return Unsupported("LeakyRelu after a residual add");
+      m.leaky = true;
+      // alpha = alpha_mult / 2^alpha_shift, alpha_mult a signed 16-bit value, shift <= 31.
+      uint32_t s = 0;
+      while (s < 31 && std::abs(std::ldexp(act->alpha, static_cast<int>(s) + 1)) < 32767.0) ++s;
+      m.alpha_shift = s;
+      m.alpha_mult = static_cast<int32_t>(std::lround(std::ldexp(act->alpha, static_cast<int>(s))));
+    }
+    if (lut_f) {
+      if (residual) return Unsupported("{} after a residual add", act->op);
+      m.lut = BuildLut(*lut_f, m.post, m.out);
+    }
+    if (residual) {
+      AORTA_ASSIGN_OR_RETURN(QParams r, Act(node.inputs[passes::kResidualInput]));
+      AORTA_ASSIGN_OR_RETURN(intmath::EltwiseParams p,
+                             EltParams(intmath::EltKind::kAdd, m.post, r, m.out, 1.0, 1.0));
+      p.lo = lo;
+      p.hi = hi;
+      m.residual = p;
+    } else {
+      m.lo = lo;
+      m.hi = hi;
+    }
+    q_.ops[node.name] = std::move(m);
+    return Status::Ok();
+  }
+
+  // The record of a ⊕ b -> o with coefficients ca, cb (ADD / MAX / MIN), or ca * a * b (MUL).
+  static Result<intmath::EltwiseParams> EltParams(intmath::EltKind kind, const QParams& a,
+                                                  const QParams& b, const QParams& o, double ca,
+                                                  double cb) {
+    intmath::EltwiseParams p;
+    p.za = a.zero_point;
+    p.zb = b.zero_point;
+    p.zo = o.zero_point;
+    if (kind == intmath::EltKind::kMul) {
+      AORTA_ASSIGN_OR_RETURN(FixedRatio r, QuantizeRatio(ca * a.scale * b.scale / o.scale, 62));
+      p.ma = static_cast<int32_t>(r.m);
+      p.shift = r.shift;
+      return p;
+    }
+    const double ra = ca * a.scale / o.scale, rb = cb * b.scale / o.scale;
+    AORTA_ASSIGN_OR_RETURN(FixedRatio r,
+                           QuantizeRatio(std::abs(ra) > std::abs(rb) ? ra : rb, 62));
+    p.shift = r.shift;
+    p.ma = static_cast<int32_t>(RatioAtShift(ra, r.shift));
+    p.mb = static_cast<int32_t>(RatioAtShift(rb, r.shift));
+    return p;
+  }
+
+  static intmath::EltKind KindOf(const std::string& op) {
+    if (op == "Mul") return intmath::EltKind::kMul;
+    if (op == "Max") return intmath::EltKind::kMax;
+    if (op == "Min") return intmath::EltKind::kMin;
+    return intmath::EltKind::kAdd;
+  }
+
+  Status Binary(const ir::Node& node) {
+    if (node.inputs.size() != 2) return Status::Ok();  // codegen reports it
+    const std::string& out = node.outputs[0];
+    const ir::ValueInfo* oi = graph_.FindValue(out);
+    auto shape_of = [&](const std::string& v) -> std::optional<Shape> {
+      const ir::ValueInfo* i = graph_.FindValue(v);
+      return i ? i->StaticShape() : std::nullopt;
+    };
+    const std::optional<Shape> os = oi ? oi->StaticShape() : std::nullopt;
+    if (!os) return Status::Ok();
+    QuantizedEltwise e;
+    e.kind = KindOf(node.op_type);
+    e.swapped = shape_of(node.inputs[0]) != os && shape_of(node.inputs[1]) == os;
+    const std::string& a = node.inputs[e.swapped ? 1 : 0];
+    const std::string& b = node.inputs[e.swapped ? 0 : 1];
+    if (shape_of(a) != os) return Status::Ok();  // both broadcast: codegen reports it
+    double ca = 1, cb = 1;
+    if (node.op_type == "Sub") (e.swapped ? ca : cb) = -1;
+    AORTA_ASSIGN_OR_RETURN(QParams qa, Act(a));
+    QParams qb;
+    if (const Tensor* c = Const(b)) {
+      const std::vector<double> v = c->ToDoubles();
+      const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+      qb = ChooseQParams(*lo, *hi);
+      std::vector<int32_t> qv;
+      for (double x : v) qv.push_back(qb.Quantize(x));
+      e.b_const = std::move(qv);
+    } else {
+      AORTA_ASSIGN_OR_RETURN(qb, Act(b));
+    }
+    AORTA_ASSIGN_OR_RETURN(e.p, EltParams(e.kind, qa, qb, q_.act[out], ca, cb));
+    q_.ops[node.name] = std::move(e);
+    return Status::Ok();
+  }
+
+  Status Unary(const ir::Node& node) {
+    AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act,
+                           passes::MatchActivation(graph_, node));
+    if (!act) return Status::Ok();  // non-constant Clip bounds: codegen reports it
+    AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
+    const QParams& o = q_.act[node.outputs[0]];
+    QuantizedEltwise e;
+    // b = a: ADD with mb = 0 and the clamp (Relu, Clip); LeakyRelu is max(x, alpha x) for
+    // alpha <= 1 and min(x, alpha x) above.
+    double cb = 0;
+    if (act->op == "LeakyRelu") {
+      e.kind = act->alpha <= 1.0f ? intmath::EltKind::kMax : intmath::EltKind::kMin;
+      cb = act->alpha;
+    }
+    AORTA_ASSIGN_OR_RETURN(e.p, EltParams(e.kind, in, in, o, 1.0, cb));
+    if (act->op == "Relu") e.p.lo = o.Quantize(0.0);
+    if (act->op == "Clip") {
+      e.p.lo = o.Quantize(act->clip_min);
+      e.p.hi = o.Quantize(act->clip_max);
+    }
+    q_.ops[node.name] = std::move(e);
+    return Status::Ok();
+  }
+
+  const ir::Graph& graph_;
+  const std::map<std::string, Range>& ranges_;
+  QuantizedGraph q_;
+};
+
+}  // namespace
+
+Result<QuantizedGraph> QuantizeGraph(const ir::Graph& graph,
+                                     const std::map<std::string, Range>& ranges) {
+  return GraphQuantizer(graph, ranges).Run();
+}
+
+Result<QuantizedGraph> Quantize(const ir::Graph& graph, const CalibOptions& options) {
+  std::vector<TensorMap> samples;
+  std::vector<std::string> warnings;
+  if (options.dir.empty()) {
+    warnings.push_back(fmt::format(
+        "no calibration data (--calib DIR): calibrating on {} synthetic samples of N(0, 1) "
+        "clipped to [-3, 3] (seed {}); accuracy on real inputs may suffer",
+        options.synthetic_samples, options.seed));
+    AORTA_ASSIGN_OR_RETURN(samples,
+                           SyntheticSamples(graph, options.synthetic_samples, options.seed));
+  } else {
+    AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationDir(graph, options.dir));
+  }
+  AORTA_ASSIGN_OR_RETURN(auto ranges,
+                         CollectRanges(graph, samples, options.method, options.percentile));
+  AORTA_ASSIGN_OR_RETURN(QuantizedGraph q, QuantizeGraph(graph, ranges));
+  q.warnings.insert(q.warnings.begin(), warnings.begin(), warnings.end());
+  return q;
+}
+
+}  // namespace aorta::quant
