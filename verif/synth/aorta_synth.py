@@ -37,6 +37,28 @@ CLASSES = {
 }
 
 
+def module_files(rtl_dir, top):
+    """The files of `top` and of every module below it, leaves first. As Verilator's -y: module
+    m lives in rtl_dir/m.sv; instances are found as `aorta_<name> #(` or `aorta_<name> u_...(`."""
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        path = rtl_dir / f"{name}.sv"
+        if not path.exists():
+            sys.exit(f"aorta_synth: no {path} for module {name}")
+        text = re.sub(r"//[^\n]*", "", path.read_text())
+        for child in re.findall(r"^\s*(aorta_\w+)\s+(?:#|u_)", text, re.MULTILINE):
+            if child != name:
+                visit(child)
+        order.append(path)
+
+    visit(top)
+    return order
+
+
 def parse_stat(text):
     """Cell counts of the last statistics block (the whole design when hierarchical)."""
     blocks = text.split("Number of cells:")
@@ -86,7 +108,7 @@ def main():
     at_most = parse_checks(args.max, "--max")
     at_least = parse_checks(args.min, "--min")
 
-    files = " ".join(str(f) for f in sorted(args.rtl_dir.rglob("*.sv")))
+    files = " ".join(str(f) for f in module_files(args.rtl_dir, args.top))
     chparams = "".join(
         f"chparam -set {p.partition('=')[0]} {p.partition('=')[2]} {args.top}; " for p in args.param)
     script = (f"read_verilog -sv {files}; {chparams}"
