@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "compiler/onnx_export.h"
 #include "core/io/npy.h"
 #include "core/testing/test_programs.h"
 
@@ -67,11 +68,63 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 
 TEST_F(CliTest, PlannedCommandsSayTheyAreNotAvailable) {
   for (const char* cmd :
-       {"compile model.onnx -o x.aprog", "study sweep.textproto", "bench x.aprog"}) {
+       {"study sweep.textproto", "bench x.aprog"}) {
     Outcome o = Aorta(cmd);
     EXPECT_EQ(o.exit_code, 2) << cmd;
     EXPECT_NE(o.output.find("not available yet"), std::string::npos) << o.output;
   }
+}
+
+// x [1, 8, 2, 2] -> 1x1 Conv (8 -> 4) + Relu, or -> Softmax over a [1, 32] flatten.
+ir::Graph SmallModel(bool supported) {
+  ir::Graph g;
+  g.name = "small";
+  g.opset_imports[""] = 13;
+  g.AddInput("x", DType::kF32, {ir::Dim::Symbolic("batch"), ir::Dim::Static(8),
+                                ir::Dim::Static(2), ir::Dim::Static(2)});
+  if (supported) {
+    std::vector<float> w(32);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 5) * 0.1f - 0.2f;
+    g.AddInitializer("w", Tensor::FromVector<float>({4, 8, 1, 1}, w));
+    g.AddNode("Conv", {"x", "w"}, {"c"}, {}, "conv");
+    g.AddNode("Relu", {"c"}, {"y"}, {}, "relu");
+  } else {
+    g.AddNode("Flatten", {"x"}, {"f"}, {}, "flatten");
+    g.AddNode("Softmax", {"f"}, {"y"}, {}, "softmax");
+  }
+  g.AddOutput("y");
+  return g;
+}
+
+TEST_F(CliTest, CompileWritesAProgramThatRuns) {
+  ASSERT_TRUE(ExportOnnxFile(SmallModel(true), Path("m.onnx")).ok());
+  Outcome o = Aorta("compile " + Path("m.onnx") + " --chip tiny --input-shape 1x8x2x2 -o " +
+                    Path("m.aprog"));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("warning: no calibration data"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("folded away"), std::string::npos) << o.output;  // the Relu
+  EXPECT_NE(o.output.find("estimated cycles"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("wrote "), std::string::npos) << o.output;
+  Outcome r = Aorta("run " + Path("m.aprog") + " --input " + Path("x.npy"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  Outcome i = Aorta("inspect " + Path("m.aprog"));
+  EXPECT_EQ(i.exit_code, 0) << i.output;
+  EXPECT_NE(i.output.find("MATMUL"), std::string::npos);
+}
+
+TEST_F(CliTest, CompileNamesWhatItCannotDo) {
+  ASSERT_TRUE(ExportOnnxFile(SmallModel(false), Path("s.onnx")).ok());
+  Outcome o = Aorta("compile " + Path("s.onnx") + " --input-shape x=1x8x2x2 -o " + Path("s.aprog"));
+  EXPECT_EQ(o.exit_code, 1) << o.output;
+  EXPECT_NE(o.output.find("aorta: error: unsupported: "), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("node 'flatten'"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("softmax"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(Path("s.aprog")));
+  Outcome d = Aorta("compile " + Path("m.onnx") + " -o " + Path("d.aprog"));
+  EXPECT_EQ(d.exit_code, 1) << d.output;  // no such file
+  Outcome b = Aorta("compile " + Path("s.onnx") + " --input-shape 1xx8 -o " + Path("s.aprog"));
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.output.find("bad shape"), std::string::npos) << b.output;
 }
 
 TEST_F(CliTest, InspectDisassemblesAValidProgram) {

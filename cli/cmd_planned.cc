@@ -21,9 +21,6 @@ void Planned(CLI::App& app, const std::string& name, const std::string& descript
 }  // namespace
 
 void RegisterPlannedCommands(CLI::App& app) {
-  Planned(app, "compile", "Compile an ONNX model to a chip program (.aprog)",
-          "the graph compiler is being built (issue #3); use 'aorta reference' for fp32 results "
-          "meanwhile");
   Planned(app, "study", "Run an architecture sweep on the TLM model",
           "the SystemC TLM model and the study driver are being built (issue #5)");
   Planned(app, "bench", "Measure end-to-end latency and host overhead",

@@ -10,6 +10,7 @@ namespace aorta::cli {
 void RegisterReferenceCommand(CLI::App& app);
 void RegisterInspectCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
+void RegisterCompileCommand(CLI::App& app);
 // Subcommands whose implementation arrives with later work; they answer so.
 void RegisterPlannedCommands(CLI::App& app);
 

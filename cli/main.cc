@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   aorta::cli::RegisterReferenceCommand(app);
   aorta::cli::RegisterInspectCommand(app);
   aorta::cli::RegisterRunCommand(app);
+  aorta::cli::RegisterCompileCommand(app);
   aorta::cli::RegisterPlannedCommands(app);
   try {
     app.parse(argc, argv);

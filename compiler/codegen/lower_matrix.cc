@@ -1,0 +1,241 @@
+// Conv and Gemm (fused nodes): MATMUL passes or DWCONV, then POSTPROC, then the residual add.
+//
+// A convolution of C_in -> C_out channels with a K_h x K_w kernel is, for each output block ob
+// and each tile of output rows, one MATMUL per (kernel tap, input block) accumulating into ACC
+// rows 0.., then one POSTPROC into the output plane. Grouped convolutions use a block-diagonal
+// weight matrix and skip the tiles that are all zero, so a group touches only its own blocks.
+// Depthwise convolutions (groups == channels) run on DWCONV, N channels per instruction. A Gemm
+// is a 1x1 convolution of the (K, 1, M) image. The input zero point is the padding value and is
+// folded into the bias (quant::QuantizedMatrixOp::folded_bias).
+#include <algorithm>
+
+#include "compiler/codegen/lowering.h"
+#include "compiler/passes/fused_ops.h"
+
+namespace aorta::codegen {
+
+bool IsDepthwise(const quant::QuantizedMatrixOp& m, const reference::Window& win) {
+  return m.group > 1 && m.group == m.in_c && m.out_c == m.in_c && m.k_h <= kMaxDwKernel &&
+         m.k_w <= kMaxDwKernel && win.dilations[0] <= kMaxDwKernel &&
+         win.dilations[1] <= kMaxDwKernel;
+}
+
+namespace {
+
+struct Geometry {
+  int64_t stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_t = 0, pad_l = 0;
+  int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
+};
+
+// The weight of output channel oc, input channel ic (of all), tap: 0 outside oc's group.
+int8_t DenseWeight(const quant::QuantizedMatrixOp& m, int64_t oc, int64_t ic, int64_t tap) {
+  const int64_t in_g = m.in_c / m.group, out_g = m.out_c / m.group;
+  const int64_t g = oc / out_g;
+  if (ic < g * in_g || ic >= (g + 1) * in_g) return 0;
+  const int64_t taps = m.k_h * m.k_w;
+  return m.w[static_cast<size_t>((oc * in_g + ic - g * in_g) * taps + tap)];
+}
+
+// POSTPROC rows per output block: +0 bias, +1 multiplier, +2 shift. Lanes beyond the channels
+// stay 0 (multiplier 0: the lane is the output zero point, and nothing reads it).
+uint64_t PackPostproc(ConstantImage& k, const quant::QuantizedMatrixOp& m) {
+  const uint32_t n = k.n();
+  const uint64_t first = k.AddParamRows(3ull * Blocks(m.out_c, n));
+  for (int64_t oc = 0; oc < m.out_c; ++oc) {
+    const uint64_t row = first + 3 * static_cast<uint64_t>(oc / n);
+    const auto lane = static_cast<uint32_t>(oc % n);
+    const auto c = static_cast<size_t>(oc);
+    k.Param(row, lane) = m.folded_bias[c];
+    k.Param(row + 1, lane) = m.mult[c].mult;
+    k.Param(row + 2, lane) = m.mult[c].shift;
+  }
+  return first;
+}
+
+isa::Postproc MakePostproc(const quant::QuantizedMatrixOp& m, uint64_t param, int32_t lut) {
+  isa::Postproc p;
+  p.param_addr = static_cast<uint32_t>(param);
+  p.out_zp = m.post.zero_point;
+  p.lo = m.lo;
+  p.hi = m.hi;
+  p.leaky = m.leaky;
+  p.alpha_mult = m.alpha_mult;
+  p.alpha_shift = m.alpha_shift;
+  p.lut_en = lut >= 0;
+  p.lut_sel = lut >= 0 ? static_cast<uint32_t>(lut) : 0;
+  return p;
+}
+
+// Output rows per accumulator tile.
+Result<int64_t> TileRows(const ir::Node& node, const Geometry& geo, const ChipGeometry& g) {
+  const auto acc = static_cast<int64_t>(g.acc_rows);
+  if (geo.out_w > acc)
+    return Unsupported(
+        "{}: one output row of {} pixels does not fit the accumulator's {} rows (column tiling "
+        "is not implemented yet)",
+        node.Describe(), geo.out_w, acc);
+  return std::min(geo.out_h, acc / geo.out_w);
+}
+
+Status CheckOffset(const ir::Node& node, int64_t off) {
+  if (off < -kMaxOffset - 1 || off > kMaxOffset)
+    return Unsupported("{}: window offset {} exceeds the 13-bit y_off / x_off fields",
+                       node.Describe(), off);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  const auto& m = std::get<quant::QuantizedMatrixOp>(ctx.q.ops.at(node.name));
+  const uint32_t n = ctx.g.n;
+  const TensorPlace& in = *io.in;
+  const TensorPlace& out = *io.out;
+  Geometry geo;
+  geo.in_h = in.h;
+  geo.in_w = in.w;
+  geo.out_h = out.h;
+  geo.out_w = out.w;
+  bool depthwise = false;
+  if (passes::BaseOpType(node) == "Conv") {
+    AORTA_ASSIGN_OR_RETURN(reference::Window win,
+                           NodeWindow(ctx.q.graph, node, {in.h, in.w}, {m.k_h, m.k_w}, false));
+    geo.stride_h = win.strides[0];
+    geo.stride_w = win.strides[1];
+    geo.dil_h = win.dilations[0];
+    geo.dil_w = win.dilations[1];
+    geo.pad_t = win.pads_begin[0];
+    geo.pad_l = win.pads_begin[1];
+    depthwise = IsDepthwise(m, win);
+  }
+  const int64_t taps = m.k_h * m.k_w;
+  code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * out.h * out.w);
+
+  AORTA_ASSIGN_OR_RETURN(int64_t tile_rows, TileRows(node, geo, ctx.g));
+  const uint64_t param = PackPostproc(ctx.consts, m);
+  const int32_t lut = m.lut ? static_cast<int32_t>(ctx.consts.AddLut(*m.lut)) : -1;
+  const TensorPlace& dst = io.temp != nullptr ? *io.temp : out;
+  const uint32_t ob_n = Blocks(m.out_c, n), ib_n = Blocks(m.in_c, n);
+
+  // Weights: depthwise taps (row first + ob * taps + tap, lane = channel), or the kept MATMUL
+  // tiles of each output block (row k, lane j = W[ob*N + j][ib*N + k][tap]).
+  struct Tile {
+    int64_t tap;
+    uint32_t ib;
+    uint64_t wb;
+  };
+  std::vector<std::vector<Tile>> tiles(ob_n);
+  uint64_t dw_first = 0;
+  if (depthwise) {
+    dw_first = ctx.consts.AddWbRows(ob_n * static_cast<uint64_t>(taps));
+    for (int64_t c = 0; c < m.out_c; ++c)
+      for (int64_t t = 0; t < taps; ++t)
+        ctx.consts.Wb(dw_first + static_cast<uint64_t>(c / n * taps + t),
+                      static_cast<uint32_t>(c % n)) = m.w[static_cast<size_t>(c * taps + t)];
+  } else {
+    for (uint32_t ob = 0; ob < ob_n; ++ob) {
+      for (int64_t t = 0; t < taps; ++t) {
+        for (uint32_t ib = 0; ib < ib_n; ++ib) {
+          std::vector<int8_t> tile(size_t{n} * n, 0);
+          bool any = false;
+          for (uint32_t k = 0; k < n; ++k)
+            for (uint32_t j = 0; j < n; ++j) {
+              const int64_t oc = int64_t{ob} * n + j, ic = int64_t{ib} * n + k;
+              if (oc >= m.out_c || ic >= m.in_c) continue;
+              const int8_t v = DenseWeight(m, oc, ic, t);
+              tile[size_t{k} * n + j] = v;
+              any |= v != 0;
+            }
+          // An all-zero tile adds nothing; keep one per block so that ACC is written.
+          const bool last = t == taps - 1 && ib == ib_n - 1;
+          if (!any && !(last && tiles[ob].empty())) continue;
+          const uint64_t wb = ctx.consts.AddWbRows(n);
+          for (uint32_t k = 0; k < n; ++k)
+            for (uint32_t j = 0; j < n; ++j) ctx.consts.Wb(wb + k, j) = tile[size_t{k} * n + j];
+          tiles[ob].push_back({t, ib, wb});
+        }
+      }
+    }
+  }
+
+  for (uint32_t ob = 0; ob < ob_n; ++ob) {
+    for (int64_t oy0 = 0; oy0 < out.h; oy0 += tile_rows) {
+      const int64_t th = std::min(tile_rows, out.h - oy0);
+      const auto pixels = static_cast<uint64_t>(th * out.w);
+      if (depthwise) {
+        isa::Dwconv d;
+        d.act_addr = static_cast<uint32_t>(in.addr + ob * in.plane());
+        d.in_h = static_cast<uint32_t>(in.h);
+        d.in_w = static_cast<uint32_t>(in.w);
+        d.out_h = static_cast<uint32_t>(th);
+        d.out_w = static_cast<uint32_t>(out.w);
+        d.stride_h = static_cast<uint32_t>(geo.stride_h);
+        d.stride_w = static_cast<uint32_t>(geo.stride_w);
+        d.dil_h = static_cast<uint32_t>(geo.dil_h);
+        d.dil_w = static_cast<uint32_t>(geo.dil_w);
+        d.k_h = static_cast<uint32_t>(m.k_h);
+        d.k_w = static_cast<uint32_t>(m.k_w);
+        d.y_off = static_cast<int32_t>(oy0 * geo.stride_h - geo.pad_t);
+        d.x_off = static_cast<int32_t>(-geo.pad_l);
+        AORTA_RETURN_IF_ERROR(CheckOffset(node, d.y_off));
+        AORTA_RETURN_IF_ERROR(CheckOffset(node, d.x_off));
+        d.pad_value = m.in.zero_point;
+        d.wb_addr = static_cast<uint32_t>(dw_first + ob * static_cast<uint64_t>(taps));
+        code.Add(d, pixels * static_cast<uint64_t>(taps));
+      } else {
+        bool first = true;
+        for (const Tile& tile : tiles[ob]) {
+          const bool bank = (ctx.bank++ & 1) != 0;
+          code.Add(isa::Loadw{.deps = {}, .bank = bank, .wb_addr = static_cast<uint32_t>(tile.wb)},
+                   0);
+          isa::Matmul mm;
+          mm.bank = bank;
+          mm.accumulate = !first;
+          first = false;
+          mm.act_addr = static_cast<uint32_t>(in.addr + tile.ib * in.plane());
+          mm.in_h = static_cast<uint32_t>(in.h);
+          mm.in_w = static_cast<uint32_t>(in.w);
+          mm.out_h = static_cast<uint32_t>(th);
+          mm.out_w = static_cast<uint32_t>(out.w);
+          mm.stride_h = static_cast<uint32_t>(geo.stride_h);
+          mm.stride_w = static_cast<uint32_t>(geo.stride_w);
+          const int64_t ky = tile.tap / m.k_w, kx = tile.tap % m.k_w;
+          const int64_t y_off = ky * geo.dil_h - geo.pad_t + oy0 * geo.stride_h;
+          const int64_t x_off = kx * geo.dil_w - geo.pad_l;
+          AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
+          AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
+          mm.y_off = static_cast<int32_t>(y_off);
+          mm.x_off = static_cast<int32_t>(x_off);
+          mm.pad_value = m.in.zero_point;
+          mm.acc_addr = 0;
+          code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
+          ++code.passes;
+        }
+      }
+      isa::Postproc p = MakePostproc(m, param + 3ull * ob, lut);
+      p.ub_addr = static_cast<uint32_t>(dst.addr + ob * dst.plane() + oy0 * out.w);
+      p.rows = static_cast<uint32_t>(pixels);
+      code.Add(p, pixels);
+    }
+  }
+
+  if (m.residual) {
+    const uint64_t rec = ctx.consts.AddParamRows(1);
+    const intmath::EltwiseParams& r = *m.residual;
+    uint32_t lane = 0;
+    for (int32_t v : {r.ma, r.mb, r.shift, r.za, r.zb, r.zo, r.lo, r.hi})
+      ctx.consts.Param(rec, lane++) = v;
+    isa::VecEltwise e;
+    e.op = isa::EltOp::kAdd;
+    e.b_src = isa::BSrc::kUbRows;
+    e.a_addr = static_cast<uint32_t>(dst.addr);
+    e.b_addr = static_cast<uint32_t>(io.in2->addr);
+    e.out_addr = static_cast<uint32_t>(out.addr);
+    e.rows = static_cast<uint32_t>(out.rows());
+    e.param_addr = static_cast<uint32_t>(rec);
+    code.Add(e, out.rows());
+  }
+  return Status::Ok();
+}
+
+}  // namespace aorta::codegen

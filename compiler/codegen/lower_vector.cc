@@ -1,0 +1,114 @@
+// The vector unit: element-wise ops and stand-alone activations (VEC_ELTWISE), pooling (POOL).
+#include <algorithm>
+
+#include "compiler/codegen/lowering.h"
+
+namespace aorta::codegen {
+
+namespace {
+
+uint64_t AddEltRecord(ConstantImage& k, const intmath::EltwiseParams& p) {
+  const uint64_t row = k.AddParamRows(1);
+  uint32_t lane = 0;
+  for (int32_t v : {p.ma, p.mb, p.shift, p.za, p.zb, p.zo, p.lo, p.hi}) k.Param(row, lane++) = v;
+  return row;
+}
+
+isa::EltOp OpOf(intmath::EltKind kind) {
+  switch (kind) {
+    case intmath::EltKind::kAdd:
+      return isa::EltOp::kAdd;
+    case intmath::EltKind::kMul:
+      return isa::EltOp::kMul;
+    case intmath::EltKind::kMax:
+      return isa::EltOp::kMax;
+    case intmath::EltKind::kMin:
+      return isa::EltOp::kMin;
+  }
+  return isa::EltOp::kAdd;
+}
+
+}  // namespace
+
+Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  const auto& e = std::get<quant::QuantizedEltwise>(ctx.q.ops.at(node.name));
+  const TensorPlace& a = *io.in;
+  const TensorPlace& out = *io.out;
+  const uint64_t rec = AddEltRecord(ctx.consts, e.p);
+  isa::VecEltwise v;
+  v.op = OpOf(e.kind);
+  v.param_addr = static_cast<uint32_t>(rec);
+  const bool unary = node.inputs.size() == 1 || node.op_type == "Clip";
+  if (unary || (!e.b_const && io.in2->plane() == a.plane())) {
+    // b is a (stand-alone activation) or a tensor of a's shape: one pass over every row.
+    v.b_src = isa::BSrc::kUbRows;
+    v.a_addr = static_cast<uint32_t>(a.addr);
+    v.b_addr = static_cast<uint32_t>(unary ? a.addr : io.in2->addr);
+    v.out_addr = static_cast<uint32_t>(out.addr);
+    v.rows = static_cast<uint32_t>(out.rows());
+    code.Add(v, out.rows());
+    return Status::Ok();
+  }
+  // Per channel block: b is one PARAM row of per-channel constants, or one broadcast UB row.
+  uint64_t b_first = 0;
+  if (e.b_const) {
+    const uint32_t n = ctx.g.n;
+    b_first = ctx.consts.AddParamRows(a.blocks);
+    for (int64_t c = 0; c < a.c; ++c)
+      ctx.consts.Param(b_first + static_cast<uint64_t>(c / n), static_cast<uint32_t>(c % n)) =
+          (*e.b_const)[e.b_const->size() == 1 ? 0 : static_cast<size_t>(c)];
+  }
+  for (uint32_t blk = 0; blk < a.blocks; ++blk) {
+    v.b_src = e.b_const ? isa::BSrc::kParam : isa::BSrc::kUbBcast;
+    v.a_addr = static_cast<uint32_t>(a.addr + blk * a.plane());
+    v.b_addr = static_cast<uint32_t>(e.b_const ? b_first + blk : io.in2->addr + blk);
+    v.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());
+    v.rows = static_cast<uint32_t>(out.plane());
+    code.Add(v, out.plane());
+  }
+  return Status::Ok();
+}
+
+Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  const TensorPlace& in = *io.in;
+  const TensorPlace& out = *io.out;
+  isa::Pool p;
+  p.in_h = static_cast<uint32_t>(in.h);
+  p.in_w = static_cast<uint32_t>(in.w);
+  p.out_h = static_cast<uint32_t>(out.h);
+  p.out_w = static_cast<uint32_t>(out.w);
+  if (node.op_type == "GlobalAveragePool") {
+    p.k_h = p.in_h;
+    p.k_w = p.in_w;
+  } else {
+    AORTA_ASSIGN_OR_RETURN(int64_t ceil_mode, node.GetInt("ceil_mode", 0));
+    AORTA_ASSIGN_OR_RETURN(reference::Window win,
+                           NodeWindow(ctx.q.graph, node, {in.h, in.w}, {}, ceil_mode != 0));
+    p.k_h = static_cast<uint32_t>(win.kernel[0]);
+    p.k_w = static_cast<uint32_t>(win.kernel[1]);
+    p.stride_h = static_cast<uint32_t>(win.strides[0]);
+    p.stride_w = static_cast<uint32_t>(win.strides[1]);
+    p.pad_t = static_cast<uint32_t>(win.pads_begin[0]);
+    p.pad_l = static_cast<uint32_t>(win.pads_begin[1]);
+  }
+  if (node.op_type == "MaxPool") {
+    p.op = isa::PoolOp::kMax;
+  } else {
+    AORTA_ASSIGN_OR_RETURN(int64_t include_pad, node.GetInt("count_include_pad", 0));
+    p.op = include_pad != 0 ? isa::PoolOp::kAvgPad : isa::PoolOp::kAvg;
+    const auto& a = std::get<quant::QuantizedAvgPool>(ctx.q.ops.at(node.name));
+    const uint64_t rec = ctx.consts.AddParamRows(1);
+    uint32_t lane = 0;
+    for (int32_t v : {a.p.m, a.p.shift, a.p.zi, a.p.zo, a.p.lo, a.p.hi})
+      ctx.consts.Param(rec, lane++) = v;
+    p.param_addr = static_cast<uint32_t>(rec);
+  }
+  for (uint32_t blk = 0; blk < in.blocks; ++blk) {
+    p.in_addr = static_cast<uint32_t>(in.addr + blk * in.plane());
+    p.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());
+    code.Add(p, out.plane() * p.k_h * p.k_w);
+  }
+  return Status::Ok();
+}
+
+}  // namespace aorta::codegen
