@@ -24,6 +24,7 @@
 #include "compiler/codegen/constants.h"
 #include "compiler/codegen/ub_allocator.h"
 #include "compiler/onnx_export.h"
+#include "compiler/onnx_import.h"
 #include "compiler/reference/executor.h"
 #include "core/io/npy.h"
 #include "core/isa/isa.h"
@@ -475,10 +476,11 @@ TEST(CompileEltwise, PerChannelBroadcasts) {
   for (const std::string chip : {"tiny", "sim16"}) {
     for (int64_t c : {3, 10, 17}) {
       // A per-channel constant, on either side.
-      for (const char* op : {"Add", "Mul", "Sub"}) {
+      for (const char* op : {"Add", "Mul", "Sub", "Div"}) {
         ir::Graph g = NewGraph();
         g.AddInput("a", DType::kF32, ir::StaticDims({1, c, 4, 4}));
-        g.AddInitializer("k", RandomTensor(rng, {c, 1, 1}, -1.5, 1.5));
+        const bool div = std::string(op) == "Div";  // by k in [0.5, 2]: 1 / k stays in [0.5, 2]
+        g.AddInitializer("k", RandomTensor(rng, {c, 1, 1}, div ? 0.5 : -1.5, div ? 2.0 : 1.5));
         g.AddNode(op, {std::string(op) == "Sub" ? "k" : "a", std::string(op) == "Sub" ? "a" : "k"},
                   {"y"}, {}, "op");
         g.AddOutput("y");
@@ -630,6 +632,25 @@ TEST(CompileModel, RunReportHasOneRecordPerLayer) {
   EXPECT_EQ(report.layers[0].macs, 10u * 3 * 9 * 16 * 16);
   EXPECT_NE(FormatSummary(c->report, Chip("sim16")).find("estimated cycles"), std::string::npos);
   EXPECT_NE(FormatPlacement(c->report).find("folded away"), std::string::npos);
+}
+
+// A real model (fetched by scripts/fetch-models into .cache/models): PaddleOCR's text direction
+// classifier, MobileNetV3-style (hard-swish as Add / Clip / Mul / Div, squeeze-excitation, depthwise
+// convolutions), without its final Softmax, which the chip does not run yet.
+TEST(CompileModel, PaddleOcrClassifierWithoutSoftmax) {
+  const std::string path = std::string(AORTA_TEST_SOURCE_DIR) + "/.cache/models/ppocr_cls.onnx";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not fetched (scripts/fetch-models)";
+  Result<ir::Graph> imported = ImportOnnxFile(path);
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  ir::Graph g = std::move(*imported);
+  auto soft = std::find_if(g.nodes.begin(), g.nodes.end(),
+                           [](const ir::Node& n) { return n.op_type == "Softmax"; });
+  ASSERT_NE(soft, g.nodes.end());
+  g.outputs = {soft->inputs[0]};
+  g.nodes.erase(soft);
+  g.values[g.inputs[0]].dims = ir::StaticDims({1, 3, 48, 192});
+  Checked c = CompileAndCompare(g, "sim16", 40.0, "ppocr_cls (no softmax)");
+  EXPECT_GT(c.compiled.program.layers_size(), 20);
 }
 
 // ---- Errors ----------------------------------------------------------------------------------

@@ -329,7 +329,8 @@ class GraphQuantizer {
     }
     AORTA_RETURN_IF_ERROR(FromRange(out, out));
     if (passes::IsFusedOp(node) && node.op_type != "aorta.ConvTranspose") return Matrix(node);
-    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min") return Binary(node);
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
+      return Binary(node);
     if (op == "Relu" || op == "Clip" || op == "LeakyRelu") return Unary(node);
     if (op == "AveragePool" || op == "GlobalAveragePool") {
       AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
@@ -505,7 +506,7 @@ class GraphQuantizer {
   }
 
   static intmath::EltKind KindOf(const std::string& op) {
-    if (op == "Mul") return intmath::EltKind::kMul;
+    if (op == "Mul" || op == "Div") return intmath::EltKind::kMul;  // Div: by 1 / constant
     if (op == "Max") return intmath::EltKind::kMax;
     if (op == "Min") return intmath::EltKind::kMin;
     return intmath::EltKind::kAdd;
@@ -532,7 +533,11 @@ class GraphQuantizer {
     AORTA_ASSIGN_OR_RETURN(QParams qa, Act(a));
     QParams qb;
     if (const Tensor* c = Const(b)) {
-      const std::vector<double> v = c->ToDoubles();
+      std::vector<double> v = c->ToDoubles();
+      if (node.op_type == "Div") {
+        if (e.swapped) return Status::Ok();  // a constant divided by a tensor: codegen reports it
+        for (double& x : v) x = 1.0 / x;
+      }
       const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
       qb = ChooseQParams(*lo, *hi);
       std::vector<int32_t> qv;

@@ -1,5 +1,6 @@
 // Which nodes the chip runs (docs/compiler.md, "Op support"), and the window helper the
 // lowerings share.
+#include <cmath>
 #include <dnnl.hpp>
 
 #include "compiler/codegen/codegen.h"
@@ -139,7 +140,13 @@ Why CheckBinary(const ir::Graph& graph, const ir::Node& node) {
     const bool channel_axis = i == 1;
     per_channel = padded[i] == 1 || (channel_axis && padded[i] == c);
   }
-  const bool is_const = passes::ConstantValue(graph, b) != nullptr;
+  const Tensor* constant = passes::ConstantValue(graph, b);
+  const bool is_const = constant != nullptr;
+  if (node.op_type == "Div") {
+    if (!is_const || swapped) return std::string("division by a tensor (only by a constant)");
+    for (double v : constant->ToDoubles())
+      if (v == 0 || !std::isfinite(1.0 / v)) return std::string("division by zero");
+  }
   if (is_const) {
     if (!per_channel)
       return fmt::format("a constant of shape {} (per-channel or scalar constants only)",
@@ -184,7 +191,7 @@ Why Check(const ir::Graph& graph, const ir::Node& node, bool* layout) {
   if (passes::IsFusedOp(node)) return CheckMatrix(graph, node);
   if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
     return CheckPool(graph, node);
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Max" || op == "Min")
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
     return CheckBinary(graph, node);
   if (op == "Relu" || op == "LeakyRelu" || op == "Clip") {
     AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> a,
