@@ -393,6 +393,26 @@ TEST(CompileConv, ResidualAddAndRelu) {
   }
 }
 
+TEST(CompileConv, AutoPadSameUpperStrided) {
+  for (const std::string chip : {"tiny", "sim16"}) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 17;
+    s.sh = s.sw = 2;
+    s.h = 9;
+    s.w = 8;
+    ir::Graph g = ConvGraph(s, 17);
+    ir::Node& conv = g.nodes[0];
+    conv.attributes.erase("pads");
+    conv.attributes["auto_pad"] = std::string("SAME_UPPER");  // pads 1 / 1 rows, 0 / 1 columns
+    Checked c = CompileAndCompare(g, chip, 1.0, "conv 10->17 k3 s2 SAME_UPPER 9x8");
+    ASSERT_EQ(c.compiled.program.outputs_size(), 1);
+    EXPECT_EQ(std::vector<int64_t>(c.compiled.program.outputs(0).shape().begin(),
+                                   c.compiled.program.outputs(0).shape().end()),
+              (std::vector<int64_t>{1, 17, 5, 4}));
+  }
+}
+
 TEST(CompileConv, AccumulatorTiledByOutputRows) {
   // 40 x 40 = 1600 output pixels > tiny's 1024 accumulator rows: tiles of 25 rows.
   ConvSpec s;
@@ -432,6 +452,19 @@ TEST(CompileGemm, ShapesAndForms) {
       }
     }
   }
+}
+
+TEST(CompileGemm, AlphaAndBeta) {
+  Rng rng(29);
+  ir::Graph g = NewGraph();
+  g.AddInput("a", DType::kF32, ir::StaticDims({3, 10}));
+  g.AddInitializer("w", GridWeights(rng, {17, 10}, 17, 0.5));
+  g.AddInitializer("c", RandomTensor(rng, {1, 17}, -0.3, 0.3));
+  g.AddNode("Gemm", {"a", "w", "c"}, {"y"},
+            {{"transB", int64_t{1}}, {"alpha", 0.5f}, {"beta", 2.0f}}, "fc");
+  g.AddOutput("y");
+  for (const std::string chip : {"tiny", "sim16"})
+    CompileAndCompare(g, chip, 1.0, "gemm 3x10 * 17 alpha 0.5 beta 2");
 }
 
 TEST(CompileGemm, MatMulByAConstantAndRelu) {
@@ -529,6 +562,7 @@ TEST(CompilePool, MaxAverageGlobal) {
                             Case{"MaxPool", {3, 3}, {2, 2}, {1, 1, 1, 1}, 1, 0, 1e-3},
                             Case{"AveragePool", {3, 3}, {1, 1}, {1, 1, 1, 1}, 0, 0, 1.0},
                             Case{"AveragePool", {3, 2}, {2, 1}, {1, 0, 1, 1}, 0, 1, 1.0},
+                            Case{"AveragePool", {2, 3}, {2, 2}, {0, 1, 0, 0}, 1, 0, 1.0},
                             Case{"GlobalAveragePool", {}, {}, {}, 0, 0, 1.0}}) {
         ir::Graph g = NewGraph();
         g.AddInput("x", DType::kF32, ir::StaticDims({1, c, 9, 7}));
@@ -615,6 +649,22 @@ TEST(CompileModel, SmallCnnOnTinyAndSim16) {
   }
 }
 
+TEST(CompileModel, LivenessReusesTheUnifiedBuffer) {
+  // Six layers of 16x32x32 = 2048 rows each on tiny (8192 rows): 14336 rows without reuse.
+  ir::Graph g = NewGraph();
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 16, 32, 32}));
+  std::string cur = "x";
+  for (int i = 0; i < 6; ++i) {
+    const std::string next = "v" + std::to_string(i);
+    g.AddNode(i % 2 == 0 ? "Relu" : "LeakyRelu", {cur}, {next}, {}, "act" + std::to_string(i));
+    cur = next;
+  }
+  g.AddOutput(cur);
+  Checked c = CompileAndCompare(g, "tiny", 6.0, "six activations 16x32x32");
+  EXPECT_EQ(c.compiled.report.codegen.ub_peak_rows, 2u * 2048);  // one input, one output live
+  EXPECT_EQ(c.compiled.program.layers_size(), 6);
+}
+
 TEST(CompileModel, RunReportHasOneRecordPerLayer) {
   CompileOptions o;
   Result<Compiled> c = CompileGraph(SmallCnn(3), Chip("sim16"), o);
@@ -669,6 +719,62 @@ TEST(CompileErrors, UnsupportedOpNamesNodeAndOp) {
   EXPECT_NE(c.status().message().find("host fallback"), std::string::npos);
   ASSERT_EQ(report.placement.size(), 1u);
   EXPECT_EQ(report.placement[0].where, "unsupported");
+}
+
+TEST(CompileErrors, WhatTheChipDoesNotRunYet) {
+  struct Case {
+    std::string label, expect;
+    std::function<void(ir::Graph&)> build;
+  };
+  Rng rng(3);
+  const std::vector<Case> cases = {
+      {"LUT after a residual", "Sigmoid after a residual add",
+       [&](ir::Graph& g) {
+         g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInput("r", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInitializer("w", RandomTensor(rng, {4, 4, 1, 1}, -1, 1));
+         g.AddNode("Conv", {"x", "w"}, {"c"}, {}, "conv");
+         g.AddNode("Add", {"c", "r"}, {"s"}, {}, "add");
+         g.AddNode("Sigmoid", {"s"}, {"y"}, {}, "sig");
+         g.AddOutput("y");
+       }},
+      {"ConvTranspose", "ConvTranspose is not lowered yet",
+       [&](ir::Graph& g) {
+         g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInitializer("w", RandomTensor(rng, {4, 4, 2, 2}, -1, 1));
+         g.AddNode("ConvTranspose", {"x", "w"}, {"y"}, {{"strides", Ints{2, 2}}}, "up");
+         g.AddOutput("y");
+       }},
+      {"Gemm transA", "transA = 1",
+       [&](ir::Graph& g) {
+         g.AddInput("a", DType::kF32, ir::StaticDims({6, 2}));
+         g.AddInitializer("w", RandomTensor(rng, {6, 5}, -1, 1));
+         g.AddNode("Gemm", {"a", "w"}, {"y"}, {{"transA", int64_t{1}}}, "fc");
+         g.AddOutput("y");
+       }},
+      {"row broadcast", "broadcasting 'b' of shape 1x1x1x5",
+       [&](ir::Graph& g) {
+         g.AddInput("a", DType::kF32, ir::StaticDims({1, 4, 3, 5}));
+         g.AddInput("b", DType::kF32, ir::StaticDims({1, 1, 1, 5}));
+         g.AddNode("Add", {"a", "b"}, {"y"}, {}, "add");
+         g.AddOutput("y");
+       }},
+      {"batch 2", "has batch 2",
+       [&](ir::Graph& g) {
+         g.AddInput("x", DType::kF32, ir::StaticDims({2, 4, 3, 3}));
+         g.AddNode("Relu", {"x"}, {"y"}, {}, "relu");
+         g.AddOutput("y");
+       }},
+  };
+  for (const Case& c : cases) {
+    ir::Graph g = NewGraph();
+    c.build(g);
+    Result<Compiled> r = CompileGraph(g, Chip("sim16"), {});
+    ASSERT_FALSE(r.ok()) << c.label;
+    EXPECT_EQ(r.status().code(), StatusCode::kUnsupported) << c.label;
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
+        << c.label << ": " << r.status().message();
+  }
 }
 
 TEST(CompileErrors, WeightsTooBigNameTheLayerAndSizes) {
