@@ -47,8 +47,7 @@ void RunCompileCommand(const CompileArgs& a) {
 
 void RegisterCompileCommand(CLI::App& app) {
   auto args = std::make_shared<CompileArgs>();
-  CLI::App* sub =
-      app.add_subcommand("compile", "Compile an ONNX model to a chip program (.aprog)");
+  CLI::App* sub = app.add_subcommand("compile", "Compile an ONNX model to a chip program (.aprog)");
   sub->add_option("model", args->model, "ONNX model (.onnx)")->required();
   sub->add_option("-o,--output", args->output, "Program to write (.aprog)")->required();
   sub->add_option("--chip", args->chip, "Chip config: a .textproto or a bundled name (tiny, sim16)")

@@ -110,8 +110,8 @@ std::string FormatPlacement(const CompileReport& report) {
     wo = std::max(wo, p.op_type.size());
     ww = std::max(ww, p.where.size());
   }
-  std::string s = fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "node", wn, "op type", wo, "where",
-                              ww, "detail");
+  std::string s =
+      fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "node", wn, "op type", wo, "where", ww, "detail");
   for (const NodePlacement& p : report.placement)
     s += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", p.node, wn, p.op_type, wo, p.where, ww,
                      p.detail);
@@ -125,9 +125,9 @@ std::string FormatSummary(const CompileReport& report, const ChipConfig& chip) {
     wn = std::max(wn, l.name.size());
     wo = std::max(wo, l.op_type.size());
   }
-  std::string s = fmt::format("{:>3}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>7}  {:>10}\n", "tag",
-                              "layer", wn, "op type", wo, "MACs", "weights B", "passes",
-                              "est cycles");
+  std::string s =
+      fmt::format("{:>3}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>7}  {:>10}\n", "tag", "layer", wn,
+                  "op type", wo, "MACs", "weights B", "passes", "est cycles");
   for (const codegen::LayerSummary& l : g.layers)
     s += fmt::format("{:>3}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>7}  {:>10}\n", l.perf_tag, l.name,
                      wn, l.op_type, wo, l.macs, l.weight_bytes, l.passes, l.est_cycles);

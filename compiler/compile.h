@@ -18,15 +18,15 @@ namespace aorta {
 struct CompileOptions {
   // --input-shape; the key "" names the only input of a single-input model.
   std::map<std::string, Shape> input_shapes;
-  quant::CalibOptions calib;                  // --calib, --calib-method
-  std::string model_name;                     // default: the graph's name
-  std::string dump_dir;                       // graph after each pass (PipelineOptions)
+  quant::CalibOptions calib;  // --calib, --calib-method
+  std::string model_name;     // default: the graph's name
+  std::string dump_dir;       // graph after each pass (PipelineOptions)
 };
 
 // Where one node of the imported model ended up.
 struct NodePlacement {
   std::string node, op_type;
-  std::string where;  // "chip", "chip (layout only, ...)", "folded away", "unsupported"
+  std::string where;   // "chip", "chip (layout only, ...)", "folded away", "unsupported"
   std::string detail;  // the layer it became, or why it is unsupported
 };
 
@@ -34,7 +34,7 @@ struct CompileReport {
   std::vector<NodePlacement> placement;  // filled as soon as the graph passes ran
   std::vector<std::string> warnings;
   std::map<std::string, quant::QParams> act;  // every value's int8 parameters (quant::BaseKey too)
-  codegen::CodegenResult codegen;  // its program is moved into Compiled::program
+  codegen::CodegenResult codegen;             // its program is moved into Compiled::program
   double seconds = 0;
 };
 

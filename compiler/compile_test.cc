@@ -45,7 +45,9 @@ ChipConfig Chip(const std::string& name) {
 class Rng {
  public:
   explicit Rng(uint64_t seed) : g_(seed) {}
-  double Uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g_); }
+  double Uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(g_);
+  }
   int64_t Int(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(g_); }
   std::vector<float> Normal(int64_t count) {
     std::normal_distribution<double> d;
@@ -86,8 +88,8 @@ ir::Graph NewGraph() {
 Tensor QuantDequant(const Tensor& t, const program::QuantParams& q) {
   std::vector<float> v = t.ToVector<float>();
   for (float& x : v) {
-    const double r = std::clamp(std::nearbyint(x / static_cast<double>(q.scale())) +
-                                    q.zero_point(), -128.0, 127.0);
+    const double r = std::clamp(std::nearbyint(x / static_cast<double>(q.scale())) + q.zero_point(),
+                                -128.0, 127.0);
     x = static_cast<float>((r - q.zero_point()) * static_cast<double>(q.scale()));
   }
   return Tensor::FromVector<float>(t.shape(), v);
@@ -180,10 +182,11 @@ Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, doub
     acc.bound = steps * acc.out_scale + (extra ? extra(out.compiled.report) : 0.0);
     EXPECT_GE(acc.cosine, 0.99) << label;
     EXPECT_LE(acc.max_err, acc.bound) << label;
-    std::cout << fmt::format("[accuracy] {:<44} {:<6} cos {:.5f}  max err {:.4f} = {:.2f} steps "
-                             "(bound {:.2f})\n",
-                             label, chip_name, acc.cosine, acc.max_err,
-                             acc.max_err / acc.out_scale, acc.bound / acc.out_scale);
+    std::cout << fmt::format(
+        "[accuracy] {:<44} {:<6} cos {:.5f}  max err {:.4f} = {:.2f} steps "
+        "(bound {:.2f})\n",
+        label, chip_name, acc.cosine, acc.max_err, acc.max_err / acc.out_scale,
+        acc.bound / acc.out_scale);
   }
   return out;
 }
@@ -198,9 +201,8 @@ std::vector<isa::Insn> RunStream(const Program& p) {
 
 template <typename T>
 size_t Count(const std::vector<isa::Insn>& insns) {
-  return static_cast<size_t>(std::count_if(insns.begin(), insns.end(), [](const isa::Insn& i) {
-    return std::holds_alternative<T>(i);
-  }));
+  return static_cast<size_t>(std::count_if(
+      insns.begin(), insns.end(), [](const isa::Insn& i) { return std::holds_alternative<T>(i); }));
 }
 
 // ---- Convolutions ----------------------------------------------------------------------------
@@ -209,7 +211,7 @@ struct ConvSpec {
   int64_t cin = 3, cout = 8, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1, group = 1;
   Ints pads = {1, 1, 1, 1};  // top, left, bottom, right
   int64_t h = 8, w = 8;
-  std::string act;       // "" | Relu | Clip | LeakyRelu | Sigmoid | Tanh | HardSigmoid | HardSwish
+  std::string act;        // "" | Relu | Clip | LeakyRelu | Sigmoid | Tanh | HardSigmoid | HardSwish
   bool residual = false;  // y = act(conv(x) + r), r a second input
   std::string Label() const {
     return fmt::format("conv {}->{} k{}x{} s{}x{} d{}x{} g{} p{},{},{},{} {}x{}{}{}", cin, cout, kh,
@@ -300,7 +302,7 @@ TEST(CompileConv, DenseShapesOnTinyAndSim16) {
 
 TEST(CompileConv, MatmulPassesPerOutputBlockTapAndInputBlock) {
   ConvSpec s;
-  s.cin = 17;  // 3 input blocks on tiny
+  s.cin = 17;   // 3 input blocks on tiny
   s.cout = 10;  // 2 output blocks
   s.kh = s.kw = 3;
   Checked c = CompileAndCompare(ConvGraph(s, 5), "tiny", 1.0, s.Label());
@@ -319,9 +321,9 @@ TEST(CompileConv, Activations) {
     const char* act;
     double slope;  // largest slope of a LUT activation (0: computed before rounding)
   };
-  for (const Case& a : {Case{"Relu", 0}, Case{"Clip", 0}, Case{"LeakyRelu", 0},
-                        Case{"Sigmoid", 0.25}, Case{"Tanh", 1.0}, Case{"HardSigmoid", 0.25},
-                        Case{"HardSwish", 1.5}}) {
+  for (const Case& a :
+       {Case{"Relu", 0}, Case{"Clip", 0}, Case{"LeakyRelu", 0}, Case{"Sigmoid", 0.25},
+        Case{"Tanh", 1.0}, Case{"HardSigmoid", 0.25}, Case{"HardSwish", 1.5}}) {
     ConvSpec s;
     s.cin = 10;
     s.cout = 10;
@@ -329,7 +331,9 @@ TEST(CompileConv, Activations) {
     for (const std::string chip : {"tiny", "sim16"}) {
       Checked c = CompileAndCompare(ConvGraph(s, 11), chip, 1.0, s.Label(),
                                     a.slope > 0 ? BaseHalfStep("y", a.slope) : nullptr);
-      if (a.slope > 0) EXPECT_EQ(c.compiled.report.codegen.lut_tables, 1u) << a.act;
+      if (a.slope > 0) {
+        EXPECT_EQ(c.compiled.report.codegen.lut_tables, 1u) << a.act;
+      }
     }
   }
 }
@@ -352,16 +356,15 @@ TEST(CompileConv, Depthwise) {
       const std::vector<isa::Insn> insns = RunStream(r.compiled.program);
       EXPECT_EQ(Count<isa::Matmul>(insns), 0u) << "depthwise runs on DWCONV";
       const int64_t n = chip == "tiny" ? 8 : 16;
-      EXPECT_EQ(Count<isa::Dwconv>(insns), static_cast<size_t>((c + n - 1) / n))
-          << s.Label();
+      EXPECT_EQ(Count<isa::Dwconv>(insns), static_cast<size_t>((c + n - 1) / n)) << s.Label();
     }
   }
 }
 
 TEST(CompileConv, GroupedSkipsTilesOutsideTheGroups) {
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (const auto& [cin, cout, group] : {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2},
-                                           {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
+    for (const auto& [cin, cout, group] :
+         {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
       ConvSpec s;
       s.cin = cin;
       s.cout = cout;
@@ -384,8 +387,7 @@ TEST(CompileConv, ResidualAddAndRelu) {
       s.residual = true;
       s.act = c == 10 ? "" : "Relu";
       const std::string out = s.act.empty() ? "sum" : "y";
-      Checked r =
-          CompileAndCompare(ConvGraph(s, 9), chip, 1.0, s.Label(), BaseHalfStep(out, 1.0));
+      Checked r = CompileAndCompare(ConvGraph(s, 9), chip, 1.0, s.Label(), BaseHalfStep(out, 1.0));
       const std::vector<isa::Insn> insns = RunStream(r.compiled.program);
       EXPECT_EQ(Count<isa::VecEltwise>(insns), 1u);
       EXPECT_EQ(r.compiled.program.layers_size(), 1);
@@ -440,7 +442,8 @@ TEST(CompileGemm, ShapesAndForms) {
         if (!trans_b) {  // store B as [K, N]
           std::vector<float> t(static_cast<size_t>(k * n));
           for (int64_t i = 0; i < n; ++i)
-            for (int64_t j = 0; j < k; ++j) t[static_cast<size_t>(j * n + i)] = w.at<float>(i * k + j);
+            for (int64_t j = 0; j < k; ++j)
+              t[static_cast<size_t>(j * n + i)] = w.at<float>(i * k + j);
           w = Tensor::FromVector<float>({k, n}, t);
         }
         g.AddInitializer("w", w);
@@ -529,8 +532,11 @@ TEST(CompileEltwise, PerChannelBroadcasts) {
       g.AddNode("Mul", {"s", "a"}, {"y"}, {}, "scale");
       g.AddOutput("y");
       Checked r = CompileAndCompare(g, chip, 1.0, fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
-      for (const isa::Insn& i : RunStream(r.compiled.program))
-        if (const auto* v = std::get_if<isa::VecEltwise>(&i)) EXPECT_EQ(v->b_src, isa::BSrc::kUbBcast);
+      for (const isa::Insn& i : RunStream(r.compiled.program)) {
+        if (const auto* v = std::get_if<isa::VecEltwise>(&i)) {
+          EXPECT_EQ(v->b_src, isa::BSrc::kUbBcast);
+        }
+      }
     }
   }
 }
@@ -568,17 +574,19 @@ TEST(CompilePool, MaxAverageGlobal) {
         g.AddInput("x", DType::kF32, ir::StaticDims({1, c, 9, 7}));
         std::map<std::string, ir::Attribute> attrs;
         if (!k.kernel.empty()) {
-          attrs = {{"kernel_shape", k.kernel}, {"strides", k.strides}, {"pads", k.pads},
+          attrs = {{"kernel_shape", k.kernel},
+                   {"strides", k.strides},
+                   {"pads", k.pads},
                    {"ceil_mode", k.ceil_mode}};
           if (std::string(k.op) == "AveragePool") attrs["count_include_pad"] = k.include_pad;
         }
         g.AddNode(k.op, {"x"}, {"y"}, attrs, "pool");
         g.AddOutput("y");
-        CompileAndCompare(g, chip, k.steps,
-                          fmt::format("{} {}x9x7 k{} s{} ceil{} incl{}", k.op, c,
-                                      k.kernel.empty() ? 0 : k.kernel[0],
-                                      k.strides.empty() ? 0 : k.strides[0], k.ceil_mode,
-                                      k.include_pad));
+        CompileAndCompare(
+            g, chip, k.steps,
+            fmt::format("{} {}x9x7 k{} s{} ceil{} incl{}", k.op, c,
+                        k.kernel.empty() ? 0 : k.kernel[0], k.strides.empty() ? 0 : k.strides[0],
+                        k.ceil_mode, k.include_pad));
       }
     }
   }
@@ -625,7 +633,8 @@ ir::Graph SmallCnn(uint64_t seed) {
 TEST(CompileModel, SmallCnnOnTinyAndSim16) {
   for (const std::string chip : {"tiny", "sim16"}) {
     // Seven rounded layers, weights off the grid: a few output steps.
-    Checked c = CompileAndCompare(SmallCnn(77), chip, 6.0, "small CNN (conv-bn-relu, dw, res, "
+    Checked c = CompileAndCompare(SmallCnn(77), chip, 6.0,
+                                  "small CNN (conv-bn-relu, dw, res, "
                                   "pools, gemm)");
     const Program& p = c.compiled.program;
     std::vector<std::string> ops;
@@ -675,7 +684,8 @@ TEST(CompileModel, RunReportHasOneRecordPerLayer) {
   ASSERT_TRUE(s.ok());
   runtime::RunReport report;
   Rng rng(5);
-  auto out = (*s)->Run({{"x", Tensor::FromVector<float>({1, 3, 16, 16}, rng.Normal(768))}}, &report);
+  auto out =
+      (*s)->Run({{"x", Tensor::FromVector<float>({1, 3, 16, 16}, rng.Normal(768))}}, &report);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(report.layers.size(), 6u);
   EXPECT_EQ(report.layers[0].name, "conv1");
@@ -685,8 +695,8 @@ TEST(CompileModel, RunReportHasOneRecordPerLayer) {
 }
 
 // A real model (fetched by scripts/fetch-models into .cache/models): PaddleOCR's text direction
-// classifier, MobileNetV3-style (hard-swish as Add / Clip / Mul / Div, squeeze-excitation, depthwise
-// convolutions), without its final Softmax, which the chip does not run yet.
+// classifier, MobileNetV3-style (hard-swish as Add / Clip / Mul / Div, squeeze-excitation,
+// depthwise convolutions), without its final Softmax, which the chip does not run yet.
 TEST(CompileModel, PaddleOcrClassifierWithoutSoftmax) {
   const std::string path = std::string(AORTA_TEST_SOURCE_DIR) + "/.cache/models/ppocr_cls.onnx";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not fetched (scripts/fetch-models)";

@@ -101,8 +101,7 @@ std::optional<std::function<double(double)>> LutFunction(const passes::Activatio
     const double alpha = a.alpha, beta = a.beta;
     return [alpha, beta](double x) { return std::clamp(alpha * x + beta, 0.0, 1.0); };
   }
-  if (a.op == "HardSwish")
-    return [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); };
+  if (a.op == "HardSwish") return [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); };
   return std::nullopt;
 }
 
@@ -230,8 +229,8 @@ struct Recorder {
   Range Get(double percentile) {
     if (!keep_all || all.empty() || !(lo <= hi)) return lo <= hi ? Range{lo, hi} : Range{};
     auto at = [&](double p) {
-      const auto k = static_cast<size_t>(
-          std::llround(p / 100.0 * static_cast<double>(all.size() - 1)));
+      const auto k =
+          static_cast<size_t>(std::llround(p / 100.0 * static_cast<double>(all.size() - 1)));
       std::nth_element(all.begin(), all.begin() + static_cast<ptrdiff_t>(k), all.end());
       return static_cast<double>(all[k]);
     };
@@ -364,8 +363,8 @@ class GraphQuantizer {
       return Unsupported("the bias ('{}') is not a constant", node.inputs[2]);
     const std::vector<double> wv = w->ToDoubles();
     if (base == "Conv") {
-      if (w->rank() != 4) return Unsupported("only 2-D convolutions (weights {})",
-                                             ShapeToString(w->shape()));
+      if (w->rank() != 4)
+        return Unsupported("only 2-D convolutions (weights {})", ShapeToString(w->shape()));
       AORTA_ASSIGN_OR_RETURN(m.group, node.GetInt("group", 1));
       m.out_c = w->dim(0);
       m.in_per_group = w->dim(1);
@@ -398,11 +397,10 @@ class GraphQuantizer {
     if (b != nullptr) {
       const std::vector<double> bv = b->ToDoubles();
       const Shape& bs = b->shape();
-      const bool per_col = bv.size() == static_cast<size_t>(n) &&
-                           (bs.size() == 1 || (bs.size() == 2 && bs[0] == 1));
+      const bool per_col =
+          bv.size() == static_cast<size_t>(n) && (bs.size() == 1 || (bs.size() == 2 && bs[0] == 1));
       if (!per_col && bv.size() != 1)
-        return Unsupported("bias C of shape {} (only [N], [1, N] or a scalar)",
-                           ShapeToString(bs));
+        return Unsupported("bias C of shape {} (only [N], [1, N] or a scalar)", ShapeToString(bs));
       for (int64_t o = 0; o < n; ++o)
         m.b[static_cast<size_t>(o)] = beta * bv[per_col ? static_cast<size_t>(o) : 0];
     }
@@ -497,8 +495,7 @@ class GraphQuantizer {
       return p;
     }
     const double ra = ca * a.scale / o.scale, rb = cb * b.scale / o.scale;
-    AORTA_ASSIGN_OR_RETURN(FixedRatio r,
-                           QuantizeRatio(std::abs(ra) > std::abs(rb) ? ra : rb, 62));
+    AORTA_ASSIGN_OR_RETURN(FixedRatio r, QuantizeRatio(std::abs(ra) > std::abs(rb) ? ra : rb, 62));
     p.shift = r.shift;
     p.ma = static_cast<int32_t>(RatioAtShift(ra, r.shift));
     p.mb = static_cast<int32_t>(RatioAtShift(rb, r.shift));

@@ -131,8 +131,8 @@ struct QuantizedMatrixOp {
   std::vector<int32_t> bias;         // QLinearConv bias (zero point not folded)
   std::vector<int32_t> folded_bias;  // bias - z_in * sum(w[c]): what POSTPROC adds
   std::vector<Multiplier> mult;      // s_in * s_w[c] / s_post
-  QParams in, post, out;  // post: POSTPROC's target (out, or the base result's QParams)
-  int32_t lo = -128, hi = 127;  // POSTPROC clamp
+  QParams in, post, out;             // post: POSTPROC's target (out, or the base result's QParams)
+  int32_t lo = -128, hi = 127;       // POSTPROC clamp
   bool leaky = false;
   int32_t alpha_mult = 0;
   uint32_t alpha_shift = 0;
@@ -158,8 +158,8 @@ using QuantizedOp =
     std::variant<std::monostate, QuantizedMatrixOp, QuantizedEltwise, QuantizedAvgPool>;
 
 struct QuantizedGraph {
-  ir::Graph graph;                        // the fused float graph
-  std::map<std::string, QParams> act;     // per value (and BaseKey intermediates)
+  ir::Graph graph;                         // the fused float graph
+  std::map<std::string, QParams> act;      // per value (and BaseKey intermediates)
   std::map<std::string, QuantizedOp> ops;  // per node name; monostate: nothing to quantize
   std::vector<std::string> warnings;
 };

@@ -41,9 +41,9 @@ TEST(Quantize, MultiplierByHand) {
     int32_t mult, shift;
   };
   // real = mult * 2^-(31 + shift).
-  for (const Case& c : {Case{0.5, 1 << 30, 0}, Case{0.75, 1610612736, 0},
-                        Case{3.0, 1610612736, -2}, Case{0.1, 1717986918, 3},
-                        Case{0x1.0p-40, 1 << 22, 31}, Case{0x1.0p-70, 0, 31}}) {
+  for (const Case& c :
+       {Case{0.5, 1 << 30, 0}, Case{0.75, 1610612736, 0}, Case{3.0, 1610612736, -2},
+        Case{0.1, 1717986918, 3}, Case{0x1.0p-40, 1 << 22, 31}, Case{0x1.0p-70, 0, 31}}) {
     Result<Multiplier> m = QuantizeMultiplier(c.real);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     EXPECT_EQ(m->mult, c.mult) << c.real;
@@ -116,7 +116,8 @@ ir::Graph ConvRelu() {
   g.opset_imports[""] = 13;
   g.AddInput("x", DType::kF32, ir::StaticDims({1, 2, 4, 4}));
   std::vector<float> w(3 * 2 * 9);
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((static_cast<int>(i * 7 % 11) - 5) * 0.1);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = static_cast<float>((static_cast<int>(i * 7 % 11) - 5) * 0.1);
   g.AddInitializer("w", Tensor::FromVector<float>({3, 2, 3, 3}, w));
   g.AddInitializer("b", Tensor::FromVector<float>({3}, {0.1f, -0.2f, 0.3f}));
   g.AddNode("Conv", {"x", "w", "b"}, {"c"}, {{"pads", std::vector<int64_t>{1, 1, 1, 1}}}, "conv");
@@ -133,9 +134,9 @@ TEST(Quantize, FusedConvParameters) {
   ASSERT_TRUE(samples.ok());
   auto ranges = CollectRanges(g, *samples, CalibMethod::kMinMax, 99.99);
   ASSERT_TRUE(ranges.ok()) << ranges.status().ToString();
-  EXPECT_GE((*ranges)["y"].lo, 0.0);                  // after the ReLU
-  EXPECT_LT((*ranges)[BaseKey("y")].lo, 0.0);         // before it
-  EXPECT_GE((*ranges)["x"].lo, -3.0);                 // clipped synthetic inputs
+  EXPECT_GE((*ranges)["y"].lo, 0.0);           // after the ReLU
+  EXPECT_LT((*ranges)[BaseKey("y")].lo, 0.0);  // before it
+  EXPECT_GE((*ranges)["x"].lo, -3.0);          // clipped synthetic inputs
   Result<QuantizedGraph> q = QuantizeGraph(g, *ranges);
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   const auto& m = std::get<QuantizedMatrixOp>(q->ops.at(g.nodes[0].name));
@@ -193,7 +194,9 @@ TEST(Quantize, CalibrationDirectory) {
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_TRUE(q->warnings.empty());
   EXPECT_NEAR(q->act.at("x").scale, (9.5 + 1.0) / 255.0, 1e-6);  // [-1, 9.5]
-  ASSERT_TRUE(WriteNpy(dir + "/c.npy", Tensor::FromVector<float>({1, 2, 4, 5}, std::vector<float>(40))).ok());
+  ASSERT_TRUE(
+      WriteNpy(dir + "/c.npy", Tensor::FromVector<float>({1, 2, 4, 5}, std::vector<float>(40)))
+          .ok());
   Result<std::vector<TensorMap>> bad = LoadCalibrationDir(g, dir);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("c.npy"), std::string::npos);

@@ -30,8 +30,8 @@ program::Buffer* AddBuffer(program::ChipProgram* c, const std::string& name,
   return b;
 }
 
-program::TensorBinding Binding(const std::string& name, const Shape& shape,
-                               const quant::QParams& q, const std::string& buffer) {
+program::TensorBinding Binding(const std::string& name, const Shape& shape, const quant::QParams& q,
+                               const std::string& buffer) {
   program::TensorBinding b;
   b.set_name(name);
   for (int64_t d : shape) b.add_shape(d);
@@ -148,8 +148,7 @@ class Generator {
     return Unsupported(
         "{}: the live activations{} need {} unified-buffer rows ({} bytes), chip '{}' has {} "
         "({} bytes); tiling activations through DRAM is not implemented yet (next step)",
-        layer, sizes, ub_.end(), ub_.end() * g_.n, chip_.name(), g_.ub_rows,
-        g_.ub_rows * g_.n);
+        layer, sizes, ub_.end(), ub_.end() * g_.n, chip_.name(), g_.ub_rows, g_.ub_rows * g_.n);
   }
 
   Status CheckConstants(const ir::Node& node, uint64_t wb_before) {
@@ -271,12 +270,22 @@ class Generator {
       r.est_cycles += t.rows();
       const auto chip_addr = static_cast<uint32_t>(t.addr), rows = static_cast<uint32_t>(t.rows());
       if (input)
-        return isa::Insn{isa::DmaLoad{.deps = {}, .slot = slot++, .mem = isa::Mem::kUb,
-                                      .ext_offset = 0, .ext_stride = n, .chip_addr = chip_addr,
-                                      .rows = rows, .row_bytes = n}};
-      return isa::Insn{isa::DmaStore{.deps = {}, .slot = slot++, .mem = isa::Mem::kUb,
-                                     .ext_offset = 0, .ext_stride = n, .chip_addr = chip_addr,
-                                     .rows = rows, .row_bytes = n}};
+        return isa::Insn{isa::DmaLoad{.deps = {},
+                                      .slot = slot++,
+                                      .mem = isa::Mem::kUb,
+                                      .ext_offset = 0,
+                                      .ext_stride = n,
+                                      .chip_addr = chip_addr,
+                                      .rows = rows,
+                                      .row_bytes = n}};
+      return isa::Insn{isa::DmaStore{.deps = {},
+                                     .slot = slot++,
+                                     .mem = isa::Mem::kUb,
+                                     .ext_offset = 0,
+                                     .ext_stride = n,
+                                     .chip_addr = chip_addr,
+                                     .rows = rows,
+                                     .row_bytes = n}};
     };
     std::vector<isa::Insn> run, stores;
     for (size_t i = 0; i < graph.inputs.size(); ++i) {

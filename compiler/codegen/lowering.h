@@ -18,11 +18,11 @@
 namespace aorta::codegen {
 
 // Field limits of the ISA (docs/isa.md tables).
-inline constexpr int64_t kMaxDim = 4095;        // u12 image dims
-inline constexpr int64_t kMaxMatStride = 15;    // u4 MATMUL / DWCONV strides
-inline constexpr int64_t kMaxDwKernel = 15;     // u4 DWCONV kernel and dilation
-inline constexpr int64_t kMaxPoolField = 255;   // u8 POOL kernel, stride, padding
-inline constexpr int64_t kMaxOffset = 4095;     // s13 y_off / x_off
+inline constexpr int64_t kMaxDim = 4095;              // u12 image dims
+inline constexpr int64_t kMaxMatStride = 15;          // u4 MATMUL / DWCONV strides
+inline constexpr int64_t kMaxDwKernel = 15;           // u4 DWCONV kernel and dilation
+inline constexpr int64_t kMaxPoolField = 255;         // u8 POOL kernel, stride, padding
+inline constexpr int64_t kMaxOffset = 4095;           // s13 y_off / x_off
 inline constexpr uint64_t kMaxRows = (1u << 20) - 1;  // u20 row counts
 
 // A tensor in the unified buffer: ceil(c / n) planes of h*w rows from `addr`.
@@ -55,16 +55,16 @@ struct LowerContext {
 
 // The operands of one node in the unified buffer.
 struct LayerIo {
-  const TensorPlace* in = nullptr;    // input 0 (operand a)
-  const TensorPlace* in2 = nullptr;   // a second activation operand (element-wise b, residual)
+  const TensorPlace* in = nullptr;   // input 0 (operand a)
+  const TensorPlace* in2 = nullptr;  // a second activation operand (element-wise b, residual)
   const TensorPlace* out = nullptr;
   const TensorPlace* temp = nullptr;  // fused residual: the base result before the add
 };
 
 // Conv / Gemm window: kernel, strides, dilations, pads of a node whose input has spatial dims
 // `in` (the fp32 reference's ResolveWindow, so auto_pad and ceil_mode mean what they mean there).
-Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node,
-                                     const Shape& in, const Shape& kernel, bool ceil_mode);
+Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
+                                     const Shape& kernel, bool ceil_mode);
 
 // The static shape of a value.
 Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value);

@@ -30,8 +30,8 @@ Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value) {
   return *s;
 }
 
-Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node,
-                                     const Shape& in, const Shape& kernel, bool ceil_mode) {
+Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
+                                     const Shape& kernel, bool ceil_mode) {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   static dnnl::stream stream(engine);
   const reference::KernelContext ctx{node, graph.opset(), {}, engine, stream};
@@ -82,20 +82,17 @@ Why CheckMatrix(const ir::Graph& graph, const ir::Node& node) {
   AORTA_ASSIGN_OR_RETURN(reference::Window win,
                          NodeWindow(graph, node, {x[2], x[3]}, {w[2], w[3]}, false));
   if (win.strides[0] > kMaxMatStride || win.strides[1] > kMaxMatStride)
-    return fmt::format("stride {}x{} (at most {})", win.strides[0], win.strides[1],
-                       kMaxMatStride);
+    return fmt::format("stride {}x{} (at most {})", win.strides[0], win.strides[1], kMaxMatStride);
   return std::string();
 }
 
 Why CheckPool(const ir::Graph& graph, const ir::Node& node) {
-  if (node.outputs.size() > 1 && !node.outputs[1].empty())
-    return std::string("the Indices output");
+  if (node.outputs.size() > 1 && !node.outputs[1].empty()) return std::string("the Indices output");
   AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(graph, node.inputs[0]));
   if (x.size() != 4) return std::string("only 2-D pooling");
   if (node.op_type == "GlobalAveragePool") {
     if (x[2] > kMaxPoolField || x[3] > kMaxPoolField)
-      return fmt::format("a {}x{} image (POOL windows are at most {})", x[2], x[3],
-                         kMaxPoolField);
+      return fmt::format("a {}x{} image (POOL windows are at most {})", x[2], x[3], kMaxPoolField);
     return std::string();
   }
   AORTA_ASSIGN_OR_RETURN(int64_t ceil_mode, node.GetInt("ceil_mode", 0));
@@ -108,8 +105,7 @@ Why CheckPool(const ir::Graph& graph, const ir::Node& node) {
         return fmt::format("window field {} (POOL fields are at most {})", v, kMaxPoolField);
   if (node.op_type == "AveragePool") {
     AORTA_ASSIGN_OR_RETURN(int64_t include_pad, node.GetInt("count_include_pad", 0));
-    if (include_pad != 0 && ceil_mode != 0)
-      return std::string("count_include_pad with ceil_mode");
+    if (include_pad != 0 && ceil_mode != 0) return std::string("count_include_pad with ceil_mode");
   }
   return std::string();
 }
@@ -155,16 +151,15 @@ Why CheckBinary(const ir::Graph& graph, const ir::Node& node) {
   }
   if (sb == o) return std::string();
   if (per_channel && padded[1] == c) return std::string();  // one UB row per block
-  return fmt::format("broadcasting '{}' of shape {} to {}", b, ShapeToString(sb),
-                     ShapeToString(o));
+  return fmt::format("broadcasting '{}' of shape {} to {}", b, ShapeToString(sb), ShapeToString(o));
 }
 
 Why CheckLayout(const ir::Graph& graph, const ir::Node& node, bool* layout) {
   AORTA_ASSIGN_OR_RETURN(Shape in, ShapeOf(graph, node.inputs[0]));
   AORTA_ASSIGN_OR_RETURN(Shape out, ShapeOf(graph, node.outputs[0]));
   Result<BlockedDims> a = BlockedDimsOf(in), b = BlockedDimsOf(out);
-  if (a.ok() && b.ok() && a->c == b->c && a->h * a->w == b->h * b->w && (a->h * a->w == 1 ||
-      (in.size() == 4 && out.size() == 4))) {
+  if (a.ok() && b.ok() && a->c == b->c && a->h * a->w == b->h * b->w &&
+      (a->h * a->w == 1 || (in.size() == 4 && out.size() == 4))) {
     *layout = true;
     return std::string();
   }
