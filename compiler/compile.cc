@@ -1,38 +1,63 @@
 #include "compiler/compile.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
 #include "compiler/onnx_import.h"
+#include "compiler/passes/fused_ops.h"
 #include "compiler/pipeline.h"
 
 namespace aorta {
 
 namespace {
 
+// The fused node a removed node went into: follow the removed node's outputs through the
+// imported graph (bias add -> activation -> ...) to a value a fused node now produces.
+std::string FusedInto(const std::vector<ir::Node>& imported, const ir::Node& removed,
+                      const ir::Graph& final_graph) {
+  std::vector<std::string> frontier(removed.outputs.begin(), removed.outputs.end());
+  for (int depth = 0; depth < 6 && !frontier.empty(); ++depth) {
+    std::vector<std::string> next;
+    for (const std::string& v : frontier) {
+      if (v.empty()) continue;
+      if (const ir::Node* p = final_graph.Producer(v))
+        return passes::IsFusedOp(*p) ? p->name : std::string();
+      for (const ir::Node& n : imported)
+        if (std::find(n.inputs.begin(), n.inputs.end(), v) != n.inputs.end())
+          next.insert(next.end(), n.outputs.begin(), n.outputs.end());
+    }
+    frontier = std::move(next);
+  }
+  return {};
+}
+
 // One row per imported node (in the model's order), then the nodes the passes created.
 std::vector<NodePlacement> Place(const std::vector<ir::Node>& imported,
+                                 const ir::Graph& final_graph,
                                  const std::vector<codegen::NodeSupport>& support) {
   std::map<std::string, const codegen::NodeSupport*> by_name;
   for (const codegen::NodeSupport& s : support) by_name[s.node] = &s;
   std::vector<NodePlacement> rows;
   std::set<std::string> seen;
-  auto add = [&](const std::string& name, const std::string& op) {
-    NodePlacement p{name, op, "folded away", ""};
-    auto it = by_name.find(name);
+  auto add = [&](const ir::Node& node) {
+    NodePlacement p{node.name, node.op_type, "folded away", ""};
+    auto it = by_name.find(node.name);
     if (it != by_name.end()) {
       const codegen::NodeSupport& s = *it->second;
       p.where = codegen::PlacementName(s.placement);
       p.detail = s.placement == codegen::Placement::kUnsupported ? s.reason : s.op_type;
     } else {
-      p.detail = "fused, constant-folded or removed by the graph passes";
+      const std::string into = FusedInto(imported, node, final_graph);
+      p.detail = into.empty() ? "constant-folded or removed by the graph passes"
+                              : fmt::format("fused into '{}'", into);
     }
     rows.push_back(std::move(p));
-    seen.insert(name);
+    seen.insert(node.name);
   };
-  for (const ir::Node& n : imported) add(n.name, n.op_type);
-  for (const codegen::NodeSupport& s : support)
-    if (!seen.count(s.node)) add(s.node, s.op_type);
+  for (const ir::Node& n : imported) add(n);
+  for (const ir::Node& n : final_graph.nodes)
+    if (!seen.count(n.name)) add(n);
   return rows;
 }
 
@@ -60,7 +85,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   po.dump_dir = options.dump_dir;
   AORTA_RETURN_IF_ERROR(RunGraphPasses(graph, po));
   const std::vector<codegen::NodeSupport> support = codegen::CheckSupport(graph);
-  r.placement = Place(imported, support);
+  r.placement = Place(imported, graph, support);
   AORTA_RETURN_IF_ERROR(codegen::FirstUnsupported(support));
   AORTA_ASSIGN_OR_RETURN(quant::QuantizedGraph q, quant::Quantize(graph, options.calib));
   r.warnings = q.warnings;
@@ -68,6 +93,9 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   codegen::CodegenOptions co;
   co.model_name = options.model_name;
   AORTA_ASSIGN_OR_RETURN(r.codegen, codegen::GenerateProgram(q, chip, co));
+  for (NodePlacement& p : r.placement)
+    for (const codegen::LayerSummary& l : r.codegen.layers)
+      if (l.name == p.node) p.detail = fmt::format("layer {}: {}", l.perf_tag, l.op_type);
   Compiled c;
   c.program = std::move(r.codegen.program);
   r.codegen.program = Program();

@@ -642,11 +642,17 @@ TEST(CompileModel, SmallCnnOnTinyAndSim16) {
     EXPECT_EQ(ops, (std::vector<std::string>{"Conv+Relu", "Conv+Clip", "Conv+Add+Relu", "MaxPool",
                                              "GlobalAveragePool", "Gemm"}));
     // The placement table: BN and the activations folded, Flatten free.
-    std::map<std::string, std::string> where;
-    for (const NodePlacement& n : c.compiled.report.placement) where[n.node] = n.where;
+    std::map<std::string, std::string> where, detail;
+    for (const NodePlacement& n : c.compiled.report.placement) {
+      where[n.node] = n.where;
+      detail[n.node] = n.detail;
+    }
     EXPECT_EQ(where["conv1"], "chip");
+    EXPECT_EQ(detail["conv1"], "layer 0: Conv+Relu");
     EXPECT_EQ(where["bn1"], "folded away");
+    EXPECT_EQ(detail["bn1"], "fused into 'conv1'");
     EXPECT_EQ(where["relu1"], "folded away");
+    EXPECT_EQ(detail["add3"], "fused into 'conv3'");
     EXPECT_EQ(where["flatten5"].rfind("chip (layout", 0), 0u);
     EXPECT_GT(c.compiled.report.codegen.est_cycles, 0u);
     EXPECT_GT(c.compiled.report.codegen.macs, 10u * 3 * 9 * 256);
