@@ -63,12 +63,12 @@ class Generator {
       return Unsupported("{} inputs and {} outputs need more than {} DMA slots",
                          graph.inputs.size(), graph.outputs.size(), kMaxSlots);
     AORTA_RETURN_IF_ERROR(Liveness());
-    for (const std::string& in : graph.inputs) AORTA_RETURN_IF_ERROR(Place(in, "the input"));
+    for (const std::string& in : graph.inputs) AORTA_RETURN_IF_ERROR(Place(in));
     AORTA_RETURN_IF_ERROR(CheckUb("the inputs", ""));
     LowerContext ctx{q_, g_, consts_};
     for (size_t step = 0; step < order_.size(); ++step) {
       const ir::Node& node = graph.nodes[order_[step]];
-      AORTA_RETURN_IF_ERROR(Layer(ctx, node, step).WithContext(node.Describe()));
+      AORTA_RETURN_IF_ERROR(Layer(ctx, node).WithContext(node.Describe()));
       for (const std::string& v : dying_[step]) ub_.Free(places_.at(v).addr);
     }
     return Assemble();
@@ -126,11 +126,10 @@ class Generator {
     return p;
   }
 
-  Status Place(const std::string& v, const std::string& what) {
+  Status Place(const std::string& v) {
     AORTA_ASSIGN_OR_RETURN(TensorPlace p, Dims(v));
     p.addr = ub_.Allocate(p.rows());
     places_[v] = p;
-    (void)what;
     return Status::Ok();
   }
 
@@ -169,11 +168,10 @@ class Generator {
     return Status::Ok();
   }
 
-  Status Layer(LowerContext& ctx, const ir::Node& node, size_t step) {
-    (void)step;
+  Status Layer(LowerContext& ctx, const ir::Node& node) {
     if (IsLayout(node)) return Status::Ok();
     const std::string& out_name = node.outputs.at(0);
-    AORTA_RETURN_IF_ERROR(Place(out_name, "the output"));
+    AORTA_RETURN_IF_ERROR(Place(out_name));
     AORTA_ASSIGN_OR_RETURN(TensorPlace out, Find(out_name));
     LayerIo io;
     io.out = &out;

@@ -23,7 +23,6 @@ inline constexpr int64_t kMaxMatStride = 15;          // u4 MATMUL / DWCONV stri
 inline constexpr int64_t kMaxDwKernel = 15;           // u4 DWCONV kernel and dilation
 inline constexpr int64_t kMaxPoolField = 255;         // u8 POOL kernel, stride, padding
 inline constexpr int64_t kMaxOffset = 4095;           // s13 y_off / x_off
-inline constexpr uint64_t kMaxRows = (1u << 20) - 1;  // u20 row counts
 
 // A tensor in the unified buffer: ceil(c / n) planes of h*w rows from `addr`.
 struct TensorPlace {
