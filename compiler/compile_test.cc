@@ -680,6 +680,30 @@ TEST(CompileModel, LivenessReusesTheUnifiedBuffer) {
   EXPECT_EQ(c.compiled.program.layers_size(), 6);
 }
 
+TEST(CompileModel, TwoOutputsOneReadByTheOther) {
+  ConvSpec s;
+  s.cin = 3;
+  s.cout = 10;
+  s.act = "Relu";
+  ir::Graph g = ConvGraph(s, 8);  // output "y", which the pool reads too
+  g.AddNode("MaxPool", {"y"}, {"p"}, {{"kernel_shape", Ints{2, 2}}, {"strides", Ints{2, 2}}},
+            "pool");
+  g.AddOutput("p");
+  for (const std::string chip : {"tiny", "sim16"}) {
+    Checked c = CompileAndCompare(g, chip, 1.0, "conv+relu and its max pool, both outputs");
+    const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
+    ASSERT_EQ(Count<isa::DmaStore>(insns), 2u);
+    // One EX->ST token: the last layer pushes it, the first store pops it.
+    size_t pushes = 0, pops = 0;
+    for (const isa::Insn& i : insns) {
+      pushes += isa::DepsOf(i).push_next && isa::QueueOf(i) == isa::Queue::kEx;
+      pops += isa::DepsOf(i).pop_prev && isa::QueueOf(i) == isa::Queue::kSt;
+    }
+    EXPECT_EQ(pushes, 1u);
+    EXPECT_EQ(pops, 1u);
+  }
+}
+
 TEST(CompileModel, RunReportHasOneRecordPerLayer) {
   CompileOptions o;
   Result<Compiled> c = CompileGraph(SmallCnn(3), Chip("sim16"), o);
