@@ -14,6 +14,7 @@
 #include "compiler/compile.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -113,10 +114,15 @@ Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, doub
                           const std::function<double(const CompileReport&)>& extra = {},
                           uint64_t seed = 1) {
   Checked out;
+  // Per process and call: ctest runs test cases in parallel processes.
   const std::string dir =
-      ::testing::TempDir() + "/aorta_compile_test/" + std::to_string(file_counter++);
+      fmt::format("{}/aorta_compile_test_{}_{}", ::testing::TempDir(), getpid(), file_counter++);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/calib");
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
   const std::string path = dir + "/model.onnx";
   EXPECT_TRUE(ExportOnnxFile(g, path).ok());
   Rng rng(seed);

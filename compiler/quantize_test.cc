@@ -4,6 +4,7 @@
 #include "compiler/quantize.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -174,7 +175,7 @@ TEST(Quantize, PercentileClipsOutliers) {
 
 TEST(Quantize, CalibrationDirectory) {
   ir::Graph g = ConvRelu();
-  const std::string dir = ::testing::TempDir() + "/aorta_calib";
+  const std::string dir = ::testing::TempDir() + "/aorta_calib_" + std::to_string(getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::vector<float> stack(3 * 32);
@@ -206,6 +207,7 @@ TEST(Quantize, CalibrationDirectory) {
   ASSERT_TRUE(synthetic.ok());
   ASSERT_EQ(synthetic->warnings.size(), 1u);
   EXPECT_NE(synthetic->warnings[0].find("synthetic"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
