@@ -440,6 +440,11 @@ class GraphQuantizer {
       int64_t sum = 0;
       for (size_t i = 0; i < per; ++i) sum += m.w[c * per + i];
       const int64_t folded = static_cast<int64_t>(bias) - int64_t{m.in.zero_point} * sum;
+      if (folded < INT32_MIN || folded > INT32_MAX)
+        return Unsupported(
+            "bias of channel {} with the input zero point folded in ({}) "
+            "overflows int32",
+            c, folded);
       m.bias.push_back(static_cast<int32_t>(bias));
       m.folded_bias.push_back(static_cast<int32_t>(folded));
       AORTA_ASSIGN_OR_RETURN(Multiplier mult, QuantizeMultiplier(acc_scale / m.post.scale));
