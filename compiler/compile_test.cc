@@ -422,15 +422,25 @@ TEST(CompileConv, AutoPadSameUpperStrided) {
 }
 
 TEST(CompileConv, AccumulatorTiledByOutputRows) {
-  // 40 x 40 = 1600 output pixels > tiny's 1024 accumulator rows: tiles of 25 rows.
+  // 40 x 40 = 1600 output pixels; a tile fills half of tiny's 1024 accumulator rows: 12 output
+  // rows (480 pixels), so tiles of 12, 12, 12, 4 rows, alternating between the halves.
   ConvSpec s;
   s.cin = 5;
   s.cout = 12;
   s.h = s.w = 40;
   Checked c = CompileAndCompare(ConvGraph(s, 13), "tiny", 1.0, s.Label());
   const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
-  EXPECT_EQ(Count<isa::Postproc>(insns), 2u * 2);  // 2 output blocks x 2 row tiles
-  EXPECT_EQ(Count<isa::Matmul>(insns), 2u * 2 * 9);
+  EXPECT_EQ(Count<isa::Postproc>(insns), 2u * 4);  // 2 output blocks x 4 row tiles
+  EXPECT_EQ(Count<isa::Matmul>(insns), 2u * 4 * 9);
+  std::vector<uint32_t> acc, rows;
+  for (const isa::Insn& i : insns) {
+    if (const auto* p = std::get_if<isa::Postproc>(&i)) {
+      acc.push_back(p->acc_addr);
+      rows.push_back(p->rows);
+    }
+  }
+  EXPECT_EQ(acc, (std::vector<uint32_t>{0, 512, 0, 512, 0, 512, 0, 512}));
+  EXPECT_EQ(rows, (std::vector<uint32_t>{480, 480, 480, 160, 480, 480, 480, 160}));
 }
 
 // ---- Matrices --------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 // Conv and Gemm (fused nodes): MATMUL passes or DWCONV, then POSTPROC, then the residual add.
 //
 // A convolution of C_in -> C_out channels with a K_h x K_w kernel is, for each output block ob
-// and each tile of output rows, one MATMUL per (kernel tap, input block) accumulating into ACC
-// rows 0.., then one POSTPROC into the output plane. Grouped convolutions use a block-diagonal
-// weight matrix and skip the tiles that are all zero, so a group touches only its own blocks.
-// Depthwise convolutions (groups == channels) run on DWCONV, N channels per instruction. A Gemm
-// is a 1x1 convolution of the (K, 1, M) image. The input zero point is the padding value and is
-// folded into the bias (quant::QuantizedMatrixOp::folded_bias).
+// and each tile of output rows, one MATMUL per (kernel tap, input block) accumulating into one
+// half of the accumulator (the halves alternate), then one POSTPROC into the output plane. Grouped
+// convolutions use a block-diagonal weight matrix and skip the tiles that are all zero, so a group
+// touches only its own blocks. Depthwise convolutions (groups == channels) run on DWCONV, N
+// channels per instruction. A Gemm is a 1x1 convolution of the (K, 1, M) image. The input zero
+// point is the padding value and is folded into the bias (quant::QuantizedMatrixOp::folded_bias).
 #include <algorithm>
 
 #include "compiler/codegen/lowering.h"
@@ -66,13 +66,14 @@ isa::Postproc MakePostproc(const quant::QuantizedMatrixOp& m, uint64_t param, in
   return p;
 }
 
-// Output rows per accumulator tile.
+// Output rows per accumulator tile: a tile fills at most one half of the accumulator (the halves
+// alternate, so post-processing one tile can overlap the passes of the next).
 Result<int64_t> TileRows(const ir::Node& node, const Geometry& geo, const ChipGeometry& g) {
-  const auto acc = static_cast<int64_t>(g.acc_rows);
+  const auto acc = static_cast<int64_t>(g.acc_rows / 2);
   if (geo.out_w > acc)
     return Unsupported(
-        "{}: one output row of {} pixels does not fit the accumulator's {} rows (column tiling "
-        "is not implemented yet)",
+        "{}: one output row of {} pixels does not fit half of the accumulator ({} rows; column "
+        "tiling is not implemented yet)",
         node.Describe(), geo.out_w, acc);
   return std::min(geo.out_h, acc / geo.out_w);
 }
@@ -162,6 +163,7 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
     for (int64_t oy0 = 0; oy0 < out.h; oy0 += tile_rows) {
       const int64_t th = std::min(tile_rows, out.h - oy0);
       const auto pixels = static_cast<uint64_t>(th * out.w);
+      const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * (ctx.g.acc_rows / 2));
       if (depthwise) {
         isa::Dwconv d;
         d.act_addr = static_cast<uint32_t>(in.addr + ob * in.plane());
@@ -181,6 +183,7 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
         AORTA_RETURN_IF_ERROR(CheckOffset(node, d.x_off));
         d.pad_value = m.in.zero_point;
         d.wb_addr = static_cast<uint32_t>(dw_first + ob * static_cast<uint64_t>(taps));
+        d.acc_addr = acc;
         code.Add(d, pixels * static_cast<uint64_t>(taps));
       } else {
         bool first = true;
@@ -207,13 +210,14 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
           mm.y_off = static_cast<int32_t>(y_off);
           mm.x_off = static_cast<int32_t>(x_off);
           mm.pad_value = m.in.zero_point;
-          mm.acc_addr = 0;
+          mm.acc_addr = acc;
           code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
           ++code.passes;
         }
       }
       isa::Postproc p = MakePostproc(m, param + 3ull * ob, lut);
       p.ub_addr = static_cast<uint32_t>(dst.addr + ob * dst.plane() + oy0 * out.w);
+      p.acc_addr = acc;
       p.rows = static_cast<uint32_t>(pixels);
       code.Add(p, pixels);
     }

@@ -18,11 +18,11 @@
 namespace aorta::codegen {
 
 // Field limits of the ISA (docs/isa.md tables).
-inline constexpr int64_t kMaxDim = 4095;              // u12 image dims
-inline constexpr int64_t kMaxMatStride = 15;          // u4 MATMUL / DWCONV strides
-inline constexpr int64_t kMaxDwKernel = 15;           // u4 DWCONV kernel and dilation
-inline constexpr int64_t kMaxPoolField = 255;         // u8 POOL kernel, stride, padding
-inline constexpr int64_t kMaxOffset = 4095;           // s13 y_off / x_off
+inline constexpr int64_t kMaxDim = 4095;       // u12 image dims
+inline constexpr int64_t kMaxMatStride = 15;   // u4 MATMUL / DWCONV strides
+inline constexpr int64_t kMaxDwKernel = 15;    // u4 DWCONV kernel and dilation
+inline constexpr int64_t kMaxPoolField = 255;  // u8 POOL kernel, stride, padding
+inline constexpr int64_t kMaxOffset = 4095;    // s13 y_off / x_off
 
 // A tensor in the unified buffer: ceil(c / n) planes of h*w rows from `addr`.
 struct TensorPlace {
@@ -49,7 +49,8 @@ struct LowerContext {
   const quant::QuantizedGraph& q;
   const ChipGeometry& g;
   ConstantImage& consts;
-  uint32_t bank = 0;  // the weight bank the next LOADW fills (alternating)
+  uint32_t bank = 0;      // the weight bank the next LOADW fills (alternating)
+  uint32_t acc_half = 0;  // the accumulator half the next tile uses (alternating)
 };
 
 // The operands of one node in the unified buffer.
