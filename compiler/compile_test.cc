@@ -559,7 +559,9 @@ TEST(CompileEltwise, PerChannelBroadcasts) {
 
 TEST(CompileEltwise, StandaloneActivations) {
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (const char* act : {"Relu", "Clip", "LeakyRelu"}) {
+    for (const char* act :
+         {"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish"}) {
+      // LUT activations: a 1x1 depthwise pass by 1 and the table, exact up to the output step.
       ir::Graph g = NewGraph();
       g.AddInput("x", DType::kF32, ir::StaticDims({1, 10, 4, 7}));
       AddActivation(g, act, "x", "y");

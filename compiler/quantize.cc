@@ -330,7 +330,9 @@ class GraphQuantizer {
     if (passes::IsFusedOp(node) && node.op_type != "aorta.ConvTranspose") return Matrix(node);
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
       return Binary(node);
-    if (op == "Relu" || op == "Clip" || op == "LeakyRelu") return Unary(node);
+    if (op == "Relu" || op == "Clip" || op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" ||
+        op == "HardSigmoid" || op == "HardSwish")
+      return Unary(node);
     if (op == "AveragePool" || op == "GlobalAveragePool") {
       AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
       const QParams& o = q_.act[out];
@@ -559,6 +561,7 @@ class GraphQuantizer {
     if (!act) return Status::Ok();  // non-constant Clip bounds: codegen reports it
     AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
     const QParams& o = q_.act[node.outputs[0]];
+    if (std::optional<std::function<double(double)>> f = LutFunction(*act)) return Lut(node, *f);
     QuantizedEltwise e;
     // b = a: ADD with mb = 0 and the clamp (Relu, Clip); LeakyRelu is max(x, alpha x) for
     // alpha <= 1 and min(x, alpha x) above.
@@ -574,6 +577,30 @@ class GraphQuantizer {
       e.p.hi = o.Quantize(act->clip_max);
     }
     q_.ops[node.name] = std::move(e);
+    return Status::Ok();
+  }
+
+  // A stand-alone LUT activation is a depthwise 1x1 convolution with weight 1 (the accumulator
+  // holds the input), bias -z_in, requantization by 1 to the input's own parameters, and the LUT
+  // from the input's to the output's parameters: exact up to the output rounding.
+  Status Lut(const ir::Node& node, const std::function<double(double)>& f) {
+    AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
+    const ir::ValueInfo* info = graph_.FindValue(node.inputs[0]);
+    std::optional<Shape> shape = info ? info->StaticShape() : std::nullopt;
+    if (!shape || shape->size() < 2) return Status::Ok();  // codegen reports it
+    const int64_t c = (*shape)[1];
+    QuantizedMatrixOp m;
+    m.out_c = m.in_c = m.group = c;
+    m.w.assign(static_cast<size_t>(c), 1);
+    m.w_scale.assign(static_cast<size_t>(c), 1.0);
+    m.bias.assign(static_cast<size_t>(c), 0);
+    m.folded_bias.assign(static_cast<size_t>(c), -in.zero_point);
+    AORTA_ASSIGN_OR_RETURN(Multiplier one, QuantizeMultiplier(1.0));
+    m.mult.assign(static_cast<size_t>(c), one);
+    m.in = m.post = in;
+    m.out = q_.act[node.outputs[0]];
+    m.lut = BuildLut(f, in, m.out);
+    q_.ops[node.name] = std::move(m);
     return Status::Ok();
   }
 

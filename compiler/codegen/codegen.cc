@@ -179,7 +179,9 @@ class Generator {
     std::optional<uint64_t> temp_addr;
     LayerCode code;
     const uint64_t wb_before = consts_.wb_rows();
-    if (passes::IsFusedOp(node)) {
+    auto quantized = q_.ops.find(node.name);
+    const bool has_op = quantized != q_.ops.end();
+    if (has_op && std::holds_alternative<quant::QuantizedMatrixOp>(quantized->second)) {
       AORTA_ASSIGN_OR_RETURN(in, Find(node.inputs[0]));
       io.in = &in;
       if (node.HasInput(passes::kResidualInput)) {
@@ -202,7 +204,9 @@ class Generator {
         io.in = &in;
         AORTA_RETURN_IF_ERROR(LowerPool(ctx, node, io, code));
       } else {
-        const auto& e = std::get<quant::QuantizedEltwise>(q_.ops.at(node.name));
+        AORTA_ASSIGN_OR_RETURN(const quant::QuantizedEltwise* ep,
+                               QuantizedAs<quant::QuantizedEltwise>(ctx, node));
+        const quant::QuantizedEltwise& e = *ep;
         const bool binary = node.inputs.size() == 2 && op != "Clip";
         AORTA_ASSIGN_OR_RETURN(in, Find(node.inputs[binary && e.swapped ? 1 : 0]));
         io.in = &in;

@@ -1,4 +1,5 @@
 // Conv and Gemm (fused nodes): MATMUL passes or DWCONV, then POSTPROC, then the residual add.
+// Stand-alone LUT activations take the same path, as a 1x1 depthwise convolution by 1.
 //
 // A convolution of C_in -> C_out channels with a K_h x K_w kernel is, for each output block ob
 // and each tile of output rows, one MATMUL per (kernel tap, input block) accumulating into one
@@ -14,10 +15,9 @@
 
 namespace aorta::codegen {
 
-bool IsDepthwise(const quant::QuantizedMatrixOp& m, const reference::Window& win) {
+bool IsDepthwise(const quant::QuantizedMatrixOp& m, int64_t dil_h, int64_t dil_w) {
   return m.group > 1 && m.group == m.in_c && m.out_c == m.in_c && m.k_h <= kMaxDwKernel &&
-         m.k_w <= kMaxDwKernel && win.dilations[0] <= kMaxDwKernel &&
-         win.dilations[1] <= kMaxDwKernel;
+         m.k_w <= kMaxDwKernel && dil_h <= kMaxDwKernel && dil_w <= kMaxDwKernel;
 }
 
 namespace {
@@ -88,7 +88,9 @@ Status CheckOffset(const ir::Node& node, int64_t off) {
 }  // namespace
 
 Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
-  const auto& m = std::get<quant::QuantizedMatrixOp>(ctx.q.ops.at(node.name));
+  AORTA_ASSIGN_OR_RETURN(const quant::QuantizedMatrixOp* mp,
+                         QuantizedAs<quant::QuantizedMatrixOp>(ctx, node));
+  const quant::QuantizedMatrixOp& m = *mp;
   const uint32_t n = ctx.g.n;
   const TensorPlace& in = *io.in;
   const TensorPlace& out = *io.out;
@@ -97,8 +99,8 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
   geo.in_w = in.w;
   geo.out_h = out.h;
   geo.out_w = out.w;
-  bool depthwise = false;
-  if (passes::BaseOpType(node) == "Conv") {
+  const std::string base = passes::BaseOpType(node);
+  if (base == "Conv") {
     AORTA_ASSIGN_OR_RETURN(reference::Window win,
                            NodeWindow(ctx.q.graph, node, {in.h, in.w}, {m.k_h, m.k_w}, false));
     geo.stride_h = win.strides[0];
@@ -107,10 +109,12 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
     geo.dil_w = win.dilations[1];
     geo.pad_t = win.pads_begin[0];
     geo.pad_l = win.pads_begin[1];
-    depthwise = IsDepthwise(m, win);
   }
+  const bool depthwise = IsDepthwise(m, geo.dil_h, geo.dil_w);
   const int64_t taps = m.k_h * m.k_w;
-  code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * out.h * out.w);
+  // Logical MACs of the op (none for a stand-alone activation lowered as a 1x1 depthwise pass).
+  if (base == "Conv" || base == "Gemm")
+    code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * out.h * out.w);
 
   AORTA_ASSIGN_OR_RETURN(int64_t tile_rows, TileRows(node, geo, ctx.g));
   const uint64_t param = PackPostproc(ctx.consts, m);

@@ -31,7 +31,9 @@ isa::EltOp OpOf(intmath::EltKind kind) {
 }  // namespace
 
 Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
-  const auto& e = std::get<quant::QuantizedEltwise>(ctx.q.ops.at(node.name));
+  AORTA_ASSIGN_OR_RETURN(const quant::QuantizedEltwise* ep,
+                         QuantizedAs<quant::QuantizedEltwise>(ctx, node));
+  const quant::QuantizedEltwise& e = *ep;
   const TensorPlace& a = *io.in;
   const TensorPlace& out = *io.out;
   const uint64_t rec = AddEltRecord(ctx.consts, e.p);
@@ -96,7 +98,9 @@ Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, Lay
   } else {
     AORTA_ASSIGN_OR_RETURN(int64_t include_pad, node.GetInt("count_include_pad", 0));
     p.op = include_pad != 0 ? isa::PoolOp::kAvgPad : isa::PoolOp::kAvg;
-    const auto& a = std::get<quant::QuantizedAvgPool>(ctx.q.ops.at(node.name));
+    AORTA_ASSIGN_OR_RETURN(const quant::QuantizedAvgPool* ap,
+                           QuantizedAs<quant::QuantizedAvgPool>(ctx, node));
+    const quant::QuantizedAvgPool& a = *ap;
     const uint64_t rec = ctx.consts.AddParamRows(1);
     uint32_t lane = 0;
     for (int32_t v : {a.p.m, a.p.shift, a.p.zi, a.p.zo, a.p.lo, a.p.hi})

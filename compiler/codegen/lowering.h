@@ -61,6 +61,16 @@ struct LayerIo {
   const TensorPlace* temp = nullptr;  // fused residual: the base result before the add
 };
 
+// The quantized form of `node`, of type T (Internal if the quantizer gave it none: support and
+// quantization disagree).
+template <typename T>
+Result<const T*> QuantizedAs(const LowerContext& ctx, const ir::Node& node) {
+  auto it = ctx.q.ops.find(node.name);
+  if (it == ctx.q.ops.end() || !std::holds_alternative<T>(it->second))
+    return Internal("{}: the quantizer gave it no form for this lowering", node.Describe());
+  return &std::get<T>(it->second);
+}
+
 // Conv / Gemm window: kernel, strides, dilations, pads of a node whose input has spatial dims
 // `in` (the fp32 reference's ResolveWindow, so auto_pad and ceil_mode mean what they mean there).
 Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
@@ -73,9 +83,9 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
 Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 
-// Whether a fused Conv runs as DWCONV (groups == channels, one output per channel, kernel and
+// Whether a matrix op runs as DWCONV (groups == channels, one output per channel, kernel and
 // dilation within DWCONV's fields).
-bool IsDepthwise(const quant::QuantizedMatrixOp& m, const reference::Window& win);
+bool IsDepthwise(const quant::QuantizedMatrixOp& m, int64_t dil_h, int64_t dil_w);
 
 inline uint32_t Blocks(int64_t c, uint32_t n) { return static_cast<uint32_t>((c + n - 1) / n); }
 

@@ -188,7 +188,8 @@ Why Check(const ir::Graph& graph, const ir::Node& node, bool* layout) {
     return CheckPool(graph, node);
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
     return CheckBinary(graph, node);
-  if (op == "Relu" || op == "LeakyRelu" || op == "Clip") {
+  if (op == "Relu" || op == "LeakyRelu" || op == "Clip" || op == "Sigmoid" || op == "Tanh" ||
+      op == "HardSigmoid" || op == "HardSwish") {
     AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> a,
                            passes::MatchActivation(graph, node));
     if (!a) return std::string("Clip bounds that are not constants");
