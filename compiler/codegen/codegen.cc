@@ -94,13 +94,9 @@ class Generator {
     }
     for (const std::string& v : graph.outputs) last[Root(v)] = never;
     dying_.assign(order_.size(), {});
+    // Graph inputs too: once read, their rows can be reused.
     for (const auto& [v, step] : last)
-      if (step < never && !graph.IsGraphInput(v)) dying_[step].push_back(v);
-    // Inputs die too once read (their rows can be reused).
-    for (const std::string& v : graph.inputs) {
-      auto it = last.find(v);
-      if (it != last.end() && it->second < never) dying_[it->second].push_back(v);
-    }
+      if (step < never) dying_[step].push_back(v);
     return Status::Ok();
   }
 
