@@ -34,6 +34,12 @@ function(aorta_test name)
     AORTA_TEST_BUILD_DIR="${CMAKE_BINARY_DIR}")
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-    PROPERTIES LABELS "${labels}"
     DISCOVERY_TIMEOUT 60)
+  # Labels: gtest_discover_tests flattens a list-valued property into separate arguments, so a
+  # ctest include file, run after the discovered tests exist (their names are in NAME_TESTS),
+  # sets them.
+  set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+  file(WRITE ${labels_file}
+    "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${labels}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
 endfunction()
