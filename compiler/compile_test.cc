@@ -421,6 +421,30 @@ TEST(CompileConv, AutoPadSameUpperStrided) {
   }
 }
 
+TEST(CompileConv, ResidualThenLeakyReluOrLut) {
+  // The add rounds to the sum's int8 scale, then the activation runs as its own pass: half a
+  // step of the base result and of the sum, times the activation's slope, on top of one output
+  // step.
+  for (const auto& [act, slope] :
+       {std::pair<const char*, double>{"LeakyRelu", 1.0}, {"Sigmoid", 0.25}, {"HardSwish", 1.5}}) {
+    for (const std::string chip : {"tiny", "sim16"}) {
+      ConvSpec s;
+      s.cin = 10;
+      s.cout = 17;
+      s.residual = true;
+      s.act = act;
+      const double k = slope;
+      Checked r =
+          CompileAndCompare(ConvGraph(s, 19), chip, 1.0, s.Label(), [k](const CompileReport& rep) {
+            return k * 0.5 *
+                   (rep.act.at(quant::BaseKey("y")).scale + rep.act.at(quant::SumKey("y")).scale);
+          });
+      ASSERT_EQ(r.compiled.program.layers_size(), 1) << act;
+      EXPECT_EQ(r.compiled.program.layers(0).op_type(), std::string("Conv+Add+") + act);
+    }
+  }
+}
+
 TEST(CompileConv, AccumulatorTiledByOutputRows) {
   // 40 x 40 = 1600 output pixels; a tile fills half of tiny's 1024 accumulator rows: 12 output
   // rows (480 pixels), so tiles of 12, 12, 12, 4 rows, alternating between the halves.
@@ -786,14 +810,11 @@ TEST(CompileErrors, WhatTheChipDoesNotRunYet) {
   };
   Rng rng(3);
   const std::vector<Case> cases = {
-      {"LUT after a residual", "Sigmoid after a residual add",
+      {"Concat", "Concat node 'cat' cannot run on the chip: no lowering for op type 'Concat'",
        [&](ir::Graph& g) {
          g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
-         g.AddInput("r", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
-         g.AddInitializer("w", RandomTensor(rng, {4, 4, 1, 1}, -1, 1));
-         g.AddNode("Conv", {"x", "w"}, {"c"}, {}, "conv");
-         g.AddNode("Add", {"c", "r"}, {"s"}, {}, "add");
-         g.AddNode("Sigmoid", {"s"}, {"y"}, {}, "sig");
+         g.AddInput("z", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddNode("Concat", {"x", "z"}, {"y"}, {{"axis", int64_t{1}}}, "cat");
          g.AddOutput("y");
        }},
       {"ConvTranspose", "ConvTranspose is not lowered yet",

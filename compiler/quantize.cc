@@ -112,6 +112,8 @@ Result<CalibMethod> ParseCalibMethod(const std::string& text) {
 }
 
 std::string BaseKey(const std::string& fused_output) { return fused_output + "#base"; }
+std::string SumKey(const std::string& fused_output) { return fused_output + "#sum"; }
+std::string ActKey(const std::string& fused_node) { return fused_node + "#act"; }
 
 // ---- Calibration ----------------------------------------------------------------------------
 
@@ -253,9 +255,11 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
     for (const std::string& out : node.outputs)
       if (!out.empty()) key_of[out] = out;
     if (!passes::IsFusedOp(node)) continue;
-    for (const ir::Node& e : expanded.nodes)
-      if (e.name == node.name && e.outputs.at(0) != node.outputs.at(0))
-        key_of[e.outputs.at(0)] = BaseKey(node.outputs.at(0));
+    for (const ir::Node& e : expanded.nodes) {
+      if (e.outputs.at(0) == node.outputs.at(0)) continue;
+      if (e.name == node.name) key_of[e.outputs.at(0)] = BaseKey(node.outputs.at(0));
+      if (e.name == node.name + "_residual") key_of[e.outputs.at(0)] = SumKey(node.outputs.at(0));
+    }
   }
   for (const std::string& in : graph.inputs) key_of[in] = in;
   std::set<std::string> outputs(expanded.outputs.begin(), expanded.outputs.end());
@@ -459,8 +463,20 @@ class GraphQuantizer {
       lo = m.out.Quantize(act->clip_min);
       hi = m.out.Quantize(act->clip_max);
     }
+    // LeakyRelu or a LUT after a residual add: the add goes to the sum's parameters, and the
+    // activation runs as its own pass (ActKey).
+    const bool act_after_sum = residual && act && (act->op == "LeakyRelu" || lut_f);
+    if (act_after_sum) {
+      AORTA_RETURN_IF_ERROR(FromRange(SumKey(out), out + " (before the activation)"));
+      const QParams sum = q_.act[SumKey(out)];
+      AORTA_ASSIGN_OR_RETURN(QParams r, Act(node.inputs[passes::kResidualInput]));
+      AORTA_ASSIGN_OR_RETURN(m.residual,
+                             EltParams(intmath::EltKind::kAdd, m.post, r, sum, 1.0, 1.0));
+      AORTA_ASSIGN_OR_RETURN(q_.ops[ActKey(node.name)], UnaryOp(*act, sum, m.out, m.out_c));
+      q_.ops[node.name] = std::move(m);
+      return Status::Ok();
+    }
     if (act && act->op == "LeakyRelu") {
-      if (residual) return Unsupported("LeakyRelu after a residual add");
       m.leaky = true;
       // alpha = alpha_mult / 2^alpha_shift, alpha_mult a signed 16-bit value, shift <= 31.
       uint32_t s = 0;
@@ -469,7 +485,6 @@ class GraphQuantizer {
       m.alpha_mult = static_cast<int32_t>(std::lround(std::ldexp(act->alpha, static_cast<int>(s))));
     }
     if (lut_f) {
-      if (residual) return Unsupported("{} after a residual add", act->op);
       m.lut = BuildLut(*lut_f, m.post, m.out);
     }
     if (residual) {
@@ -560,48 +575,49 @@ class GraphQuantizer {
                            passes::MatchActivation(graph_, node));
     if (!act) return Status::Ok();  // non-constant Clip bounds: codegen reports it
     AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
-    const QParams& o = q_.act[node.outputs[0]];
-    if (std::optional<std::function<double(double)>> f = LutFunction(*act)) return Lut(node, *f);
-    QuantizedEltwise e;
-    // b = a: ADD with mb = 0 and the clamp (Relu, Clip); LeakyRelu is max(x, alpha x) for
-    // alpha <= 1 and min(x, alpha x) above.
-    double cb = 0;
-    if (act->op == "LeakyRelu") {
-      e.kind = act->alpha <= 1.0f ? intmath::EltKind::kMax : intmath::EltKind::kMin;
-      cb = act->alpha;
-    }
-    AORTA_ASSIGN_OR_RETURN(e.p, EltParams(e.kind, in, in, o, 1.0, cb));
-    if (act->op == "Relu") e.p.lo = o.Quantize(0.0);
-    if (act->op == "Clip") {
-      e.p.lo = o.Quantize(act->clip_min);
-      e.p.hi = o.Quantize(act->clip_max);
-    }
-    q_.ops[node.name] = std::move(e);
-    return Status::Ok();
-  }
-
-  // A stand-alone LUT activation is a depthwise 1x1 convolution with weight 1 (the accumulator
-  // holds the input), bias -z_in, requantization by 1 to the input's own parameters, and the LUT
-  // from the input's to the output's parameters: exact up to the output rounding.
-  Status Lut(const ir::Node& node, const std::function<double(double)>& f) {
-    AORTA_ASSIGN_OR_RETURN(QParams in, Act(node.inputs[0]));
     const ir::ValueInfo* info = graph_.FindValue(node.inputs[0]);
     std::optional<Shape> shape = info ? info->StaticShape() : std::nullopt;
     if (!shape || shape->size() < 2) return Status::Ok();  // codegen reports it
-    const int64_t c = (*shape)[1];
-    QuantizedMatrixOp m;
-    m.out_c = m.in_c = m.group = c;
-    m.w.assign(static_cast<size_t>(c), 1);
-    m.w_scale.assign(static_cast<size_t>(c), 1.0);
-    m.bias.assign(static_cast<size_t>(c), 0);
-    m.folded_bias.assign(static_cast<size_t>(c), -in.zero_point);
-    AORTA_ASSIGN_OR_RETURN(Multiplier one, QuantizeMultiplier(1.0));
-    m.mult.assign(static_cast<size_t>(c), one);
-    m.in = m.post = in;
-    m.out = q_.act[node.outputs[0]];
-    m.lut = BuildLut(f, in, m.out);
-    q_.ops[node.name] = std::move(m);
+    AORTA_ASSIGN_OR_RETURN(q_.ops[node.name],
+                           UnaryOp(*act, in, q_.act[node.outputs[0]], (*shape)[1]));
     return Status::Ok();
+  }
+
+  // An activation of a tensor with C channels from `in` to `out` parameters.
+  //   Relu, Clip: VEC_ELTWISE ADD with b = a, mb = 0 and the clamp.
+  //   LeakyRelu: max(x, alpha x) for alpha <= 1, min(x, alpha x) above.
+  //   LUT activations: a depthwise 1x1 convolution with weight 1 (the accumulator holds the
+  //   input), bias -z_in, requantization by 1 to the input's own parameters, and the LUT from
+  //   the input's to the output's parameters: exact up to the output rounding.
+  static Result<QuantizedOp> UnaryOp(const passes::Activation& act, const QParams& in,
+                                     const QParams& out, int64_t c) {
+    if (std::optional<std::function<double(double)>> f = LutFunction(act)) {
+      QuantizedMatrixOp m;
+      m.out_c = m.in_c = m.group = c;
+      m.w.assign(static_cast<size_t>(c), 1);
+      m.w_scale.assign(static_cast<size_t>(c), 1.0);
+      m.bias.assign(static_cast<size_t>(c), 0);
+      m.folded_bias.assign(static_cast<size_t>(c), -in.zero_point);
+      AORTA_ASSIGN_OR_RETURN(Multiplier one, QuantizeMultiplier(1.0));
+      m.mult.assign(static_cast<size_t>(c), one);
+      m.in = m.post = in;
+      m.out = out;
+      m.lut = BuildLut(*f, in, out);
+      return QuantizedOp(std::move(m));
+    }
+    QuantizedEltwise e;
+    double cb = 0;
+    if (act.op == "LeakyRelu") {
+      e.kind = act.alpha <= 1.0f ? intmath::EltKind::kMax : intmath::EltKind::kMin;
+      cb = act.alpha;
+    }
+    AORTA_ASSIGN_OR_RETURN(e.p, EltParams(e.kind, in, in, out, 1.0, cb));
+    if (act.op == "Relu") e.p.lo = out.Quantize(0.0);
+    if (act.op == "Clip") {
+      e.p.lo = out.Quantize(act.clip_min);
+      e.p.hi = out.Quantize(act.clip_max);
+    }
+    return QuantizedOp(std::move(e));
   }
 
   const ir::Graph& graph_;

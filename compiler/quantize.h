@@ -105,6 +105,10 @@ struct Range {
 // Key of a fused node's pre-residual / pre-activation value in the range and QParams maps
 // (its intermediate "base" result, not a value of the graph).
 std::string BaseKey(const std::string& fused_output);
+// Key of a fused node's sum (base result + residual) when LeakyRelu or a LUT activation follows
+// the residual add: the activation then runs as its own pass, quantized as ops[ActKey(node)].
+std::string SumKey(const std::string& fused_output);
+std::string ActKey(const std::string& fused_node);
 
 // Synthetic samples: every f32 graph input filled with N(0, 1) clipped to [-3, 3] (SplitMix64 +
 // Box-Muller, seeded), `count` samples.
@@ -115,7 +119,7 @@ Result<std::vector<TensorMap>> SyntheticSamples(const ir::Graph& graph, int coun
 Result<std::vector<TensorMap>> LoadCalibrationDir(const ir::Graph& graph, const std::string& dir);
 
 // Runs the reference on every sample and returns the range of every graph input, every node
-// output and every fused node's base result (BaseKey).
+// output and every fused node's base result (BaseKey) and sum before an activation (SumKey).
 Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
                                                    const std::vector<TensorMap>& samples,
                                                    CalibMethod method, double percentile);
@@ -137,7 +141,8 @@ struct QuantizedMatrixOp {
   int32_t alpha_mult = 0;
   uint32_t alpha_shift = 0;
   std::optional<Lut> lut;
-  // With a residual: VEC_ELTWISE ADD of the base result (a) and the residual (b) into out.
+  // With a residual: VEC_ELTWISE ADD of the base result (a) and the residual (b) into out, or
+  // into the sum when LeakyRelu or a LUT follows (then ops[ActKey(node)] is that activation).
   std::optional<intmath::EltwiseParams> residual;
 };
 

@@ -172,7 +172,7 @@ class Generator {
     LayerIo io;
     io.out = &out;
     TensorPlace in, in2, temp;
-    std::optional<uint64_t> temp_addr;
+    std::optional<uint64_t> temp_addr, sum_addr;
     LayerCode code;
     const uint64_t wb_before = consts_.wb_rows();
     auto quantized = q_.ops.find(node.name);
@@ -190,7 +190,33 @@ class Generator {
       }
       AORTA_RETURN_IF_ERROR(CheckUb(fmt::format("layer '{}' ({})", node.name, node.op_type),
                                     fmt::format(" (its output {}x{}x{})", out.c, out.h, out.w)));
+      // LeakyRelu or a LUT after the residual add: the add into a temporary, then the activation
+      // as its own pass (quantized as ops[ActKey(node)]) from there into the output.
+      TensorPlace sum;
+      auto act_op = q_.ops.find(quant::ActKey(node.name));
+      if (act_op != q_.ops.end()) {
+        sum = out;
+        sum.addr = ub_.Allocate(out.rows());
+        sum_addr = sum.addr;
+        io.sum = &sum;
+        AORTA_RETURN_IF_ERROR(CheckUb(
+            fmt::format("layer '{}' ({})", node.name, node.op_type),
+            fmt::format(" (its output {}x{}x{} and two temporaries)", out.c, out.h, out.w)));
+      }
       AORTA_RETURN_IF_ERROR(LowerMatrix(ctx, node, io, code));
+      if (act_op != q_.ops.end()) {
+        AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act,
+                               passes::FusedActivation(node));
+        const ir::Node act_node{
+            quant::ActKey(node.name), act ? act->op : "", "", {"sum"}, {out_name}, {}};
+        const LayerIo act_io{
+            .in = &sum, .in2 = nullptr, .out = &out, .temp = nullptr, .sum = nullptr};
+        if (std::holds_alternative<quant::QuantizedMatrixOp>(act_op->second)) {
+          AORTA_RETURN_IF_ERROR(LowerMatrix(ctx, act_node, act_io, code));
+        } else {
+          AORTA_RETURN_IF_ERROR(LowerEltwise(ctx, act_node, act_io, code));
+        }
+      }
     } else {
       AORTA_RETURN_IF_ERROR(CheckUb(fmt::format("layer '{}' ({})", node.name, node.op_type),
                                     fmt::format(" (its output {}x{}x{})", out.c, out.h, out.w)));
@@ -214,6 +240,7 @@ class Generator {
       }
     }
     if (temp_addr) ub_.Free(*temp_addr);
+    if (sum_addr) ub_.Free(*sum_addr);
     AORTA_RETURN_IF_ERROR(CheckConstants(node, wb_before));
     LayerSummary s;
     s.name = node.name;

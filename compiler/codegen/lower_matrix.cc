@@ -238,7 +238,7 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
     e.b_src = isa::BSrc::kUbRows;
     e.a_addr = static_cast<uint32_t>(dst.addr);
     e.b_addr = static_cast<uint32_t>(io.in2->addr);
-    e.out_addr = static_cast<uint32_t>(out.addr);
+    e.out_addr = static_cast<uint32_t>(io.sum != nullptr ? io.sum->addr : out.addr);
     e.rows = static_cast<uint32_t>(out.rows());
     e.param_addr = static_cast<uint32_t>(rec);
     code.Add(e, out.rows());

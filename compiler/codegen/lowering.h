@@ -59,6 +59,7 @@ struct LayerIo {
   const TensorPlace* in2 = nullptr;  // a second activation operand (element-wise b, residual)
   const TensorPlace* out = nullptr;
   const TensorPlace* temp = nullptr;  // fused residual: the base result before the add
+  const TensorPlace* sum = nullptr;   // fused residual + LeakyRelu / LUT: the add's result
 };
 
 // The quantized form of `node`, of type T (Internal if the quantizer gave it none: support and

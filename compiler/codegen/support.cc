@@ -63,9 +63,6 @@ Why CheckMatrix(const ir::Graph& graph, const ir::Node& node) {
   for (size_t i : {size_t{1}, size_t{2}})
     if (node.HasInput(i) && passes::ConstantValue(graph, node.inputs[i]) == nullptr)
       return fmt::format("input {} ('{}') is not a constant", i, node.inputs[i]);
-  AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act, passes::FusedActivation(node));
-  if (node.HasInput(passes::kResidualInput) && act && act->op != "Relu" && act->op != "Clip")
-    return fmt::format("{} after a residual add (only Relu / Clip follow a residual)", act->op);
   AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(graph, node.inputs[0]));
   AORTA_ASSIGN_OR_RETURN(Shape w, ShapeOf(graph, node.inputs[1]));
   if (base == "Gemm") {
