@@ -12,7 +12,7 @@ namespace {
 using Ints = std::vector<int64_t>;
 
 // InferShapes then FoldConstants; numerics checked against the unfolded graph when the
-// reference can run it (it has no ConstantOfShape).
+// reference can run it.
 void InferAndFold(ir::Graph& g, std::map<std::string, Shape> overrides = {},
                   bool compare = true) {
   Status s = InferShapes(std::move(overrides)).Run(g);

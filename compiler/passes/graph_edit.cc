@@ -17,7 +17,8 @@ bool IsGraphOutput(const ir::Graph& graph, const std::string& value) {
 
 size_t UseCount(const ir::Graph& graph, const std::string& value) {
   size_t count = 0;
-  for (const ir::Node& n : graph.nodes) count += std::count(n.inputs.begin(), n.inputs.end(), value);
+  for (const ir::Node& n : graph.nodes)
+    count += std::count(n.inputs.begin(), n.inputs.end(), value);
   return count + std::count(graph.outputs.begin(), graph.outputs.end(), value);
 }
 
@@ -146,42 +147,8 @@ Status SortNodes(ir::Graph& graph) {
   return Status::Ok();
 }
 
-namespace {
-
-// ConstantOfShape: a tensor of the given shape filled with `value` (default f32 0).
-Result<std::vector<Tensor>> ConstantOfShape(const ir::Node& node,
-                                            const std::vector<const Tensor*>& inputs) {
-  if (inputs.empty() || inputs[0] == nullptr) {
-    return InvalidArgument("{}: missing required input 0", node.Describe());
-  }
-  Tensor fill = Tensor::Scalar<float>(0.0f);
-  if (node.HasAttribute("value")) {
-    AORTA_ASSIGN_OR_RETURN(fill, node.GetTensor("value"));
-    if (fill.element_count() != 1) {
-      return InvalidArgument("{}: attribute 'value' must hold one element, has shape {}",
-                             node.Describe(), ShapeToString(fill.shape()));
-    }
-  }
-  const Shape shape = inputs[0]->ToInt64s();
-  for (int64_t d : shape) {
-    if (d < 0) return InvalidArgument("{}: negative dim {} in shape", node.Describe(), d);
-  }
-  AORTA_ASSIGN_OR_RETURN(Tensor scalar, fill.Reshaped({}));
-  Tensor out(fill.dtype(), shape);
-  const size_t esize = DTypeSize(fill.dtype());
-  for (int64_t i = 0; i < out.element_count(); ++i) {
-    std::copy_n(scalar.raw_data(), esize, out.raw_data() + static_cast<size_t>(i) * esize);
-  }
-  return std::vector<Tensor>{std::move(out)};
-}
-
-}  // namespace
-
 Result<std::vector<Tensor>> EvaluateNode(const ir::Graph& graph, const ir::Node& node,
                                          const std::vector<const Tensor*>& inputs) {
-  if (node.domain.empty() && node.op_type == "ConstantOfShape") {
-    return ConstantOfShape(node, inputs);
-  }
   ir::Graph one;
   one.name = node.name;
   one.opset_imports = graph.opset_imports;

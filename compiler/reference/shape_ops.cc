@@ -261,6 +261,28 @@ Result<Outputs> Constant(KernelContext& ctx) {
   return ctx.NotSupported("needs one of value, value_float(s), value_int(s)");
 }
 
+// ConstantOfShape: a tensor of the shape given by input 0, filled with attribute `value`
+// (one element; default f32 0).
+Result<Outputs> ConstantOfShape(KernelContext& ctx) {
+  AORTA_RETURN_IF_ERROR(ctx.RequireInputs(1));
+  Tensor fill = Tensor::Scalar<float>(0.0f);
+  if (ctx.node.HasAttribute("value")) {
+    AORTA_ASSIGN_OR_RETURN(fill, ctx.node.GetTensor("value"));
+    if (fill.element_count() != 1)
+      return ctx.Invalid("attribute 'value' must hold one element, has shape {}",
+                         ShapeToString(fill.shape()));
+  }
+  const Shape shape = ctx.In(0).ToInt64s();
+  for (int64_t d : shape)
+    if (d < 0) return ctx.Invalid("negative dim {} in shape", d);
+  AORTA_ASSIGN_OR_RETURN(Tensor scalar, fill.Reshaped({}));
+  Tensor out(fill.dtype(), shape);
+  const size_t esize = DTypeSize(fill.dtype());
+  for (int64_t i = 0; i < out.element_count(); ++i)
+    std::copy_n(scalar.raw_data(), esize, out.raw_data() + static_cast<size_t>(i) * esize);
+  return Outputs{std::move(out)};
+}
+
 Result<Outputs> Identity(KernelContext& ctx) {
   AORTA_RETURN_IF_ERROR(ctx.RequireInputs(1));
   if (ctx.node.op_type == "Dropout" && ctx.node.outputs.size() > 1 &&
@@ -339,6 +361,7 @@ void RegisterShapeKernels(KernelRegistry& r) {
   r["Cast"] = Cast;
   r["Constant"] = Constant;
   r["Identity"] = Identity;
+  r["ConstantOfShape"] = ConstantOfShape;
   r["Dropout"] = Identity;
   r["Slice"] = Slice;
 }

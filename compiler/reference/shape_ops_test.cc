@@ -21,6 +21,19 @@ TEST(ShapeOpsTest, ReshapeWithZeroAndMinusOne) {
   EXPECT_NE(bad.status().message().find("cannot infer -1"), std::string::npos);
 }
 
+TEST(ShapeOpsTest, ConstantOfShapeFillsWithItsValue) {
+  // Default: f32 zeros.
+  ExpectTensor(RunOne("ConstantOfShape", {I64({2}, {2, 3})}), {2, 3}, {0, 0, 0, 0, 0, 0});
+  // An i64 value keeps its type.
+  Tensor seven = RunOne("ConstantOfShape", {I64({1}, {3})},
+                        {{"value", Tensor::FromVector<int64_t>({1}, {7})}});
+  EXPECT_EQ(seven.dtype(), DType::kI64);
+  EXPECT_EQ(seven.ToInt64s(), (Ints{7, 7, 7}));
+  auto bad = RunOp("ConstantOfShape", {I64({2}, {2, -1})});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("negative dim -1"), std::string::npos);
+}
+
 TEST(ShapeOpsTest, Flatten) {
   EXPECT_EQ(RunOne("Flatten", {Iota({2, 3, 4})}).shape(), (Shape{2, 12}));
   EXPECT_EQ(RunOne("Flatten", {Iota({2, 3, 4})}, {{"axis", int64_t{0}}}).shape(), (Shape{1, 24}));

@@ -96,18 +96,14 @@ double BestFaceScore(const TensorMap& out) {
 }
 
 Case BlazeFace(const std::string& model, int64_t size, const std::string& image) {
-  return {model + "_" + image,
-          model + ".onnx",
-          "input:0",
+  return {model + "_" + image, model + ".onnx", "input:0",
           [=] { return BlazeFaceInput(CachePath(image + ".png"), size); },
           [=](const TensorMap& out) {
             ASSERT_EQ(out.size(), 4u);
             // Both photos show a face: the best anchor passes MediaPipe's detection threshold
             // 0.5 (front: 0.92 and 0.73, back: 0.88 and 0.77; a blank image scores 0.05-0.1).
             EXPECT_GT(BestFaceScore(out), 0.5) << image << ": no face found";
-          },
-          // The Barracuda export pads channels with Concat(x, ConstantOfShape(...)).
-          "op type 'ConstantOfShape' is not supported by the fp32 reference"};
+          }};
 }
 
 std::vector<Case> Cases() {
@@ -130,8 +126,9 @@ std::vector<Case> Cases() {
        {std::tuple{"oww_alexa", "onnx::Flatten_0", "13", 2u, ""},
         // Its Flatten is guarded by an If with subgraphs (and LayerNorm is spelled out with
         // ReduceMean, Pow, Sqrt).
-        std::tuple{"oww_hey_jarvis", "x.1", "53", 3u,
-                   "If node 'If_32' attribute 'then_branch': attribute kind GRAPH is not supported"}}) {
+        std::tuple{
+            "oww_hey_jarvis", "x.1", "53", 3u,
+            "If node 'If_32' attribute 'then_branch': attribute kind GRAPH is not supported"}}) {
     const std::string out_name = output;
     cases.push_back({model, std::string(model) + ".onnx", input,
                      [seed] { return Result<Tensor>(WakeWordEmbeddingInput(seed)); },
@@ -147,11 +144,11 @@ std::vector<Case> Cases() {
   // {0 degrees, 180 degrees}.
   const std::string page = CachePath("page.png"), text = CachePath("text.png");
   const std::vector<ImageCrop> crops = {
-      {page, 0, 0, 300, 40, false},   {page, 0, 0, 300, 40, true},
-      {page, 0, 44, 230, 28, false},  {page, 0, 44, 230, 28, true},
-      {text, 95, 18, 190, 62, false}, {text, 95, 18, 190, 62, true},
+      {page, 0, 0, 300, 40, false}, {page, 0, 0, 300, 40, true},    {page, 0, 44, 230, 28, false},
+      {page, 0, 44, 230, 28, true}, {text, 95, 18, 190, 62, false}, {text, 95, 18, 190, 62, true},
   };
-  cases.push_back({"ppocr_cls", "ppocr_cls.onnx", "x", [crops] { return TextDirectionInput(crops); },
+  cases.push_back({"ppocr_cls", "ppocr_cls.onnx", "x",
+                   [crops] { return TextDirectionInput(crops); },
                    [crops](const TensorMap& out) {
                      const Tensor& p = out.at("softmax_0.tmp_0");
                      ASSERT_EQ(p.shape(), (Shape{static_cast<int64_t>(crops.size()), 2}));
@@ -189,16 +186,16 @@ TEST_P(OrtCheckTest, ReferenceMatchesOnnxRuntime) {
   const fs::path ort_dir = dir / "ort";
   const Outcome ort =
       Shell("node " + Quote(std::string(AORTA_TEST_SOURCE_DIR) + "/models/ort_check.js") + " " +
-          Quote(model) + " --input " + Quote(c.input + "=" + input_npy) + " --out " +
-          Quote(ort_dir.string()));
+            Quote(model) + " --input " + Quote(c.input + "=" + input_npy) + " --out " +
+            Quote(ort_dir.string()));
   ASSERT_EQ(ort.exit_code, 0) << "models/ort_check.js failed:\n" << ort.output;
 
   // --input-shape: the batch of dynamic-batch models is the .npy's.
   const std::string aorta_npz = (dir / "aorta.npz").string();
-  const Outcome ref = Shell(std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta reference " +
-                          Quote(model) + " --input-shape " +
-                          Quote(c.input + "=" + ShapeToString(input->shape())) + " --input " +
-                          Quote(c.input + "=" + input_npy) + " --output " + Quote(aorta_npz));
+  const Outcome ref =
+      Shell(std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta reference " + Quote(model) +
+            " --input-shape " + Quote(c.input + "=" + ShapeToString(input->shape())) + " --input " +
+            Quote(c.input + "=" + input_npy) + " --output " + Quote(aorta_npz));
   if (!c.known_gap.empty()) {
     EXPECT_NE(ref.exit_code, 0) << "aorta reference now runs " << c.model
                                 << ": remove its known_gap in models/real/ort_check_test.cc "
@@ -247,8 +244,7 @@ TEST(MaxRelativeDifferenceTest, IsRelativeToTheLargestReferenceValue) {
   const Tensor got = Tensor::FromVector<float>({3}, {100.005f, 0.0f, 2.0f});
   EXPECT_NEAR(MaxRelativeDifference(got, want), 0.005 / 100, 1e-7);
   const Tensor zeros(DType::kF32, {2});
-  EXPECT_NEAR(MaxRelativeDifference(Tensor::FromVector<float>({2}, {1e-9f, 0}), zeros), 1e-3,
-              1e-9);
+  EXPECT_NEAR(MaxRelativeDifference(Tensor::FromVector<float>({2}, {1e-9f, 0}), zeros), 1e-3, 1e-9);
 }
 
 }  // namespace
