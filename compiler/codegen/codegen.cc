@@ -45,11 +45,6 @@ program::TensorBinding Binding(const std::string& name, const Shape& shape, cons
   return b;
 }
 
-Result<std::string> Encode(const std::vector<isa::Insn>& insns) {
-  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, isa::EncodeStream(insns));
-  return std::string(bytes.begin(), bytes.end());
-}
-
 class Generator {
  public:
   Generator(const quant::QuantizedGraph& q, const ChipConfig& chip, const CodegenOptions& options)
@@ -376,9 +371,9 @@ class Generator {
     }
     AddBuffer(c, "perf", program::BUFFER_PERF, program::LOCATION_HOST, perf_slot,
               uint64_t{regs::kSnapshotBytes} * layers_.size());
-    AORTA_ASSIGN_OR_RETURN(std::string init_bytes, Encode(init));
+    AORTA_ASSIGN_OR_RETURN(std::string init_bytes, isa::EncodeStreamString(init));
     c->set_init_stream(init_bytes);
-    AORTA_ASSIGN_OR_RETURN(std::string run_bytes, Encode(run));
+    AORTA_ASSIGN_OR_RETURN(std::string run_bytes, isa::EncodeStreamString(run));
     c->add_run_segments(run_bytes);
     AORTA_RETURN_IF_ERROR(ValidateProgram(p).WithContext("generated program"));
 

@@ -170,6 +170,11 @@ Result<std::vector<uint8_t>> EncodeStream(std::span<const Insn> insns) {
   return out;
 }
 
+Result<std::string> EncodeStreamString(std::span<const Insn> insns) {
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, EncodeStream(insns));
+  return std::string(bytes.begin(), bytes.end());
+}
+
 Word WordAt(std::span<const uint8_t> stream, size_t index) {
   return LoadWord(
       std::span<const uint8_t, kWordBytes>(stream.data() + index * kWordBytes, kWordBytes));

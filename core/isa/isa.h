@@ -38,6 +38,8 @@ std::string Disassemble(const Insn& insn);
 
 // Instruction streams: concatenated 32-byte little-endian words.
 Result<std::vector<uint8_t>> EncodeStream(std::span<const Insn> insns);
+// The same bytes as a std::string, the type of a program's stream fields (protobuf `bytes`).
+Result<std::string> EncodeStreamString(std::span<const Insn> insns);
 // Fails on a length that is not a multiple of 32 or on the first word that does not decode,
 // naming its index.
 Result<std::vector<Insn>> DecodeStream(std::span<const uint8_t> bytes);

@@ -191,6 +191,9 @@ TEST(Isa, StreamsRoundTripAndNameTheBadInstruction) {
   Result<std::vector<uint8_t>> bytes = EncodeStream(prog);
   ASSERT_TRUE(bytes.ok());
   ASSERT_EQ(bytes->size(), 3 * kWordBytes);
+  Result<std::string> text = EncodeStreamString(prog);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, std::string(bytes->begin(), bytes->end()));
   Result<std::vector<Insn>> back = DecodeStream(*bytes);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(*back, prog);

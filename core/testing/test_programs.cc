@@ -7,10 +7,9 @@
 namespace aorta::testing {
 
 std::string Stream(const std::vector<isa::Insn>& insns) {
-  Result<std::vector<uint8_t>> b = isa::EncodeStream(insns);
+  Result<std::string> b = isa::EncodeStreamString(insns);
   EXPECT_TRUE(b.ok()) << b.status().ToString();
-  if (!b.ok()) return {};
-  return std::string(b->begin(), b->end());
+  return b.ok() ? *b : std::string();
 }
 
 Program CopyProgram(const ChipConfig& cfg, int64_t c, int64_t h, int64_t w) {

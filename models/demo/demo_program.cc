@@ -389,11 +389,6 @@ void SetDeps(isa::Insn& i, bool pop_prev, bool push_next) {
   d.push_next |= push_next;
 }
 
-Result<std::string> Encode(const std::vector<isa::Insn>& insns) {
-  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, isa::EncodeStream(insns));
-  return std::string(bytes.begin(), bytes.end());
-}
-
 program::TensorBinding Binding(const char* name, std::vector<int64_t> shape, ActQuant q,
                                const char* buffer) {
   program::TensorBinding b;
@@ -629,9 +624,10 @@ Result<DemoModel> BuildDemoModel(const ChipConfig& chip, uint32_t seed) {
   c->set_chip(0);
   c->set_config_fingerprint(Fingerprint(chip));
   *c->mutable_config() = chip;
-  AORTA_ASSIGN_OR_RETURN(std::string init, Encode({load_wb, load_param, isa::Halt{}}));
+  AORTA_ASSIGN_OR_RETURN(std::string init, isa::EncodeStreamString(std::vector<isa::Insn>{
+                                               load_wb, load_param, isa::Halt{}}));
   c->set_init_stream(init);
-  AORTA_ASSIGN_OR_RETURN(std::string run, Encode(rs.insns));
+  AORTA_ASSIGN_OR_RETURN(std::string run, isa::EncodeStreamString(rs.insns));
   c->add_run_segments(run);
   AddBuffer(c, "input", program::BUFFER_INPUT, program::LOCATION_HOST, kSlotInput,
             uint64_t{b_in} * big * n);
