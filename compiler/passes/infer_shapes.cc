@@ -95,8 +95,8 @@ Result<Outputs> Broadcast(ShapeContext& ctx) {
 Result<Outputs> Cast(ShapeContext& ctx) {
   AORTA_RETURN_IF_ERROR(ctx.Require(1));
   AORTA_ASSIGN_OR_RETURN(int64_t to, ctx.node.GetInt("to"));
-  AORTA_ASSIGN_OR_RETURN(DType dtype, onnx_convert::DTypeFromOnnx(static_cast<int32_t>(to),
-                                                                  ctx.node.Describe()));
+  AORTA_ASSIGN_OR_RETURN(
+      DType dtype, onnx_convert::DTypeFromOnnx(static_cast<int32_t>(to), ctx.node.Describe()));
   return One(dtype, ctx.S(0));
 }
 
@@ -157,55 +157,11 @@ Result<Outputs> ConvTranspose(ShapeContext& ctx) {
   AORTA_RETURN_IF_ERROR(CheckConvRanks(ctx));
   const Shape& x = ctx.S(0);
   const Shape& w = ctx.S(1);
-  const ir::Node& node = ctx.node;
-  AORTA_ASSIGN_OR_RETURN(int64_t group, node.GetInt("group", 1));
-  if (group <= 0 || x[1] % group != 0 || w[0] != x[1]) {
-    return ctx.Invalid("group {} does not fit X channels {} and W {}", group, x[1],
-                       ShapeToString(w));
-  }
-  const int64_t m = w[1] * group;
-  AORTA_RETURN_IF_ERROR(CheckBias(ctx, m));
-  const size_t s = x.size() - 2;
-  AORTA_ASSIGN_OR_RETURN(Shape strides, node.GetInts("strides", Shape(s, 1)));
-  AORTA_ASSIGN_OR_RETURN(Shape dilations, node.GetInts("dilations", Shape(s, 1)));
-  AORTA_ASSIGN_OR_RETURN(Shape pads, node.GetInts("pads", Shape(2 * s, 0)));
-  AORTA_ASSIGN_OR_RETURN(Shape output_padding, node.GetInts("output_padding", Shape(s, 0)));
-  AORTA_ASSIGN_OR_RETURN(Shape output_shape, node.GetInts("output_shape", {}));
-  AORTA_ASSIGN_OR_RETURN(std::string auto_pad, node.GetString("auto_pad", "NOTSET"));
-  if (strides.size() != s || dilations.size() != s || pads.size() != 2 * s ||
-      output_padding.size() != s || (!output_shape.empty() && output_shape.size() != s)) {
-    return ctx.Invalid(
-        "strides / dilations / pads / output_padding / output_shape sizes do not match {} "
-        "spatial dims",
-        s);
-  }
-  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
-      auto_pad != "SAME_LOWER") {
-    return ctx.Invalid("unknown auto_pad '{}'", auto_pad);
-  }
-  Shape out = {x[0], m};
-  for (size_t i = 0; i < s; ++i) {
-    if (strides[i] <= 0 || dilations[i] <= 0) {
-      return ctx.Invalid("strides and dilations must be positive");
-    }
-    if (output_padding[i] < 0 || output_padding[i] >= std::max(strides[i], dilations[i])) {
-      return ctx.Invalid("output_padding {} must be below stride or dilation", output_padding[i]);
-    }
-    const int64_t full =
-        strides[i] * (x[i + 2] - 1) + output_padding[i] + (w[i + 2] - 1) * dilations[i] + 1;
-    int64_t size = full - pads[i] - pads[i + s];
-    if (!output_shape.empty()) {
-      size = output_shape[i];
-    } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-      size = x[i + 2] * strides[i];
-    } else if (auto_pad == "VALID") {
-      size = full;
-    }
-    if (size <= 0 || size > full) {
-      return ctx.Invalid("output spatial size {} in dim {} (at most {})", size, i, full);
-    }
-    out.push_back(size);
-  }
+  AORTA_ASSIGN_OR_RETURN(const reference::DeconvGeometry geo,
+                         reference::ResolveDeconv(ctx.kernel, x, w));
+  AORTA_RETURN_IF_ERROR(CheckBias(ctx, geo.out_channels));
+  Shape out = {x[0], geo.out_channels};
+  out.insert(out.end(), geo.output.begin(), geo.output.end());
   AORTA_RETURN_IF_ERROR(CheckResidual(ctx, out));
   return One(DType::kF32, out);
 }
@@ -246,9 +202,9 @@ Result<Outputs> MatMul(ShapeContext& ctx) {
     return ctx.Invalid("A {} and B {} do not multiply", ShapeToString(ctx.S(0)),
                        ShapeToString(ctx.S(1)));
   }
-  AORTA_ASSIGN_OR_RETURN(Shape out, reference::BroadcastShapes(ctx.kernel,
-                                                               Shape(a.begin(), a.end() - 2),
-                                                               Shape(b.begin(), b.end() - 2)));
+  AORTA_ASSIGN_OR_RETURN(Shape out,
+                         reference::BroadcastShapes(ctx.kernel, Shape(a.begin(), a.end() - 2),
+                                                    Shape(b.begin(), b.end() - 2)));
   if (!a_vec) out.push_back(a[a.size() - 2]);
   if (!b_vec) out.push_back(b.back());
   return One(DType::kF32, out);
@@ -358,8 +314,8 @@ Result<Outputs> ByReference(ShapeContext& ctx, std::initializer_list<size_t> sha
   bool all_known = true;
   for (size_t i = 0; i < ctx.in.size(); ++i) {
     if (!ctx.Has(i)) continue;
-    if (ctx.In(i).value == nullptr && std::find(shape_args.begin(), shape_args.end(), i) !=
-                                          shape_args.end()) {
+    if (ctx.In(i).value == nullptr &&
+        std::find(shape_args.begin(), shape_args.end(), i) != shape_args.end()) {
       return ctx.Constant(i, "shape argument").status();
     }
     if (ctx.In(i).value != nullptr) {
@@ -419,8 +375,8 @@ const std::map<std::string, ShapeRule>& Rules() {
 Status ApplyInputShapes(const std::map<std::string, Shape>& overrides, ir::Graph& graph) {
   for (const auto& [name, shape] : overrides) {
     if (!graph.IsGraphInput(name)) {
-      return InvalidArgument("input shape for '{}': the model has no such input (inputs: {})",
-                             name, fmt::join(graph.inputs, ", "));
+      return InvalidArgument("input shape for '{}': the model has no such input (inputs: {})", name,
+                             fmt::join(graph.inputs, ", "));
     }
     ir::ValueInfo& info = graph.values[name];
     if (info.dims) {
@@ -442,9 +398,9 @@ Status ApplyInputShapes(const std::map<std::string, Shape>& overrides, ir::Graph
       return InvalidArgument("input '{}' has no element type", name);
     }
     if (!info->StaticShape()) {
-      return InvalidArgument("input '{}' has dynamic dims {}: give its shape (--input-shape {}=...)",
-                             name, info->dims ? ir::DimsToString(*info->dims) : "(rank unknown)",
-                             name);
+      return InvalidArgument(
+          "input '{}' has dynamic dims {}: give its shape (--input-shape {}=...)", name,
+          info->dims ? ir::DimsToString(*info->dims) : "(rank unknown)", name);
     }
   }
   return Status::Ok();
@@ -462,8 +418,8 @@ Status Record(ir::Graph& graph, const ir::Node& node, const std::string& value,
     }
   }
   if (!agree) {
-    return InvalidArgument("{}: output '{}' is declared {} {} but infers to {} {}",
-                           node.Describe(), value, info.dtype ? DTypeName(*info.dtype) : "?",
+    return InvalidArgument("{}: output '{}' is declared {} {} but infers to {} {}", node.Describe(),
+                           value, info.dtype ? DTypeName(*info.dtype) : "?",
                            info.dims ? ir::DimsToString(*info.dims) : "(rank unknown)",
                            DTypeName(inferred.dtype), ShapeToString(inferred.shape));
   }
@@ -495,11 +451,13 @@ Status InferShapes::Run(ir::Graph& graph) {
     const bool fused = IsFusedOp(node);
     auto rule = Rules().find(node.op_type);
     if ((!node.domain.empty() && !fused) || rule == Rules().end()) {
-      return Unsupported("{}: no shape inference for op type '{}'{}", node.Describe(),
-                         node.op_type,
+      return Unsupported("{}: no shape inference for op type '{}'{}", node.Describe(), node.op_type,
                          node.domain.empty() ? "" : fmt::format(" (domain '{}')", node.domain));
     }
-    ShapeContext ctx{graph, node, graph.opset(), {},
+    ShapeContext ctx{graph,
+                     node,
+                     graph.opset(),
+                     {},
                      reference::KernelContext{node, graph.opset(), {}, engine, stream}};
     int64_t input_elements = 0;
     bool all_known = true;

@@ -94,58 +94,20 @@ Result<std::vector<Tensor>> ConvTranspose(KernelContext& ctx) {
   const Tensor& x = ctx.In(0);
   const Tensor& w = ctx.In(1);
   const Tensor* b = ctx.Has(2) ? &ctx.In(2) : nullptr;
-  const ir::Node& node = ctx.node;
-  AORTA_ASSIGN_OR_RETURN(int64_t group, node.GetInt("group", 1));
+  AORTA_ASSIGN_OR_RETURN(const DeconvGeometry geo, ResolveDeconv(ctx, x.shape(), w.shape()));
   const int64_t n = x.dim(0), c = x.dim(1);
-  if (group <= 0 || c % group != 0 || w.dim(0) != c) {
-    return ctx.Invalid("group {} does not fit X channels {} and W {}", group, c,
-                       ShapeToString(w.shape()));
-  }
-  const int64_t m = w.dim(1) * group;
+  const int64_t group = geo.group, m = geo.out_channels;
   if (b != nullptr && (b->rank() != 1 || b->dim(0) != m)) {
     return ctx.Invalid("bias shape {} should be {}", ShapeToString(b->shape()), m);
   }
-  const Shape in = SpatialDims(x);
   const Shape kernel = SpatialDims(w);
-  const size_t s = in.size();
-  AORTA_ASSIGN_OR_RETURN(Shape strides, node.GetInts("strides", Shape(s, 1)));
-  AORTA_ASSIGN_OR_RETURN(Shape dilations, node.GetInts("dilations", Shape(s, 1)));
-  AORTA_ASSIGN_OR_RETURN(Shape pads, node.GetInts("pads", Shape(2 * s, 0)));
-  AORTA_ASSIGN_OR_RETURN(Shape output_padding, node.GetInts("output_padding", Shape(s, 0)));
-  AORTA_ASSIGN_OR_RETURN(Shape output_shape, node.GetInts("output_shape", {}));
-  AORTA_ASSIGN_OR_RETURN(std::string auto_pad, node.GetString("auto_pad", "NOTSET"));
-  if (strides.size() != s || dilations.size() != s || pads.size() != 2 * s ||
-      output_padding.size() != s || (!output_shape.empty() && output_shape.size() != s)) {
-    return ctx.Invalid(
-        "strides / dilations / pads / output_padding / output_shape sizes do not "
-        "match {} spatial dims",
-        s);
-  }
-  Shape pb(pads.begin(), pads.begin() + static_cast<ptrdiff_t>(s));
-  Shape pe(pads.begin() + static_cast<ptrdiff_t>(s), pads.end());
-  Shape out(s);
-  for (size_t i = 0; i < s; ++i) {
-    const int64_t ext = (kernel[i] - 1) * dilations[i] + 1;
-    const int64_t full = strides[i] * (in[i] - 1) + output_padding[i] + ext;
-    const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
-    if (!output_shape.empty() || same) {
-      const int64_t target = output_shape.empty() ? in[i] * strides[i] : output_shape[i];
-      const int64_t total = full - target;
-      if (total < 0) return ctx.Invalid("output_shape {} is too large", target);
-      // ONNX: SAME_UPPER puts the odd pixel at the end, everything else at the beginning.
-      pb[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
-      pe[i] = total - pb[i];
-    } else if (auto_pad == "VALID") {
-      pb[i] = pe[i] = 0;
-    } else if (auto_pad != "NOTSET") {
-      return ctx.Invalid("unknown auto_pad '{}'", auto_pad);
-    }
-    out[i] = full - pb[i] - pe[i];
-    if (out[i] <= 0) return ctx.Invalid("output spatial size {} in dim {}", out[i], i);
-    if (output_padding[i] < 0 || output_padding[i] >= std::max(strides[i], dilations[i])) {
-      return ctx.Invalid("output_padding {} must be below stride or dilation", output_padding[i]);
-    }
-  }
+  const size_t s = kernel.size();
+  const Shape& strides = geo.strides;
+  const Shape& dilations = geo.dilations;
+  const Shape& output_padding = geo.output_padding;
+  const Shape& pb = geo.pads_begin;
+  const Shape& pe = geo.pads_end;
+  const Shape& out = geo.output;
   // oneDNN has no output_padding: it is extra end rows, i.e. less end padding (possibly below 0:
   // rows that no input reaches and that hold only the bias).
   memory::dims pr;

@@ -85,6 +85,16 @@ struct Window {
 Result<Window> ResolveWindow(const KernelContext& ctx, const Shape& in, const Shape& kernel,
                              bool ceil_mode);
 
+// The geometry of ConvTranspose for X [N, C, in...] and W [C, M/group, k...]: group, output
+// channels M, and per spatial dim strides, dilations, output_padding, the begin / end padding
+// that auto_pad or output_shape imply, and the output size. Checks every attribute.
+struct DeconvGeometry {
+  int64_t group = 1;
+  int64_t out_channels = 0;
+  Shape strides, dilations, output_padding, pads_begin, pads_end, output;
+};
+Result<DeconvGeometry> ResolveDeconv(const KernelContext& ctx, const Shape& x, const Shape& w);
+
 // ---- oneDNN glue (dnnl_util.cc) ----------------------------------------------------------------
 
 // Plain (C-order) f32 descriptor; rank-0 tensors become {1}.

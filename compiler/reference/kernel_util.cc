@@ -181,4 +181,59 @@ Result<Window> ResolveWindow(const KernelContext& ctx, const Shape& in, const Sh
   return w;
 }
 
+Result<DeconvGeometry> ResolveDeconv(const KernelContext& ctx, const Shape& x, const Shape& w) {
+  const ir::Node& node = ctx.node;
+  DeconvGeometry g;
+  AORTA_ASSIGN_OR_RETURN(g.group, node.GetInt("group", 1));
+  if (g.group <= 0 || x[1] % g.group != 0 || w[0] != x[1]) {
+    return ctx.Invalid("group {} does not fit X channels {} and W {}", g.group, x[1],
+                       ShapeToString(w));
+  }
+  g.out_channels = w[1] * g.group;
+  const size_t s = x.size() - 2;
+  AORTA_ASSIGN_OR_RETURN(g.strides, node.GetInts("strides", Shape(s, 1)));
+  AORTA_ASSIGN_OR_RETURN(g.dilations, node.GetInts("dilations", Shape(s, 1)));
+  AORTA_ASSIGN_OR_RETURN(Shape pads, node.GetInts("pads", Shape(2 * s, 0)));
+  AORTA_ASSIGN_OR_RETURN(g.output_padding, node.GetInts("output_padding", Shape(s, 0)));
+  AORTA_ASSIGN_OR_RETURN(Shape output_shape, node.GetInts("output_shape", {}));
+  AORTA_ASSIGN_OR_RETURN(std::string auto_pad, node.GetString("auto_pad", "NOTSET"));
+  if (g.strides.size() != s || g.dilations.size() != s || pads.size() != 2 * s ||
+      g.output_padding.size() != s || (!output_shape.empty() && output_shape.size() != s)) {
+    return ctx.Invalid(
+        "strides / dilations / pads / output_padding / output_shape sizes do not match {} spatial "
+        "dims",
+        s);
+  }
+  if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" &&
+      auto_pad != "SAME_LOWER") {
+    return ctx.Invalid("unknown auto_pad '{}'", auto_pad);
+  }
+  g.pads_begin.assign(pads.begin(), pads.begin() + static_cast<ptrdiff_t>(s));
+  g.pads_end.assign(pads.begin() + static_cast<ptrdiff_t>(s), pads.end());
+  g.output.resize(s);
+  for (size_t i = 0; i < s; ++i) {
+    if (g.strides[i] <= 0 || g.dilations[i] <= 0)
+      return ctx.Invalid("strides and dilations must be positive");
+    if (g.output_padding[i] < 0 || g.output_padding[i] >= std::max(g.strides[i], g.dilations[i])) {
+      return ctx.Invalid("output_padding {} must be below stride or dilation", g.output_padding[i]);
+    }
+    const int64_t ext = (w[i + 2] - 1) * g.dilations[i] + 1;
+    const int64_t full = g.strides[i] * (x[i + 2] - 1) + g.output_padding[i] + ext;
+    const bool same = auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER";
+    if (!output_shape.empty() || same) {
+      const int64_t target = output_shape.empty() ? x[i + 2] * g.strides[i] : output_shape[i];
+      const int64_t total = full - target;
+      if (total < 0) return ctx.Invalid("output_shape {} is too large (at most {})", target, full);
+      // ONNX: SAME_UPPER puts the odd pixel at the end, everything else at the beginning.
+      g.pads_begin[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      g.pads_end[i] = total - g.pads_begin[i];
+    } else if (auto_pad == "VALID") {
+      g.pads_begin[i] = g.pads_end[i] = 0;
+    }
+    g.output[i] = full - g.pads_begin[i] - g.pads_end[i];
+    if (g.output[i] <= 0) return ctx.Invalid("output spatial size {} in dim {}", g.output[i], i);
+  }
+  return g;
+}
+
 }  // namespace aorta::reference
