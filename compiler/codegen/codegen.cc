@@ -137,7 +137,7 @@ class Generator {
     if (ub_.end() <= g_.ub_rows) return Status::Ok();
     return Unsupported(
         "{}: the live activations{} need {} unified-buffer rows ({} bytes), chip '{}' has {} "
-        "({} bytes); tiling activations through DRAM is not implemented yet (next step)",
+        "({} bytes); the compiler cannot tile activations through DRAM yet",
         layer, sizes, ub_.end(), ub_.end() * g_.n, chip_.name(), g_.ub_rows, g_.ub_rows * g_.n);
   }
 
@@ -147,7 +147,7 @@ class Generator {
       return Unsupported(
           "layer '{}' ({}): its weights need {} bytes; with the layers before it the model "
           "pins {} bytes, chip '{}' has a {}-byte weight buffer; streaming weights from DRAM is "
-          "not implemented yet (next step)",
+          "not supported yet",
           node.name, node.op_type, (wb - wb_before) * g_.n, wb * g_.n, chip_.name(),
           g_.wb_rows * g_.n);
     if (consts_.param_rows() > g_.param_rows || consts_.param_rows() > 0xffff)

@@ -73,7 +73,7 @@ Result<int64_t> TileRows(const ir::Node& node, const Geometry& geo, const ChipGe
   if (geo.out_w > acc)
     return Unsupported(
         "{}: one output row of {} pixels does not fit half of the accumulator ({} rows; column "
-        "tiling is not implemented yet)",
+        "tiling is not supported yet)",
         node.Describe(), geo.out_w, acc);
   return std::min(geo.out_h, acc / geo.out_w);
 }
