@@ -318,6 +318,34 @@ Status CheckProgramTarget(const Program& p, uint32_t chip, uint64_t device_finge
   return Status::Ok();
 }
 
+program::Buffer* AddBuffer(program::ChipProgram* chip, const std::string& name,
+                           program::BufferKind kind, program::Location location, uint32_t slot,
+                           uint64_t size) {
+  program::Buffer* b = chip->add_buffers();
+  b->set_name(name);
+  b->set_kind(kind);
+  b->set_location(location);
+  b->set_slot(slot);
+  b->set_size(size);
+  return b;
+}
+
+program::TensorBinding Int8BlockedBinding(const std::string& name, std::span<const int64_t> shape,
+                                          double scale, int32_t zero_point,
+                                          const std::string& buffer) {
+  program::TensorBinding b;
+  b.set_name(name);
+  for (int64_t d : shape) b.add_shape(d);
+  b.set_dtype(program::DTYPE_I8);
+  b.set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+  b.mutable_quant()->set_scale(static_cast<float>(scale));
+  b.mutable_quant()->set_zero_point(zero_point);
+  b.set_chip(0);
+  b.set_buffer(buffer);
+  b.set_offset(0);
+  return b;
+}
+
 Result<BlockedDims> BlockedDimsOf(std::span<const int64_t> s) {
   switch (s.size()) {
     case 1:

@@ -60,6 +60,15 @@ struct BlockedDims {
 };
 Result<BlockedDims> BlockedDimsOf(std::span<const int64_t> shape);
 
+// Builders for code generators: a buffer on a chip, and an int8 channel-blocked tensor binding
+// (chip 0, offset 0) with per-tensor quantization.
+program::Buffer* AddBuffer(program::ChipProgram* chip, const std::string& name,
+                           program::BufferKind kind, program::Location location, uint32_t slot,
+                           uint64_t size);
+program::TensorBinding Int8BlockedBinding(const std::string& name, std::span<const int64_t> shape,
+                                          double scale, int32_t zero_point,
+                                          const std::string& buffer);
+
 // Converts a float tensor to a binding's buffer bytes (quantize, q = clamp(round_half_even(x /
 // scale) + zero_point), and lay out), and back (dequantize, x = (q - zero_point) * scale).
 Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const program::TensorBinding& b,

@@ -18,33 +18,6 @@ namespace {
 // Slots: inputs from 0, then outputs, then the constants and the PERF records.
 constexpr uint32_t kMaxSlots = 16;
 
-program::Buffer* AddBuffer(program::ChipProgram* c, const std::string& name,
-                           program::BufferKind kind, program::Location loc, uint32_t slot,
-                           uint64_t size) {
-  program::Buffer* b = c->add_buffers();
-  b->set_name(name);
-  b->set_kind(kind);
-  b->set_location(loc);
-  b->set_slot(slot);
-  b->set_size(size);
-  return b;
-}
-
-program::TensorBinding Binding(const std::string& name, const Shape& shape, const quant::QParams& q,
-                               const std::string& buffer) {
-  program::TensorBinding b;
-  b.set_name(name);
-  for (int64_t d : shape) b.add_shape(d);
-  b.set_dtype(program::DTYPE_I8);
-  b.set_layout(program::LAYOUT_CHANNEL_BLOCKED);
-  b.mutable_quant()->set_scale(static_cast<float>(q.scale));
-  b.mutable_quant()->set_zero_point(q.zero_point);
-  b.set_chip(0);
-  b.set_buffer(buffer);
-  b.set_offset(0);
-  return b;
-}
-
 class Generator {
  public:
   Generator(const quant::QuantizedGraph& q, const ChipConfig& chip, const CodegenOptions& options)
@@ -286,26 +259,21 @@ class Generator {
       const std::string buf = fmt::format("{}{}", input ? "input" : "output", i);
       AddBuffer(c, buf, input ? program::BUFFER_INPUT : program::BUFFER_OUTPUT,
                 program::LOCATION_HOST, slot, t.rows() * n);
-      *(input ? p.add_inputs() : p.add_outputs()) = Binding(name, shape, q_.act.at(name), buf);
+      *(input ? p.add_inputs() : p.add_outputs()) =
+          Int8BlockedBinding(name, shape, q_.act.at(name).scale, q_.act.at(name).zero_point, buf);
       r.est_cycles += t.rows();
       const auto chip_addr = static_cast<uint32_t>(t.addr), rows = static_cast<uint32_t>(t.rows());
-      if (input)
-        return isa::Insn{isa::DmaLoad{.deps = {},
-                                      .slot = slot++,
-                                      .mem = isa::Mem::kUb,
-                                      .ext_offset = 0,
-                                      .ext_stride = n,
-                                      .chip_addr = chip_addr,
-                                      .rows = rows,
-                                      .row_bytes = n}};
-      return isa::Insn{isa::DmaStore{.deps = {},
-                                     .slot = slot++,
-                                     .mem = isa::Mem::kUb,
-                                     .ext_offset = 0,
-                                     .ext_stride = n,
-                                     .chip_addr = chip_addr,
-                                     .rows = rows,
-                                     .row_bytes = n}};
+      // The whole tensor, row for row, between its UB rows and its buffer.
+      auto dma = [&](auto insn) {
+        insn.slot = slot++;
+        insn.mem = isa::Mem::kUb;
+        insn.ext_stride = n;
+        insn.chip_addr = chip_addr;
+        insn.rows = rows;
+        insn.row_bytes = n;
+        return isa::Insn{insn};
+      };
+      return input ? dma(isa::DmaLoad{}) : dma(isa::DmaStore{});
     };
     std::vector<isa::Insn> run, stores;
     for (size_t i = 0; i < graph.inputs.size(); ++i) {

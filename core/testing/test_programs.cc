@@ -25,17 +25,9 @@ Program CopyProgram(const ChipConfig& cfg, int64_t c, int64_t h, int64_t w) {
   *chip->mutable_config() = cfg;
   chip->set_config_fingerprint(Fingerprint(cfg));
   p.set_board_fingerprint(Fingerprint(cfg));
-  auto add_buffer = [&](const char* name, program::BufferKind kind, uint32_t slot, uint64_t size) {
-    program::Buffer* b = chip->add_buffers();
-    b->set_name(name);
-    b->set_kind(kind);
-    b->set_location(program::LOCATION_HOST);
-    b->set_slot(slot);
-    b->set_size(size);
-  };
-  add_buffer("in", program::BUFFER_INPUT, 0, rows * n);
-  add_buffer("out", program::BUFFER_OUTPUT, 1, rows * n);
-  add_buffer("perf", program::BUFFER_PERF, 2, regs::kSnapshotBytes);
+  AddBuffer(chip, "in", program::BUFFER_INPUT, program::LOCATION_HOST, 0, rows * n);
+  AddBuffer(chip, "out", program::BUFFER_OUTPUT, program::LOCATION_HOST, 1, rows * n);
+  AddBuffer(chip, "perf", program::BUFFER_PERF, program::LOCATION_HOST, 2, regs::kSnapshotBytes);
   isa::DmaLoad ld;
   ld.slot = 0;
   ld.mem = isa::Mem::kUb;
@@ -57,16 +49,9 @@ Program CopyProgram(const ChipConfig& cfg, int64_t c, int64_t h, int64_t w) {
   perf.slot = 2;
   perf.tag = 0;
   chip->add_run_segments(Stream({ld, lw, st, perf, isa::Halt{}}));
-  for (auto [t, name, buf] :
-       {std::tuple{p.add_inputs(), "x", "in"}, std::tuple{p.add_outputs(), "y", "out"}}) {
-    t->set_name(name);
-    for (int64_t d : {int64_t{1}, c, h, w}) t->add_shape(d);
-    t->set_dtype(program::DTYPE_I8);
-    t->set_layout(program::LAYOUT_CHANNEL_BLOCKED);
-    t->mutable_quant()->set_scale(0.5f);
-    t->mutable_quant()->set_zero_point(-3);
-    t->set_buffer(buf);
-  }
+  const std::vector<int64_t> shape = {1, c, h, w};
+  *p.add_inputs() = Int8BlockedBinding("x", shape, 0.5, -3, "in");
+  *p.add_outputs() = Int8BlockedBinding("y", shape, 0.5, -3, "out");
   auto* layer = p.add_layers();
   layer->set_name("copy");
   layer->set_op_type("Identity");

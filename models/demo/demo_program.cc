@@ -389,31 +389,6 @@ void SetDeps(isa::Insn& i, bool pop_prev, bool push_next) {
   d.push_next |= push_next;
 }
 
-program::TensorBinding Binding(const char* name, std::vector<int64_t> shape, ActQuant q,
-                               const char* buffer) {
-  program::TensorBinding b;
-  b.set_name(name);
-  for (int64_t d : shape) b.add_shape(d);
-  b.set_dtype(program::DTYPE_I8);
-  b.set_layout(program::LAYOUT_CHANNEL_BLOCKED);
-  b.mutable_quant()->set_scale(static_cast<float>(q.scale));
-  b.mutable_quant()->set_zero_point(q.zero_point);
-  b.set_chip(0);
-  b.set_buffer(buffer);
-  b.set_offset(0);
-  return b;
-}
-
-void AddBuffer(program::ChipProgram* c, const char* name, program::BufferKind kind,
-               program::Location loc, uint32_t slot, uint64_t size) {
-  program::Buffer* b = c->add_buffers();
-  b->set_name(name);
-  b->set_kind(kind);
-  b->set_location(loc);
-  b->set_slot(slot);
-  b->set_size(size);
-}
-
 }  // namespace
 
 Result<DemoModel> BuildDemoModel(const ChipConfig& chip, uint32_t seed) {
@@ -639,8 +614,10 @@ Result<DemoModel> BuildDemoModel(const ChipConfig& chip, uint32_t seed) {
             uint64_t{b_out} * n);
   AddBuffer(c, "perf", program::BUFFER_PERF, program::LOCATION_HOST, kSlotPerf,
             uint64_t{tag} * regs::kSnapshotBytes);
-  *p.add_inputs() = Binding(kInputName, {1, kInC, kInH, kInW}, q.act_input, "input");
-  *p.add_outputs() = Binding(kOutputName, {1, kClasses}, q.act_fc6, "output");
+  *p.add_inputs() = Int8BlockedBinding(kInputName, std::vector<int64_t>{1, kInC, kInH, kInW},
+                                       q.act_input.scale, q.act_input.zero_point, "input");
+  *p.add_outputs() = Int8BlockedBinding(kOutputName, std::vector<int64_t>{1, kClasses},
+                                        q.act_fc6.scale, q.act_fc6.zero_point, "output");
   AORTA_RETURN_IF_ERROR(ValidateProgram(p).WithContext("demo program"));
   return dm;
 }
