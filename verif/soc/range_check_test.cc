@@ -84,6 +84,21 @@ class Gen {
   std::mt19937 rng_;
 };
 
+// The window fields MATMUL and DWCONV share.
+template <class T>
+void RandomWindow(Gen& g, const ChipGeometry& geo, T& x) {
+  x.act_addr = g.Addr(geo.ub_rows, 24);
+  x.in_h = g.Size(12);
+  x.in_w = g.Size(12);
+  x.out_h = g.Size(12);
+  x.out_w = g.Size(12);
+  x.stride_h = g.Size(4);
+  x.stride_w = g.Size(4);
+  x.y_off = g.Signed(13, 20);
+  x.x_off = g.Signed(13, 20);
+  x.acc_addr = g.Addr(geo.acc_rows, 20);
+}
+
 isa::Insn RandomInsn(Gen& g, const ChipGeometry& geo) {
   using isa::Mem;
   const auto mem = static_cast<Mem>(g.Uniform(0, 4));
@@ -129,36 +144,18 @@ isa::Insn RandomInsn(Gen& g, const ChipGeometry& geo) {
     }
     case 5: {
       isa::Matmul m;
-      m.act_addr = g.Addr(geo.ub_rows, 24);
-      m.in_h = g.Size(12);
-      m.in_w = g.Size(12);
-      m.out_h = g.Size(12);
-      m.out_w = g.Size(12);
-      m.stride_h = g.Size(4);
-      m.stride_w = g.Size(4);
-      m.y_off = g.Signed(13, 20);
-      m.x_off = g.Signed(13, 20);
-      m.acc_addr = g.Addr(geo.acc_rows, 20);
+      RandomWindow(g, geo, m);
       m.accumulate = g.Chance(2);
       return m;
     }
     case 6: {
       isa::Dwconv d;
-      d.act_addr = g.Addr(geo.ub_rows, 24);
-      d.in_h = g.Size(12);
-      d.in_w = g.Size(12);
-      d.out_h = g.Size(12);
-      d.out_w = g.Size(12);
-      d.stride_h = g.Size(4);
-      d.stride_w = g.Size(4);
+      RandomWindow(g, geo, d);
       d.dil_h = g.Size(4);
       d.dil_w = g.Size(4);
       d.k_h = g.Size(4);
       d.k_w = g.Size(4);
-      d.y_off = g.Signed(13, 20);
-      d.x_off = g.Signed(13, 20);
       d.wb_addr = g.Addr(geo.wb_rows, 24);
-      d.acc_addr = g.Addr(geo.acc_rows, 20);
       return d;
     }
     case 7: {
