@@ -168,6 +168,7 @@ void aorta_buf_sync_for_cpu(struct aorta_buf *buf);
 /* aorta_run.c */
 void aorta_run_put(struct aorta_run *run);
 void aorta_hw_init(struct aorta_dev *adev);
+int aorta_hw_suspend(struct aorta_dev *adev);
 void aorta_shutdown(struct aorta_dev *adev);
 void aorta_abort_file_run(struct aorta_file *f);
 void aorta_watchdog(struct work_struct *work);

@@ -279,6 +279,19 @@ static void aorta_remove(struct pci_dev *pdev)
 	aorta_dev_put(adev);
 }
 
+static int aorta_suspend(struct device *dev)
+{
+	return aorta_hw_suspend(dev_get_drvdata(dev));
+}
+
+static int aorta_resume(struct device *dev)
+{
+	aorta_hw_init(dev_get_drvdata(dev));
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(aorta_pm_ops, aorta_suspend, aorta_resume);
+
 static const struct pci_device_id aorta_pci_ids[] = {
 	{ PCI_DEVICE(AORTA_PCI_VENDOR_ID, AORTA_PCI_DEVICE_ID) },
 	{ }
@@ -290,6 +303,7 @@ static struct pci_driver aorta_pci_driver = {
 	.id_table = aorta_pci_ids,
 	.probe = aorta_probe,
 	.remove = aorta_remove,
+	.driver.pm = pm_sleep_ptr(&aorta_pm_ops),
 };
 module_pci_driver(aorta_pci_driver);
 

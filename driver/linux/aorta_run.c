@@ -115,11 +115,32 @@ static bool aorta_soft_reset(struct aorta_dev *adev)
 	return true;
 }
 
+/* System sleep: refused while a run is in flight (processes are frozen by then, so no new run
+ * can start before resume). */
+int aorta_hw_suspend(struct aorta_dev *adev)
+{
+	int ret = 0;
+
+	mutex_lock(&adev->hw_lock);
+	if (adev->cur) {
+		dev_info(&adev->pdev->dev, "run %llu in flight: refusing to suspend\n",
+			 adev->cur->seq);
+		ret = -EBUSY;
+	}
+	mutex_unlock(&adev->hw_lock);
+	return ret;
+}
+
+/* Probe and resume: a clean, idle chip with its interrupts enabled. After a power loss the
+ * on-chip memories (pinned weights) are gone, so nobody owns them. */
 void aorta_hw_init(struct aorta_dev *adev)
 {
 	mutex_lock(&adev->hw_lock);
-	aorta_soft_reset(adev);
-	aorta_wr(adev, AORTA_REG_IRQ_STATUS, AORTA_IRQ_BITS);
+	if (!adev->gone) {
+		aorta_soft_reset(adev);
+		aorta_wr(adev, AORTA_REG_IRQ_STATUS, AORTA_IRQ_BITS);
+	}
+	adev->ctx_owner = 0;
 	mutex_unlock(&adev->hw_lock);
 }
 
