@@ -1,3 +1,9 @@
+// aorta_dma: the DMA engine, one AXI4 master serving instruction fetch (aorta_dma_fetch),
+// DMA_LOAD (aorta_dma_load) and DMA_STORE / PERF records (aorta_dma_store); docs/rtl.md,
+// "DMA engine". Reads: AR is one register shared by fetch (ARID 0, single 32-byte beats, served
+// first) and loads (ARID 1, full-width INCR bursts); R is routed by RID and always accepted.
+// Writes: stores and PERF records (AWID 0). Loads and stores run at the same time (LD and ST
+// queues), each with its own on-chip port; jobs of one kind run one after the other.
 module aorta_dma
   import aorta_isa_pkg::*;
   import aorta_regs_pkg::*;
@@ -121,42 +127,218 @@ module aorta_dma
   input  logic                       m_axi_rvalid_i,
   output logic                       m_axi_rready_o
 );
-  // Port list committed first so that the SoC can be wired; the engine follows in the next
-  // commit. Until then every job port is closed (never ready) and the bus is idle.
-  assign idle_o = 1'b1;
-  assign fetch_idle_o = 1'b1;
-  assign fetch_valid_o = 1'b0;
-  assign fetch_word_o = '0;
-  assign fetch_err_o = 1'b0;
-  assign ld_ready_o = 1'b0;
-  assign ld_done_o = 1'b0;
-  assign ld_err_o = 1'b0;
-  assign ld_err_code_o = '0;
-  assign ld_err_addr_o = '0;
-  assign st_ready_o = 1'b0;
-  assign st_done_o = 1'b0;
-  assign st_err_o = 1'b0;
-  assign st_err_code_o = '0;
-  assign st_err_addr_o = '0;
-  assign mem_we_o = 1'b0;
-  assign mem_wsel_o = MemUb;
-  assign mem_waddr_o = '0;
-  assign mem_wdata_o = '0;
-  assign mem_re_o = 1'b0;
-  assign mem_rsel_o = MemUb;
-  assign mem_raddr_o = '0;
-  assign {dma_rd_bytes_o, dma_wr_bytes_o, fetch_bytes_o, ub_wr_bytes_o, wb_wr_bytes_o,
-          acc_wr_bytes_o, ub_rd_bytes_o, wb_rd_bytes_o, acc_rd_bytes_o} = '0;
-  assign {m_axi_awid_o, m_axi_awaddr_o, m_axi_awlen_o, m_axi_awsize_o, m_axi_awburst_o,
-          m_axi_awcache_o, m_axi_awprot_o, m_axi_awvalid_o} = '0;
-  assign {m_axi_wdata_o, m_axi_wstrb_o, m_axi_wlast_o, m_axi_wvalid_o, m_axi_bready_o} = '0;
-  assign {m_axi_arid_o, m_axi_araddr_o, m_axi_arlen_o, m_axi_arsize_o, m_axi_arburst_o,
-          m_axi_arcache_o, m_axi_arprot_o, m_axi_arvalid_o, m_axi_rready_o} = '0;
-  logic unused_inputs;
-  assign unused_inputs = ^{DramBytes, MaxReads, MaxWrites, FetchDepth, clk_i, rst_ni, abort_i, slot_base_i, slot_size_i, fetch_start_i,
-                           fetch_addr_i, fetch_count_i, fetch_flush_i, fetch_ready_i, ld_valid_i,
-                           ld_insn_i, st_valid_i, st_insn_i, perf_counters_i, mem_rdata_i,
-                           m_axi_awready_i, m_axi_wready_i, m_axi_bid_i, m_axi_bresp_i,
-                           m_axi_bvalid_i, m_axi_arready_i, m_axi_rid_i, m_axi_rdata_i,
-                           m_axi_rresp_i, m_axi_rlast_i, m_axi_rvalid_i};
+  import aorta_axi_pkg::*;
+
+  localparam int unsigned BeatBytes = DataWidth / 8;
+  localparam logic [2:0]  BeatSize  = 3'($clog2(BeatBytes));
+  localparam logic [1:0]  IdFetch   = 2'd0;
+  localparam logic [1:0]  IdLoad    = 2'd1;
+  localparam logic [1:0]  IdStore   = 2'd0;
+
+  // ---- Instruction fetch ---------------------------------------------------------------------
+
+  logic        fetch_ar_valid, fetch_ar_ready;
+  logic [63:0] fetch_ar_addr;
+
+  aorta_dma_fetch #(
+    .DataWidth (DataWidth),
+    .Depth     (FetchDepth),
+    .DramBytes (DramBytes)
+  ) u_fetch (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .start_i    (fetch_start_i),
+    .addr_i     (fetch_addr_i),
+    .count_i    (fetch_count_i),
+    .flush_i    (fetch_flush_i || abort_i),
+    .idle_o     (fetch_idle_o),
+    .valid_o    (fetch_valid_o),
+    .ready_i    (fetch_ready_i),
+    .word_o     (fetch_word_o),
+    .err_o      (fetch_err_o),
+    .ar_valid_o (fetch_ar_valid),
+    .ar_ready_i (fetch_ar_ready),
+    .ar_addr_o  (fetch_ar_addr),
+    .r_valid_i  (m_axi_rvalid_i && m_axi_rid_i == IdFetch),
+    .r_data_i   (m_axi_rdata_i),
+    .r_resp_i   (m_axi_rresp_i)
+  );
+
+  // ---- DMA_LOAD ------------------------------------------------------------------------------
+
+  logic        load_ar_valid, load_ar_ready, load_idle;
+  logic [63:0] load_ar_addr;
+  logic [7:0]  load_ar_len;
+  logic [31:0] load_rd_bytes, load_mem_bytes;
+
+  aorta_dma_load #(
+    .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
+    .LutTables(LutTables), .DramBytes(DramBytes), .DataWidth(DataWidth), .MaxReads(MaxReads),
+    .RowBytesMax(RowBytesMax), .RowAw(RowAw)
+  ) u_load (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .abort_i        (abort_i),
+    .slot_base_i    (slot_base_i),
+    .slot_size_i    (slot_size_i),
+    .valid_i        (ld_valid_i),
+    .ready_o        (ld_ready_o),
+    .insn_i         (ld_insn_i),
+    .done_o         (ld_done_o),
+    .err_o          (ld_err_o),
+    .err_code_o     (ld_err_code_o),
+    .err_addr_o     (ld_err_addr_o),
+    .idle_o         (load_idle),
+    .ar_valid_o     (load_ar_valid),
+    .ar_ready_i     (load_ar_ready),
+    .ar_addr_o      (load_ar_addr),
+    .ar_len_o       (load_ar_len),
+    .r_valid_i      (m_axi_rvalid_i && m_axi_rid_i == IdLoad),
+    .r_data_i       (m_axi_rdata_i),
+    .r_resp_i       (m_axi_rresp_i),
+    .r_last_i       (m_axi_rlast_i),
+    .mem_we_o       (mem_we_o),
+    .mem_wsel_o     (mem_wsel_o),
+    .mem_waddr_o    (mem_waddr_o),
+    .mem_wdata_o    (mem_wdata_o),
+    .dma_rd_bytes_o (load_rd_bytes),
+    .mem_wr_bytes_o (load_mem_bytes)
+  );
+
+  // ---- DMA_STORE and PERF --------------------------------------------------------------------
+
+  logic        store_idle;
+  logic [31:0] store_wr_bytes, store_mem_bytes;
+
+  aorta_dma_store #(
+    .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
+    .LutTables(LutTables), .DramBytes(DramBytes), .DataWidth(DataWidth), .MaxWrites(MaxWrites),
+    .RowBytesMax(RowBytesMax), .RowAw(RowAw)
+  ) u_store (
+    .clk_i           (clk_i),
+    .rst_ni          (rst_ni),
+    .abort_i         (abort_i),
+    .slot_base_i     (slot_base_i),
+    .slot_size_i     (slot_size_i),
+    .valid_i         (st_valid_i),
+    .ready_o         (st_ready_o),
+    .insn_i          (st_insn_i),
+    .perf_counters_i (perf_counters_i),
+    .done_o          (st_done_o),
+    .err_o           (st_err_o),
+    .err_code_o      (st_err_code_o),
+    .err_addr_o      (st_err_addr_o),
+    .idle_o          (store_idle),
+    .aw_addr_o       (m_axi_awaddr_o),
+    .aw_len_o        (m_axi_awlen_o),
+    .aw_valid_o      (m_axi_awvalid_o),
+    .aw_ready_i      (m_axi_awready_i),
+    .w_data_o        (m_axi_wdata_o),
+    .w_strb_o        (m_axi_wstrb_o),
+    .w_last_o        (m_axi_wlast_o),
+    .w_valid_o       (m_axi_wvalid_o),
+    .w_ready_i       (m_axi_wready_i),
+    .b_resp_i        (m_axi_bresp_i),
+    .b_valid_i       (m_axi_bvalid_i),
+    .mem_re_o        (mem_re_o),
+    .mem_rsel_o      (mem_rsel_o),
+    .mem_raddr_o     (mem_raddr_o),
+    .mem_rdata_i     (mem_rdata_i),
+    .dma_wr_bytes_o  (store_wr_bytes),
+    .mem_rd_bytes_o  (store_mem_bytes)
+  );
+
+  assign m_axi_awid_o    = IdStore;
+  assign m_axi_awsize_o  = BeatSize;
+  assign m_axi_awburst_o = BurstIncr;
+  assign m_axi_awcache_o = CacheNormal;
+  assign m_axi_awprot_o  = ProtData;
+  assign m_axi_bready_o  = 1'b1;   // every response is expected and taken at once
+  assign m_axi_rready_o  = 1'b1;   // fetch credits and the load path take every beat at once
+
+  // ---- AR: one register, fetch first (it needs few reads, and decode waits on them) ---------
+
+  logic        arv_q, arv_d;
+  logic [1:0]  arid_q, arid_d;
+  logic [63:0] araddr_q, araddr_d;
+  logic [7:0]  arlen_q, arlen_d;
+  logic        ar_free;
+
+  assign ar_free        = !arv_q || m_axi_arready_i;
+  assign fetch_ar_ready = ar_free;
+  assign load_ar_ready  = ar_free && !fetch_ar_valid;
+
+  always_comb begin
+    arv_d    = arv_q && !m_axi_arready_i;
+    arid_d   = arid_q;
+    araddr_d = araddr_q;
+    arlen_d  = arlen_q;
+    if (ar_free && fetch_ar_valid) begin
+      arv_d    = 1'b1;
+      arid_d   = IdFetch;
+      araddr_d = fetch_ar_addr;
+      arlen_d  = '0;
+    end else if (ar_free && load_ar_valid) begin
+      arv_d    = 1'b1;
+      arid_d   = IdLoad;
+      araddr_d = load_ar_addr;
+      arlen_d  = load_ar_len;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      arv_q    <= 1'b0;
+      arid_q   <= '0;
+      araddr_q <= '0;
+      arlen_q  <= '0;
+    end else begin
+      arv_q    <= arv_d;
+      arid_q   <= arid_d;
+      araddr_q <= araddr_d;
+      arlen_q  <= arlen_d;
+    end
+  end
+
+  assign m_axi_arvalid_o = arv_q;
+  assign m_axi_arid_o    = arid_q;
+  assign m_axi_araddr_o  = araddr_q;
+  assign m_axi_arlen_o   = arlen_q;
+  // Fetch reads one 32-byte word (a narrow single beat); loads use full-width beats.
+  assign m_axi_arsize_o  = arid_q == IdFetch ? 3'd5 : BeatSize;
+  assign m_axi_arburst_o = BurstIncr;
+  assign m_axi_arcache_o = CacheNormal;
+  assign m_axi_arprot_o  = arid_q == IdFetch ? ProtInsn : ProtData;
+
+  assign idle_o = fetch_idle_o && load_idle && store_idle && !arv_q;
+
+  // ---- Perf ----------------------------------------------------------------------------------
+
+  assign dma_rd_bytes_o = load_rd_bytes;
+  assign dma_wr_bytes_o = store_wr_bytes;
+  assign fetch_bytes_o  = (fetch_valid_o && fetch_ready_i && !fetch_err_o) ? 32'd32 : '0;
+  assign ub_wr_bytes_o  = mem_wsel_o == MemUb ? load_mem_bytes : '0;
+  assign wb_wr_bytes_o  = mem_wsel_o == MemWb ? load_mem_bytes : '0;
+  assign acc_wr_bytes_o = mem_wsel_o == MemAcc ? load_mem_bytes : '0;
+  assign ub_rd_bytes_o  = mem_rsel_o == MemUb ? store_mem_bytes : '0;
+  assign wb_rd_bytes_o  = mem_rsel_o == MemWb ? store_mem_bytes : '0;
+  assign acc_rd_bytes_o = mem_rsel_o == MemAcc ? store_mem_bytes : '0;
+
+  // Responses carry no information beyond what the engine tracks itself: IDs are routed above,
+  // a write response's ID is always the store ID (one writer).
+  logic unused_bid;
+  assign unused_bid = ^m_axi_bid_i;
+
+`ifndef SYNTHESIS
+  initial begin
+    if (DataWidth != 256 && DataWidth != 512 && DataWidth != 1024)
+      $fatal(1, "aorta_dma: DataWidth must be 256, 512 or 1024");
+  end
+  ArValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_arvalid_o && !m_axi_arready_i |=> m_axi_arvalid_o && $stable(m_axi_araddr_o)
+      && $stable(m_axi_arlen_o) && $stable(m_axi_arid_o));
+  RidKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_rvalid_i |-> m_axi_rid_i == IdFetch || m_axi_rid_i == IdLoad);
+`endif
+
 endmodule
