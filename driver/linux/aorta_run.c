@@ -21,12 +21,12 @@
 #include <linux/iopoll.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "aorta_check.h"
 #include "aorta_drv.h"
 
 #define AORTA_IRQ_BITS (AORTA_REG_IRQ_STATUS_DONE_MASK | AORTA_REG_IRQ_STATUS_ERROR_MASK)
@@ -302,7 +302,7 @@ static int aorta_resolve(struct aorta_file *f, struct aorta_run *run, u32 handle
 			 u64 size, u64 *addr)
 {
 	struct aorta_buf *buf;
-	u64 end;
+	int ret;
 
 	if (WARN_ON(run->nbufs == ARRAY_SIZE(run->bufs)))
 		return -EINVAL;
@@ -310,8 +310,9 @@ static int aorta_resolve(struct aorta_file *f, struct aorta_run *run, u32 handle
 	if (!buf)
 		return -EINVAL; /* not a buffer of this file */
 	run->bufs[run->nbufs++] = buf;
-	if (check_add_overflow(offset, size, &end) || end > buf->size)
-		return -EFAULT; /* the device could reach past the buffer */
+	ret = aorta_check_range(offset, size, buf->size);
+	if (ret)
+		return ret;
 	*addr = buf->dev_addr + offset;
 	return 0;
 }
@@ -323,38 +324,29 @@ static int aorta_resolve_stream(struct aorta_file *f, struct aorta_run *run,
 
 	hw->len = 0;
 	if (!s->len)
-		return s->handle || s->offset ? -EINVAL : 0;
-	ret = aorta_resolve(f, run, s->handle, s->offset, (u64)s->len * AORTA_ISA_WORD_BYTES,
-			    &hw->addr);
+		return 0;
+	ret = aorta_resolve(f, run, s->handle, s->offset, aorta_stream_bytes(s), &hw->addr);
 	if (ret)
 		return ret;
-	if (hw->addr % AORTA_ISA_WORD_BYTES)
-		return -EINVAL; /* IQ_BASE must be word aligned */
 	hw->len = s->len;
-	return 0;
+	return aorta_check_stream_addr(hw->addr);
 }
 
+/* The checks of aorta_check.h, then every handle looked up among this file's buffers. */
 static int aorta_resolve_submit(struct aorta_file *f, struct aorta_run *run,
 				const struct aorta_submit *req)
 {
 	unsigned int i;
 	int ret;
 
-	if ((req->flags & ~(AORTA_SUBMIT_CLEAR_COUNTERS | AORTA_SUBMIT_SNAPSHOT_COUNTERS)) ||
-	    req->reserved || !req->iq.len)
-		return -EINVAL;
-	for (i = 0; i < AORTA_MAX_SLOTS; i++) {
+	ret = aorta_check_submit(req);
+	if (ret)
+		return ret;
+	for (i = 0; i < AORTA_SLOT_COUNT; i++) {
 		const struct aorta_slot *s = &req->slots[i];
 
-		if (s->pad)
-			return -EINVAL;
-		if (!s->handle) {
-			if (s->offset || s->size)
-				return -EINVAL;
+		if (!s->handle)
 			continue;
-		}
-		if (i >= AORTA_SLOT_COUNT || !s->size)
-			return -EINVAL;
 		ret = aorta_resolve(f, run, s->handle, s->offset, s->size, &run->slot_base[i]);
 		if (ret)
 			return ret;
