@@ -13,7 +13,9 @@
 #include <linux/dma-mapping.h>
 #include <linux/genalloc.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -119,7 +121,7 @@ static int aorta_alloc_host(struct aorta_buf *buf)
 static int aorta_alloc_dram(struct aorta_buf *buf)
 {
 	struct aorta_dev *adev = buf->adev;
-	u64 offset;
+	u64 offset, done, chunk;
 
 	if (!adev->dram_pool)
 		return -ENXIO;
@@ -127,8 +129,13 @@ static int aorta_alloc_dram(struct aorta_buf *buf)
 	if (!buf->pool_addr)
 		return -ENOSPC;
 	offset = buf->pool_addr - AORTA_DRAM_POOL_BIAS;
-	/* Another process's data must not show through. */
-	memset_io(adev->dram + offset, 0, buf->size);
+	/* Another process's data must not show through. Writes over PCIe can be slow: in
+	 * chunks, letting others run in between. */
+	for (done = 0; done < buf->size; done += chunk) {
+		chunk = min_t(u64, buf->size - done, SZ_1M);
+		memset_io(adev->dram + offset + done, 0, chunk);
+		cond_resched();
+	}
 	buf->dev_addr = offset;
 	return 0;
 }
@@ -356,17 +363,28 @@ int aorta_mmap(struct file *filp, struct vm_area_struct *vma)
 	unsigned long pgoff = vma->vm_pgoff & ((1UL << AORTA_MMAP_PGOFF_BITS) - 1);
 	unsigned long len = vma->vm_end - vma->vm_start;
 	struct aorta_buf *buf;
+	bool pinned;
 	int ret;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL; /* device memory is never copied on write */
-	if (handle > AORTA_MAX_HANDLES)
+	if (!handle || handle > AORTA_MAX_HANDLES)
 		return -EINVAL;
-	buf = aorta_buf_get_handle(f, (u32)handle);
+	/*
+	 * Pinned buffers are refused before a reference is taken: dropping the last reference
+	 * of one takes mmap_lock, which the caller of ->mmap holds.
+	 */
+	mutex_lock(&f->lock);
+	buf = xa_load(&f->bufs, handle);
+	pinned = buf && buf->kind == AORTA_BUF_PINNED;
+	if (buf && !pinned)
+		kref_get(&buf->ref);
+	mutex_unlock(&f->lock);
+	if (pinned)
+		return -EINVAL; /* the process has this memory mapped already */
 	if (!buf)
 		return -ENOENT;
-	if (buf->kind == AORTA_BUF_PINNED || pgoff > (buf->size >> PAGE_SHIFT) ||
-	    len > buf->size - (pgoff << PAGE_SHIFT)) {
+	if (pgoff > (buf->size >> PAGE_SHIFT) || len > buf->size - (pgoff << PAGE_SHIFT)) {
 		ret = -EINVAL;
 		goto err_put;
 	}
