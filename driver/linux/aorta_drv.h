@@ -147,8 +147,7 @@ struct aorta_run {
 	u32 status, err_code, err_pc;
 	u64 err_addr;
 	u64 elapsed_ns;
-	bool has_counters;
-	u64 counters[AORTA_NUM_COUNTERS];
+	u64 counters[AORTA_NUM_COUNTERS]; /* with AORTA_SUBMIT_SNAPSHOT_COUNTERS */
 };
 
 /* aorta_pci.c */

@@ -167,10 +167,8 @@ static struct aorta_run *aorta_finish(struct aorta_dev *adev, u32 state, u32 sta
 	}
 	if (run->in_restore && state != AORTA_RUN_DONE)
 		run->flags |= AORTA_RUN_FAILED_RESTORE;
-	if (run->submit_flags & AORTA_SUBMIT_SNAPSHOT_COUNTERS) {
+	if (run->submit_flags & AORTA_SUBMIT_SNAPSHOT_COUNTERS)
 		aorta_rd_counters(adev, run->counters);
-		run->has_counters = true;
-	}
 	/* On-chip state (pinned weights) is this file's only after its stream reached HALT. */
 	adev->ctx_owner = state == AORTA_RUN_DONE ? run->file_id : 0;
 	run->result = state;
@@ -553,10 +551,9 @@ long aorta_ioc_read_counters(struct aorta_file *f, void __user *arg)
 			ret = -ENOENT; /* no run of this file asked for a snapshot */
 			goto out;
 		}
+		/* A run with SNAPSHOT_COUNTERS has its counters once it has ended. */
 		if (!aorta_run_finished(run))
 			ret = -EAGAIN;
-		else if (!run->has_counters)
-			ret = -ENODATA;
 		else
 			memcpy(req->values, run->counters, sizeof(run->counters));
 		req->seq = run->seq;

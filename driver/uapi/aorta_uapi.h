@@ -141,8 +141,10 @@ struct aorta_submit {
 	                             * (0: the module's default_timeout_ms) */
 	__u64 seq;                  /* out: the run's number, for AORTA_IOC_WAIT */
 	struct aorta_stream iq;     /* in: the stream to run (len > 0) */
-	struct aorta_stream restore;/* in: run first iff another open file used the device since
-	                             * this file's last successful run (len 0: never) */
+	struct aorta_stream restore;/* in: run first iff the chip's on-chip state is not this
+	                             * file's: another file's stream ran since this file's last
+	                             * run ended DONE, that run failed, or the chip was reset by
+	                             * power management (len 0: never) */
 	__u32 chip_index;           /* in: written to CHIP_INDEX */
 	__u32 out_flags;            /* out: AORTA_SUBMIT_OUT_* */
 	__u64 reserved;
