@@ -51,7 +51,7 @@
 #define AORTA_IRQ_INTX 3
 
 /* info.flags */
-#define AORTA_INFO_IOMMU (1u << 0) /* DMA goes through an IOMMU: AORTA_IOC_PIN works for any
+#define AORTA_INFO_IOMMU (1u << 0) /* DMA goes through an IOMMU: AORTA_IOC_PIN can work for any
                                     * user memory (one contiguous IOVA range per buffer) */
 
 struct aorta_info {
