@@ -282,8 +282,19 @@ Status ValidateProgram(const Program& p) {
     AORTA_RETURN_IF_ERROR(ValidateBinding(t, "intermediate", p, program::BUFFER_KIND_UNSPECIFIED));
     tensors.insert(t.name());
   }
+  std::set<std::string> host_op_names, host_written;
   for (const auto& h : p.host_ops()) {
+    if (h.name().empty() || !host_op_names.insert(h.name()).second)
+      return InvalidArgument("host op '{}': empty or duplicate name", h.name());
     if (h.onnx_model().empty()) return InvalidArgument("host op '{}': no model", h.name());
+    for (const auto& n : h.outputs()) {
+      for (const auto& in : p.inputs())
+        if (in.name() == n)
+          return InvalidArgument("host op '{}': output '{}' is a program input", h.name(), n);
+      if (!host_written.insert(n).second)
+        return InvalidArgument("host op '{}': output '{}' is written by another host op", h.name(),
+                               n);
+    }
     if (h.after_segment() >= static_cast<uint32_t>(p.chips(0).run_segments_size()))
       return InvalidArgument("host op '{}': after_segment {} does not exist", h.name(),
                              h.after_segment());
@@ -298,6 +309,8 @@ Status ValidateProgram(const Program& p) {
   for (const auto& l : p.layers()) {
     if (l.chip() >= static_cast<uint32_t>(p.chips_size()))
       return InvalidArgument("layer '{}': chip {} does not exist", l.name(), l.chip());
+    if (l.segment() >= static_cast<uint32_t>(p.chips(0).run_segments_size()))
+      return InvalidArgument("layer '{}': segment {} does not exist", l.name(), l.segment());
     if (!tags.insert({l.chip(), l.perf_tag()}).second)
       return InvalidArgument("layer '{}': perf tag {} used twice on chip {}", l.name(),
                              l.perf_tag(), l.chip());

@@ -119,6 +119,42 @@ TEST(Program, ValidationNamesWhatIsWrong) {
   p = MakeProgram();
   p.mutable_chips(0)->mutable_buffers(1)->set_slot(0);
   expect_error(p, "slot 0 used twice");
+
+  // Host ops (host fallback) and layer segments.
+  auto host_op = [](Program& q, const std::string& name, const std::string& in,
+                    const std::string& out, uint32_t after) {
+    program::HostOp* h = q.add_host_ops();
+    h->set_name(name);
+    h->set_onnx_model("model bytes");
+    h->add_inputs(in);
+    h->add_outputs(out);
+    h->set_after_segment(after);
+  };
+  const std::string in = MakeProgram().inputs(0).name();
+  const std::string out = MakeProgram().outputs(0).name();
+  p = MakeProgram();
+  host_op(p, "h", in, out, 0);
+  EXPECT_TRUE(ValidateProgram(p).ok()) << ValidateProgram(p).ToString();
+  host_op(p, "h", in, out, 0);
+  expect_error(p, "duplicate name");
+  p = MakeProgram();
+  host_op(p, "h", in, out, 1);
+  expect_error(p, "after_segment 1 does not exist");
+  p = MakeProgram();
+  host_op(p, "h", out, in, 0);
+  expect_error(p, "is a program input");
+  p = MakeProgram();
+  host_op(p, "a", in, out, 0);
+  host_op(p, "b", in, out, 0);
+  expect_error(p, "written by another host op");
+  p = MakeProgram();
+  host_op(p, "h", "nowhere", out, 0);
+  expect_error(p, "input 'nowhere' is not a bound tensor");
+  p = MakeProgram();
+  program::LayerInfo* l = p.add_layers();
+  l->set_name("conv");
+  l->set_segment(1);
+  expect_error(p, "segment 1 does not exist");
 }
 
 TEST(Program, RefusesAProgramForAnotherChipNamingBothFingerprints) {
