@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -129,6 +130,7 @@ constexpr uint64_t kWbWindow = 512;
 
 // A completed instruction's timing and result.
 struct Completion {
+  isa::Insn insn;
   uint64_t accept_cycle = 0;
   uint64_t done_cycle = 0;
   bool err = false;
@@ -168,6 +170,9 @@ class VectorBench {
   const std::vector<Completion>& completions() const { return completions_; }
   const std::vector<std::string>& failures() const { return failures_; }
   uint64_t cycle() const { return cycle_; }
+  Model& model() { return *m_; }
+  // One cycle of the bench (memories, checks) with whatever is queued.
+  void Step() { Cycle(); }
 
   // Random contents for every memory (int8 extremes often; ACC values of every magnitude).
   void RandomizeMemories() {
@@ -302,7 +307,12 @@ class VectorBench {
       auto row = mem_.Row(mem, raddr);
       std::copy(row.begin(), row.end(), next.begin());
     } else {
-      for (auto& b : next) b = static_cast<uint8_t>(rng_());
+      // Garbage: a 64-bit LCG seeded from the bench's generator (cheap for 256-byte rows).
+      uint64_t x = rng_();
+      for (size_t i = 0; i < next.size(); i += 8) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        std::memcpy(next.data() + i, &x, std::min<size_t>(8, next.size() - i));
+      }
     }
   }
 
@@ -341,7 +351,8 @@ class VectorBench {
     if (!inflight_.empty()) Fail("more than one instruction in flight at a done");
     CompareRows(Mem::kUb, std::min(kUbWindow, mem_.Rows(Mem::kUb)), what);
     CompareRows(Mem::kAcc, std::min(kAccWindow, mem_.Rows(Mem::kAcc)), what);
-    completions_.push_back({f.accept_cycle, cycle_, static_cast<bool>(m_->err_o), m_->err_row_o});
+    completions_.push_back(
+        {f.insn, f.accept_cycle, cycle_, static_cast<bool>(m_->err_o), m_->err_row_o});
   }
 
   void CompareRows(Mem mem, uint64_t rows, const std::string& what = "") {
@@ -552,6 +563,18 @@ class InsnGen {
     return e;
   }
 
+  // A VEC_ELTWISE with operand b from `src`, rows a / out / b (a UB row unless src is PARAM,
+  // which keeps the record row of its own) given.
+  isa::VecEltwise Eltwise(isa::BSrc src, uint32_t rows, uint32_t a, uint32_t out, uint32_t b) {
+    isa::VecEltwise e = Eltwise();
+    while (e.b_src != src) e = Eltwise();
+    e.rows = rows;
+    e.a_addr = a;
+    e.out_addr = out;
+    if (src != isa::BSrc::kParam) e.b_addr = b;
+    return e;
+  }
+
   isa::Pool Pool() {
     isa::Pool p;
     p.op = static_cast<isa::PoolOp>(rng_() % 3);
@@ -630,10 +653,11 @@ class InsnGen {
     r.in_w = static_cast<uint32_t>(Uniform(rng_, 1, 8));
     r.scale_h = static_cast<uint32_t>(Uniform(rng_, 1, OneIn(rng_, 16) ? 15 : 4));
     r.scale_w = static_cast<uint32_t>(Uniform(rng_, 1, OneIn(rng_, 16) ? 15 : 4));
+    const int64_t rows = static_cast<int64_t>(ub_rows_);
     const int64_t in_px = int64_t{r.in_h} * r.in_w;
+    while (in_px * (1 + r.scale_h * r.scale_w) > rows) r.scale_h = r.scale_w = 1;
     const int64_t out_px = in_px * r.scale_h * r.scale_w;
     // Input first or output first, never overlapping (that is BAD_FIELD, the shell's check).
-    const int64_t rows = static_cast<int64_t>(ub_rows_);
     const int64_t first = Uniform(rng_, 0, rows - in_px - out_px);
     if (OneIn(rng_, 2)) {
       r.in_addr = static_cast<uint32_t>(first);
@@ -664,6 +688,54 @@ class InsnGen {
   uint64_t next_param_;
 };
 
+// ---- Timing model (docs/rtl.md, "Vector unit") ------------------------------------------------
+
+// Issue cycles, PARAM rows read, and whether the instruction's UB output can overlap a UB row
+// it reads (then the unit may stall for read-after-write and take longer).
+struct Timing {
+  uint64_t issue = 0;
+  uint64_t nparam = 0;
+  bool may_stall = false;
+};
+
+bool Overlap(uint64_t a, uint64_t a_rows, uint64_t b, uint64_t b_rows) {
+  return a < b + b_rows && b < a + a_rows;
+}
+
+Timing TimingOf(const isa::Insn& insn) {
+  Timing t;
+  if (const auto* p = std::get_if<isa::Postproc>(&insn)) {
+    t.issue = p->rows;
+    t.nparam = 3;
+  } else if (const auto* e = std::get_if<isa::VecEltwise>(&insn)) {
+    t.issue = e->b_src == isa::BSrc::kUbRows ? 2 * uint64_t{e->rows} : e->rows;
+    t.nparam = e->b_src == isa::BSrc::kParam ? 2 : 1;
+    t.may_stall =
+        Overlap(e->out_addr, e->rows, e->a_addr, e->rows) ||
+        (e->b_src == isa::BSrc::kUbRows && Overlap(e->out_addr, e->rows, e->b_addr, e->rows)) ||
+        (e->b_src == isa::BSrc::kUbBcast && Overlap(e->out_addr, e->rows, e->b_addr, 1));
+  } else if (const auto* q = std::get_if<isa::Pool>(&insn)) {
+    t.issue = uint64_t{q->out_h} * q->out_w * q->k_h * q->k_w;
+    t.nparam = q->op == isa::PoolOp::kMax ? 0 : 1;
+    t.may_stall = Overlap(q->out_addr, uint64_t{q->out_h} * q->out_w, q->in_addr,
+                          uint64_t{q->in_h} * q->in_w);
+  } else if (const auto* d = std::get_if<isa::Dwconv>(&insn)) {
+    t.issue = uint64_t{d->out_h} * d->out_w * d->k_h * d->k_w;
+  } else if (const auto* r = std::get_if<isa::Resize>(&insn)) {
+    t.issue = uint64_t{r->in_h} * r->in_w * r->scale_h * r->scale_w;
+  }
+  return t;
+}
+
+// Cycles from acceptance to the done pulse, both counted: nparam + 3 for BAD_PARAM (the
+// prologue, then the error), else nparam + issue + 6 (the prologue, one issue per cycle, four
+// stages to the last write) when nothing stalls.
+uint64_t ExpectedCycles(const isa::Insn& insn, bool err) {
+  const Timing t = TimingOf(insn);
+  return err ? t.nparam + 3 : t.nparam + t.issue + 6;
+}
+uint64_t CyclesOf(const Completion& c) { return c.done_cycle - c.accept_cycle + 1; }
+
 // ---- Tests ---------------------------------------------------------------------------------
 
 template <class Cfg>
@@ -691,9 +763,12 @@ TYPED_TEST(VectorTest, RandomInstructionsMatchGolden) {
   b.RandomizeMemories();
   auto& rng = b.rng();
   constexpr int kInstructions = 2500;
-  int offered = 0, bad = 0;
+  int offered = 0, bad = 0, next_randomize = 500;
   while (offered < kInstructions) {
-    if (offered % 500 == 0) b.RandomizeMemories();
+    if (offered >= next_randomize) {
+      b.RandomizeMemories();
+      next_randomize += 500;
+    }
     InsnGen gen(rng, b.mem(), 16);
     const int len = static_cast<int>(Uniform(rng, 1, 8));
     std::vector<isa::Insn> seq;
@@ -705,12 +780,282 @@ TYPED_TEST(VectorTest, RandomInstructionsMatchGolden) {
     ASSERT_TRUE(b.RunUntilIdle());
     if (!b.failures().empty()) break;
   }
-  for (const auto& c : b.completions()) bad += c.err;
+  // Every opcode and outcome covered; exact cycles unless a read-after-write stall was possible.
+  int per_op[5] = {}, stalled = 0;
+  uint64_t cycles = 0;
+  for (const auto& c : b.completions()) {
+    bad += c.err;
+    ++per_op[c.insn.index() - isa::Insn(isa::Dwconv{}).index()];
+    const uint64_t expected = ExpectedCycles(c.insn, c.err);
+    if (CyclesOf(c) != expected &&
+        (c.err || !TimingOf(c.insn).may_stall || CyclesOf(c) < expected)) {
+      ADD_FAILURE() << CyclesOf(c) << " cycles, expected " << expected << ": "
+                    << isa::Disassemble(c.insn);
+    }
+    stalled += CyclesOf(c) > expected;
+    cycles += CyclesOf(c);
+  }
   b.CheckAllMemories();
   ExpectClean(b);
   EXPECT_EQ(b.completions().size(), static_cast<size_t>(offered));
+  for (int op = 0; op < 5; ++op) EXPECT_GT(per_op[op], offered / 8) << "opcode " << op;
   EXPECT_GT(bad, 20) << "too few BAD_PARAM cases";
   EXPECT_LT(bad, offered / 4);
+  EXPECT_GT(stalled, 20) << "too few read-after-write stalls";
+  std::printf("%s: %d instructions (%d BAD_PARAM, %d stalled), %llu cycles\n", TypeParam::name,
+              offered, bad, stalled, static_cast<unsigned long long>(cycles));
+}
+
+// Exact cycle counts of single instructions and back-to-back sequences.
+TYPED_TEST(VectorTest, ExactCycles) {
+  VectorBench<TypeParam> b(7);
+  b.RandomizeMemories();
+  InsnGen gen(b.rng(), b.mem(), 0);
+  std::vector<isa::Insn> cases;
+  for (uint32_t rows : {1u, 2u, 128u, 256u}) {
+    isa::Postproc p = gen.Postproc();
+    p.rows = rows;
+    p.acc_addr = 0;
+    p.ub_addr = 1000;
+    cases.push_back(p);
+    for (auto src : {isa::BSrc::kUbRows, isa::BSrc::kUbBcast, isa::BSrc::kParam}) {
+      cases.push_back(gen.Eltwise(src, rows, 0, rows == 1 ? 0 : 600, 300));  // in place / apart
+    }
+  }
+  isa::Pool pool = gen.Pool();
+  pool.in_addr = 0;
+  pool.out_addr = 500;
+  for (auto op : {isa::PoolOp::kMax, isa::PoolOp::kAvg, isa::PoolOp::kAvgPad}) {
+    pool.op = op;
+    cases.push_back(pool);
+  }
+  isa::Dwconv dw = gen.Dwconv();
+  dw.out_h = 5;
+  dw.out_w = 7;
+  dw.k_h = dw.k_w = 3;
+  cases.push_back(dw);
+  isa::Resize rs = gen.Resize();
+  rs.in_addr = 0;
+  rs.out_addr = 100;
+  rs.in_h = 3;
+  rs.in_w = 4;
+  rs.scale_h = 2;
+  rs.scale_w = 3;
+  cases.push_back(rs);
+  // Records valid: no BAD_PARAM here (InsnGen with bad_rate 0).
+  b.SyncParam();
+  for (const auto& insn : cases) {
+    const Completion c = b.RunOne(insn);
+    EXPECT_FALSE(c.err) << isa::Disassemble(insn);
+    EXPECT_EQ(CyclesOf(c), ExpectedCycles(insn, false)) << isa::Disassemble(insn);
+  }
+  // POSTPROC streams one row per cycle: 256 rows take 128 cycles more than 128 rows.
+  EXPECT_EQ(CyclesOf(b.completions()[12]) - CyclesOf(b.completions()[8]), 128u);
+  // Back to back: each instruction is accepted in the cycle after the previous one's done.
+  const size_t first = b.completions().size();
+  for (const auto& insn : cases) b.Offer(insn);
+  ASSERT_TRUE(b.RunUntilIdle());
+  for (size_t i = first + 1; i < b.completions().size(); ++i) {
+    EXPECT_EQ(b.completions()[i].accept_cycle, b.completions()[i - 1].done_cycle + 1);
+    EXPECT_EQ(CyclesOf(b.completions()[i]), ExpectedCycles(b.completions()[i].insn, false));
+  }
+  ExpectClean(b);
+}
+
+// BAD_PARAM: the unit writes nothing, reports the PARAM row, and counts nothing (the bench's
+// done check compares memories and counts with the golden model, which faults the same way).
+TYPED_TEST(VectorTest, BadParamWritesNothing) {
+  VectorBench<TypeParam> b(11);
+  b.RandomizeMemories();
+  const uint32_t n = b.n();
+  InsnGen gen(b.rng(), b.mem(), 0);
+  struct Case {
+    isa::Insn insn;
+    uint64_t row;  // the PARAM row to be reported
+  };
+  std::vector<Case> cases;
+  // POSTPROC: a shift outside [-30, 31] in the first, the last, or every lane.
+  for (int32_t wrong : {-31, 32, INT32_MIN, INT32_MAX}) {
+    for (uint32_t lane : {0u, n - 1}) {
+      isa::Postproc p = gen.Postproc();
+      b.mem().Param(p.param_addr + 2)[lane] = wrong;
+      cases.push_back({p, p.param_addr + 2u});
+    }
+  }
+  // VEC_ELTWISE: S outside [0, 62]; za, zb, zo outside int8; a PARAM operand lane outside int8;
+  // a bad record and a bad operand: the record's row.
+  const std::pair<int, int32_t> record_faults[] = {{2, -1},  {2, 63},   {3, 128},  {3, -129},
+                                                   {4, 128}, {4, -129}, {5, 1000}, {5, INT32_MIN}};
+  for (const auto& [field, value] : record_faults) {
+    isa::VecEltwise e = gen.Eltwise();
+    b.mem().Param(e.param_addr)[field] = value;
+    cases.push_back({e, e.param_addr});
+  }
+  for (uint32_t lane : {0u, n - 1}) {
+    for (bool record_too : {false, true}) {
+      isa::VecEltwise e = gen.Eltwise();
+      while (e.b_src != isa::BSrc::kParam) e = gen.Eltwise();  // with a PARAM row of its own
+      b.mem().Param(e.b_addr)[lane] = lane == 0 ? 128 : -129;
+      if (record_too) b.mem().Param(e.param_addr)[2] = 100;
+      cases.push_back({e, record_too ? e.param_addr : e.b_addr});
+    }
+  }
+  // POOL AVG / AVG_PAD: S outside [0, 40], zi / zo outside int8. MAX does not read the record.
+  const std::pair<int, int32_t> pool_faults[] = {{1, -1}, {1, 41}, {2, 128}, {3, -129}};
+  for (const auto& [field, value] : pool_faults) {
+    isa::Pool q = gen.Pool();
+    q.op = field % 2 ? isa::PoolOp::kAvg : isa::PoolOp::kAvgPad;
+    b.mem().Param(q.param_addr)[field] = value;
+    cases.push_back({q, q.param_addr});
+  }
+  b.SyncParam();
+  const golden::ChipState before = b.mem();
+  for (const auto& c : cases) {
+    const Completion done = b.RunOne(c.insn);
+    EXPECT_TRUE(done.err) << isa::Disassemble(c.insn);
+    EXPECT_EQ(done.err_row, c.row) << isa::Disassemble(c.insn);
+    EXPECT_EQ(CyclesOf(done), ExpectedCycles(c.insn, true)) << isa::Disassemble(c.insn);
+  }
+  for (Mem mem : {Mem::kUb, Mem::kAcc}) {
+    for (uint64_t r = 0; r < before.Rows(mem); ++r) {
+      auto x = before.Row(mem, r);
+      auto y = b.mem().Row(mem, r);
+      ASSERT_TRUE(std::equal(x.begin(), x.end(), y.begin())) << "row " << r << " written";
+    }
+  }
+  // A MAX pool with the same bad record runs normally.
+  isa::Pool q = gen.Pool();
+  q.op = isa::PoolOp::kMax;
+  b.mem().Param(q.param_addr)[1] = 1000;
+  b.SyncParam();
+  EXPECT_FALSE(b.RunOne(q).err);
+  ExpectClean(b);
+}
+
+// VEC_ELTWISE and POOL with their output overlapping an input: rows are read before they are
+// written, and a row written earlier in the instruction is read back (golden order).
+TYPED_TEST(VectorTest, AliasedOperandsReadBeforeWrite) {
+  VectorBench<TypeParam> b(13);
+  b.RandomizeMemories();
+  InsnGen gen(b.rng(), b.mem(), 0);
+  std::vector<isa::Insn> stalls, no_stalls;
+  for (auto src : {isa::BSrc::kUbRows, isa::BSrc::kUbBcast, isa::BSrc::kParam}) {
+    // Row r of out is row r + shift of a, read while row r is still in the pipeline (UB_ROWS
+    // issues two reads per row, so its depth is two rows).
+    for (uint32_t shift : {1u, 2u}) {
+      stalls.push_back(gen.Eltwise(src, 24, 200, 200 + shift, 400));
+    }
+    no_stalls.push_back(gen.Eltwise(src, 24, 600, 600, 800));
+  }
+  // The broadcast row is an output row: rows after it see the new value.
+  stalls.push_back(gen.Eltwise(isa::BSrc::kUbBcast, 16, 1000, 1100, 1103));
+  // UB_ROWS with b = out - 1: b row r is out row r - 1, just written.
+  stalls.push_back(gen.Eltwise(isa::BSrc::kUbRows, 16, 1200, 1300, 1299));
+  // POOL 3 x 3 stride 1 writing into its own input, 5 rows before it: pixel p - 1 writes input
+  // row p - 6, which pixel p reads with its second tap.
+  isa::Pool pool = gen.Pool();
+  pool.op = isa::PoolOp::kAvg;
+  pool.in_h = pool.in_w = 6;
+  pool.k_h = pool.k_w = 3;
+  pool.stride_h = pool.stride_w = 1;
+  pool.pad_t = pool.pad_l = 1;
+  pool.out_h = pool.out_w = 6;
+  pool.in_addr = 1500;
+  pool.out_addr = 1495;
+  stalls.push_back(pool);
+  b.SyncParam();
+  for (const auto& insn : stalls) {
+    const Completion c = b.RunOne(insn);
+    EXPECT_GT(CyclesOf(c), ExpectedCycles(insn, false)) << "no stall: " << isa::Disassemble(insn);
+  }
+  for (const auto& insn : no_stalls) {
+    EXPECT_EQ(CyclesOf(b.RunOne(insn)), ExpectedCycles(insn, false)) << isa::Disassemble(insn);
+  }
+  b.CheckAllMemories();
+  ExpectClean(b);
+}
+
+// R2 at its edges: the largest window (255 x 255 taps, n = 65025) and multipliers / shifts at
+// their limits; AVG over windows partly outside the image (n = in-image taps).
+TYPED_TEST(VectorTest, PoolDivisionExtremes) {
+  VectorBench<TypeParam> b(17);
+  b.RandomizeMemories();
+  InsnGen gen(b.rng(), b.mem(), 0);
+  const int32_t mults[] = {INT32_MAX, INT32_MIN, 1, -1, 65025, 3};
+  for (int i = 0; i < 6; ++i) {
+    isa::Pool p = gen.Pool();
+    p.op = i % 2 ? isa::PoolOp::kAvgPad : isa::PoolOp::kAvg;
+    p.in_h = p.in_w = 4;
+    p.k_h = p.k_w = i < 2 ? 255 : 7;
+    p.pad_t = p.pad_l = i < 2 ? 100 : 3;
+    p.stride_h = p.stride_w = 1;
+    p.out_h = p.out_w = i < 2 ? 1 : 4;
+    p.in_addr = 0;
+    p.out_addr = 100;
+    int32_t* rec = b.mem().Param(p.param_addr);
+    rec[0] = mults[i];
+    rec[1] = i % 3 == 0 ? 0 : (i % 3 == 1 ? 40 : 12);
+    rec[2] = i % 2 ? -128 : 127;
+    rec[3] = i % 2 ? 127 : -128;
+    rec[4] = -128;
+    rec[5] = 127;
+    b.SyncParam();
+    const Completion c = b.RunOne(p);
+    EXPECT_FALSE(c.err);
+    EXPECT_EQ(CyclesOf(c), ExpectedCycles(p, false));
+  }
+  ExpectClean(b);
+}
+
+// POSTPROC with every lane at an extreme: ACC and bias at the int32 limits (saturating add),
+// multipliers INT32_MIN / MAX, shifts -30 / 31, leaky slopes at the s16 limits, LUT on.
+TYPED_TEST(VectorTest, PostprocExtremes) {
+  VectorBench<TypeParam> b(19);
+  b.RandomizeMemories();
+  auto& rng = b.rng();
+  InsnGen gen(rng, b.mem(), 0);
+  const int32_t acc_values[] = {INT32_MIN, INT32_MAX, -1, 0, 1, INT32_MIN + 1};
+  for (int i = 0; i < 40; ++i) {
+    isa::Postproc p = gen.Postproc();
+    p.rows = 32;
+    p.acc_addr = 0;
+    p.ub_addr = 64;
+    for (uint32_t r = 0; r < p.rows; ++r) {
+      for (uint32_t l = 0; l < b.n(); ++l) b.mem().Acc(r)[l] = acc_values[rng() % 6];
+    }
+    for (uint32_t l = 0; l < b.n(); ++l) {
+      b.mem().Param(p.param_addr)[l] = acc_values[rng() % 6];
+      b.mem().Param(p.param_addr + 1)[l] = OneIn(rng, 2) ? INT32_MIN : INT32_MAX;
+      b.mem().Param(p.param_addr + 2)[l] = OneIn(rng, 2) ? -30 : 31;
+    }
+    p.leaky = true;
+    p.alpha_mult = OneIn(rng, 2) ? -32768 : 32767;
+    p.alpha_shift = OneIn(rng, 2) ? 0 : 31;
+    p.lut_en = i % 2;
+    b.Sync();
+    EXPECT_FALSE(b.RunOne(p).err);
+  }
+  ExpectClean(b);
+}
+
+// The handshake assertion is live: an offer withdrawn before it is accepted is reported.
+TYPED_TEST(VectorTest, HandshakeAssertionCatchesWithdrawnOffer) {
+  VectorBench<TypeParam> b(23);
+  b.RandomizeMemories();
+  InsnGen gen(b.rng(), b.mem(), 0);
+  isa::Postproc p = gen.Postproc();
+  p.rows = 20;
+  b.SyncParam();
+  b.Offer(p);
+  for (int i = 0; i < 3; ++i) b.Step();  // accepted, busy
+  ASSERT_FALSE(b.model().insn_ready_o);
+  EXPECT_EQ(b.context().errorCount(), 0);
+  auto& m = b.model();
+  m.insn_valid_i = 1;
+  Tick(m);
+  m.insn_valid_i = 0;
+  Tick(m);
+  EXPECT_GT(b.context().errorCount(), 0) << "InsnValidHeld did not fire";
 }
 
 }  // namespace
