@@ -191,7 +191,7 @@ module aorta_dma_store
   logic [63:0]     aw_a_q, aw_a_d;
   logic            aw_second_q, aw_second_d;
   logic [21:0]     aw_bursts_q, aw_bursts_d;  // bursts requested in this job
-  logic [OutW-1:0] bout_q, bout_d;            // bursts awaiting their response
+  logic [OutW-1:0] bout_q, bout_d;            // bursts requested, awaiting their response
   logic [8:0]      aw_beats, aw_first;
   logic            aw_req;
   // The AW register (valid held until ready).
@@ -216,7 +216,7 @@ module aorta_dma_store
   logic [RowBytesMax*8-1:0] w_row;
   logic [BeatBytes*8-1:0]   slot_cur, slot_prev, rot_cur, rot_prev, w_data;
   logic [BeatBytes-1:0]     w_strb;
-  logic                     w_last;
+  logic                     w_last, w_pop;
   logic                     wv_q, wv_d;
   logic [BeatBytes*8-1:0]   wdata_q, wdata_d;
   logic [BeatBytes-1:0]     wstrb_q, wstrb_d;
@@ -229,6 +229,7 @@ module aorta_dma_store
   assign w_req   = state_q == StRun && buf_cnt_q != '0 && aw_bursts_q != w_bursts_q &&
                    (!wv_q || w_ready_i);
   assign w_last  = w_beat_q == w_first - 9'd1 || w_beat_q == w_beats - 9'd1;
+  assign w_pop   = w_req && w_beat_q == w_beats - 9'd1;
 
   // Beat k: bytes i >= off are row bytes k*BeatBytes + i - off (slot k rotated left by off),
   // bytes i < off are row bytes (k-1)*BeatBytes + BeatBytes + i - off (slot k-1 rotated).
@@ -365,9 +366,10 @@ module aorta_dma_store
         end
       end
       StRun: begin
-        // On-chip reads: while fewer than two rows are buffered or coming; after a stop, only
+        // On-chip reads: while fewer than two rows are buffered or coming (counting the row the W
+        // walker finishes in this cycle, so a row per cycle streams); after a stop, only
         // the rows whose bursts have been requested.
-        if (rd_row_q != rows_q && 32'(buf_cnt_q) + 32'(inflight_q) < 2 &&
+        if (rd_row_q != rows_q && 32'(buf_cnt_q) + 32'(inflight_q) - 32'(w_pop) < 2 &&
             (!stop_q || rd_row_q < aw_row_q + 20'(aw_second_q))) begin
           mem_re_o   = 1'b1;
           inflight_d = 1'b1;
@@ -397,7 +399,7 @@ module aorta_dma_store
           wstrb_d = w_strb;
           wlast_d = w_last;
           if (w_last) w_bursts_d = w_bursts_q + 22'd1;
-          if (w_beat_q == w_beats - 9'd1) begin
+          if (w_pop) begin
             pop      = 1'b1;
             w_row_d  = w_row_q + 20'd1;
             w_a_d    = w_a_q + 64'(stride_q);
@@ -423,7 +425,7 @@ module aorta_dma_store
         end
 
         // Finished: every requested burst sent and answered, and nothing more to request.
-        if ((stop_q || aw_row_q == rows_q) && !awv_q && aw_bursts_q == w_bursts_q && !wv_q &&
+        if ((stop_q || aw_row_q == rows_q) && aw_bursts_q == w_bursts_q && !wv_q &&
             bout_q == '0) begin
           state_d = StIdle;
           done_o  = !abort_q;
@@ -432,7 +434,8 @@ module aorta_dma_store
       default: state_d = StIdle;
     endcase
 
-    if (awv_q && aw_ready_i) bout_d = bout_d + OutW'(1);
+    // A burst counts from the cycle its request enters the AW register until its response.
+    if (aw_req) bout_d = bout_d + OutW'(1);
     if (b_valid_i) bout_d = bout_d - OutW'(1);
 
     if (state_q == StRun) begin
@@ -551,7 +554,7 @@ module aorta_dma_store
   assign err_o      = chk_fail_now || err_q;
   assign err_code_o = chk_fail_now ? chk_code : ErrCodeDmaFault;
   assign err_addr_o = chk_fail_now ? chk_eaddr : eaddr_q;
-  assign idle_o     = state_q == StIdle && bout_q == '0 && !awv_q && !wv_q;
+  assign idle_o     = state_q == StIdle && bout_q == '0 && !wv_q;
 
   logic ok_store;
   assign ok_store = done_o && !err_o && !perf_q;
