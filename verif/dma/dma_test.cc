@@ -439,6 +439,21 @@ class ConfigNames {
 };
 TYPED_TEST_SUITE(DmaTest, Configs, ConfigNames);
 
+// A DMA_LOAD or DMA_STORE (the two have the same fields).
+template <class T>
+T Transfer(unsigned slot, Mem mem, uint64_t offset, uint32_t stride, uint32_t chip_addr,
+           uint32_t rows, uint32_t row_bytes) {
+  T d;
+  d.slot = slot;
+  d.mem = mem;
+  d.ext_offset = offset;
+  d.ext_stride = stride;
+  d.chip_addr = chip_addr;
+  d.rows = rows;
+  d.row_bytes = row_bytes;
+  return d;
+}
+
 // A random DMA_LOAD / DMA_STORE within (mostly) or past the limits.
 template <class Bench>
 isa::Insn RandomTransfer(Bench& b, bool store) {
@@ -463,26 +478,8 @@ isa::Insn RandomTransfer(Bench& b, bool store) {
   const uint64_t size = b.slot(slot).size;
   uint64_t offset = size > 0 ? rng() % size : rng() % 1000;
   if (rng() % 3 == 0) offset = rng() % 4096;
-  if (store) {
-    isa::DmaStore d;
-    d.slot = slot;
-    d.mem = mem;
-    d.ext_offset = offset;
-    d.ext_stride = stride;
-    d.chip_addr = chip_addr;
-    d.rows = rows;
-    d.row_bytes = row_bytes;
-    return d;
-  }
-  isa::DmaLoad d;
-  d.slot = slot;
-  d.mem = mem;
-  d.ext_offset = offset;
-  d.ext_stride = stride;
-  d.chip_addr = chip_addr;
-  d.rows = rows;
-  d.row_bytes = row_bytes;
-  return d;
+  if (store) return Transfer<isa::DmaStore>(slot, mem, offset, stride, chip_addr, rows, row_bytes);
+  return Transfer<isa::DmaLoad>(slot, mem, offset, stride, chip_addr, rows, row_bytes);
 }
 
 // Checks one load or store (or PERF) job: RTL against the golden model.
@@ -694,28 +691,14 @@ TYPED_TEST(DmaTest, LargeTransfersStreamAtBusWidth) {
   ASSERT_LT(slot, r::kSlotCount) << "no large DRAM slot in this seed's table";
   const uint64_t off =
       (TypeParam::kDataBytes - b.slot(slot).base % TypeParam::kDataBytes) % TypeParam::kDataBytes;
-  isa::DmaLoad ld;
-  ld.slot = slot;
-  ld.mem = mem;
-  ld.ext_offset = off;
-  ld.ext_stride = rb;
-  ld.chip_addr = 0;
-  ld.rows = rows;
-  ld.row_bytes = rb;
+  const auto ld = Transfer<isa::DmaLoad>(slot, mem, off, rb, 0, rows, rb);
   unsigned errors = 0, bus = 0;
   CheckJob(b, ld, &errors, &bus);
   const uint64_t beats = uint64_t{rows} * rb / TypeParam::kDataBytes;
   // Beats + latency + the check and pipeline stages: within 5 % of one beat per cycle.
   EXPECT_LE(b.last_job_cycles(), beats + 25 + 20 + beats / 20)
       << rows << " rows of " << rb << " bytes, " << beats << " beats";
-  isa::DmaStore st;
-  st.slot = slot;
-  st.mem = mem;
-  st.ext_offset = off;
-  st.ext_stride = rb;
-  st.chip_addr = 0;
-  st.rows = rows;
-  st.row_bytes = rb;
+  const auto st = Transfer<isa::DmaStore>(slot, mem, off, rb, 0, rows, rb);
   CheckJob(b, st, &errors, &bus);
   EXPECT_LE(b.last_job_cycles(), beats + 25 + 20 + beats / 20);
   EXPECT_EQ(errors, 0u);
