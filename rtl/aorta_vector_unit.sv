@@ -83,6 +83,11 @@ module aorta_vector_unit
   output logic [31:0]          acc_rd_bytes_o,
   output logic [31:0]          acc_wr_bytes_o
 );
+  // ISA v1: 8 <= N (an op record's eight lanes fit one PARAM row).
+  if (N < 8) begin : g_n_too_small
+    $error("aorta_vector_unit: N = %0d, ISA v1 needs N >= 8", N);
+  end
+
   localparam int unsigned AddrW = (UbAw > AccAw) ? UbAw : AccAw;
   localparam int unsigned Stages = 4;  // tokens in D, E, F, W
   localparam logic [31:0] RowBytes8 = 32'(N);
