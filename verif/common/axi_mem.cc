@@ -53,11 +53,23 @@ void AxiMem::Drive(Axi4Wires& w) {
   w.wready = wready_;
   w.arready = arready_;
 
-  // R: the head burst's next beat, once its latency has passed.
-  if (!r_held_ && !reads_.empty()) {
-    Burst& b = reads_.front();
+  // R: the next beat of the oldest burst (or, interleaving, of some ID's oldest burst), once its
+  // latency has passed.
+  std::vector<size_t> ready;
+  if (!r_held_) {
+    std::vector<uint32_t> seen;
+    for (size_t i = 0; i < reads_.size(); ++i) {
+      if (std::find(seen.begin(), seen.end(), reads_[i].id) != seen.end()) continue;
+      seen.push_back(reads_[i].id);
+      if (cycle_ >= reads_[i].ready_cycle) ready.push_back(i);
+      if (!opt_.interleave_ids) break;
+    }
+  }
+  if (!ready.empty()) {
+    r_idx_ = ready[rng_() % ready.size()];
+    Burst& b = reads_[r_idx_];
     const uint64_t beat_bytes = uint64_t{1} << b.size;
-    if (cycle_ >= b.ready_cycle && Coin(opt_.valid_prob) &&
+    if (Coin(opt_.valid_prob) &&
         (opt_.bytes_per_cycle <= 0 || tokens_ >= static_cast<double>(beat_bytes))) {
       uint64_t start = 0, end = 0;
       BeatRange(b, b.beat, &start, &end);
@@ -149,9 +161,9 @@ void AxiMem::Sample(const Axi4Wires& w) {
   if (r_held_ && w.rready) {
     r_held_ = false;
     ++r_beats_;
-    Burst& b = reads_.front();
+    Burst& b = reads_[r_idx_];
     if (b.beat == b.len)
-      reads_.pop_front();
+      reads_.erase(reads_.begin() + static_cast<std::ptrdiff_t>(r_idx_));
     else
       ++b.beat;
   }

@@ -11,12 +11,15 @@
 // memory's bandwidth (a token bucket shared by R and W beats, each costing its transfer size;
 // 0 = one beat per cycle per channel). ready_prob / valid_prob insert random back-pressure on
 // AWREADY, WREADY, ARREADY and random gaps in R and B. At most max_reads / max_writes bursts are
-// accepted and not yet finished. Responses come in request order (legal for any IDs); R lanes a
-// beat does not carry hold random bytes, so a master that reads the wrong lanes fails.
+// accepted and not yet finished. Write responses come in request order; R lanes a beat does not
+// carry hold random bytes, so a master that reads the wrong lanes fails.
 //
 // Protocol checks (recorded in violations()): INCR bursts only, AxSIZE within the bus, no burst
 // crossing 4 KiB, WLAST on exactly the last beat, strobes only on the beat's lanes, every valid
 // held with its payload until ready.
+//
+// Read data comes in request order per ID; with interleave_ids, beats of bursts with different
+// IDs are interleaved at random (each ID's oldest burst competes), as an interconnect may.
 //
 // One cycle of a bench (Axi4Copy binds a top with aorta_dma's m_axi_* port names; the SoC top
 // uses the same names):
@@ -151,6 +154,7 @@ class AxiMem {
     uint32_t max_writes = 16;
     double ready_prob = 1.0;
     double valid_prob = 1.0;
+    bool interleave_ids = false;  // R beats of different IDs interleave (AXI4 allows it)
     uint32_t seed = 1;
   };
   using ReadFn = std::function<bool(uint64_t addr, std::span<uint8_t> out)>;
@@ -198,6 +202,7 @@ class AxiMem {
   std::deque<Bresp> bresps_;
   // The R beat on the bus (held until accepted) and the B response likewise.
   bool r_held_ = false, b_held_ = false;
+  size_t r_idx_ = 0;  // the burst of the R beat on the bus
   uint32_t r_id_ = 0, r_resp_ = 0;
   bool r_last_ = false;
   std::vector<uint8_t> r_data_;
