@@ -1038,6 +1038,57 @@ TYPED_TEST(VectorTest, PostprocExtremes) {
   ExpectClean(b);
 }
 
+// Rounding ties (R1, R2 at exactly one half) in every rounding step, with values that do not
+// saturate: POSTPROC v * 2^30 / 2^31 = v / 2 and leaky v * 1 / 2^1; VEC_ELTWISE ((a - za) +
+// (b - zb)) / 2; POOL AVG sums over 1, 2 or 4 taps divided by the tap count.
+TYPED_TEST(VectorTest, RoundingTiesRoundUp) {
+  VectorBench<TypeParam> b(29);
+  b.RandomizeMemories();
+  auto& rng = b.rng();
+  InsnGen gen(rng, b.mem(), 0);
+  const uint32_t n = b.n();
+  isa::Postproc p = gen.Postproc();
+  p.rows = 64;
+  p.acc_addr = 0;
+  p.ub_addr = 0;
+  p.out_zp = 0;
+  p.lo = -128;
+  p.hi = 127;
+  p.leaky = true;
+  p.alpha_mult = 1;
+  p.alpha_shift = 1;
+  p.lut_en = false;
+  for (uint32_t r = 0; r < p.rows; ++r) {
+    for (uint32_t l = 0; l < n; ++l)
+      b.mem().Acc(r)[l] = static_cast<int32_t>(Uniform(rng, -255, 255));
+  }
+  for (uint32_t l = 0; l < n; ++l) {
+    b.mem().Param(p.param_addr)[l] = 0;
+    b.mem().Param(p.param_addr + 1)[l] = 1 << 30;
+    b.mem().Param(p.param_addr + 2)[l] = 0;
+  }
+  isa::VecEltwise e = gen.Eltwise(isa::BSrc::kUbRows, 64, 100, 300, 200);
+  e.op = isa::EltOp::kAdd;
+  const int32_t add_record[8] = {1, 1, 1, 0, 0, 0, -128, 127};
+  std::copy(add_record, add_record + 8, b.mem().Param(e.param_addr));
+  isa::Pool q = gen.Pool();
+  q.op = isa::PoolOp::kAvg;
+  q.in_h = q.in_w = 8;
+  q.k_h = q.k_w = 2;
+  q.stride_h = q.stride_w = 1;
+  q.pad_t = q.pad_l = 1;
+  q.out_h = q.out_w = 9;
+  q.in_addr = 500;
+  q.out_addr = 600;
+  const int32_t avg_record[6] = {1, 0, 0, 0, -128, 127};
+  std::copy(avg_record, avg_record + 6, b.mem().Param(q.param_addr));
+  b.Sync();
+  for (const isa::Insn& insn : {isa::Insn(p), isa::Insn(e), isa::Insn(q)}) {
+    EXPECT_FALSE(b.RunOne(insn).err) << isa::Disassemble(insn);
+  }
+  ExpectClean(b);
+}
+
 // The handshake assertion is live: an offer withdrawn before it is accepted is reported.
 TYPED_TEST(VectorTest, HandshakeAssertionCatchesWithdrawnOffer) {
   VectorBench<TypeParam> b(23);
