@@ -1,7 +1,8 @@
 // aorta_axi_pkg: AXI4 / AXI4-lite constants shared by the register slave (aorta_regfile) and the
 // DMA engine (aorta_dma), and the DMA's row-to-burst geometry. Names follow the AMBA AXI4
 // specification (ARM IHI 0022). (One package: Verilator needs a package read before its users,
-// and rtl/ files are read in name order.)
+// and rtl/ files are read in name order. Functions assign their name instead of `return`, which
+// Yosys 0.23 does not read.)
 package aorta_axi_pkg;
 
   // The package is a vocabulary; a design uses only part of it.
@@ -34,7 +35,7 @@ package aorta_axi_pkg;
 
   // A response is an error (SLVERR or DECERR).
   function automatic logic resp_is_err(logic [1:0] resp);
-    return resp == RespSlvErr || resp == RespDecErr;
+    resp_is_err = resp == RespSlvErr || resp == RespDecErr;
   endfunction
 
   // ---- DMA row geometry (aorta_dma_load / aorta_dma_store) ----
@@ -43,7 +44,7 @@ package aorta_axi_pkg;
   function automatic logic [8:0] row_beats(logic [63:0] a, logic [11:0] len, int unsigned lb);
     logic [63:0] last;
     last = a + 64'(len) - 64'd1;
-    return 9'((last >> lb) - (a >> lb) + 64'd1);
+    row_beats = 9'((last >> lb) - (a >> lb) + 64'd1);
   endfunction
 
   // How many of those beats the row's first burst takes: all of them, unless the row crosses a
@@ -53,22 +54,22 @@ package aorta_axi_pkg;
     logic [63:0] first_in_page;  // the first beat's offset in its 4 KiB page
     last = a + 64'(len) - 64'd1;
     first_in_page = (a & 64'hfff) >> lb << lb;
-    if ((last >> 12) == (a >> 12)) return row_beats(a, len, lb);
-    return 9'((64'd4096 - first_in_page) >> lb);
+    if ((last >> 12) == (a >> 12)) first_beats = row_beats(a, len, lb);
+    else first_beats = 9'((64'd4096 - first_in_page) >> lb);
   endfunction
 
   // The first address of a row's second burst (the 4 KiB boundary inside it).
   function automatic logic [63:0] cross_addr(logic [63:0] a);
-    return (a | 64'hfff) + 64'd1;
+    cross_addr = (a | 64'hfff) + 64'd1;
   endfunction
 
   // Row width in bytes of on-chip memory `mem` (isa.md, "Geometry and memories"): what a DMA
   // row may carry at most.
   function automatic logic [31:0] mem_row_bytes(aorta_isa_pkg::mem_e mem, int unsigned n);
     unique case (mem)
-      aorta_isa_pkg::MemUb, aorta_isa_pkg::MemWb:     return 32'(n);
-      aorta_isa_pkg::MemAcc, aorta_isa_pkg::MemParam: return 32'(4 * n);
-      default:                                        return 32'd256;
+      aorta_isa_pkg::MemUb, aorta_isa_pkg::MemWb:     mem_row_bytes = 32'(n);
+      aorta_isa_pkg::MemAcc, aorta_isa_pkg::MemParam: mem_row_bytes = 32'(4 * n);
+      default:                                        mem_row_bytes = 32'd256;
     endcase
   endfunction
 

@@ -106,14 +106,17 @@ module aorta_regfile
   localparam logic [11:0] SlotEnd    = SlotBaseLoOffset + 12'(SlotBaseLoStride * SlotCount);
   localparam logic [11:0] CounterEnd = CounterBase + 12'(8 * NumCounters);
 
+  // (Assigns its name rather than `return`, which Yosys 0.23 does not read.)
   function automatic decoded_t decode(logic [AddrWidth-1:0] addr);
     decoded_t d;
     logic [11:0] off;
     logic [11:0] rel;
     d = '{reg_sel: RegNone, slot: '0, word: '0, counter: '0};
     off = addr[11:0];
-    if ((AddrWidth > 12 && (addr >> 12) != '0) || off[1:0] != 2'b00) return d;
-    if (off >= SlotBaseLoOffset && off < SlotEnd) begin
+    rel = '0;
+    if ((AddrWidth > 12 && (addr >> 12) != '0) || off[1:0] != 2'b00) begin
+      d.reg_sel = RegNone;
+    end else if (off >= SlotBaseLoOffset && off < SlotEnd) begin
       rel = off - SlotBaseLoOffset;
       d.reg_sel = RegSlot;
       d.slot = SlotIdxW'(rel / 12'(SlotBaseLoStride));
@@ -124,37 +127,35 @@ module aorta_regfile
         SlotSizeHiOffset - SlotBaseLoOffset: d.word = 2'd3;
         default: d.reg_sel = RegNone;
       endcase
-      return d;
-    end
-    if (off >= CounterBase && off < CounterEnd) begin
+    end else if (off >= CounterBase && off < CounterEnd) begin
       rel = off - CounterBase;
       d.reg_sel = RegCounter;
       d.counter = CtrIdxW'(rel >> 3);
       d.word = {1'b0, rel[2]};
-      return d;
+    end else begin
+      unique case (off)
+        IdOffset:         d.reg_sel = RegId;
+        VersionOffset:    d.reg_sel = RegVersion;
+        ConfigFpLoOffset: d.reg_sel = RegFpLo;
+        ConfigFpHiOffset: d.reg_sel = RegFpHi;
+        GeometryOffset:   d.reg_sel = RegGeometry;
+        ChipIndexOffset:  d.reg_sel = RegChipIndex;
+        CtrlOffset:       d.reg_sel = RegCtrl;
+        StatusOffset:     d.reg_sel = RegStatus;
+        DoorbellOffset:   d.reg_sel = RegDoorbell;
+        IqBaseLoOffset:   d.reg_sel = RegIqBaseLo;
+        IqBaseHiOffset:   d.reg_sel = RegIqBaseHi;
+        IqLenOffset:      d.reg_sel = RegIqLen;
+        IrqStatusOffset:  d.reg_sel = RegIrqStatus;
+        IrqMaskOffset:    d.reg_sel = RegIrqMask;
+        ErrCodeOffset:    d.reg_sel = RegErrCode;
+        ErrPcOffset:      d.reg_sel = RegErrPc;
+        ErrAddrLoOffset:  d.reg_sel = RegErrAddrLo;
+        ErrAddrHiOffset:  d.reg_sel = RegErrAddrHi;
+        default:          d.reg_sel = RegNone;
+      endcase
     end
-    unique case (off)
-      IdOffset:         d.reg_sel = RegId;
-      VersionOffset:    d.reg_sel = RegVersion;
-      ConfigFpLoOffset: d.reg_sel = RegFpLo;
-      ConfigFpHiOffset: d.reg_sel = RegFpHi;
-      GeometryOffset:   d.reg_sel = RegGeometry;
-      ChipIndexOffset:  d.reg_sel = RegChipIndex;
-      CtrlOffset:       d.reg_sel = RegCtrl;
-      StatusOffset:     d.reg_sel = RegStatus;
-      DoorbellOffset:   d.reg_sel = RegDoorbell;
-      IqBaseLoOffset:   d.reg_sel = RegIqBaseLo;
-      IqBaseHiOffset:   d.reg_sel = RegIqBaseHi;
-      IqLenOffset:      d.reg_sel = RegIqLen;
-      IrqStatusOffset:  d.reg_sel = RegIrqStatus;
-      IrqMaskOffset:    d.reg_sel = RegIrqMask;
-      ErrCodeOffset:    d.reg_sel = RegErrCode;
-      ErrPcOffset:      d.reg_sel = RegErrPc;
-      ErrAddrLoOffset:  d.reg_sel = RegErrAddrLo;
-      ErrAddrHiOffset:  d.reg_sel = RegErrAddrHi;
-      default:          d.reg_sel = RegNone;
-    endcase
-    return d;
+    decode = d;
   endfunction
 
   // ---- State ------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ module aorta_regfile
 
   // Merges a strobed write into a 32-bit word.
   function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] val, logic [31:0] mask);
-    return (old & ~mask) | (val & mask);
+    merge = (old & ~mask) | (val & mask);
   endfunction
 
   // ---- Read path --------------------------------------------------------------------------
