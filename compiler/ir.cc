@@ -36,7 +36,7 @@ std::optional<Shape> ValueInfo::StaticShape() const {
 namespace {
 
 constexpr const char* kAttributeKindNames[] = {"int",    "float",   "string", "ints",
-                                               "floats", "strings", "tensor"};
+                                               "floats", "strings", "tensor", "graph"};
 
 template <typename T>
 Result<T> GetAs(const Node& node, const std::string& key, std::optional<T> fallback) {
@@ -79,6 +79,13 @@ Result<std::vector<float>> Node::GetFloats(const std::string& key,
 }
 Result<Tensor> Node::GetTensor(const std::string& key) const {
   return GetAs<Tensor>(*this, key, std::nullopt);
+}
+
+Result<const Graph*> Node::GetGraph(const std::string& key) const {
+  AORTA_ASSIGN_OR_RETURN(Subgraph g, GetAs<Subgraph>(*this, key, std::nullopt));
+  if (g.graph == nullptr)
+    return InvalidArgument("{}: attribute '{}' is an empty graph", Describe(), key);
+  return g.graph.get();
 }
 
 std::string Node::Describe() const { return fmt::format("{} node '{}'", op_type, name); }
@@ -231,6 +238,37 @@ Status Graph::Validate() const {
     }
   }
   return Status::Ok();
+}
+
+// ---- subgraphs -------------------------------------------------------------------------------
+
+std::vector<std::string> OuterScopeValues(const Graph& graph) {
+  std::set<std::string> defined(graph.inputs.begin(), graph.inputs.end());
+  for (const auto& [name, tensor] : graph.initializers) defined.insert(name);
+  for (const Node& n : graph.nodes) defined.insert(n.outputs.begin(), n.outputs.end());
+  std::vector<std::string> outer;
+  std::set<std::string> seen;
+  auto use = [&](const std::string& v) {
+    if (!v.empty() && !defined.count(v) && seen.insert(v).second) outer.push_back(v);
+  };
+  for (const Node& n : graph.nodes) {
+    for (const std::string& in : n.inputs) use(in);
+  }
+  for (const std::string& out : graph.outputs) use(out);
+  return outer;
+}
+
+std::vector<std::string> ImplicitInputs(const Node& node) {
+  std::vector<std::string> implicit;
+  std::set<std::string> seen;
+  for (const auto& [key, attr] : node.attributes) {
+    const auto* sub = std::get_if<Subgraph>(&attr);
+    if (sub == nullptr || sub->graph == nullptr) continue;
+    for (const std::string& v : OuterScopeValues(*sub->graph)) {
+      if (seen.insert(v).second) implicit.push_back(v);
+    }
+  }
+  return implicit;
 }
 
 }  // namespace aorta::ir

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -42,9 +43,20 @@ struct ValueInfo {
   std::optional<Shape> StaticShape() const;
 };
 
-// A node attribute: ONNX's INT, FLOAT, STRING, INTS, FLOATS, STRINGS, TENSOR kinds.
+class Graph;
+
+// A GRAPH attribute (If's then_branch / else_branch): an immutable body, shared by copies of
+// its node. A body reads values of the enclosing graph by name (ONNX's outer scope, see
+// OuterScopeValues); its node lists them as implicit inputs (see ImplicitInputs).
+struct Subgraph {
+  std::shared_ptr<const Graph> graph;
+  // The same body (not a deep comparison).
+  bool operator==(const Subgraph&) const = default;
+};
+
+// A node attribute: ONNX's INT, FLOAT, STRING, INTS, FLOATS, STRINGS, TENSOR, GRAPH kinds.
 using Attribute = std::variant<int64_t, float, std::string, std::vector<int64_t>,
-                               std::vector<float>, std::vector<std::string>, Tensor>;
+                               std::vector<float>, std::vector<std::string>, Tensor, Subgraph>;
 
 struct Node {
   std::string name;  // unique in the graph (the importer names anonymous nodes)
@@ -66,6 +78,7 @@ struct Node {
   Result<std::vector<float>> GetFloats(const std::string& key,
                                        std::vector<float> fallback = {}) const;
   Result<Tensor> GetTensor(const std::string& key) const;
+  Result<const Graph*> GetGraph(const std::string& key) const;
 
   // Input i if present and non-empty.
   bool HasInput(size_t i) const { return i < inputs.size() && !inputs[i].empty(); }
@@ -115,5 +128,19 @@ class Graph {
   // Structural checks: TopologicalOrder() succeeds and every graph output is defined.
   Status Validate() const;
 };
+
+// The values `graph` reads without defining them, in first-use order: names its nodes (and,
+// recursively, their subgraphs) read that are neither its inputs, its initializers nor any of its
+// nodes' outputs. For a subgraph these come from the enclosing graph (ONNX's outer scope).
+std::vector<std::string> OuterScopeValues(const Graph& graph);
+
+// The implicit inputs of a node with subgraph attributes: the outer-scope values of its
+// subgraphs, attribute by attribute in key order ("else_branch" before "then_branch"), each
+// once. The importer appends them to the node's inputs after the ONNX inputs, so that ordering,
+// use counts and dead-node removal see what the subgraphs read: node.inputs =
+// [ONNX inputs..., implicit inputs...]. Passes may rename them like any input; the subgraph's
+// own names stay, and ImplicitInputs(node)[i] is bound to the value at
+// node.inputs[node.inputs.size() - ImplicitInputs(node).size() + i]. Empty for other nodes.
+std::vector<std::string> ImplicitInputs(const Node& node);
 
 }  // namespace aorta::ir

@@ -1,5 +1,7 @@
 #include "compiler/onnx_export.h"
 
+#include <algorithm>
+
 #include "compiler/onnx_tensor.h"
 #include "core/io/file_util.h"
 
@@ -26,6 +28,8 @@ void ValueInfoToProto(const ir::Graph& graph, const std::string& value,
   }
 }
 
+void GraphToProto(const ir::Graph& graph, onnx::GraphProto* g);
+
 void AttributeToProto(const std::string& key, const ir::Attribute& attr, onnx::AttributeProto* a) {
   using A = onnx::AttributeProto;
   a->set_name(key);
@@ -50,12 +54,45 @@ void AttributeToProto(const std::string& key, const ir::Attribute& attr, onnx::A
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           a->set_type(A::STRINGS);
           for (const std::string& x : v) a->add_strings(x);
+        } else if constexpr (std::is_same_v<T, ir::Subgraph>) {
+          a->set_type(A::GRAPH);
+          if (v.graph != nullptr) GraphToProto(*v.graph, a->mutable_g());
         } else {
           a->set_type(A::TENSOR);
           onnx_convert::TensorToProto(v, "", a->mutable_t());
         }
       },
       attr);
+}
+
+void GraphToProto(const ir::Graph& graph, onnx::GraphProto* g) {
+  g->set_name(graph.name.empty() ? "aorta" : graph.name);
+  for (const auto& [name, tensor] : graph.initializers) {
+    onnx_convert::TensorToProto(tensor, name, g->add_initializer());
+  }
+  for (const std::string& in : graph.inputs) ValueInfoToProto(graph, in, g->add_input());
+  for (const std::string& out : graph.outputs) ValueInfoToProto(graph, out, g->add_output());
+  for (const ir::Node& node : graph.nodes) {
+    onnx::NodeProto* np = g->add_node();
+    np->set_name(node.name);
+    np->set_op_type(node.op_type);
+    np->set_domain(node.domain);
+    // The implicit inputs (what the subgraphs read, ir.h ImplicitInputs) are not ONNX inputs.
+    const size_t onnx_inputs =
+        node.inputs.size() - std::min(node.inputs.size(), ir::ImplicitInputs(node).size());
+    for (size_t i = 0; i < onnx_inputs; ++i) np->add_input(node.inputs[i]);
+    for (const std::string& out : node.outputs) np->add_output(out);
+    for (const auto& [key, attr] : node.attributes)
+      AttributeToProto(key, attr, np->add_attribute());
+    for (const std::string& out : node.outputs) {
+      const ir::ValueInfo* info = graph.FindValue(out);
+      if (info != nullptr && (info->dtype || info->dims) && !graph.IsGraphInput(out)) {
+        bool is_output = false;
+        for (const std::string& o : graph.outputs) is_output |= o == out;
+        if (!is_output) ValueInfoToProto(graph, out, g->add_value_info());
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -69,31 +106,7 @@ Result<std::string> ExportOnnxBytes(const ir::Graph& graph) {
     op->set_domain(domain);
     op->set_version(version);
   }
-  onnx::GraphProto* g = model.mutable_graph();
-  g->set_name(graph.name.empty() ? "aorta" : graph.name);
-  for (const auto& [name, tensor] : graph.initializers) {
-    onnx_convert::TensorToProto(tensor, name, g->add_initializer());
-  }
-  for (const std::string& in : graph.inputs) ValueInfoToProto(graph, in, g->add_input());
-  for (const std::string& out : graph.outputs) ValueInfoToProto(graph, out, g->add_output());
-  for (const ir::Node& node : graph.nodes) {
-    onnx::NodeProto* np = g->add_node();
-    np->set_name(node.name);
-    np->set_op_type(node.op_type);
-    np->set_domain(node.domain);
-    for (const std::string& in : node.inputs) np->add_input(in);
-    for (const std::string& out : node.outputs) np->add_output(out);
-    for (const auto& [key, attr] : node.attributes)
-      AttributeToProto(key, attr, np->add_attribute());
-    for (const std::string& out : node.outputs) {
-      const ir::ValueInfo* info = graph.FindValue(out);
-      if (info != nullptr && (info->dtype || info->dims) && !graph.IsGraphInput(out)) {
-        bool is_output = false;
-        for (const std::string& o : graph.outputs) is_output |= o == out;
-        if (!is_output) ValueInfoToProto(graph, out, g->add_value_info());
-      }
-    }
-  }
+  GraphToProto(graph, model.mutable_graph());
   std::string bytes;
   if (!model.SerializeToString(&bytes)) {
     return Internal("cannot serialize ONNX model '{}' (over 2 GiB?)", graph.name);

@@ -1,5 +1,6 @@
 #include "compiler/onnx_import.h"
 
+#include <map>
 #include <set>
 
 #include "compiler/onnx_tensor.h"
@@ -59,10 +60,25 @@ onnx::AttributeProto::AttributeType AttributeKind(const onnx::AttributeProto& a)
   return A::UNDEFINED;
 }
 
-Result<ir::Attribute> AttributeFromProto(const onnx::AttributeProto& a, const std::string& what) {
+// Subgraphs nest at most this deep (a corrupt file cannot exhaust the stack).
+constexpr int kMaxSubgraphDepth = 16;
+
+Result<ir::Graph> ImportGraph(const onnx::GraphProto& g,
+                              const std::map<std::string, int64_t>& opsets, const std::string& name,
+                              int depth);
+
+Result<ir::Attribute> AttributeFromProto(const onnx::AttributeProto& a, const std::string& what,
+                                         const std::map<std::string, int64_t>& opsets, int depth) {
   using A = onnx::AttributeProto;
   const A::AttributeType kind = AttributeKind(a);
   switch (kind) {
+    case A::GRAPH: {
+      if (depth >= kMaxSubgraphDepth) {
+        return Unsupported("{}: subgraphs nested deeper than {}", what, kMaxSubgraphDepth);
+      }
+      AORTA_ASSIGN_OR_RETURN(ir::Graph body, ImportGraph(a.g(), opsets, what, depth + 1));
+      return ir::Attribute(ir::Subgraph{std::make_shared<const ir::Graph>(std::move(body))});
+    }
     case A::FLOAT:
       return ir::Attribute(a.f());
     case A::INT:
@@ -86,26 +102,14 @@ Result<ir::Attribute> AttributeFromProto(const onnx::AttributeProto& a, const st
                      A::AttributeType_IsValid(kind) ? A::AttributeType_Name(kind) : "invalid");
 }
 
-}  // namespace
-
-Result<ir::Graph> ImportOnnxBytes(std::string_view bytes, const std::string& name) {
-  onnx::ModelProto model;
-  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
-    return Unsupported("{}: ONNX files over 2 GiB are not supported", name);
-  }
-  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return DataLoss("{}: not a valid ONNX model (protobuf parse failed: truncated or corrupt file)",
-                    name);
-  }
-  if (!model.has_graph()) return DataLoss("{}: ONNX model has no graph", name);
-  const onnx::GraphProto& g = model.graph();
-
+// One graph: the model's main graph (depth 0) or a subgraph attribute (depth > 0), whose nodes
+// may read values of the enclosing graphs.
+Result<ir::Graph> ImportGraph(const onnx::GraphProto& g,
+                              const std::map<std::string, int64_t>& opsets, const std::string& name,
+                              int depth) {
   ir::Graph graph;
   graph.name = g.name();
-  for (const auto& op : model.opset_import()) graph.opset_imports[op.domain()] = op.version();
-  if (graph.opset_imports.empty()) {
-    return DataLoss("{}: ONNX model has no opset_import (field opset_import is required)", name);
-  }
+  graph.opset_imports = opsets;
   if (g.sparse_initializer_size() > 0) {
     return Unsupported("{}: sparse initializers are not supported ('{}')", name,
                        g.sparse_initializer(0).values().name());
@@ -152,17 +156,47 @@ Result<ir::Graph> ImportOnnxBytes(std::string_view bytes, const std::string& nam
     for (const auto& a : np.attribute()) {
       const std::string what =
           fmt::format("{}: {} attribute '{}'", name, node.Describe(), a.name());
-      AORTA_ASSIGN_OR_RETURN(ir::Attribute attr, AttributeFromProto(a, what));
+      AORTA_ASSIGN_OR_RETURN(ir::Attribute attr, AttributeFromProto(a, what, opsets, depth));
       node.attributes.insert_or_assign(a.name(), std::move(attr));
     }
+    // What the subgraphs read from this scope becomes implicit inputs (ir.h ImplicitInputs).
+    for (const std::string& v : ir::ImplicitInputs(node)) node.inputs.push_back(v);
     for (const std::string& out : node.outputs) {
       if (!out.empty() && !graph.values.count(out)) graph.values[out] = ir::ValueInfo{out, {}, {}};
     }
     graph.nodes.push_back(std::move(node));
   }
-  const Status valid = graph.Validate();
+  // A subgraph is checked with the outer-scope values it reads standing in as inputs.
+  ir::Graph checked;
+  const ir::Graph* to_check = &graph;
+  if (depth > 0) {
+    checked = graph;
+    for (const std::string& v : ir::OuterScopeValues(graph)) checked.inputs.push_back(v);
+    to_check = &checked;
+  }
+  const Status valid = to_check->Validate();
   if (!valid.ok()) return valid.WithContext(name);
   return graph;
+}
+
+}  // namespace
+
+Result<ir::Graph> ImportOnnxBytes(std::string_view bytes, const std::string& name) {
+  onnx::ModelProto model;
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+    return Unsupported("{}: ONNX files over 2 GiB are not supported", name);
+  }
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return DataLoss("{}: not a valid ONNX model (protobuf parse failed: truncated or corrupt file)",
+                    name);
+  }
+  if (!model.has_graph()) return DataLoss("{}: ONNX model has no graph", name);
+  std::map<std::string, int64_t> opsets;
+  for (const auto& op : model.opset_import()) opsets[op.domain()] = op.version();
+  if (opsets.empty()) {
+    return DataLoss("{}: ONNX model has no opset_import (field opset_import is required)", name);
+  }
+  return ImportGraph(model.graph(), opsets, name, 0);
 }
 
 Result<ir::Graph> ImportOnnxFile(const std::string& path) {

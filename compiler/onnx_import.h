@@ -1,9 +1,11 @@
 // ONNX model file -> ir::Graph.
 //
 // Reads initializers (raw_data or typed fields), node attributes, value_info / input / output
-// shapes (static, symbolic or unknown dims) and the opset imports. Anything the IR cannot hold
-// (external data, sparse initializers, subgraph attributes, non-tensor values) is refused with a
-// Status naming the file and the node, value or field.
+// shapes (static, symbolic or unknown dims) and the opset imports. GRAPH attributes (If's
+// branches) become ir::Subgraph attributes, and what a subgraph reads from the enclosing graph is
+// appended to its node's inputs (ir.h ImplicitInputs). Anything the IR cannot hold (external
+// data, sparse initializers, GRAPHS attributes, non-tensor values) is refused with a Status
+// naming the file and the node, value or field.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
-// Element-wise ops: activations on oneDNN eltwise, arithmetic on oneDNN binary (f32) with numpy
-// broadcasting. Integer arithmetic (shape computations in real models) is plain C++.
+// Element-wise ops: activations and Sqrt / Log / Exp on oneDNN eltwise, arithmetic and comparisons
+// on oneDNN binary (f32) with numpy broadcasting, Pow on eltwise pow (scalar exponent). Integer
+// arithmetic (shape computations in real models) is plain C++.
 #include <cmath>
 #include <limits>
 
@@ -48,6 +49,9 @@ Result<std::vector<EltwiseStep>> UnarySteps(const KernelContext& ctx) {
     return std::vector<EltwiseStep>{{algorithm::eltwise_relu, alpha}};
   }
   if (op == "Sigmoid") return std::vector<EltwiseStep>{{algorithm::eltwise_logistic}};
+  if (op == "Sqrt") return std::vector<EltwiseStep>{{algorithm::eltwise_sqrt}};
+  if (op == "Log") return std::vector<EltwiseStep>{{algorithm::eltwise_log}};
+  if (op == "Exp") return std::vector<EltwiseStep>{{algorithm::eltwise_exp}};
   if (op == "Tanh") return std::vector<EltwiseStep>{{algorithm::eltwise_tanh}};
   if (op == "HardSwish") return std::vector<EltwiseStep>{{algorithm::eltwise_hardswish}};
   if (op == "HardSigmoid") {  // max(0, min(1, alpha * x + beta))
@@ -198,14 +202,82 @@ Result<std::vector<Tensor>> Binary(KernelContext& ctx) {
   return std::vector<Tensor>{std::move(acc)};
 }
 
+// ---- Pow ----------------------------------------------------------------------------------------
+
+// x ^ y (f32 base). A one-element exponent is oneDNN's eltwise pow (1 * x^y); an exponent tensor
+// broadcasts against x (numpy rules) element by element.
+Result<std::vector<Tensor>> Pow(KernelContext& ctx) {
+  AORTA_RETURN_IF_ERROR(ctx.RequireInputs(2));
+  AORTA_RETURN_IF_ERROR(ctx.RequireF32({0}));
+  const Tensor& x = ctx.In(0);
+  const Tensor& e = ctx.In(1);
+  if (e.dtype() == DType::kBool) return ctx.NotSupported("a bool exponent");
+  const std::vector<double> ev = e.ToDoubles();
+  if (ev.size() == 1 && e.rank() <= x.rank()) {
+    const auto beta = static_cast<float>(ev[0]);
+    return std::vector<Tensor>{RunEltwise(ctx, x, {{algorithm::eltwise_pow, 1.0f, beta}})};
+  }
+  AORTA_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(ctx, x.shape(), e.shape()));
+  const Tensor xb = ExpandTo(x, shape);
+  const std::vector<double> eb = ExpandTo(e, shape).ToDoubles();
+  Tensor y(DType::kF32, shape);
+  auto px = xb.data<float>();
+  auto py = y.data<float>();
+  for (size_t i = 0; i < py.size(); ++i) py[i] = std::pow(px[i], static_cast<float>(eb[i]));
+  return std::vector<Tensor>{std::move(y)};
+}
+
+// ---- comparisons
+// ----------------------------------------------------------------------------------
+
+// Greater, GreaterOrEqual, Less, LessOrEqual, Equal -> bool, numpy broadcasting. f32 on oneDNN
+// binary (its 0 / 1 result cast to bool); integer and bool operands compared exactly.
+Result<std::vector<Tensor>> Compare(KernelContext& ctx) {
+  AORTA_RETURN_IF_ERROR(ctx.RequireInputs(2));
+  const std::string& op = ctx.node.op_type;
+  const Tensor& a = ctx.In(0);
+  const Tensor& b = ctx.In(1);
+  if (a.dtype() != b.dtype()) {
+    return ctx.Invalid("input types differ: {} and {}", DTypeName(a.dtype()), DTypeName(b.dtype()));
+  }
+  if (a.dtype() == DType::kF32) {
+    algorithm alg = algorithm::binary_eq;
+    if (op == "Greater") alg = algorithm::binary_gt;
+    if (op == "GreaterOrEqual") alg = algorithm::binary_ge;
+    if (op == "Less") alg = algorithm::binary_lt;
+    if (op == "LessOrEqual") alg = algorithm::binary_le;
+    AORTA_ASSIGN_OR_RETURN(Tensor y, BinaryF32(ctx, alg, a, b));
+    return std::vector<Tensor>{y.CastTo(DType::kBool)};
+  }
+  if (a.dtype() == DType::kF64) return ctx.NotSupported("element type f64");
+  AORTA_ASSIGN_OR_RETURN(Shape shape, BroadcastShapes(ctx, a.shape(), b.shape()));
+  const std::vector<int64_t> av = ExpandTo(a, shape).ToInt64s();
+  const std::vector<int64_t> bv = ExpandTo(b, shape).ToInt64s();
+  Tensor y(DType::kBool, shape);
+  auto py = y.data<uint8_t>();
+  for (size_t i = 0; i < py.size(); ++i) {
+    bool r = av[i] == bv[i];
+    if (op == "Greater") r = av[i] > bv[i];
+    if (op == "GreaterOrEqual") r = av[i] >= bv[i];
+    if (op == "Less") r = av[i] < bv[i];
+    if (op == "LessOrEqual") r = av[i] <= bv[i];
+    py[i] = r ? 1 : 0;
+  }
+  return std::vector<Tensor>{std::move(y)};
+}
+
 }  // namespace
 
 void RegisterElementwiseKernels(KernelRegistry& r) {
-  for (const char* op :
-       {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "Clip"}) {
+  for (const char* op : {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "Clip",
+                         "Sqrt", "Log", "Exp"}) {
     r[op] = Unary;
   }
   for (const char* op : {"Add", "Sub", "Mul", "Div", "Max", "Min", "Sum"}) r[op] = Binary;
+  r["Pow"] = Pow;
+  for (const char* op : {"Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal"}) {
+    r[op] = Compare;
+  }
 }
 
 }  // namespace aorta::reference

@@ -89,5 +89,43 @@ TEST(BinaryTest, Errors) {
   EXPECT_NE(shapes.status().message().find("shapes 2x3 and 2 do not broadcast"), std::string::npos);
 }
 
+TEST(UnaryMathTest, SqrtLogExp) {
+  ExpectTensor(RunOne("Sqrt", {F32({3}, {0, 4, 2.25f})}), {3}, {0, 2, 1.5f});
+  const float e = std::exp(1.0f);
+  ExpectTensor(RunOne("Log", {F32({3}, {1, e, e * e})}), {3}, {0, 1, 2});
+  ExpectTensor(RunOne("Exp", {F32({2}, {0, 1})}), {2}, {1, e});
+}
+
+TEST(PowTest, ScalarAndBroadcastExponents) {
+  // A one-element exponent (LayerNorm's variance: x^2), also as f32 scalar of rank 0.
+  ExpectTensor(RunOne("Pow", {F32({3}, {-3, 0.5f, 2}), F32({}, {2})}), {3}, {9, 0.25f, 4});
+  ExpectTensor(RunOne("Pow", {F32({2}, {4, 9}), F32({1}, {0.5f})}), {2}, {2, 3});
+  // An exponent per column, broadcast over rows; an integer exponent.
+  ExpectTensor(RunOne("Pow", {F32({2, 2}, {2, 2, 3, 3}), F32({2}, {1, 3})}), {2, 2}, {2, 8, 3, 27});
+  ExpectTensor(RunOne("Pow", {F32({2}, {2, 3}), I64({1}, {3})}), {2}, {8, 27});
+  // The exponent broadcasts the result up.
+  ExpectTensor(RunOne("Pow", {F32({}, {2}), F32({1, 2}, {1, 2})}), {1, 2}, {2, 4});
+}
+
+TEST(CompareTest, FloatAndIntegerComparisonsGiveBool) {
+  const Tensor a = F32({4}, {1, 2, 3, 0.5f});
+  const Tensor b = F32({1}, {2});
+  auto bools = [](const Tensor& t) {
+    EXPECT_EQ(t.dtype(), DType::kBool);
+    return t.ToInt64s();
+  };
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(bools(RunOne("GreaterOrEqual", {a, b})), (V{0, 1, 1, 0}));
+  EXPECT_EQ(bools(RunOne("Greater", {a, b})), (V{0, 0, 1, 0}));
+  EXPECT_EQ(bools(RunOne("Less", {a, b})), (V{1, 0, 0, 1}));
+  EXPECT_EQ(bools(RunOne("LessOrEqual", {a, b})), (V{1, 1, 0, 1}));
+  EXPECT_EQ(bools(RunOne("Equal", {a, b})), (V{0, 1, 0, 0}));
+  EXPECT_EQ(bools(RunOne("Equal", {I64({3}, {1, 2, 3}), I64({}, {2})})), (V{0, 1, 0}));
+  EXPECT_EQ(bools(RunOne("Greater", {I64({2, 1}, {1, 3}), I64({2}, {2, 0})})), (V{0, 1, 1, 1}));
+  auto mixed = RunOp("Less", {F32({1}, {1}), I64({1}, {1})});
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.status().message().find("input types differ: f32 and i64"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace aorta::reference::testing

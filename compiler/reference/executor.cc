@@ -19,6 +19,8 @@ const KernelRegistry& Kernels() {
     RegisterResizeKernels(r);
     RegisterConcatKernels(r);
     RegisterShapeKernels(r);
+    RegisterReduceKernels(r);
+    RegisterControlFlowKernels(r);
     return r;
   }();
   return registry;

@@ -56,6 +56,8 @@ void RegisterNormalizationKernels(KernelRegistry& r);
 void RegisterResizeKernels(KernelRegistry& r);
 void RegisterConcatKernels(KernelRegistry& r);
 void RegisterShapeKernels(KernelRegistry& r);
+void RegisterReduceKernels(KernelRegistry& r);
+void RegisterControlFlowKernels(KernelRegistry& r);
 
 // ---- shared helpers (kernel_util.cc) ----------------------------------------------------------
 
