@@ -25,14 +25,15 @@ module aorta_delay_line #(
     logic unused_ctrl;
     assign unused_ctrl = ^{clk_i, rst_ni, en_i};
   end else begin : g_flops
-    // Stage i (bits [i*Width +: Width]) holds d_i delayed i + 1 cycles.
+    // Stage i (bits [i*Width +: Width]) holds d_i delayed i + 1 cycles. The shift is one
+    // concatenation of the whole line (not a loop of part-selects): Verilator turns it into a
+    // few word shifts instead of a masked update per stage.
     logic [Depth*Width-1:0] stage_q, stage_d;
 
-    always_comb begin
-      stage_d[0 +: Width] = d_i;
-      for (int unsigned i = 1; i < Depth; i++) begin
-        stage_d[i*Width +: Width] = stage_q[(i-1)*Width +: Width];
-      end
+    if (Depth == 1) begin : g_one
+      assign stage_d = d_i;
+    end else begin : g_shift
+      assign stage_d = {stage_q[(Depth-1)*Width-1:0], d_i};
     end
 
     if (ResetFlops) begin : g_reset

@@ -55,6 +55,16 @@ module aorta_systolic_array #(
   logic en;
   assign en = !stall_i;
 
+  // A write accepted in cycle T is in flight until PE (N-1, N-1) captures it at the end of cycle
+  // T + WrFlight. The write path (tag chain, data skew, the PEs' write registers) moves only
+  // while a write is offered or in flight (wr_en): otherwise every write-valid bit in it is low
+  // and holding is the same as shifting zeros, for a fraction of a simulator's work.
+  localparam int unsigned WrFlight = 2 * N - 2;
+  localparam int unsigned WrCntW = $clog2(WrFlight + 1);
+  logic [WrCntW-1:0] wr_cnt_q, wr_cnt_d;
+  logic              wr_en;
+  assign wr_en = en && (wr_valid_i || (wr_cnt_q != '0));
+
   // Mesh wires, flattened (Yosys 0.23 reads no multi-dimensional packed arrays).
   // Horizontal (activation, bank): entry k*(N+1) + n enters PE (k, n); n == N leaves row k.
   // Vertical (partial sum, write): entry k*N + n enters PE (k, n); k == N leaves column n.
@@ -98,7 +108,7 @@ module aorta_systolic_array #(
     ) u_skew (
       .clk_i,
       .rst_ni,
-      .en_i(en),
+      .en_i(wr_en),
       .d_i (wr_tag[(n-1)*TagW +: TagW]),
       .q_o (wr_tag[n*TagW +: TagW])
     );
@@ -112,7 +122,7 @@ module aorta_systolic_array #(
     ) u_skew (
       .clk_i,
       .rst_ni,
-      .en_i(en),
+      .en_i(wr_en),
       .d_i (wr_data_i[n*8 +: 8]),
       .q_o (wr_data[n*8 +: 8])
     );
@@ -133,6 +143,7 @@ module aorta_systolic_array #(
         .clk_i,
         .rst_ni,
         .en_i      (en),
+        .wr_en_i   (wr_en),
         .act_i     (act[HIn*8 +: 8]),
         .act_bank_i(act_bank[HIn]),
         .act_o     (act[HOut*8 +: 8]),
@@ -179,12 +190,8 @@ module aorta_systolic_array #(
   assign unused_edges = ^{act_last, wr_valid[N*N +: N], wr_bank[N*N +: N],
                           wr_row[N*N*RowW +: N*RowW], wr_data[N*N*8 +: N*8]};
 
-  // Valid pipeline: an accepted vector's output is valid Latency cycles later. A write accepted
-  // in cycle T is in flight until PE (N-1, N-1) captures it at the end of cycle T + WrFlight.
+  // Valid pipeline: an accepted vector's output is valid Latency cycles later.
   logic [Latency-1:0] valid_q, valid_d;
-  localparam int unsigned WrFlight = 2 * N - 2;
-  localparam int unsigned WrCntW = $clog2(WrFlight + 1);
-  logic [WrCntW-1:0]  wr_cnt_q, wr_cnt_d;
 
   always_comb begin
     valid_d = {valid_q[Latency-2:0], in_valid_i};

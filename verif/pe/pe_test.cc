@@ -35,6 +35,8 @@ namespace {
 // The inputs of one cycle.
 struct PeIn {
   bool en = true;
+  bool wr_en = true;  // with en: the write path moves (the array holds it while no write is
+                      // in flight)
   int8_t act = 0;
   bool act_bank = false;
   uint32_t psum = 0;
@@ -65,12 +67,13 @@ struct PeRef {
     psum = static_cast<uint32_t>(in.psum + static_cast<uint64_t>(product));
     act = in.act;
     act_bank = in.act_bank;
+    data_known = true;
+    if (!in.wr_en) return;  // the write path holds
     wr_valid = in.wr_valid;
     wr_bank = in.wr_bank;
     wr_row = in.wr_row;
     wr_data = in.wr_data;
     if (in.wr_valid && in.wr_row == row) weight[in.wr_bank ? 1 : 0] = in.wr_data;
-    data_known = true;
   }
   void Reset() {
     weight[0] = weight[1] = 0;
@@ -100,6 +103,7 @@ class PeTest : public ::testing::Test {
 
   void Drive(const PeIn& in) {
     m_->en_i = in.en;
+    m_->wr_en_i = in.en && in.wr_en;  // the write path moves only in enabled cycles
     m_->act_i = static_cast<uint8_t>(in.act);
     m_->act_bank_i = in.act_bank;
     m_->psum_i = in.psum;
@@ -121,12 +125,16 @@ class PeTest : public ::testing::Test {
     bool ok = m_->wr_valid_o == ref_.wr_valid;
     if (ref_.data_known) {
       ok = ok && m_->psum_o == ref_.psum && m_->act_o == static_cast<uint8_t>(ref_.act) &&
-           m_->act_bank_o == ref_.act_bank && m_->wr_bank_o == ref_.wr_bank &&
-           m_->wr_row_o == ref_.wr_row && m_->wr_data_o == static_cast<uint8_t>(ref_.wr_data);
+           m_->act_bank_o == ref_.act_bank;
+    }
+    // The write tag and data are meaningful only with wr_valid_o.
+    if (ref_.wr_valid) {
+      ok = ok && m_->wr_bank_o == ref_.wr_bank && m_->wr_row_o == ref_.wr_row &&
+           m_->wr_data_o == static_cast<uint8_t>(ref_.wr_data);
     }
     if (!ok && ++mismatches_ <= 5) {
-      ADD_FAILURE() << Cfg::name << " cycle " << cycle_ << ": psum_o " << m_->psum_o
-                    << " (model " << ref_.psum << "), act_o " << int{m_->act_o} << " (model "
+      ADD_FAILURE() << Cfg::name << " cycle " << cycle_ << ": psum_o " << m_->psum_o << " (model "
+                    << ref_.psum << "), act_o " << int{m_->act_o} << " (model "
                     << int{static_cast<uint8_t>(ref_.act)} << "), wr_valid_o "
                     << int{m_->wr_valid_o} << " (model " << ref_.wr_valid << ")";
     }
@@ -192,6 +200,7 @@ TYPED_TEST(PeTest, RandomCyclesMatchModel) {
     in.act_bank = rng() & 1;
     in.psum = rng();
     in.wr_valid = rng() % 3 == 0;
+    in.wr_en = in.wr_valid || rng() % 4 != 0;  // a write needs the write path enabled
     in.wr_bank = rng() & 1;
     in.wr_row = (rng() % 2) ? TypeParam::Row : rng() % TypeParam::N;
     in.wr_data = RandomInt8(rng);
@@ -272,6 +281,31 @@ TYPED_TEST(PeTest, DisabledCyclesHoldEverything) {
   }
   this->Cycle(in);  // the weight is still 9
   EXPECT_EQ(this->m_->psum_o, 41u);
+  EXPECT_EQ(this->mismatches_, 0);
+}
+
+// wr_en_i low: the write path holds (valid, tag, data), the multiply-add goes on.
+TYPED_TEST(PeTest, WritePathDisabledHolds) {
+  this->Write(false, 6);
+  PeIn in;
+  in.wr_valid = true;
+  in.wr_bank = true;
+  in.wr_row = 0;  // another row: passes through
+  in.wr_data = 77;
+  this->Cycle(in);
+  ASSERT_TRUE(this->m_->wr_valid_o);
+  PeIn hold;
+  hold.wr_en = false;
+  hold.act = 3;
+  for (int i = 0; i < 10; ++i) {
+    hold.psum = static_cast<uint32_t>(i);
+    this->Cycle(hold);
+    EXPECT_TRUE(this->m_->wr_valid_o);
+    EXPECT_EQ(this->m_->wr_data_o, 77);
+    EXPECT_EQ(this->m_->psum_o, static_cast<uint32_t>(i + 18));
+  }
+  this->Cycle(PeIn{});  // enabled, nothing offered: the valid bit drains
+  EXPECT_FALSE(this->m_->wr_valid_o);
   EXPECT_EQ(this->mismatches_, 0);
 }
 
