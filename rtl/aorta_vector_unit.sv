@@ -119,8 +119,10 @@ module aorta_vector_unit
   logic               lut_en_q;
   logic [7:0]         lut_sel_q;
 
+  // Ready while idle and in the cycle of a done pulse: the finishing instruction's last row is
+  // written by this cycle's W logic, so its registers may change at this clock edge.
   logic accept;
-  assign insn_ready_o = (state_q == StIdle);
+  assign insn_ready_o = (state_q == StIdle) || done_o;
   assign accept = insn_valid_i && insn_ready_o;
 
   // Views of insn_i per opcode (header and reserved bits unused, as for insn_i).
@@ -686,12 +688,7 @@ module aorta_vector_unit
     state_d = state_q;
     pcnt_d = pcnt_q;
     unique case (state_q)
-      StIdle: begin
-        if (accept) begin
-          state_d = StParam;
-          pcnt_d = '0;
-        end
-      end
+      StIdle: ;
       StParam: begin
         if (pcnt_q == nparam) begin
           state_d = (bad_q || chk_bad) ? StErr : StRun;
@@ -704,6 +701,10 @@ module aorta_vector_unit
       StErr: state_d = StIdle;
       default: state_d = StIdle;
     endcase
+    if (accept) begin
+      state_d = StParam;
+      pcnt_d = '0;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

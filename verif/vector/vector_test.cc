@@ -17,7 +17,7 @@
 // is the number of issue cycles (POSTPROC, VEC_ELTWISE UB_BCAST / PARAM, RESIZE: one per row /
 // output pixel; VEC_ELTWISE UB_ROWS: two per row; DWCONV, POOL: k_h*k_w per output pixel) and
 // nparam the PARAM rows it reads (POSTPROC 3, VEC_ELTWISE 1, or 2 with a PARAM operand, POOL
-// AVG / AVG_PAD 1, else 0). The next instruction is accepted the cycle after the done pulse.
+// AVG / AVG_PAD 1, else 0). The next instruction is accepted in the cycle of the done pulse.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -851,12 +851,12 @@ TYPED_TEST(VectorTest, ExactCycles) {
   }
   // POSTPROC streams one row per cycle: 256 rows take 128 cycles more than 128 rows.
   EXPECT_EQ(CyclesOf(b.completions()[12]) - CyclesOf(b.completions()[8]), 128u);
-  // Back to back: each instruction is accepted in the cycle after the previous one's done.
+  // Back to back: each instruction is accepted in the cycle of the previous one's done.
   const size_t first = b.completions().size();
   for (const auto& insn : cases) b.Offer(insn);
   ASSERT_TRUE(b.RunUntilIdle());
   for (size_t i = first + 1; i < b.completions().size(); ++i) {
-    EXPECT_EQ(b.completions()[i].accept_cycle, b.completions()[i - 1].done_cycle + 1);
+    EXPECT_EQ(b.completions()[i].accept_cycle, b.completions()[i - 1].done_cycle);
     EXPECT_EQ(CyclesOf(b.completions()[i]), ExpectedCycles(b.completions()[i].insn, false));
   }
   ExpectClean(b);
