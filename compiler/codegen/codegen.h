@@ -8,11 +8,15 @@
 //   run stream  input DMA -> layers (EX queue, a PERF barrier after each) -> output DMA -> HALT,
 //               with one LD->EX token before the first layer and one EX->ST token after the last
 //
-// Today everything must fit on one chip: a tensor or weight set that does not is Unsupported,
-// naming the layer and the sizes (tiling through DRAM and streamed weights are the next step).
+// What does not fit goes through board DRAM: layers whose weights or parameters do not fit the
+// WB / PARAM memories next to the others are streamed (schedule.h, StreamWeights), tensors that
+// do not fit the unified buffer live in DRAM and the layers that touch them run in row tiles
+// (tiling.h). Dependency tokens between the queues are derived from the instructions'
+// dependencies (schedule.h, AssignTokens).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,7 +31,7 @@ namespace aorta::codegen {
 enum class Placement {
   kChip,         // instructions on the chip (a layer with a PERF record)
   kLayout,       // a free layout change: the output aliases the input's rows
-  kUnsupported,  // the chip cannot run it (host fallback is the next step)
+  kUnsupported,  // the chip cannot run it: it runs on the host (compiler/partition.h)
 };
 const char* PlacementName(Placement p);
 
@@ -47,7 +51,10 @@ Status FirstUnsupported(const std::vector<NodeSupport>& support);
 struct LayerSummary {
   std::string name, op_type;
   uint64_t macs = 0;          // logical multiply-accumulates of the op's definition
-  uint64_t weight_bytes = 0;  // WB bytes pinned for it
+  uint64_t weight_bytes = 0;  // its WB bytes (pinned, or streamed when `streamed`)
+  bool streamed = false;      // its WB and PARAM rows are loaded from DRAM on every inference
+  uint32_t tiles = 0;         // > 0: tiled through DRAM in this many row tiles
+  uint64_t dram_bytes = 0;    // activation bytes it moves between DRAM and the UB (tiling)
   uint64_t est_cycles = 0;    // the cycle model of docs/compiler.md
   uint32_t passes = 0;        // MATMUL passes
   uint32_t perf_tag = 0;
@@ -59,15 +66,48 @@ struct CodegenResult {
   uint64_t macs = 0;
   uint64_t weight_bytes = 0;  // WB bytes pinned
   uint64_t param_bytes = 0;   // PARAM bytes pinned
+  // Per inference: WB and PARAM bytes streamed from DRAM (chunks reloaded count again), and the
+  // activation bytes tiled layers move between DRAM and the UB.
+  uint64_t streamed_weight_bytes = 0;
+  uint64_t streamed_param_bytes = 0;
+  uint64_t dram_activation_bytes = 0;
+  uint32_t streamed_layers = 0, tiled_layers = 0;
+  uint64_t scratch_bytes = 0;  // the SCRATCH buffer in board DRAM
   uint32_t lut_tables = 0;
   uint64_t ub_peak_rows = 0;
   uint64_t est_cycles = 0;
+  // With CodegenOptions::probe_layers: the layers' outputs, bound (channel-blocked int8) in the
+  // kProbeBuffer buffer.
+  std::vector<program::TensorBinding> probes;
+};
+
+// A tensor the chip loads at the start of a run segment or stores right after the layer that
+// computes it (host fallback and NHWC edges, compiler/partition.h).
+struct BoundTensor {
+  std::string value;          // the graph's input (a load) or output (a store)
+  std::string name;           // the program tensor it is bound as
+  Shape shape;                // the program tensor's logical shape
+  bool pixel_major = false;   // int8 row-major NHWC bytes (C per pixel): one DMA per channel block
+                              // with stride C; otherwise channel-blocked
+  bool intermediate = false;  // Program.intermediates (exchanged with host ops), else an input /
+                              // output of the model
 };
 
 struct CodegenOptions {
   std::string model_name;
   std::string producer = "aorta compile";
+  // Host fallback: the run segment of each node (absent: 0), in `segments` segments; each
+  // segment ends with HALT. A load's DMA runs at the start of the first segment that reads it, a
+  // store's right after the layer computing it. Empty loads and stores: every graph input /
+  // output is bound under its own name, channel-blocked, as a model input / output.
+  uint32_t segments = 1;
+  std::map<std::string, uint32_t> node_segment;
+  std::vector<BoundTensor> loads, stores;
+  // --report: every layer's output (when in the UB) is also stored to the kProbeBuffer buffer
+  // (CodegenResult::probes), for per-layer accuracy against the fp32 reference.
+  bool probe_layers = false;
 };
+inline constexpr const char* kProbeBuffer = "probes";
 
 Result<CodegenResult> GenerateProgram(const quant::QuantizedGraph& q, const ChipConfig& chip,
                                       const CodegenOptions& options = {});

@@ -23,14 +23,22 @@ uint32_t ConstantImage::AddLut(const quant::Lut& lut) {
   return static_cast<uint32_t>(luts_.size() - 1);
 }
 
-std::string ConstantImage::Bytes() const {
+std::string ConstantImage::WbBytes() const {
+  return std::string(reinterpret_cast<const char*>(wb_.data()), wb_.size());
+}
+
+std::string ConstantImage::ParamBytes() const {
   std::string out;
-  out.reserve(lut_offset() + 256 * luts_.size());
-  out.append(reinterpret_cast<const char*>(wb_.data()), wb_.size());
+  out.reserve(4 * param_.size());
   for (int32_t v : param_) {
     const auto u = static_cast<uint32_t>(v);
     for (int byte = 0; byte < 4; ++byte) out.push_back(static_cast<char>(u >> (8 * byte)));
   }
+  return out;
+}
+
+std::string ConstantImage::Bytes() const {
+  std::string out = WbBytes() + ParamBytes();
   for (const quant::Lut& t : luts_) out.append(reinterpret_cast<const char*>(t.data()), t.size());
   return out;
 }

@@ -36,6 +36,10 @@ class ConstantImage {
   uint64_t param_offset() const { return wb_.size(); }
   uint64_t lut_offset() const { return wb_.size() + 4 * param_.size(); }
   std::string Bytes() const;
+  // The regions alone: WB rows, PARAM rows (little-endian int32), the tables.
+  std::string WbBytes() const;
+  std::string ParamBytes() const;
+  const std::vector<quant::Lut>& luts() const { return luts_; }
 
  private:
   uint32_t n_;

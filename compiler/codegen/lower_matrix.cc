@@ -22,11 +22,6 @@ bool IsDepthwise(const quant::QuantizedMatrixOp& m, int64_t dil_h, int64_t dil_w
 
 namespace {
 
-struct Geometry {
-  int64_t stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_t = 0, pad_l = 0;
-  int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
-};
-
 // The weight of output channel oc, input channel ic (of all), tap: 0 outside oc's group.
 int8_t DenseWeight(const quant::QuantizedMatrixOp& m, int64_t oc, int64_t ic, int64_t tap) {
   const int64_t in_g = m.in_c / m.group, out_g = m.out_c / m.group;
@@ -66,18 +61,6 @@ isa::Postproc MakePostproc(const quant::QuantizedMatrixOp& m, uint64_t param, in
   return p;
 }
 
-// Output rows per accumulator tile: a tile fills at most one half of the accumulator (the halves
-// alternate, so post-processing one tile can overlap the passes of the next).
-Result<int64_t> TileRows(const ir::Node& node, const Geometry& geo, const ChipGeometry& g) {
-  const auto acc = static_cast<int64_t>(g.acc_rows / 2);
-  if (geo.out_w > acc)
-    return Unsupported(
-        "{}: one output row of {} pixels does not fit half of the accumulator ({} rows; column "
-        "tiling is not supported yet)",
-        node.Describe(), geo.out_w, acc);
-  return std::min(geo.out_h, acc / geo.out_w);
-}
-
 Status CheckOffset(const ir::Node& node, int64_t off) {
   if (off < -kMaxOffset - 1 || off > kMaxOffset)
     return Unsupported("{}: window offset {} exceeds the 13-bit y_off / x_off fields",
@@ -87,61 +70,78 @@ Status CheckOffset(const ir::Node& node, int64_t off) {
 
 }  // namespace
 
-Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+Result<int64_t> AccTileRows(const ir::Node& node, const TensorPlace& out, const ChipGeometry& g) {
+  const auto acc = static_cast<int64_t>(g.acc_rows / 2);
+  if (out.w > acc)
+    return Unsupported(
+        "{}: one output row of {} pixels does not fit half of the accumulator ({} rows; column "
+        "tiling is not supported yet)",
+        node.Describe(), out.w, acc);
+  return std::min(out.h, acc / out.w);
+}
+
+std::pair<int64_t, int64_t> WindowRows(int64_t oy0, int64_t th, int64_t stride, int64_t off,
+                                       int64_t k, int64_t dil, int64_t in_h) {
+  const int64_t first = oy0 * stride + off, last = (oy0 + th - 1) * stride + off + (k - 1) * dil;
+  int64_t lo = std::max<int64_t>(first, 0), hi = std::min<int64_t>(last + 1, in_h);
+  if (hi <= lo) {  // every tap outside the image: any one row (nothing is read from it)
+    lo = std::clamp<int64_t>(first, 0, in_h - 1);
+    hi = lo + 1;
+  }
+  return {lo, hi};
+}
+
+Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                              const TensorPlace& out, LayerCode& code) {
   AORTA_ASSIGN_OR_RETURN(const quant::QuantizedMatrixOp* mp,
                          QuantizedAs<quant::QuantizedMatrixOp>(ctx, node));
+  MatrixPlan plan;
+  plan.m = mp;
   const quant::QuantizedMatrixOp& m = *mp;
   const uint32_t n = ctx.g.n;
-  const TensorPlace& in = *io.in;
-  const TensorPlace& out = *io.out;
-  Geometry geo;
-  geo.in_h = in.h;
-  geo.in_w = in.w;
-  geo.out_h = out.h;
-  geo.out_w = out.w;
+  plan.in_h = in.h;
+  plan.in_w = in.w;
+  plan.out_h = out.h;
+  plan.out_w = out.w;
   const std::string base = passes::BaseOpType(node);
   if (base == "Conv") {
     AORTA_ASSIGN_OR_RETURN(reference::Window win,
                            NodeWindow(ctx.q.graph, node, {in.h, in.w}, {m.k_h, m.k_w}, false));
-    geo.stride_h = win.strides[0];
-    geo.stride_w = win.strides[1];
-    geo.dil_h = win.dilations[0];
-    geo.dil_w = win.dilations[1];
-    geo.pad_t = win.pads_begin[0];
-    geo.pad_l = win.pads_begin[1];
+    plan.stride_h = win.strides[0];
+    plan.stride_w = win.strides[1];
+    plan.dil_h = win.dilations[0];
+    plan.dil_w = win.dilations[1];
+    plan.pad_t = win.pads_begin[0];
+    plan.pad_l = win.pads_begin[1];
   }
-  const bool depthwise = IsDepthwise(m, geo.dil_h, geo.dil_w);
-  const int64_t taps = m.k_h * m.k_w;
+  plan.depthwise = IsDepthwise(m, plan.dil_h, plan.dil_w);
+  plan.taps = m.k_h * m.k_w;
+  const int64_t taps = plan.taps;
   // Logical MACs of the op (none for a stand-alone activation lowered as a 1x1 depthwise pass).
   if (base == "Conv" || base == "Gemm")
     code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * out.h * out.w);
 
-  AORTA_ASSIGN_OR_RETURN(int64_t tile_rows, TileRows(node, geo, ctx.g));
-  const uint64_t param = PackPostproc(ctx.consts, m);
-  const int32_t lut = m.lut ? static_cast<int32_t>(ctx.consts.AddLut(*m.lut)) : -1;
-  const TensorPlace& dst = io.temp != nullptr ? *io.temp : out;
-  const uint32_t ob_n = Blocks(m.out_c, n), ib_n = Blocks(m.in_c, n);
+  AORTA_ASSIGN_OR_RETURN(plan.acc_tile_rows, AccTileRows(node, out, ctx.g));
+  plan.param = PackPostproc(ctx.consts, m);
+  plan.lut = m.lut ? static_cast<int32_t>(ctx.consts.AddLut(*m.lut)) : -1;
+  plan.ob_n = Blocks(m.out_c, n);
+  plan.ib_n = Blocks(m.in_c, n);
 
   // Weights: depthwise taps (row first + ob * taps + tap, lane = channel), or the kept MATMUL
   // tiles of each output block (row k, lane j = W[ob*N + j][ib*N + k][tap]).
-  struct Tile {
-    int64_t tap;
-    uint32_t ib;
-    uint64_t wb;
-  };
-  std::vector<std::vector<Tile>> tiles(ob_n);
-  uint64_t dw_first = 0;
-  if (depthwise) {
-    dw_first = ctx.consts.AddWbRows(ob_n * static_cast<uint64_t>(taps));
+  plan.tiles.resize(plan.ob_n);
+  if (plan.depthwise) {
+    plan.dw_first = ctx.consts.AddWbRows(plan.ob_n * static_cast<uint64_t>(taps));
     for (int64_t c = 0; c < m.out_c; ++c)
       for (int64_t t = 0; t < taps; ++t)
-        ctx.consts.Wb(dw_first + static_cast<uint64_t>(c / n * taps + t),
+        ctx.consts.Wb(plan.dw_first + static_cast<uint64_t>(c / n * taps + t),
                       static_cast<uint32_t>(c % n)) = m.w[static_cast<size_t>(c * taps + t)];
   } else {
-    for (uint32_t ob = 0; ob < ob_n; ++ob) {
+    std::vector<int8_t> tile(size_t{n} * n, 0);
+    for (uint32_t ob = 0; ob < plan.ob_n; ++ob) {
       for (int64_t t = 0; t < taps; ++t) {
-        for (uint32_t ib = 0; ib < ib_n; ++ib) {
-          std::vector<int8_t> tile(size_t{n} * n, 0);
+        for (uint32_t ib = 0; ib < plan.ib_n; ++ib) {
+          std::fill(tile.begin(), tile.end(), int8_t{0});
           bool any = false;
           for (uint32_t k = 0; k < n; ++k)
             for (uint32_t j = 0; j < n; ++j) {
@@ -152,97 +152,120 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
               any |= v != 0;
             }
           // An all-zero tile adds nothing; keep one per block so that ACC is written.
-          const bool last = t == taps - 1 && ib == ib_n - 1;
-          if (!any && !(last && tiles[ob].empty())) continue;
+          const bool last = t == taps - 1 && ib == plan.ib_n - 1;
+          if (!any && !(last && plan.tiles[ob].empty())) continue;
           const uint64_t wb = ctx.consts.AddWbRows(n);
           for (uint32_t k = 0; k < n; ++k)
             for (uint32_t j = 0; j < n; ++j) ctx.consts.Wb(wb + k, j) = tile[size_t{k} * n + j];
-          tiles[ob].push_back({t, ib, wb});
+          plan.tiles[ob].push_back({t, ib, wb});
         }
       }
     }
   }
-
-  for (uint32_t ob = 0; ob < ob_n; ++ob) {
-    for (int64_t oy0 = 0; oy0 < out.h; oy0 += tile_rows) {
-      const int64_t th = std::min(tile_rows, out.h - oy0);
-      const auto pixels = static_cast<uint64_t>(th * out.w);
-      const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * (ctx.g.acc_rows / 2));
-      if (depthwise) {
-        isa::Dwconv d;
-        d.act_addr = static_cast<uint32_t>(in.addr + ob * in.plane());
-        d.in_h = static_cast<uint32_t>(in.h);
-        d.in_w = static_cast<uint32_t>(in.w);
-        d.out_h = static_cast<uint32_t>(th);
-        d.out_w = static_cast<uint32_t>(out.w);
-        d.stride_h = static_cast<uint32_t>(geo.stride_h);
-        d.stride_w = static_cast<uint32_t>(geo.stride_w);
-        d.dil_h = static_cast<uint32_t>(geo.dil_h);
-        d.dil_w = static_cast<uint32_t>(geo.dil_w);
-        d.k_h = static_cast<uint32_t>(m.k_h);
-        d.k_w = static_cast<uint32_t>(m.k_w);
-        d.y_off = static_cast<int32_t>(oy0 * geo.stride_h - geo.pad_t);
-        d.x_off = static_cast<int32_t>(-geo.pad_l);
-        AORTA_RETURN_IF_ERROR(CheckOffset(node, d.y_off));
-        AORTA_RETURN_IF_ERROR(CheckOffset(node, d.x_off));
-        d.pad_value = m.in.zero_point;
-        d.wb_addr = static_cast<uint32_t>(dw_first + ob * static_cast<uint64_t>(taps));
-        d.acc_addr = acc;
-        code.Add(d, pixels * static_cast<uint64_t>(taps));
-      } else {
-        bool first = true;
-        for (const Tile& tile : tiles[ob]) {
-          const bool bank = (ctx.bank++ & 1) != 0;
-          code.Add(isa::Loadw{.deps = {}, .bank = bank, .wb_addr = static_cast<uint32_t>(tile.wb)},
-                   0);
-          isa::Matmul mm;
-          mm.bank = bank;
-          mm.accumulate = !first;
-          first = false;
-          mm.act_addr = static_cast<uint32_t>(in.addr + tile.ib * in.plane());
-          mm.in_h = static_cast<uint32_t>(in.h);
-          mm.in_w = static_cast<uint32_t>(in.w);
-          mm.out_h = static_cast<uint32_t>(th);
-          mm.out_w = static_cast<uint32_t>(out.w);
-          mm.stride_h = static_cast<uint32_t>(geo.stride_h);
-          mm.stride_w = static_cast<uint32_t>(geo.stride_w);
-          const int64_t ky = tile.tap / m.k_w, kx = tile.tap % m.k_w;
-          const int64_t y_off = ky * geo.dil_h - geo.pad_t + oy0 * geo.stride_h;
-          const int64_t x_off = kx * geo.dil_w - geo.pad_l;
-          AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
-          AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
-          mm.y_off = static_cast<int32_t>(y_off);
-          mm.x_off = static_cast<int32_t>(x_off);
-          mm.pad_value = m.in.zero_point;
-          mm.acc_addr = acc;
-          code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
-          ++code.passes;
-        }
-      }
-      isa::Postproc p = MakePostproc(m, param + 3ull * ob, lut);
-      p.ub_addr = static_cast<uint32_t>(dst.addr + ob * dst.plane() + oy0 * out.w);
-      p.acc_addr = acc;
-      p.rows = static_cast<uint32_t>(pixels);
-      code.Add(p, pixels);
-    }
-  }
-
   if (m.residual) {
-    const uint64_t rec = ctx.consts.AddParamRows(1);
+    plan.residual_record = ctx.consts.AddParamRows(1);
     const intmath::EltwiseParams& r = *m.residual;
     uint32_t lane = 0;
     for (int32_t v : {r.ma, r.mb, r.shift, r.za, r.zb, r.zo, r.lo, r.hi})
-      ctx.consts.Param(rec, lane++) = v;
-    isa::VecEltwise e;
-    e.op = isa::EltOp::kAdd;
-    e.b_src = isa::BSrc::kUbRows;
-    e.a_addr = static_cast<uint32_t>(dst.addr);
-    e.b_addr = static_cast<uint32_t>(io.in2->addr);
-    e.out_addr = static_cast<uint32_t>(io.sum != nullptr ? io.sum->addr : out.addr);
-    e.rows = static_cast<uint32_t>(out.rows());
-    e.param_addr = static_cast<uint32_t>(rec);
-    code.Add(e, out.rows());
+      ctx.consts.Param(plan.residual_record, lane++) = v;
   }
+  return plan;
+}
+
+Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
+                      int64_t oy0, int64_t th, const RowView& in, uint64_t dst_row,
+                      LayerCode& code) {
+  const quant::QuantizedMatrixOp& m = *plan.m;
+  const uint32_t n = ctx.g.n;
+  const auto pixels = static_cast<uint64_t>(th * plan.out_w);
+  const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * (ctx.g.acc_rows / 2));
+  if (plan.depthwise) {
+    isa::Dwconv d;
+    d.act_addr = static_cast<uint32_t>(in.addr + ob * in.block_stride);
+    d.in_h = static_cast<uint32_t>(in.h);
+    d.in_w = static_cast<uint32_t>(in.w);
+    d.out_h = static_cast<uint32_t>(th);
+    d.out_w = static_cast<uint32_t>(plan.out_w);
+    d.stride_h = static_cast<uint32_t>(plan.stride_h);
+    d.stride_w = static_cast<uint32_t>(plan.stride_w);
+    d.dil_h = static_cast<uint32_t>(plan.dil_h);
+    d.dil_w = static_cast<uint32_t>(plan.dil_w);
+    d.k_h = static_cast<uint32_t>(m.k_h);
+    d.k_w = static_cast<uint32_t>(m.k_w);
+    const int64_t y_off = oy0 * plan.stride_h - plan.pad_t - in.y0;
+    AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
+    AORTA_RETURN_IF_ERROR(CheckOffset(node, -plan.pad_l));
+    d.y_off = static_cast<int32_t>(y_off);
+    d.x_off = static_cast<int32_t>(-plan.pad_l);
+    d.pad_value = m.in.zero_point;
+    d.wb_addr = static_cast<uint32_t>(plan.dw_first + ob * static_cast<uint64_t>(plan.taps));
+    d.acc_addr = acc;
+    code.Add(d, pixels * static_cast<uint64_t>(plan.taps));
+  } else {
+    bool first = true;
+    for (const MatrixPlan::Tile& tile : plan.tiles[ob]) {
+      const bool bank = (ctx.bank++ & 1) != 0;
+      code.Add(isa::Loadw{.deps = {}, .bank = bank, .wb_addr = static_cast<uint32_t>(tile.wb)}, 0);
+      isa::Matmul mm;
+      mm.bank = bank;
+      mm.accumulate = !first;
+      first = false;
+      mm.act_addr = static_cast<uint32_t>(in.addr + tile.ib * in.block_stride);
+      mm.in_h = static_cast<uint32_t>(in.h);
+      mm.in_w = static_cast<uint32_t>(in.w);
+      mm.out_h = static_cast<uint32_t>(th);
+      mm.out_w = static_cast<uint32_t>(plan.out_w);
+      mm.stride_h = static_cast<uint32_t>(plan.stride_h);
+      mm.stride_w = static_cast<uint32_t>(plan.stride_w);
+      const int64_t ky = tile.tap / m.k_w, kx = tile.tap % m.k_w;
+      const int64_t y_off = ky * plan.dil_h - plan.pad_t + oy0 * plan.stride_h - in.y0;
+      const int64_t x_off = kx * plan.dil_w - plan.pad_l;
+      AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
+      AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
+      mm.y_off = static_cast<int32_t>(y_off);
+      mm.x_off = static_cast<int32_t>(x_off);
+      mm.pad_value = m.in.zero_point;
+      mm.acc_addr = acc;
+      code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
+      ++code.passes;
+    }
+  }
+  isa::Postproc p = MakePostproc(m, plan.param + 3ull * ob, plan.lut);
+  p.ub_addr = static_cast<uint32_t>(dst_row);
+  p.acc_addr = acc;
+  p.rows = static_cast<uint32_t>(pixels);
+  code.Add(p, pixels);
+  return Status::Ok();
+}
+
+void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uint64_t out_row,
+                     uint64_t rows, LayerCode& code) {
+  isa::VecEltwise e;
+  e.op = isa::EltOp::kAdd;
+  e.b_src = isa::BSrc::kUbRows;
+  e.a_addr = static_cast<uint32_t>(a_row);
+  e.b_addr = static_cast<uint32_t>(b_row);
+  e.out_addr = static_cast<uint32_t>(out_row);
+  e.rows = static_cast<uint32_t>(rows);
+  e.param_addr = static_cast<uint32_t>(plan.residual_record);
+  code.Add(e, rows);
+}
+
+Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  const TensorPlace& in = *io.in;
+  const TensorPlace& out = *io.out;
+  AORTA_ASSIGN_OR_RETURN(MatrixPlan plan, PlanMatrix(ctx, node, in, out, code));
+  const TensorPlace& dst = io.temp != nullptr ? *io.temp : out;
+  for (uint32_t ob = 0; ob < plan.ob_n; ++ob) {
+    for (int64_t oy0 = 0; oy0 < out.h; oy0 += plan.acc_tile_rows) {
+      const int64_t th = std::min(plan.acc_tile_rows, out.h - oy0);
+      AORTA_RETURN_IF_ERROR(EmitMatrixTile(ctx, node, plan, ob, oy0, th, RowView::Whole(in),
+                                           dst.addr + ob * dst.plane() + oy0 * out.w, code));
+    }
+  }
+  if (plan.m->residual)
+    EmitResidualAdd(plan, dst.addr, io.in2->addr, io.sum != nullptr ? io.sum->addr : out.addr,
+                    out.rows(), code);
   return Status::Ok();
 }
 

@@ -30,50 +30,59 @@ isa::EltOp OpOf(intmath::EltKind kind) {
 
 }  // namespace
 
-Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+Result<EltwisePlan> PlanEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io) {
   AORTA_ASSIGN_OR_RETURN(const quant::QuantizedEltwise* ep,
                          QuantizedAs<quant::QuantizedEltwise>(ctx, node));
   const quant::QuantizedEltwise& e = *ep;
   const TensorPlace& a = *io.in;
+  EltwisePlan plan;
+  plan.v.op = OpOf(e.kind);
+  plan.v.param_addr = static_cast<uint32_t>(AddEltRecord(ctx.consts, e.p));
+  plan.unary = node.inputs.size() == 1 || node.op_type == "Clip";
+  plan.b_const = e.b_const.has_value();
+  plan.same_shape = plan.unary || (!plan.b_const && io.in2->plane() == a.plane());
+  plan.v.b_src = plan.same_shape ? isa::BSrc::kUbRows
+                                 : (plan.b_const ? isa::BSrc::kParam : isa::BSrc::kUbBcast);
+  if (plan.b_const) {
+    const uint32_t n = ctx.g.n;
+    plan.b_first = ctx.consts.AddParamRows(a.blocks);
+    for (int64_t c = 0; c < a.c; ++c)
+      ctx.consts.Param(plan.b_first + static_cast<uint64_t>(c / n), static_cast<uint32_t>(c % n)) =
+          (*e.b_const)[e.b_const->size() == 1 ? 0 : static_cast<size_t>(c)];
+  }
+  return plan;
+}
+
+void EmitEltwiseRows(const EltwisePlan& plan, uint32_t blk, uint64_t a_row, uint64_t b_row,
+                     uint64_t out_row, uint64_t rows, LayerCode& code) {
+  isa::VecEltwise v = plan.v;
+  v.a_addr = static_cast<uint32_t>(a_row);
+  v.b_addr =
+      static_cast<uint32_t>(plan.unary ? a_row : (plan.b_const ? plan.b_first + blk : b_row));
+  v.out_addr = static_cast<uint32_t>(out_row);
+  v.rows = static_cast<uint32_t>(rows);
+  code.Add(v, rows);
+}
+
+Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  AORTA_ASSIGN_OR_RETURN(EltwisePlan plan, PlanEltwise(ctx, node, io));
+  const TensorPlace& a = *io.in;
   const TensorPlace& out = *io.out;
-  const uint64_t rec = AddEltRecord(ctx.consts, e.p);
-  isa::VecEltwise v;
-  v.op = OpOf(e.kind);
-  v.param_addr = static_cast<uint32_t>(rec);
-  const bool unary = node.inputs.size() == 1 || node.op_type == "Clip";
-  if (unary || (!e.b_const && io.in2->plane() == a.plane())) {
+  if (plan.same_shape) {
     // b is a (stand-alone activation) or a tensor of a's shape: one pass over every row.
-    v.b_src = isa::BSrc::kUbRows;
-    v.a_addr = static_cast<uint32_t>(a.addr);
-    v.b_addr = static_cast<uint32_t>(unary ? a.addr : io.in2->addr);
-    v.out_addr = static_cast<uint32_t>(out.addr);
-    v.rows = static_cast<uint32_t>(out.rows());
-    code.Add(v, out.rows());
+    EmitEltwiseRows(plan, 0, a.addr, plan.unary ? a.addr : io.in2->addr, out.addr, out.rows(),
+                    code);
     return Status::Ok();
   }
   // Per channel block: b is one PARAM row of per-channel constants, or one broadcast UB row.
-  uint64_t b_first = 0;
-  if (e.b_const) {
-    const uint32_t n = ctx.g.n;
-    b_first = ctx.consts.AddParamRows(a.blocks);
-    for (int64_t c = 0; c < a.c; ++c)
-      ctx.consts.Param(b_first + static_cast<uint64_t>(c / n), static_cast<uint32_t>(c % n)) =
-          (*e.b_const)[e.b_const->size() == 1 ? 0 : static_cast<size_t>(c)];
-  }
-  for (uint32_t blk = 0; blk < a.blocks; ++blk) {
-    v.b_src = e.b_const ? isa::BSrc::kParam : isa::BSrc::kUbBcast;
-    v.a_addr = static_cast<uint32_t>(a.addr + blk * a.plane());
-    v.b_addr = static_cast<uint32_t>(e.b_const ? b_first + blk : io.in2->addr + blk);
-    v.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());
-    v.rows = static_cast<uint32_t>(out.plane());
-    code.Add(v, out.plane());
-  }
+  for (uint32_t blk = 0; blk < a.blocks; ++blk)
+    EmitEltwiseRows(plan, blk, a.addr + blk * a.plane(), plan.b_const ? 0 : io.in2->addr + blk,
+                    out.addr + blk * out.plane(), out.plane(), code);
   return Status::Ok();
 }
 
-Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
-  const TensorPlace& in = *io.in;
-  const TensorPlace& out = *io.out;
+Result<isa::Pool> PlanPool(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                           const TensorPlace& out) {
   isa::Pool p;
   p.in_h = static_cast<uint32_t>(in.h);
   p.in_w = static_cast<uint32_t>(in.w);
@@ -107,6 +116,13 @@ Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, Lay
       ctx.consts.Param(rec, lane++) = v;
     p.param_addr = static_cast<uint32_t>(rec);
   }
+  return p;
+}
+
+Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  const TensorPlace& in = *io.in;
+  const TensorPlace& out = *io.out;
+  AORTA_ASSIGN_OR_RETURN(isa::Pool p, PlanPool(ctx, node, in, out));
   for (uint32_t blk = 0; blk < in.blocks; ++blk) {
     p.in_addr = static_cast<uint32_t>(in.addr + blk * in.plane());
     p.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/codegen/constants.h"
@@ -32,6 +33,26 @@ struct TensorPlace {
   uint64_t plane() const { return static_cast<uint64_t>(h * w); }
   uint64_t rows() const { return blocks * plane(); }
 };
+
+// Rows [y0, y0 + h) of every block of a tensor in the unified buffer (the whole tensor, or a tile
+// of it staged from DRAM): row y0 of block b is at addr + b * block_stride. A window read of the
+// view treats rows outside it as outside the image, which they are when the view holds every
+// in-image row the window reads (WindowRows).
+struct RowView {
+  uint64_t addr = 0, block_stride = 0;
+  int64_t y0 = 0, h = 0, w = 0;
+  static RowView Whole(const TensorPlace& t) { return {t.addr, t.plane(), 0, t.h, t.w}; }
+};
+
+// Output rows per accumulator tile of a matrix op: a tile fills at most one half of the
+// accumulator (the halves alternate, so post-processing one tile can overlap the passes of the
+// next). An output row wider than half the accumulator is Unsupported (no column tiling).
+Result<int64_t> AccTileRows(const ir::Node& node, const TensorPlace& out, const ChipGeometry& g);
+
+// The in-image input rows [first, last) that output rows [oy0, oy0 + th) of a window op read
+// (row oy * stride + off + k * dil for k < taps); one row when every tap is outside the image.
+std::pair<int64_t, int64_t> WindowRows(int64_t oy0, int64_t th, int64_t stride, int64_t off,
+                                       int64_t k, int64_t dil, int64_t in_h);
 
 // The EX instructions of one layer and what it costs.
 struct LayerCode {
@@ -81,8 +102,54 @@ Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& nod
 Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value);
 
 Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
+
+// LowerMatrix in parts, for tiled layers: PlanMatrix packs the constants (weight tiles or taps,
+// POSTPROC rows, LUT, residual record) and fixes the geometry; EmitMatrixTile emits the passes of
+// output block `ob`, output rows [oy0, oy0 + th), reading the view `in` and post-processing into
+// UB row `dst_row` (pixel (oy0, 0) of block ob); EmitResidualAdd the fused residual add.
+struct MatrixPlan {
+  struct Tile {
+    int64_t tap;
+    uint32_t ib;
+    uint64_t wb;
+  };
+  const quant::QuantizedMatrixOp* m = nullptr;
+  int64_t stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_t = 0, pad_l = 0;
+  int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
+  bool depthwise = false;
+  int64_t taps = 1;
+  uint64_t param = 0;  // POSTPROC rows of block 0
+  int32_t lut = -1;
+  uint32_t ob_n = 0, ib_n = 0;
+  std::vector<std::vector<Tile>> tiles;  // per output block (MATMUL)
+  uint64_t dw_first = 0;                 // first tap row (DWCONV)
+  int64_t acc_tile_rows = 1;             // output rows that fill at most half the accumulator
+  uint64_t residual_record = 0;          // PARAM row of the residual add's record
+};
+Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                              const TensorPlace& out, LayerCode& code);
+Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
+                      int64_t oy0, int64_t th, const RowView& in, uint64_t dst_row,
+                      LayerCode& code);
+void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uint64_t out_row,
+                     uint64_t rows, LayerCode& code);
 Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
+
+// LowerEltwise / LowerPool in parts, for tiled layers. PlanEltwise packs the record (and the
+// per-channel constants); EmitEltwiseRows emits one VEC_ELTWISE over `rows` rows of block `blk`
+// (b_row: operand b's UB row for UB_ROWS / UB_BCAST, ignored for PARAM and unary ops). PlanPool
+// gives the whole-image POOL (kernel, strides, padding, record); a tile overrides the rows.
+struct EltwisePlan {
+  isa::VecEltwise v;
+  bool unary = false, same_shape = false, b_const = false;
+  uint64_t b_first = 0;  // PARAM row of block 0's constants
+};
+Result<EltwisePlan> PlanEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io);
+void EmitEltwiseRows(const EltwisePlan& plan, uint32_t blk, uint64_t a_row, uint64_t b_row,
+                     uint64_t out_row, uint64_t rows, LayerCode& code);
+Result<isa::Pool> PlanPool(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                           const TensorPlace& out);
 
 // Whether a matrix op runs as DWCONV (groups == channels, one output per channel, kernel and
 // dilation within DWCONV's fields).

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 
 namespace aorta::codegen {
 
@@ -13,7 +14,11 @@ class UbAllocator {
  public:
   // The lowest address with `rows` free rows.
   uint64_t Allocate(uint64_t rows);
+  // Places `rows` at `addr` (a gap LargestGap found).
+  void AllocateAt(uint64_t addr, uint64_t rows);
   void Free(uint64_t addr);
+  // The largest free range below `capacity`: (first row, rows).
+  std::pair<uint64_t, uint64_t> LargestGap(uint64_t capacity) const;
   // One past the highest row in use now, and the highest ever.
   uint64_t end() const;
   uint64_t peak() const { return peak_; }

@@ -1,0 +1,67 @@
+// Layers tiled through DRAM (docs/compiler.md, "Tiling through DRAM").
+//
+// When a model's live activations do not fit the unified buffer, the code generator keeps some
+// tensors outside it ("external": in a SCRATCH buffer in board DRAM, or directly in the model's
+// input / output buffer), channel-blocked exactly as in the UB. A layer that reads or writes an
+// external tensor runs in tiles of output rows: per tile, the LD queue stages the input rows the
+// tile's windows read (the halo included) into the UB, the EX queue computes every output block
+// of the tile, and the ST queue stores the tile's output rows. Staging buffers are double
+// buffered (tile t uses slot t % 2), and dependency tokens let the loads of tile t + 1 and the
+// stores of tile t - 1 run while tile t computes. Operands that are in the UB are read in place.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "compiler/codegen/lowering.h"
+#include "compiler/codegen/schedule.h"
+
+namespace aorta::codegen {
+
+// Where an external tensor lives: a DMA slot and the byte offset of row 0 of its block 0.
+struct ExtHome {
+  uint32_t slot = 0;
+  uint64_t offset = 0;
+};
+
+struct Operand {
+  TensorPlace t;               // dims; the UB address when not external
+  std::optional<ExtHome> ext;  // set: staged tile by tile
+  bool present = false;
+};
+
+// The operands of a tiled layer: the main input (a), a second one (residual or element-wise b),
+// the output.
+struct TiledIo {
+  Operand in, in2, out;
+};
+
+// How the output-row tiles of a layer read its main input: output row oy reads input rows
+// oy * stride + off + t * dil for t < k (all rows for a whole-image window).
+struct TileShape {
+  enum class Kind { kMatrix, kPool, kEltwise } kind = Kind::kEltwise;
+  int64_t stride = 1, off = 0, k = 1, dil = 1;
+  bool whole_input = false;
+  int64_t max_rows = 1;  // output rows per tile at most (half the accumulator for matrix ops)
+  bool residual = false;
+};
+Result<TileShape> TileShapeOf(const quant::QuantizedGraph& q, const ChipGeometry& g,
+                              const ir::Node& node, const TiledIo& io);
+
+// UB rows a tile of `rows` output rows stages (both slots of every staged operand, the residual
+// temporary).
+uint64_t StagingRows(const TileShape& shape, const TiledIo& io, int64_t rows);
+
+struct TiledStats {
+  uint64_t tiles = 0;
+  uint64_t staging_rows = 0;  // UB rows used for staging
+  uint64_t dram_bytes = 0;    // activation bytes loaded and stored
+};
+
+// Emits the tiled layer into `stream` (EX instructions tagged with `layer`), with staging in UB
+// rows [stage_addr, stage_addr + stage_rows). `code` receives the cycle model and MACs.
+Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const TiledIo& io,
+                              uint64_t stage_addr, uint64_t stage_rows, RunStream& stream,
+                              int32_t layer, LayerCode& code);
+
+}  // namespace aorta::codegen

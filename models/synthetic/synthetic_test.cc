@@ -1,0 +1,91 @@
+// The synthetic models: topologies checked against the published parameter counts, and the small
+// ones (MLP, GEMM 512) compiled for sim16 and big128 (synthetic_slow_test compiles the CNNs).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "compiler/compile.h"
+#include "compiler/onnx_import.h"
+#include "models/synthetic/synthetic_models.h"
+
+namespace aorta::models {
+namespace {
+
+// Learned parameters: every initializer except BatchNorm's running mean and variance.
+int64_t LearnedParameters(const ir::Graph& g, int64_t* convs) {
+  std::set<std::string> stats;
+  *convs = 0;
+  for (const ir::Node& n : g.nodes) {
+    if (n.op_type == "BatchNormalization") {
+      stats.insert(n.inputs[3]);
+      stats.insert(n.inputs[4]);
+    }
+    if (n.op_type == "Conv") ++*convs;
+  }
+  int64_t count = 0;
+  for (const auto& [name, t] : g.initializers)
+    if (!stats.count(name) && t.element_count() > 1) count += t.element_count();
+  return count;
+}
+
+TEST(Synthetic, TopologiesHaveThePublishedParameterCounts) {
+  int64_t convs = 0;
+  // torchvision resnet50: 25,557,032 parameters, 53 convolutions.
+  EXPECT_EQ(LearnedParameters(ResNet50(1), &convs), 25557032);
+  EXPECT_EQ(convs, 53);
+  // torchvision mobilenet_v2: 3,504,872 parameters, 52 convolutions.
+  EXPECT_EQ(LearnedParameters(MobileNetV2(1), &convs), 3504872);
+  EXPECT_EQ(convs, 52);
+}
+
+TEST(Synthetic, SameSeedSameWeights) {
+  const ir::Graph a = MobileNetV2(7), b = MobileNetV2(7), c = MobileNetV2(8);
+  const Tensor* wa = a.FindInitializer("p0");
+  ASSERT_NE(wa, nullptr);
+  EXPECT_EQ(wa->ToDoubles(), b.FindInitializer("p0")->ToDoubles());
+  EXPECT_NE(wa->ToDoubles(), c.FindInitializer("p0")->ToDoubles());
+}
+
+TEST(Synthetic, WrittenAsOnnxAndImported) {
+  const std::string dir = fmt::format("{}/aorta_synthetic_{}", ::testing::TempDir(), getpid());
+  ASSERT_TRUE(WriteSyntheticModels(dir).ok());
+  for (const SyntheticModel& m : SyntheticModels()) {
+    Result<ir::Graph> g = ImportOnnxFile(dir + "/" + m.name + ".onnx");
+    ASSERT_TRUE(g.ok()) << m.name << ": " << g.status().ToString();
+    EXPECT_EQ(g->nodes.size(), m.build(1).nodes.size()) << m.name;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Synthetic, MlpAndGemmCompileForSim16AndBig128) {
+  for (const char* chip_name : {"sim16", "big128"}) {
+    Result<ChipConfig> chip = LoadChipConfig(chip_name);
+    ASSERT_TRUE(chip.ok()) << chip.status().ToString();
+    for (const SyntheticModel& m : SyntheticModels()) {
+      if (m.name != "mlp" && m.name != "gemm512") continue;
+      CompileReport report;
+      Result<Compiled> c = CompileGraph(m.build(1), *chip, {}, &report);
+      ASSERT_TRUE(c.ok()) << m.name << " on " << chip_name << ": " << c.status().ToString();
+      const codegen::CodegenResult& r = report.codegen;
+      uint64_t layer_weights = 0;
+      for (const codegen::LayerSummary& l : r.layers) layer_weights += l.weight_bytes;
+      // Every layer's weights are pinned or streamed, and streamed ones are loaded at least once.
+      EXPECT_GE(r.weight_bytes + r.streamed_weight_bytes, layer_weights);
+      if (m.name == "mlp") {
+        // 2048x4096 + 4096x4096 + 4096x1000 int8 weights: far more than either weight buffer.
+        EXPECT_GT(r.streamed_layers, 0u) << chip_name;
+        EXPECT_GE(r.streamed_weight_bytes, 2048u * 4096 + 4096 * 4096 - r.weight_bytes);
+      } else {
+        EXPECT_EQ(r.macs, 512u * 512 * 512);
+        EXPECT_EQ(r.streamed_layers, 0u);
+      }
+      std::cout << fmt::format("[synthetic] {:<8} {:<7} compile {:.2f} s\n{}", m.name, chip_name,
+                               report.seconds, FormatSummary(report, *chip));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aorta::models
