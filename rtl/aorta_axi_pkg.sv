@@ -38,7 +38,18 @@ package aorta_axi_pkg;
     resp_is_err = resp == RespSlvErr || resp == RespDecErr;
   endfunction
 
-  // ---- DMA row geometry (aorta_dma_load / aorta_dma_store) ----
+  // ---- DMA jobs and row geometry (aorta_dma_front, aorta_dma_load, aorta_dma_store) ----
+
+  // A checked job as the front hands it to its mover: row r of `rows` is `row_bytes` bytes at
+  // device address addr0 + r * ext_stride and on-chip row chip_addr + r of memory `mem`.
+  typedef struct packed {
+    logic [2:0]  mem;
+    logic [23:0] chip_addr;
+    logic [19:0] rows;
+    logic [11:0] row_bytes;
+    logic [31:0] ext_stride;
+    logic [63:0] addr0;
+  } dma_job_t;
 
   // Beats of a bus of 2^lb bytes that a row of len bytes at device address a touches.
   function automatic logic [8:0] row_beats(logic [63:0] a, logic [11:0] len, int unsigned lb);

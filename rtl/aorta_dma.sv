@@ -134,6 +134,7 @@ module aorta_dma
   localparam logic [1:0]  IdFetch   = 2'd0;
   localparam logic [1:0]  IdLoad    = 2'd1;
   localparam logic [1:0]  IdStore   = 2'd0;
+  localparam int unsigned RecordBytes = 8 * (1 + NumCounters);  // a PERF record
 
   // ---- Instruction fetch ---------------------------------------------------------------------
 
@@ -164,71 +165,136 @@ module aorta_dma
     .r_resp_i   (m_axi_rresp_i)
   );
 
-  // ---- DMA_LOAD ------------------------------------------------------------------------------
+  // ---- DMA_LOAD: front (accept, check, outcome) and mover ---------------------------------
 
-  logic        load_ar_valid, load_ar_ready, load_idle;
+  dma_load_t   ld_job;
+  logic        ld_go, ld_finish, ld_fault, ld_front_idle, ld_mover_idle;
+  dma_job_t    ld_run;
+  logic [63:0] ld_fault_addr;
+  logic        load_ar_valid, load_ar_ready;
   logic [63:0] load_ar_addr;
   logic [7:0]  load_ar_len;
-  logic [31:0] load_rd_bytes, load_mem_bytes;
 
-  aorta_dma_load #(
+  assign ld_job = dma_load_t'(ld_insn_i);
+
+  aorta_dma_front #(
     .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
-    .LutTables(LutTables), .DramBytes(DramBytes), .DataWidth(DataWidth), .MaxReads(MaxReads),
-    .RowBytesMax(RowBytesMax), .RowAw(RowAw)
-  ) u_load (
-    .clk_i          (clk_i),
-    .rst_ni         (rst_ni),
-    .abort_i        (abort_i),
-    .slot_base_i    (slot_base_i),
-    .slot_size_i    (slot_size_i),
-    .valid_i        (ld_valid_i),
-    .ready_o        (ld_ready_o),
-    .insn_i         (ld_insn_i),
-    .done_o         (ld_done_o),
-    .err_o          (ld_err_o),
-    .err_code_o     (ld_err_code_o),
-    .err_addr_o     (ld_err_addr_o),
-    .idle_o         (load_idle),
-    .ar_valid_o     (load_ar_valid),
-    .ar_ready_i     (load_ar_ready),
-    .ar_addr_o      (load_ar_addr),
-    .ar_len_o       (load_ar_len),
-    .r_valid_i      (m_axi_rvalid_i && m_axi_rid_i == IdLoad),
-    .r_data_i       (m_axi_rdata_i),
-    .r_resp_i       (m_axi_rresp_i),
-    .r_last_i       (m_axi_rlast_i),
-    .mem_we_o       (mem_we_o),
-    .mem_wsel_o     (mem_wsel_o),
-    .mem_waddr_o    (mem_waddr_o),
-    .mem_wdata_o    (mem_wdata_o),
-    .dma_rd_bytes_o (load_rd_bytes),
-    .mem_wr_bytes_o (load_mem_bytes)
+    .LutTables(LutTables), .DramBytes(DramBytes)
+  ) u_ld_front (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .abort_i      (abort_i),
+    .slot_base_i  (slot_base_i),
+    .slot_size_i  (slot_size_i),
+    .valid_i      (ld_valid_i),
+    .ready_o      (ld_ready_o),
+    .chip_check_i (1'b1),
+    .slot_i       (ld_job.slot),
+    .mem_i        (ld_job.mem),
+    .chip_addr_i  (ld_job.chip_addr),
+    .rows_i       (ld_job.rows),
+    .row_bytes_i  (ld_job.row_bytes),
+    .ext_offset_i (ld_job.ext_offset),
+    .ext_stride_i (ld_job.ext_stride),
+    .job_o        (ld_run),
+    .go_o         (ld_go),
+    .finish_i     (ld_finish),
+    .fault_i      (ld_fault),
+    .fault_addr_i (ld_fault_addr),
+    .done_o       (ld_done_o),
+    .err_o        (ld_err_o),
+    .err_code_o   (ld_err_code_o),
+    .err_addr_o   (ld_err_addr_o),
+    .idle_o       (ld_front_idle)
   );
 
-  // ---- DMA_STORE and PERF --------------------------------------------------------------------
+  aorta_dma_load #(
+    .DataWidth(DataWidth), .MaxReads(MaxReads), .RowBytesMax(RowBytesMax), .RowAw(RowAw)
+  ) u_load (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .abort_i      (abort_i),
+    .go_i         (ld_go),
+    .job_i        (ld_run),
+    .finish_o     (ld_finish),
+    .fault_o      (ld_fault),
+    .fault_addr_o (ld_fault_addr),
+    .idle_o       (ld_mover_idle),
+    .ar_valid_o   (load_ar_valid),
+    .ar_ready_i   (load_ar_ready),
+    .ar_addr_o    (load_ar_addr),
+    .ar_len_o     (load_ar_len),
+    .r_valid_i    (m_axi_rvalid_i && m_axi_rid_i == IdLoad),
+    .r_data_i     (m_axi_rdata_i),
+    .r_resp_i     (m_axi_rresp_i),
+    .r_last_i     (m_axi_rlast_i),
+    .mem_we_o     (mem_we_o),
+    .mem_wsel_o   (mem_wsel_o),
+    .mem_waddr_o  (mem_waddr_o),
+    .mem_wdata_o  (mem_wdata_o)
+  );
 
-  logic        store_idle;
-  logic [31:0] store_wr_bytes, store_mem_bytes;
+  // ---- DMA_STORE and PERF: front and mover -------------------------------------------------
+
+  dma_store_t  st_job;
+  perf_t       pf_job;
+  logic        st_is_perf, st_perf_q;
+  logic        st_go, st_finish, st_fault, st_front_idle, st_mover_idle;
+  dma_job_t    st_run;
+  logic [63:0] st_fault_addr;
+
+  assign st_job     = dma_store_t'(st_insn_i);
+  assign pf_job     = perf_t'(st_insn_i);
+  assign st_is_perf = pf_job.hdr.opcode == OpPerf;
+
+  aorta_dma_front #(
+    .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
+    .LutTables(LutTables), .DramBytes(DramBytes)
+  ) u_st_front (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .abort_i      (abort_i),
+    .slot_base_i  (slot_base_i),
+    .slot_size_i  (slot_size_i),
+    .valid_i      (st_valid_i),
+    .ready_o      (st_ready_o),
+    // A PERF record: one row of the record's size at ext_offset, no on-chip rows to check.
+    .chip_check_i (!st_is_perf),
+    .slot_i       (st_is_perf ? pf_job.slot : st_job.slot),
+    .mem_i        (st_is_perf ? 3'd0 : st_job.mem),
+    .chip_addr_i  (st_is_perf ? 24'd0 : st_job.chip_addr),
+    .rows_i       (st_is_perf ? 20'd1 : st_job.rows),
+    .row_bytes_i  (st_is_perf ? 12'(RecordBytes) : st_job.row_bytes),
+    .ext_offset_i (st_is_perf ? pf_job.ext_offset : st_job.ext_offset),
+    .ext_stride_i (st_is_perf ? 32'd0 : st_job.ext_stride),
+    .job_o        (st_run),
+    .go_o         (st_go),
+    .finish_i     (st_finish),
+    .fault_i      (st_fault),
+    .fault_addr_i (st_fault_addr),
+    .done_o       (st_done_o),
+    .err_o        (st_err_o),
+    .err_code_o   (st_err_code_o),
+    .err_addr_o   (st_err_addr_o),
+    .idle_o       (st_front_idle)
+  );
 
   aorta_dma_store #(
-    .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
-    .LutTables(LutTables), .DramBytes(DramBytes), .DataWidth(DataWidth), .MaxWrites(MaxWrites),
-    .RowBytesMax(RowBytesMax), .RowAw(RowAw)
+    .DataWidth(DataWidth), .MaxWrites(MaxWrites), .RowBytesMax(RowBytesMax), .RowAw(RowAw)
   ) u_store (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
     .abort_i         (abort_i),
-    .slot_base_i     (slot_base_i),
-    .slot_size_i     (slot_size_i),
-    .valid_i         (st_valid_i),
-    .ready_o         (st_ready_o),
-    .insn_i          (st_insn_i),
+    .take_i          (st_valid_i && st_ready_o),
+    .take_perf_i     (st_is_perf),
+    .take_tag_i      (pf_job.tag),
     .perf_counters_i (perf_counters_i),
-    .done_o          (st_done_o),
-    .err_o           (st_err_o),
-    .err_code_o      (st_err_code_o),
-    .err_addr_o      (st_err_addr_o),
-    .idle_o          (store_idle),
+    .go_i            (st_go),
+    .job_i           (st_run),
+    .finish_o        (st_finish),
+    .fault_o         (st_fault),
+    .fault_addr_o    (st_fault_addr),
+    .idle_o          (st_mover_idle),
     .aw_addr_o       (m_axi_awaddr_o),
     .aw_len_o        (m_axi_awlen_o),
     .aw_valid_o      (m_axi_awvalid_o),
@@ -243,10 +309,13 @@ module aorta_dma
     .mem_re_o        (mem_re_o),
     .mem_rsel_o      (mem_rsel_o),
     .mem_raddr_o     (mem_raddr_o),
-    .mem_rdata_i     (mem_rdata_i),
-    .dma_wr_bytes_o  (store_wr_bytes),
-    .mem_rd_bytes_o  (store_mem_bytes)
+    .mem_rdata_i     (mem_rdata_i)
   );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) st_perf_q <= 1'b0;
+    else if (st_valid_i && st_ready_o) st_perf_q <= st_is_perf;
+  end
 
   assign m_axi_awid_o    = IdStore;
   assign m_axi_awsize_o  = BeatSize;
@@ -310,24 +379,36 @@ module aorta_dma
   assign m_axi_arcache_o = CacheNormal;
   assign m_axi_arprot_o  = arid_q == IdFetch ? ProtInsn : ProtData;
 
-  assign idle_o = fetch_idle_o && load_idle && store_idle && !arv_q;
+  assign idle_o = fetch_idle_o && ld_front_idle && ld_mover_idle && st_front_idle &&
+                  st_mover_idle && !arv_q;
 
   // ---- Perf ----------------------------------------------------------------------------------
 
-  assign dma_rd_bytes_o = load_rd_bytes;
-  assign dma_wr_bytes_o = store_wr_bytes;
+  // A job's bytes count in its done cycle if it did not fail (the golden model commits only
+  // then): loads rows * row_bytes from DMA and whole rows on chip, stores rows * row_bytes both.
+  logic        ld_ok, st_ok;
+  logic [31:0] ld_bytes, ld_mem_bytes, st_bytes;
+  assign ld_ok        = ld_done_o && !ld_err_o;
+  assign st_ok        = st_done_o && !st_err_o && !st_perf_q;  // PERF records are not counted
+  assign ld_bytes     = ld_ok ? 32'(ld_run.rows) * 32'(ld_run.row_bytes) : '0;
+  assign ld_mem_bytes = ld_ok ? 32'(ld_run.rows) * mem_row_bytes(mem_e'(ld_run.mem), N) : '0;
+  assign st_bytes     = st_ok ? 32'(st_run.rows) * 32'(st_run.row_bytes) : '0;
+  assign dma_rd_bytes_o = ld_bytes;
+  assign dma_wr_bytes_o = st_bytes;
   assign fetch_bytes_o  = (fetch_valid_o && fetch_ready_i && !fetch_err_o) ? 32'd32 : '0;
-  assign ub_wr_bytes_o  = mem_wsel_o == MemUb ? load_mem_bytes : '0;
-  assign wb_wr_bytes_o  = mem_wsel_o == MemWb ? load_mem_bytes : '0;
-  assign acc_wr_bytes_o = mem_wsel_o == MemAcc ? load_mem_bytes : '0;
-  assign ub_rd_bytes_o  = mem_rsel_o == MemUb ? store_mem_bytes : '0;
-  assign wb_rd_bytes_o  = mem_rsel_o == MemWb ? store_mem_bytes : '0;
-  assign acc_rd_bytes_o = mem_rsel_o == MemAcc ? store_mem_bytes : '0;
+  assign ub_wr_bytes_o  = ld_run.mem == MemUb ? ld_mem_bytes : '0;
+  assign wb_wr_bytes_o  = ld_run.mem == MemWb ? ld_mem_bytes : '0;
+  assign acc_wr_bytes_o = ld_run.mem == MemAcc ? ld_mem_bytes : '0;
+  assign ub_rd_bytes_o  = st_run.mem == MemUb ? st_bytes : '0;
+  assign wb_rd_bytes_o  = st_run.mem == MemWb ? st_bytes : '0;
+  assign acc_rd_bytes_o = st_run.mem == MemAcc ? st_bytes : '0;
 
   // Responses carry no information beyond what the engine tracks itself: IDs are routed above,
-  // a write response's ID is always the store ID (one writer).
-  logic unused_bid;
-  assign unused_bid = ^m_axi_bid_i;
+  // a write response's ID is always the store ID (one writer). Of the instruction words the
+  // fronts take the fields; opcode, token flags and reserved bits are the shell's.
+  logic unused_fields;
+  assign unused_fields = ^{m_axi_bid_i, ld_job.hdr, ld_job.reserved, st_job.hdr, st_job.reserved,
+                           pf_job.reserved};
 
 `ifndef SYNTHESIS
   initial begin

@@ -1,7 +1,5 @@
-// aorta_dma_load: DMA_LOAD jobs of the DMA engine (external rows -> an on-chip memory).
-//
-// A job is checked first (aorta_dma_check: BAD_FIELD, CHIP_RANGE, DMA_BOUNDS, DMA_FAULT in the
-// golden model's order; nothing is read before every check passed). Then row r (device address
+// aorta_dma_load: the mover of DMA_LOAD jobs (external rows -> an on-chip memory), started by
+// aorta_dma_front once the job's checks have passed (nothing is read before). Row r (device address
 // a_r = a_0 + r * stride, row_bytes L) is read as one INCR burst of full-width beats from a_r
 // rounded down to the bus width, or as two bursts when it crosses a 4 KiB boundary (L <= 1024, so
 // at most one crossing). Read requests run ahead of the data by up to MaxReads bursts. Each beat
@@ -13,19 +11,11 @@
 // A SLVERR / DECERR beat ends the job with DMA_FAULT at a_r of the row it belongs to (the golden
 // model's "first address of the row access the bus refused"); rows before it have been written
 // (the golden model, which sees host refusals up front, writes none), nothing after it is. The
-// responses still in flight are drained before done_o. abort_i ends the job the same way but
-// without done_o.
+// responses still in flight are drained before finish_o. abort_i stops the job the same way (the
+// front then gives no done pulse).
 module aorta_dma_load
   import aorta_isa_pkg::*;
-  import aorta_regs_pkg::*;
 #(
-  parameter int unsigned N           = 16,
-  parameter int unsigned UbRows      = 65536,
-  parameter int unsigned WbRows      = 65536,
-  parameter int unsigned AccRows     = 4096,
-  parameter int unsigned ParamRows   = 2048,
-  parameter int unsigned LutTables   = 16,
-  parameter logic [63:0] DramBytes   = 64'h1_0000_0000,
   parameter int unsigned DataWidth   = 512,
   parameter int unsigned MaxReads    = 8,
   parameter int unsigned RowBytesMax = 256,
@@ -34,16 +24,12 @@ module aorta_dma_load
   input  logic                     clk_i,
   input  logic                     rst_ni,
   input  logic                     abort_i,
-  input  logic [SlotCount*64-1:0]  slot_base_i,
-  input  logic [SlotCount*64-1:0]  slot_size_i,
-  // Jobs.
-  input  logic                     valid_i,
-  output logic                     ready_o,
-  input  logic [InsnWidth-1:0]     insn_i,
-  output logic                     done_o,
-  output logic                     err_o,
-  output logic [7:0]               err_code_o,
-  output logic [63:0]              err_addr_o,
+  // The checked job, from aorta_dma_front.
+  input  logic                     go_i,
+  input  aorta_axi_pkg::dma_job_t   job_i,
+  output logic                     finish_o,      // pulse: every row written, or drained
+  output logic                     fault_o,       // with finish_o: a bus error
+  output logic [63:0]              fault_addr_o,  // the row's device address
   output logic                     idle_o,
   // Read requests (to the AR arbiter) and the responses with the load ID.
   output logic                     ar_valid_o,
@@ -58,10 +44,7 @@ module aorta_dma_load
   output logic                     mem_we_o,
   output mem_e                     mem_wsel_o,
   output logic [RowAw-1:0]         mem_waddr_o,
-  output logic [RowBytesMax*8-1:0] mem_wdata_o,
-  // Perf: bytes of a job that completed without error, in its done cycle.
-  output logic [31:0]              dma_rd_bytes_o,
-  output logic [31:0]              mem_wr_bytes_o   // of mem_wsel_o's memory
+  output logic [RowBytesMax*8-1:0] mem_wdata_o
 );
   import aorta_axi_pkg::*;
 
@@ -70,53 +53,12 @@ module aorta_dma_load
   localparam int unsigned Slots     = (RowBytesMax + BeatBytes - 1) / BeatBytes;
   localparam int unsigned OutW      = $clog2(MaxReads + 1);
 
-  typedef enum logic [1:0] {StIdle, StCheck, StRun} state_e;
-
-  // ---- Job -------------------------------------------------------------------------------
+  typedef enum logic {StIdle, StRun} state_e;
 
   state_e      state_q, state_d;
-  dma_load_t   job_q, job_d;
-  logic [63:0] base_q, base_d, size_q, size_d;
   logic        stop_q, stop_d;        // no further read request (error or abort)
-  logic        abort_q, abort_d;      // the job ends without done_o
   logic        err_q, err_d;
   logic [63:0] eaddr_q, eaddr_d;
-
-  // The job as the checker sees it: decoded from insn_i while idle (the accept cycle), held after.
-  dma_load_t   job_in;
-  logic [63:0] base_in, size_in;
-  assign job_in  = state_q == StIdle ? dma_load_t'(insn_i) : job_q;
-  assign base_in = state_q == StIdle ? slot_base_i[64*job_in.slot +: 64] : base_q;
-  assign size_in = state_q == StIdle ? slot_size_i[64*job_in.slot +: 64] : size_q;
-
-  logic        chk_done, chk_err, chk_busy;
-  err_code_e   chk_code;
-  logic [63:0] chk_eaddr, chk_addr0;
-
-  aorta_dma_check #(
-    .N(N), .UbRows(UbRows), .WbRows(WbRows), .AccRows(AccRows), .ParamRows(ParamRows),
-    .LutTables(LutTables), .DramBytes(DramBytes)
-  ) u_check (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .abort_i      (abort_i),
-    .start_i      (state_q == StIdle && valid_i && !abort_i),
-    .chip_check_i (1'b1),
-    .mem_i        (job_in.mem),
-    .chip_addr_i  (job_in.chip_addr),
-    .rows_i       (job_in.rows),
-    .row_bytes_i  (job_in.row_bytes),
-    .ext_offset_i (job_in.ext_offset),
-    .ext_stride_i (job_in.ext_stride),
-    .slot_base_i  (base_in),
-    .slot_size_i  (size_in),
-    .busy_o       (chk_busy),
-    .done_o       (chk_done),
-    .err_o        (chk_err),
-    .err_code_o   (chk_code),
-    .err_addr_o   (chk_eaddr),
-    .addr0_o      (chk_addr0)
-  );
 
   // ---- Read requests -----------------------------------------------------------------------
 
@@ -127,10 +69,10 @@ module aorta_dma_load
   logic [8:0]      ar_beats, ar_first;
   logic [63:0]     ar_cross;           // the 4 KiB boundary inside the row
 
-  assign ar_beats = row_beats(ar_a_q, job_q.row_bytes, Lb);
-  assign ar_first = first_beats(ar_a_q, job_q.row_bytes, Lb);
+  assign ar_beats = row_beats(ar_a_q, job_i.row_bytes, Lb);
+  assign ar_first = first_beats(ar_a_q, job_i.row_bytes, Lb);
   assign ar_cross = cross_addr(ar_a_q);
-  assign ar_valid_o = state_q == StRun && !stop_q && !abort_i && ar_row_q != job_q.rows &&
+  assign ar_valid_o = state_q == StRun && !stop_q && !abort_i && ar_row_q != job_i.rows &&
                       32'(out_q) < MaxReads;
   assign ar_addr_o = ar_second_q ? ar_cross : {ar_a_q[63:Lb], Lb'(0)};
   assign ar_len_o  = ar_second_q ? 8'(ar_beats - ar_first - 9'd1) : 8'(ar_first - 9'd1);
@@ -149,7 +91,7 @@ module aorta_dma_load
   logic                         row_done;
 
   assign off = r_a_q[Lb-1:0];
-  assign row_done = r_beat_q == row_beats(r_a_q, job_q.row_bytes, Lb) - 9'd1;
+  assign row_done = r_beat_q == row_beats(r_a_q, job_i.row_bytes, Lb) - 9'd1;
 
   // rot byte i = beat byte (i + off) mod BeatBytes.
   aorta_dma_rotate #(.Bytes(BeatBytes), .Left(1'b0)) u_rot (
@@ -174,7 +116,7 @@ module aorta_dma_load
 
   logic [RowBytesMax*8-1:0] len_mask;
   always_comb begin
-    for (int unsigned j = 0; j < RowBytesMax; j++) len_mask[j*8 +: 8] = {8{j < 32'(job_q.row_bytes)}};
+    for (int unsigned j = 0; j < RowBytesMax; j++) len_mask[j*8 +: 8] = {8{j < 32'(job_i.row_bytes)}};
   end
 
   logic beat;
@@ -182,11 +124,7 @@ module aorta_dma_load
 
   always_comb begin
     state_d     = state_q;
-    job_d       = job_q;
-    base_d      = base_q;
-    size_d      = size_q;
     stop_d      = stop_q;
-    abort_d     = abort_q;
     err_d       = err_q;
     eaddr_d     = eaddr_q;
     ar_row_d    = ar_row_q;
@@ -199,35 +137,21 @@ module aorta_dma_load
     out_valid_d = 1'b0;
     out_addr_d  = out_addr_q;
     out_data_d  = out_data_q;
-    done_o      = 1'b0;
+    finish_o    = 1'b0;
 
     unique case (state_q)
       StIdle: begin
-        if (valid_i && !abort_i) begin
-          state_d = StCheck;
-          job_d   = job_in;
-          base_d  = base_in;
-          size_d  = size_in;
-          err_d   = 1'b0;
-          eaddr_d = '0;
-          stop_d  = 1'b0;
-          abort_d = 1'b0;
-        end
-      end
-      StCheck: begin
-        if (chk_done) begin
-          if (chk_err) begin
-            state_d = StIdle;
-            done_o  = 1'b1;
-          end else begin
-            state_d     = StRun;
-            ar_row_d    = '0;
-            ar_a_d      = chk_addr0;
-            ar_second_d = 1'b0;
-            r_row_d     = '0;
-            r_a_d       = chk_addr0;
-            r_beat_d    = '0;
-          end
+        if (go_i) begin
+          state_d     = StRun;
+          stop_d      = 1'b0;
+          err_d       = 1'b0;
+          eaddr_d     = '0;
+          ar_row_d    = '0;
+          ar_a_d      = job_i.addr0;
+          ar_second_d = 1'b0;
+          r_row_d     = '0;
+          r_a_d       = job_i.addr0;
+          r_beat_d    = '0;
         end
       end
       StRun: begin
@@ -237,7 +161,7 @@ module aorta_dma_load
           end else begin
             ar_second_d = 1'b0;
             ar_row_d    = ar_row_q + 20'd1;
-            ar_a_d      = ar_a_q + 64'(job_q.ext_stride);
+            ar_a_d      = ar_a_q + 64'(job_i.ext_stride);
           end
         end
         if (beat && !stop_q) begin
@@ -247,19 +171,19 @@ module aorta_dma_load
             eaddr_d = r_a_q;
           end else if (row_done) begin
             out_valid_d = 1'b1;
-            out_addr_d  = RowAw'(job_q.chip_addr + 24'(r_row_q));
+            out_addr_d  = RowAw'(job_i.chip_addr + 24'(r_row_q));
             out_data_d  = row_d[RowBytesMax*8-1:0] & len_mask;
             r_row_d     = r_row_q + 20'd1;
-            r_a_d       = r_a_q + 64'(job_q.ext_stride);
+            r_a_d       = r_a_q + 64'(job_i.ext_stride);
             r_beat_d    = '0;
           end else begin
             r_beat_d = r_beat_q + 9'd1;
           end
         end
         // Finished: every row written (or the job stopped) and nothing in flight.
-        if ((stop_q || (r_row_q == job_q.rows && !out_valid_q)) && out_q == '0) begin
-          state_d = StIdle;
-          done_o  = !abort_q;
+        if ((stop_q || (r_row_q == job_i.rows && !out_valid_q)) && out_q == '0) begin
+          state_d  = StIdle;
+          finish_o = 1'b1;
         end
       end
       default: state_d = StIdle;
@@ -267,23 +191,13 @@ module aorta_dma_load
 
     if (ar_valid_o && ar_ready_i) out_d = out_d + OutW'(1);
     if (beat && r_last_i) out_d = out_d - OutW'(1);
-
-    if (abort_i) begin
-      abort_d = 1'b1;
-      stop_d  = 1'b1;
-      if (state_q != StRun) state_d = StIdle;
-      done_o  = 1'b0;
-    end
+    if (abort_i) stop_d = 1'b1;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q     <= StIdle;
-      job_q       <= '0;
-      base_q      <= '0;
-      size_q      <= '0;
       stop_q      <= 1'b0;
-      abort_q     <= 1'b0;
       err_q       <= 1'b0;
       eaddr_q     <= '0;
       ar_row_q    <= '0;
@@ -297,11 +211,7 @@ module aorta_dma_load
       out_addr_q  <= '0;
     end else begin
       state_q     <= state_d;
-      job_q       <= job_d;
-      base_q      <= base_d;
-      size_q      <= size_d;
       stop_q      <= stop_d;
-      abort_q     <= abort_d;
       err_q       <= err_d;
       eaddr_q     <= eaddr_d;
       ar_row_q    <= ar_row_d;
@@ -322,28 +232,14 @@ module aorta_dma_load
     out_data_q <= out_data_d;
   end
 
-  logic chk_fail_now;
-  assign chk_fail_now = state_q == StCheck && chk_done && chk_err;
-  assign ready_o    = state_q == StIdle && !abort_i;
-  assign err_o      = chk_fail_now || err_q;
-  assign err_code_o = chk_fail_now ? chk_code : ErrCodeDmaFault;
-  assign err_addr_o = chk_fail_now ? chk_eaddr : eaddr_q;
-  assign idle_o     = state_q == StIdle && out_q == '0;
+  assign fault_o      = err_q;
+  assign fault_addr_o = eaddr_q;
+  assign idle_o       = state_q == StIdle && out_q == '0;
 
   assign mem_we_o    = out_valid_q;
-  assign mem_wsel_o  = job_q.mem;
+  assign mem_wsel_o  = mem_e'(job_i.mem);
   assign mem_waddr_o = out_addr_q;
   assign mem_wdata_o = out_data_q;
-
-  // Counted only for a job that completes without error, as the golden model commits.
-  logic ok_done;
-  assign ok_done = done_o && !err_o;
-  assign dma_rd_bytes_o = ok_done ? 32'(job_q.rows) * 32'(job_q.row_bytes) : '0;
-  assign mem_wr_bytes_o = ok_done ? 32'(job_q.rows) * mem_row_bytes(job_q.mem, N) : '0;
-
-  // The opcode, token flags and reserved bits are the shell's (checked at decode).
-  logic unused_held;
-  assign unused_held = ^{chk_busy, job_q.reserved, job_q.hdr};
 
 `ifndef SYNTHESIS
   OutstandingNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
@@ -353,7 +249,9 @@ module aorta_dma_load
   NoWriteAfterStop: assert property (@(posedge clk_i) disable iff (!rst_ni)
       stop_q && !out_valid_q |=> !mem_we_o);
   RowsInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      mem_we_o |-> r_row_q <= job_q.rows);
+      mem_we_o |-> r_row_q <= job_i.rows);
+  GoOnlyWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      go_i |-> state_q == StIdle);
 `endif
 
 endmodule
