@@ -135,16 +135,6 @@ module aorta_vec_lane
     acc_d = acc_q;
     e_d = e_q;
     a_d = a_q;
-    v = '0;
-    da = '0;
-    db = '0;
-    ta = '0;
-    tb = '0;
-    sum = '0;
-    tap = '0;
-    mx = '0;
-    tot = '0;
-    opa = '0;
     if (d_en_i) begin
       unique case (op_i)
         OpPostproc: begin
@@ -213,9 +203,6 @@ module aorta_vec_lane
     logic signed [63:0] t, q;
     logic [5:0] s;
     f_d = f_q;
-    t = '0;
-    q = '0;
-    s = '0;
     if (e_en_i) begin
       unique case (op_i)
         OpPostproc: begin
@@ -265,12 +252,16 @@ module aorta_vec_lane
   end
   assign o_o = o_q;
 
-  // Datapath registers: no reset (the unit's token valid bits say when they hold data).
+  // Datapath registers: no reset (the unit's token valid bits say when they hold data); each
+  // stage loads only when a token is in it (a clock enable, and nothing for a simulator to do in
+  // the cycles without one).
   always_ff @(posedge clk_i) begin
-    acc_q <= acc_d;
-    e_q <= e_d;
-    a_q <= a_d;
-    f_q <= f_d;
-    o_q <= o_d;
+    if (d_en_i) begin
+      acc_q <= acc_d;
+      e_q <= e_d;
+      a_q <= a_d;
+    end
+    if (e_en_i) f_q <= f_d;
+    if (f_en_i) o_q <= o_d;
   end
 endmodule

@@ -658,26 +658,31 @@ module aorta_vector_unit
     end
   end
 
+  // The address generators change only while an instruction is set up or issues.
+  logic agen_en;
+  assign agen_en = state_q == StParam || state_q == StRun;
   always_ff @(posedge clk_i) begin
-    oy_q <= oy_d;
-    ox_q <= ox_d;
-    oh_q <= oh_d;
-    ow_q <= ow_d;
-    ky_q <= ky_d;
-    kx_q <= kx_d;
-    tap_q <= tap_d;
-    pix_q <= pix_d;
-    cnt_q <= cnt_d;
-    ntaps_q <= ntaps_d;
-    iy_q <= iy_d;
-    ix_q <= ix_d;
-    iy_row_q <= iy_row_d;
-    ix_pix_q <= ix_pix_d;
-    ra_row_q <= ra_row_d;
-    ra_tap_q <= ra_tap_d;
-    inc_dy_q <= inc_dy_d;
-    inc_sy_q <= inc_sy_d;
-    ph_q <= ph_d;
+    if (agen_en) begin
+      oy_q <= oy_d;
+      ox_q <= ox_d;
+      oh_q <= oh_d;
+      ow_q <= ow_d;
+      ky_q <= ky_d;
+      kx_q <= kx_d;
+      tap_q <= tap_d;
+      pix_q <= pix_d;
+      cnt_q <= cnt_d;
+      ntaps_q <= ntaps_d;
+      iy_q <= iy_d;
+      ix_q <= ix_d;
+      iy_row_q <= iy_row_d;
+      ix_pix_q <= ix_pix_d;
+      ra_row_q <= ra_row_d;
+      ra_tap_q <= ra_tap_d;
+      inc_dy_q <= inc_dy_d;
+      inc_sy_q <= inc_sy_d;
+      ph_q <= ph_d;
+    end
   end
 
   // ---- Control -----------------------------------------------------------------------------
