@@ -418,6 +418,11 @@ module aorta_dma
   ArValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_arvalid_o && !m_axi_arready_i |=> m_axi_arvalid_o && $stable(m_axi_araddr_o)
       && $stable(m_axi_arlen_o) && $stable(m_axi_arid_o));
+  // The shell holds a job offer until it is taken (abort may withdraw it).
+  LdValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ld_valid_i && !ld_ready_o && !abort_i |=> ld_valid_i && $stable(ld_insn_i));
+  StValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      st_valid_i && !st_ready_o && !abort_i |=> st_valid_i && $stable(st_insn_i));
   RidKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_rvalid_i |-> m_axi_rid_i == IdFetch || m_axi_rid_i == IdLoad);
 `endif

@@ -3,11 +3,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace aorta::verif {
 
 namespace {
 constexpr uint32_t kOkay = 0, kSlvErr = 2;
+}
+
+AxiMem::Options AxiMem::MemoryTiming(double bandwidth_gbps, double latency_ns, double clock_mhz,
+                                     uint32_t data_bytes) {
+  Options o;
+  o.data_bytes = data_bytes;
+  o.bytes_per_cycle = bandwidth_gbps * 1000.0 / clock_mhz;  // GB/s / MHz = kB per cycle
+  const auto cycles = static_cast<uint32_t>(std::ceil(latency_ns * clock_mhz / 1000.0));
+  o.read_latency = cycles;
+  o.write_latency = cycles;
+  return o;
 }
 
 AxiMem::AxiMem(Options opt, ReadFn read, WriteFn write)

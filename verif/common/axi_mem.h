@@ -160,6 +160,11 @@ class AxiMem {
   using ReadFn = std::function<bool(uint64_t addr, std::span<uint8_t> out)>;
   using WriteFn = std::function<bool(uint64_t addr, std::span<const uint8_t> data)>;
 
+  // The options that model a memory of `bandwidth_gbps` GB/s and `latency_ns` at a clock of
+  // `clock_mhz` (a config's dram { } at its clock_mhz) on a bus of `data_bytes`.
+  static Options MemoryTiming(double bandwidth_gbps, double latency_ns, double clock_mhz,
+                              uint32_t data_bytes);
+
   AxiMem(Options opt, ReadFn read, WriteFn write);
 
   void Drive(Axi4Wires& w);
