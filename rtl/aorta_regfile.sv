@@ -412,6 +412,9 @@ module aorta_regfile
   assign unused_prot = ^{s_axil_awprot_i, s_axil_arprot_i, wdec.counter};
 
 `ifndef SYNTHESIS
+  initial begin
+    if (AddrWidth < 12) $fatal(1, "aorta_regfile: AddrWidth must cover the 4 KiB BAR (>= 12)");
+  end
   // The master holds each offer until it is taken (AXI: valid must not drop before ready).
   AwValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
       s_axil_awvalid_i && !s_axil_awready_o |=> s_axil_awvalid_i && $stable(s_axil_awaddr_i));
