@@ -171,7 +171,7 @@ module aorta_dma
   logic        ld_go, ld_finish, ld_fault, ld_front_idle, ld_mover_idle;
   dma_job_t    ld_run;
   logic [63:0] ld_fault_addr;
-  logic        load_ar_valid, load_ar_ready;
+  logic        load_ar_valid, load_ar_ready, load_r_ready;
   logic [63:0] load_ar_addr;
   logic [7:0]  load_ar_len;
 
@@ -225,6 +225,7 @@ module aorta_dma
     .ar_addr_o    (load_ar_addr),
     .ar_len_o     (load_ar_len),
     .r_valid_i    (m_axi_rvalid_i && m_axi_rid_i == IdLoad),
+    .r_ready_o    (load_r_ready),
     .r_data_i     (m_axi_rdata_i),
     .r_resp_i     (m_axi_rresp_i),
     .r_last_i     (m_axi_rlast_i),
@@ -323,7 +324,9 @@ module aorta_dma
   assign m_axi_awcache_o = CacheNormal;
   assign m_axi_awprot_o  = ProtData;
   assign m_axi_bready_o  = 1'b1;   // every response is expected and taken at once
-  assign m_axi_rready_o  = 1'b1;   // fetch credits and the load path take every beat at once
+  // Fetch credits take every beat at once; the load path pauses its beats for a cycle when a row
+  // re-uses the beat it kept (READY may depend on the beat's ID).
+  assign m_axi_rready_o  = m_axi_rid_i == IdLoad ? load_r_ready : 1'b1;
 
   // ---- AR: one register, fetch first (it needs few reads, and decode waits on them) ---------
 

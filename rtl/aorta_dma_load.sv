@@ -37,6 +37,7 @@ module aorta_dma_load
   output logic [63:0]              ar_addr_o,
   output logic [7:0]               ar_len_o,
   input  logic                     r_valid_i,
+  output logic                     r_ready_o,     // low while a row re-uses the last beat
   input  logic [DataWidth-1:0]     r_data_i,
   input  logic [1:0]               r_resp_i,
   input  logic                     r_last_i,
@@ -61,21 +62,35 @@ module aorta_dma_load
   logic [63:0] eaddr_q, eaddr_d;
 
   // ---- Read requests -----------------------------------------------------------------------
+  //
+  // A row's beats are the aligned beats its bytes touch. When its first beat is the previous
+  // row's last one (rows closer than a beat apart, e.g. dense rows narrower than the bus), that
+  // beat is not read again: the response side keeps it (see below). A row whose only beat is the
+  // kept one needs no request at all, so dense narrow rows cost one bus beat per beat of data.
 
   logic [19:0]     ar_row_q, ar_row_d;
   logic [63:0]     ar_a_q, ar_a_d;     // a_r of the row being requested
   logic            ar_second_q, ar_second_d;
+  logic            ar_kept_q, ar_kept_d;  // ar_last_q is the previous row's last beat
+  logic [63:0]     ar_last_q, ar_last_d;
   logic [OutW-1:0] out_q, out_d;       // bursts in flight
-  logic [8:0]      ar_beats, ar_first;
-  logic [63:0]     ar_cross;           // the 4 KiB boundary inside the row
+  logic [63:0]     ar_fa, ar_start;    // the row's first beat; the first beat to request
+  logic [8:0]      ar_beats, ar_need, ar_first, ar_page;
+  logic            ar_skip, ar_none;
 
+  assign ar_fa    = {ar_a_q[63:Lb], Lb'(0)};
   assign ar_beats = row_beats(ar_a_q, job_i.row_bytes, Lb);
-  assign ar_first = first_beats(ar_a_q, job_i.row_bytes, Lb);
-  assign ar_cross = cross_addr(ar_a_q);
-  assign ar_valid_o = state_q == StRun && !stop_q && !abort_i && ar_row_q != job_i.rows &&
-                      32'(out_q) < MaxReads;
-  assign ar_addr_o = ar_second_q ? ar_cross : {ar_a_q[63:Lb], Lb'(0)};
-  assign ar_len_o  = ar_second_q ? 8'(ar_beats - ar_first - 9'd1) : 8'(ar_first - 9'd1);
+  assign ar_skip  = ar_kept_q && ar_fa == ar_last_q;
+  assign ar_start = ar_skip ? ar_fa + 64'(BeatBytes) : ar_fa;
+  assign ar_need  = ar_beats - 9'(ar_skip);
+  assign ar_page  = 9'((64'd4096 - (ar_start & 64'hfff)) >> Lb);  // beats to the 4 KiB boundary
+  assign ar_first = ar_need < ar_page ? ar_need : ar_page;
+  assign ar_none  = ar_need == '0;
+  logic ar_busy;  // the walker has a row to deal with
+  assign ar_busy = state_q == StRun && !stop_q && !abort_i && ar_row_q != job_i.rows;
+  assign ar_valid_o = ar_busy && !ar_none && 32'(out_q) < MaxReads;
+  assign ar_addr_o  = ar_second_q ? ar_start + (64'(ar_first) << Lb) : ar_start;
+  assign ar_len_o   = ar_second_q ? 8'(ar_need - ar_first - 9'd1) : 8'(ar_first - 9'd1);
 
   // ---- Responses: row assembly -----------------------------------------------------------
 
@@ -90,12 +105,27 @@ module aorta_dma_load
   logic [BeatBytes*8-1:0]       rot;
   logic                         row_done;
 
+  // The last beat taken, kept for a following row that starts in it.
+  logic                   kept_q, kept_d;
+  logic [63:0]            kept_addr_q, kept_addr_d;
+  logic [DataWidth-1:0]   kept_data_q;
+  logic [63:0]            r_fa;
+  logic                   reuse, beat, r_take;
+  logic [DataWidth-1:0]   beat_data;
+
   assign off = r_a_q[Lb-1:0];
   assign row_done = r_beat_q == row_beats(r_a_q, job_i.row_bytes, Lb) - 9'd1;
+  assign r_fa  = {r_a_q[63:Lb], Lb'(0)};
+  assign reuse = state_q == StRun && !stop_q && r_row_q != job_i.rows && r_beat_q == '0 &&
+                 kept_q && kept_addr_q == r_fa;
+  assign r_ready_o = !reuse;
+  assign r_take    = r_valid_i && !reuse;      // a response beat taken this cycle
+  assign beat      = reuse || r_take;          // a beat for the row being assembled
+  assign beat_data = reuse ? kept_data_q : r_data_i;
 
   // rot byte i = beat byte (i + off) mod BeatBytes.
   aorta_dma_rotate #(.Bytes(BeatBytes), .Left(1'b0)) u_rot (
-    .in_i  (r_data_i),
+    .in_i  (beat_data),
     .amt_i (off),
     .out_o (rot)
   );
@@ -119,8 +149,6 @@ module aorta_dma_load
     for (int unsigned j = 0; j < RowBytesMax; j++) len_mask[j*8 +: 8] = {8{j < 32'(job_i.row_bytes)}};
   end
 
-  logic beat;
-  assign beat = r_valid_i;
 
   always_comb begin
     state_d     = state_q;
@@ -130,6 +158,10 @@ module aorta_dma_load
     ar_row_d    = ar_row_q;
     ar_a_d      = ar_a_q;
     ar_second_d = ar_second_q;
+    ar_kept_d   = ar_kept_q;
+    ar_last_d   = ar_last_q;
+    kept_d      = kept_q;
+    kept_addr_d = kept_addr_q;
     out_d       = out_q;
     r_row_d     = r_row_q;
     r_a_d       = r_a_q;
@@ -149,23 +181,30 @@ module aorta_dma_load
           ar_row_d    = '0;
           ar_a_d      = job_i.addr0;
           ar_second_d = 1'b0;
+          ar_kept_d   = 1'b0;
+          kept_d      = 1'b0;
           r_row_d     = '0;
           r_a_d       = job_i.addr0;
           r_beat_d    = '0;
         end
       end
       StRun: begin
-        if (ar_valid_o && ar_ready_i) begin
-          if (ar_first != ar_beats && !ar_second_q) begin
+        // Next row after the row's last request (or at once when it needs none).
+        if ((ar_valid_o && ar_ready_i) || (ar_busy && ar_none)) begin
+          if (!ar_none && ar_first != ar_need && !ar_second_q) begin
             ar_second_d = 1'b1;
           end else begin
             ar_second_d = 1'b0;
             ar_row_d    = ar_row_q + 20'd1;
             ar_a_d      = ar_a_q + 64'(job_i.ext_stride);
+            ar_kept_d   = 1'b1;
+            ar_last_d   = ar_fa + ((64'(ar_beats) - 64'd1) << Lb);
           end
         end
         if (beat && !stop_q) begin
-          if (resp_is_err(r_resp_i)) begin
+          kept_d      = 1'b1;
+          kept_addr_d = r_fa + (64'(r_beat_q) << Lb);
+          if (r_take && resp_is_err(r_resp_i)) begin
             stop_d  = 1'b1;
             err_d   = 1'b1;
             eaddr_d = r_a_q;
@@ -190,7 +229,7 @@ module aorta_dma_load
     endcase
 
     if (ar_valid_o && ar_ready_i) out_d = out_d + OutW'(1);
-    if (beat && r_last_i) out_d = out_d - OutW'(1);
+    if (r_take && r_last_i) out_d = out_d - OutW'(1);
     if (abort_i) stop_d = 1'b1;
   end
 
@@ -203,6 +242,10 @@ module aorta_dma_load
       ar_row_q    <= '0;
       ar_a_q      <= '0;
       ar_second_q <= 1'b0;
+      ar_kept_q   <= 1'b0;
+      ar_last_q   <= '0;
+      kept_q      <= 1'b0;
+      kept_addr_q <= '0;
       out_q       <= '0;
       r_row_q     <= '0;
       r_a_q       <= '0;
@@ -217,6 +260,10 @@ module aorta_dma_load
       ar_row_q    <= ar_row_d;
       ar_a_q      <= ar_a_d;
       ar_second_q <= ar_second_d;
+      ar_kept_q   <= ar_kept_d;
+      ar_last_q   <= ar_last_d;
+      kept_q      <= kept_d;
+      kept_addr_q <= kept_addr_d;
       out_q       <= out_d;
       r_row_q     <= r_row_d;
       r_a_q       <= r_a_d;
@@ -229,6 +276,7 @@ module aorta_dma_load
   // Datapath registers without reset (nothing reads them before a valid bit says so).
   always_ff @(posedge clk_i) begin
     if (beat) row_q <= row_d;
+    if (r_take) kept_data_q <= r_data_i;
     out_data_q <= out_data_d;
   end
 
@@ -246,6 +294,9 @@ module aorta_dma_load
       32'(out_q) <= MaxReads);
   ResponseWasRequested: assert property (@(posedge clk_i) disable iff (!rst_ni)
       r_valid_i |-> out_q != '0);
+  // The request side skips exactly the beats the response side re-uses.
+  ReuseOnlyKept: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      reuse |-> kept_q);
   NoWriteAfterStop: assert property (@(posedge clk_i) disable iff (!rst_ni)
       stop_q && !out_valid_q |=> !mem_we_o);
   RowsInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)

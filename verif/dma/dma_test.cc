@@ -797,6 +797,52 @@ TYPED_TEST(DmaTest, LargeTransfersStreamAtBusWidth) {
   EXPECT_TRUE(b.axi().violations().empty()) << b.axi().violations().front();
 }
 
+// Dense rows narrower than the bus (UB rows of N bytes, stride = row_bytes): each bus beat is
+// read once and shared by the rows in it, and the load writes one row per cycle (a row that
+// straddles two beats takes two).
+TYPED_TEST(DmaTest, DenseNarrowRowsReadEachBeatOnce) {
+  const ChipConfig cfg = LoadChipConfig(TypeParam::config).value();
+  AxiMem::Options opt = AxiMem::MemoryTiming(cfg.dram().bandwidth_gbps(), cfg.dram().latency_ns(),
+                                             cfg.clock_mhz(), TypeParam::kDataBytes);
+  opt.bytes_per_cycle = 0;
+  opt.max_reads = 64;
+  DmaBench<TypeParam> b(19, opt);
+  const ChipGeometry& g = b.geo();
+  const unsigned rb = g.n;
+  const uint32_t rows = 2048;
+  unsigned slot = r::kSlotCount;
+  for (unsigned i = 0; i < r::kSlotCount && slot == r::kSlotCount; ++i)
+    if (b.slot(i).base < g.dram_bytes && b.slot(i).size >= uint64_t{rows} * rb + 4096 &&
+        b.slot(i).base + b.slot(i).size <= g.dram_bytes)
+      slot = i;
+  ASSERT_LT(slot, r::kSlotCount) << "no large DRAM slot in this seed's table";
+  const uint64_t off =
+      (TypeParam::kDataBytes - b.slot(slot).base % TypeParam::kDataBytes) % TypeParam::kDataBytes;
+  unsigned errors = 0, bus = 0;
+  for (const uint64_t shift : {uint64_t{0}, uint64_t{3}}) {  // aligned, then not
+    const uint64_t beats_before = b.axi().r_beats();
+    const auto ld = Transfer<isa::DmaLoad>(slot, Mem::kUb, off + shift, rb, 0, rows, rb);
+    CheckJob(b, ld, &errors, &bus);
+    const uint64_t beats = b.axi().r_beats() - beats_before;
+    const uint64_t data_beats =
+        (shift + uint64_t{rows} * rb + TypeParam::kDataBytes - 1) / TypeParam::kDataBytes;
+    EXPECT_EQ(beats, data_beats) << "every beat read once";
+    // A row that straddles a beat boundary takes a cycle per beat (the kept one, then the next).
+    uint64_t straddling = 0;
+    for (uint64_t r = 0; r < rows; ++r) {
+      const uint64_t a = b.slot(slot).base + off + shift + r * rb;
+      straddling += a / TypeParam::kDataBytes != (a + rb - 1) / TypeParam::kDataBytes;
+    }
+    EXPECT_LE(b.last_job_cycles(), rows + straddling + opt.read_latency + 20 + rows / 20);
+    std::printf("dense load: %u rows of %u B at +%llu: %llu beats, %llu cycles\n", rows, rb,
+                static_cast<unsigned long long>(shift), static_cast<unsigned long long>(beats),
+                static_cast<unsigned long long>(b.last_job_cycles()));
+  }
+  EXPECT_EQ(errors, 0u);
+  EXPECT_EQ(b.context().errorCount(), 0) << "an SV assertion failed";
+  EXPECT_TRUE(b.axi().violations().empty()) << b.axi().violations().front();
+}
+
 // abort_i mid-job: no done pulse, the bus drains, the engine takes the next job; then the
 // memories are re-synchronized and a normal job matches the golden model again.
 TYPED_TEST(DmaTest, AbortDrainsWithoutDone) {
