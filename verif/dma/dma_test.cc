@@ -748,19 +748,38 @@ TYPED_TEST(DmaTest, FetchStreams) {
   EXPECT_TRUE(b.axi().violations().empty()) << b.axi().violations().front();
 }
 
+// A DRAM slot of at least `bytes` and the offset in it of the first bus-aligned address
+// (slot = kSlotCount if there is none).
+template <class Bench>
+std::pair<unsigned, uint64_t> AlignedDramSlot(Bench& b, uint64_t bytes) {
+  const uint64_t dram = b.geo().dram_bytes, beat = Bench::kB;
+  for (unsigned i = 0; i < r::kSlotCount; ++i) {
+    const Slot& s = b.slot(i);
+    if (s.base < dram && s.size >= bytes && s.base + s.size <= dram)
+      return {i, (beat - s.base % beat) % beat};
+  }
+  return {r::kSlotCount, 0};
+}
+
+// The options of the config's DRAM latency (sim16: 100 ns at 250 MHz = 25 cycles; tiny: 120 ns
+// at 200 MHz = 24) with no bandwidth limit: the engine must keep the bus busy.
+template <class Cfg>
+AxiMem::Options ConfigLatency() {
+  const ChipConfig cfg = LoadChipConfig(Cfg::config).value();
+  AxiMem::Options opt = AxiMem::MemoryTiming(cfg.dram().bandwidth_gbps(), cfg.dram().latency_ns(),
+                                             cfg.clock_mhz(), Cfg::kDataBytes);
+  opt.bytes_per_cycle = 0;
+  opt.max_reads = 64;
+  opt.max_writes = 64;
+  return opt;
+}
+
 // A large load runs at the bus width when the memory answers every cycle: rows as wide as a beat
 // (ACC rows on sim16, LUT rows everywhere are >= the beat), aligned, DRAM latency covered by the
 // outstanding reads. And a store of the same rows, likewise.
 TYPED_TEST(DmaTest, LargeTransfersStreamAtBusWidth) {
-  // The config's DRAM latency (sim16: 100 ns at 250 MHz = 25 cycles; tiny: 120 ns at 200 MHz =
-  // 24), with no bandwidth limit: the engine must keep the bus busy.
-  const ChipConfig cfg = LoadChipConfig(TypeParam::config).value();
-  AxiMem::Options opt = AxiMem::MemoryTiming(cfg.dram().bandwidth_gbps(), cfg.dram().latency_ns(),
-                                             cfg.clock_mhz(), TypeParam::kDataBytes);
-  opt.bytes_per_cycle = 0;
+  const AxiMem::Options opt = ConfigLatency<TypeParam>();
   ASSERT_GE(opt.read_latency, 24u);
-  opt.max_reads = 64;
-  opt.max_writes = 64;
   DmaBench<TypeParam> b(13, opt);
   // Find a DRAM slot large enough and point it at an aligned base.
   const ChipGeometry& g = b.geo();
@@ -768,14 +787,8 @@ TYPED_TEST(DmaTest, LargeTransfersStreamAtBusWidth) {
   const unsigned rb = g.RowBytes(static_cast<unsigned>(mem));
   const uint32_t rows =
       static_cast<uint32_t>(std::min<uint64_t>(g.Rows(static_cast<unsigned>(mem)), 1024));
-  unsigned slot = r::kSlotCount;
-  for (unsigned i = 0; i < r::kSlotCount && slot == r::kSlotCount; ++i)
-    if (b.slot(i).base < g.dram_bytes && b.slot(i).size >= uint64_t{rows} * rb + 4096 &&
-        b.slot(i).base + b.slot(i).size <= g.dram_bytes)
-      slot = i;
+  const auto [slot, off] = AlignedDramSlot(b, uint64_t{rows} * rb + 4096);
   ASSERT_LT(slot, r::kSlotCount) << "no large DRAM slot in this seed's table";
-  const uint64_t off =
-      (TypeParam::kDataBytes - b.slot(slot).base % TypeParam::kDataBytes) % TypeParam::kDataBytes;
   const auto ld = Transfer<isa::DmaLoad>(slot, mem, off, rb, 0, rows, rb);
   unsigned errors = 0, bus = 0;
   CheckJob(b, ld, &errors, &bus);
@@ -801,23 +814,13 @@ TYPED_TEST(DmaTest, LargeTransfersStreamAtBusWidth) {
 // read once and shared by the rows in it, and the load writes one row per cycle (a row that
 // straddles two beats takes two).
 TYPED_TEST(DmaTest, DenseNarrowRowsReadEachBeatOnce) {
-  const ChipConfig cfg = LoadChipConfig(TypeParam::config).value();
-  AxiMem::Options opt = AxiMem::MemoryTiming(cfg.dram().bandwidth_gbps(), cfg.dram().latency_ns(),
-                                             cfg.clock_mhz(), TypeParam::kDataBytes);
-  opt.bytes_per_cycle = 0;
-  opt.max_reads = 64;
+  const AxiMem::Options opt = ConfigLatency<TypeParam>();
   DmaBench<TypeParam> b(19, opt);
   const ChipGeometry& g = b.geo();
   const unsigned rb = g.n;
   const uint32_t rows = 2048;
-  unsigned slot = r::kSlotCount;
-  for (unsigned i = 0; i < r::kSlotCount && slot == r::kSlotCount; ++i)
-    if (b.slot(i).base < g.dram_bytes && b.slot(i).size >= uint64_t{rows} * rb + 4096 &&
-        b.slot(i).base + b.slot(i).size <= g.dram_bytes)
-      slot = i;
+  const auto [slot, off] = AlignedDramSlot(b, uint64_t{rows} * rb + 4096);
   ASSERT_LT(slot, r::kSlotCount) << "no large DRAM slot in this seed's table";
-  const uint64_t off =
-      (TypeParam::kDataBytes - b.slot(slot).base % TypeParam::kDataBytes) % TypeParam::kDataBytes;
   unsigned errors = 0, bus = 0;
   for (const uint64_t shift : {uint64_t{0}, uint64_t{3}}) {  // aligned, then not
     const uint64_t beats_before = b.axi().r_beats();
