@@ -1,6 +1,8 @@
 // aorta compile MODEL.onnx -o OUT.aprog: ONNX import, graph passes, post-training quantization
-// and code generation for one chip (docs/compiler.md). Prints where every node went, the layers
-// with their MACs, pinned weights and estimated cycles, and the compile time.
+// and code generation for one chip (docs/compiler.md). Prints where every node went (chip, host
+// fallback, folded away), the layers with their MACs, pinned weights and estimated cycles, the
+// host ops, and the compile time; --report writes per-layer accuracy.
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -18,6 +20,8 @@ struct CompileArgs {
   std::string calib_method = "minmax";
   double percentile = 99.99;
   std::string dump_passes;
+  std::string report;
+  std::string image_scale, image_mean, image_std, image_layout;
   bool quiet = false;
 };
 
@@ -32,6 +36,15 @@ void RunCompileCommand(const CompileArgs& a) {
   o.calib.method = Check(quant::ParseCalibMethod(a.calib_method));
   o.calib.percentile = a.percentile;
   o.dump_dir = a.dump_passes;
+  o.measure_accuracy = !a.report.empty();
+  if (!a.image_layout.empty()) o.image_nhwc = a.image_layout == "nhwc";
+  if (!a.image_scale.empty() || !a.image_mean.empty() || !a.image_std.empty()) {
+    ImagePreprocess pre;
+    if (!a.image_scale.empty()) pre.scale = Check(ParseTriple(a.image_scale, "--image-scale"))[0];
+    if (!a.image_mean.empty()) pre.mean = Check(ParseTriple(a.image_mean, "--image-mean"));
+    if (!a.image_std.empty()) pre.std = Check(ParseTriple(a.image_std, "--image-std"));
+    o.image = pre;
+  }
   CompileReport report;
   Result<Compiled> c = CompileOnnxFile(a.model, chip, o, &report);
   if (!a.quiet && !report.placement.empty()) std::cout << FormatPlacement(report) << "\n";
@@ -39,6 +52,18 @@ void RunCompileCommand(const CompileArgs& a) {
   if (!c.ok()) Fail(c.status());
   Check(WriteProgram(c->program, a.output));
   if (!a.quiet) std::cout << FormatSummary(c->report, chip);
+  if (!a.report.empty()) {
+    const bool json = a.report.size() >= 5 && a.report.substr(a.report.size() - 5) == ".json";
+    std::ofstream out(a.report);
+    out << FormatAccuracy(c->report, json);
+    if (!out) Fail(InvalidArgument("--report: cannot write {}", a.report));
+    double worst = 1e9;
+    for (const TensorAccuracy& t : c->report.accuracy) worst = std::min(worst, t.sqnr_db);
+    std::cout << fmt::format(
+        "wrote {} (SQNR of {} tensors on {} calibration samples, lowest {:.1f} dB; {:.2f} s)\n",
+        a.report, c->report.accuracy.size(), c->report.accuracy_samples, worst,
+        c->report.accuracy_seconds);
+  }
   std::cout << "wrote " << a.output << " (chip '" << chip.name() << "', "
             << c->program.layers_size() << " layers)\n";
 }
@@ -57,8 +82,8 @@ void RegisterCompileCommand(CLI::App& app) {
                   "input dims");
   sub->add_option("--calib", args->calib,
                   "Directory of calibration inputs: .npy (one sample, or a stack along the batch "
-                  "dim) or .npz (one sample keyed by input name). Without it: synthetic N(0, 1) "
-                  "inputs and a warning");
+                  "dim), .npz (one sample keyed by input name) or images (.png .jpg, prepared as "
+                  "--image-* say). Without it: synthetic N(0, 1) inputs and a warning");
   sub->add_option("--calib-method", args->calib_method, "Activation ranges: minmax or percentile")
       ->capture_default_str()
       ->check(CLI::IsMember({"minmax", "percentile"}));
@@ -67,6 +92,17 @@ void RegisterCompileCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--dump-passes", args->dump_passes,
                   "Write the graph after each pass as NN_<Pass>.onnx into this directory");
+  sub->add_option("--report", args->report,
+                  "Per-layer accuracy (SQNR, cosine, max error of the int8 result against the "
+                  "fp32 reference on the calibration inputs) as .json or .csv");
+  sub->add_option("--image-scale", args->image_scale,
+                  "Images (--calib, aorta run): value = (pixel * scale - mean) / std (default "
+                  "1/255)");
+  sub->add_option("--image-mean", args->image_mean, "Per-channel mean, e.g. 0.5,0.5,0.5");
+  sub->add_option("--image-std", args->image_std, "Per-channel std, e.g. 0.5,0.5,0.5");
+  sub->add_option("--image-layout", args->image_layout,
+                  "nchw or nhwc (default: nhwc when the input's last dim is 1 or 3)")
+      ->check(CLI::IsMember({"nchw", "nhwc"}));
   sub->add_flag("-q,--quiet", args->quiet, "Print only the final line");
   sub->callback([args] { RunCompileCommand(*args); });
 }

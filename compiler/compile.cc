@@ -2,11 +2,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "aorta/regs_gen.h"
+#include "compiler/onnx_export.h"
 #include "compiler/onnx_import.h"
+#include "compiler/partition.h"
 #include "compiler/passes/fused_ops.h"
+#include "compiler/passes/graph_edit.h"
 #include "compiler/pipeline.h"
+#include "compiler/reference/executor.h"
+#include "driver/runtime/backend.h"
+#include "driver/runtime/session.h"
 
 namespace aorta {
 
@@ -34,19 +44,27 @@ std::string FusedInto(const std::vector<ir::Node>& imported, const ir::Node& rem
 
 // One row per imported node (in the model's order), then the nodes the passes created.
 std::vector<NodePlacement> Place(const std::vector<ir::Node>& imported,
-                                 const ir::Graph& final_graph,
-                                 const std::vector<codegen::NodeSupport>& support) {
-  std::map<std::string, const codegen::NodeSupport*> by_name;
-  for (const codegen::NodeSupport& s : support) by_name[s.node] = &s;
+                                 const ir::Graph& final_graph, const Partition& part) {
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < final_graph.nodes.size(); ++i) by_name[final_graph.nodes[i].name] = i;
+  std::map<size_t, std::string> host_op;
+  for (const HostGroup& h : part.host)
+    for (size_t i : h.nodes) host_op[i] = h.name;
   std::vector<NodePlacement> rows;
   std::set<std::string> seen;
   auto add = [&](const ir::Node& node) {
     NodePlacement p{node.name, node.op_type, "folded away", ""};
     auto it = by_name.find(node.name);
     if (it != by_name.end()) {
-      const codegen::NodeSupport& s = *it->second;
-      p.where = codegen::PlacementName(s.placement);
-      p.detail = s.placement == codegen::Placement::kUnsupported ? s.reason : s.op_type;
+      const size_t i = it->second;
+      const ir::Node& n = final_graph.nodes[i];
+      p.where = SideName(part.side[i]);
+      if (part.side[i] == Side::kHost) {
+        p.detail =
+            fmt::format("{} after segment {}: {}", host_op[i], part.level[i], part.reason[i]);
+      } else {
+        p.detail = n.op_type;
+      }
     } else {
       const std::string into = FusedInto(imported, node, final_graph);
       p.detail = into.empty() ? "constant-folded or removed by the graph passes"
@@ -61,11 +79,147 @@ std::vector<NodePlacement> Place(const std::vector<ir::Node>& imported,
   return rows;
 }
 
+// Host-side tensors in one fp32 buffer: model inputs only host ops read, model outputs host ops
+// compute.
+Status BindHostTensors(const ir::Graph& graph, const std::vector<std::string>& names, bool input,
+                       Program& p) {
+  if (names.empty()) return Status::Ok();
+  program::ChipProgram* c = p.mutable_chips(0);
+  uint32_t slot = 0;
+  for (const program::Buffer& b : c->buffers()) slot = std::max(slot, b.slot() + 1);
+  if (slot >= regs::kSlotCount)
+    return Unsupported("no DMA slot left for the host op {} (the chip has {})",
+                       input ? "inputs" : "outputs", regs::kSlotCount);
+  const std::string buffer = input ? "host_inputs" : "host_outputs";
+  uint64_t offset = 0;
+  for (const std::string& name : names) {
+    AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(graph, name));
+    AORTA_ASSIGN_OR_RETURN(DType dtype, passes::DTypeOf(graph, name));
+    program::TensorBinding b;
+    b.set_name(name);
+    for (int64_t d : shape) b.add_shape(d);
+    if (dtype == DType::kF32) {
+      b.set_dtype(program::DTYPE_F32);
+    } else if (dtype == DType::kI64) {
+      b.set_dtype(program::DTYPE_I64);
+    } else {
+      return Unsupported("model {} '{}' is {}: host tensors are f32 or i64",
+                         input ? "input" : "output", name, DTypeName(dtype));
+    }
+    b.set_layout(program::LAYOUT_ROW_MAJOR);
+    b.mutable_quant()->set_scale(1.0f);
+    b.set_chip(0);
+    b.set_buffer(buffer);
+    b.set_offset(offset);
+    offset += static_cast<uint64_t>(ElementCount(shape)) * (dtype == DType::kF32 ? 4 : 8);
+    *(input ? p.add_inputs() : p.add_outputs()) = b;
+  }
+  AddBuffer(c, buffer, input ? program::BUFFER_INPUT : program::BUFFER_OUTPUT,
+            program::LOCATION_HOST, slot, offset);
+  return Status::Ok();
+}
+
+// Inputs and outputs in the model's order.
+void SortBindings(const std::vector<std::string>& order,
+                  google::protobuf::RepeatedPtrField<program::TensorBinding>* bindings) {
+  std::map<std::string, size_t> rank;
+  for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+  std::vector<program::TensorBinding> v(bindings->begin(), bindings->end());
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const auto& a, const auto& b) { return rank[a.name()] < rank[b.name()]; });
+  bindings->Clear();
+  for (auto& b : v) *bindings->Add() = std::move(b);
+}
+
+// The chip program of `codegen` completed with the host ops, the host-side bindings and the
+// metadata.
+Result<Program> AssembleProgram(const ir::Graph& graph, const Partition& part,
+                                const std::vector<std::string>& host_models, Program p,
+                                const ImagePreprocess& image) {
+  for (size_t k = 0; k < part.host.size(); ++k) {
+    const HostGroup& h = part.host[k];
+    program::HostOp* op = p.add_host_ops();
+    op->set_name(h.name);
+    op->set_onnx_model(host_models[k]);
+    for (const std::string& v : h.inputs) op->add_inputs(v);
+    for (const std::string& v : h.outputs) op->add_outputs(v);
+    op->set_after_segment(h.after_segment);
+  }
+  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_inputs, true, p));
+  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_outputs, false, p));
+  SortBindings(graph.inputs, p.mutable_inputs());
+  SortBindings(graph.outputs, p.mutable_outputs());
+  for (const auto& [key, value] : ImageMetadata(image)) (*p.mutable_metadata())[key] = value;
+  AORTA_RETURN_IF_ERROR(ValidateProgram(p).WithContext("generated program"));
+  return p;
+}
+
+// Per chip layer and model output: the probe program's int8 results against the reference.
+Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
+                       const std::vector<program::TensorBinding>& probes,
+                       const std::vector<std::string>& probe_ops,
+                       const std::vector<TensorMap>& samples, CompileReport& r) {
+  const auto start = std::chrono::steady_clock::now();
+  AORTA_ASSIGN_OR_RETURN(ir::Graph expanded, passes::ExpandFusedOps(graph));
+  std::set<std::string> outs(expanded.outputs.begin(), expanded.outputs.end());
+  for (const program::TensorBinding& b : probes)
+    if (outs.insert(b.name()).second) expanded.outputs.push_back(b.name());
+  AORTA_ASSIGN_OR_RETURN(reference::Executor exec, reference::Executor::Create(expanded));
+  std::vector<ChipConfig> chips;
+  for (const auto& c : probe_program.chips()) chips.push_back(c.config());
+  AORTA_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Backend> backend,
+                         runtime::MakeGoldenBackend(chips));
+  AORTA_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Session> session,
+                         runtime::Session::Load(probe_program, *backend));
+  struct Acc {
+    double signal = 0, noise = 0, dot = 0, got2 = 0, max_err = 0, ref_max = 0;
+    void Add(const Tensor& got, const Tensor& ref) {
+      const std::vector<double> a = got.ToDoubles(), b = ref.ToDoubles();
+      for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        signal += b[i] * b[i];
+        noise += (a[i] - b[i]) * (a[i] - b[i]);
+        dot += a[i] * b[i];
+        got2 += a[i] * a[i];
+        max_err = std::max(max_err, std::abs(a[i] - b[i]));
+        ref_max = std::max(ref_max, std::abs(b[i]));
+      }
+    }
+  };
+  std::vector<Acc> layer(probes.size()), output(graph.outputs.size());
+  for (const TensorMap& sample : samples) {
+    AORTA_ASSIGN_OR_RETURN(TensorMap ref, exec.Run(sample));
+    AORTA_ASSIGN_OR_RETURN(TensorMap got, session->Run(sample));
+    for (size_t l = 0; l < probes.size(); ++l) {
+      AORTA_ASSIGN_OR_RETURN(Tensor t, session->ReadTensor(probes[l]));
+      layer[l].Add(t, ref.at(probes[l].name()));
+    }
+    for (size_t o = 0; o < graph.outputs.size(); ++o)
+      output[o].Add(got.at(graph.outputs[o]), ref.at(graph.outputs[o]));
+  }
+  auto row = [](const std::string& name, const std::string& op, const std::string& where,
+                const Acc& a) {
+    TensorAccuracy t{name, op, where, 999.0, 1.0, a.max_err, a.ref_max};
+    if (a.noise > 0) t.sqnr_db = a.signal > 0 ? 10 * std::log10(a.signal / a.noise) : -999.0;
+    if (a.signal > 0 && a.got2 > 0) t.cosine = a.dot / std::sqrt(a.signal * a.got2);
+    return t;
+  };
+  r.accuracy.clear();
+  for (size_t l = 0; l < probes.size(); ++l)
+    r.accuracy.push_back(row(probes[l].name(), probe_ops[l], "chip", layer[l]));
+  for (size_t o = 0; o < graph.outputs.size(); ++o)
+    r.accuracy.push_back(row(graph.outputs[o], "", "output", output[o]));
+  r.accuracy_samples = samples.size();
+  r.accuracy_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
                               const CompileOptions& options, CompileReport* report) {
   const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   CompileReport local;
   CompileReport& r = report != nullptr ? *report : local;
   r = CompileReport{};
@@ -84,22 +238,119 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   }
   po.dump_dir = options.dump_dir;
   AORTA_RETURN_IF_ERROR(RunGraphPasses(graph, po));
+
+  // Calibration on the whole model (host parts included: their results cross to the chip).
+  ImagePreprocess image = options.image.value_or(ImagePreprocess{});
+  if (options.image_nhwc) {
+    image.nhwc = *options.image_nhwc;
+  } else if (graph.inputs.size() == 1) {
+    const ir::ValueInfo* info = graph.FindValue(graph.inputs[0]);
+    if (info && info->StaticShape()) image.nhwc = LooksNhwc(*info->StaticShape());
+  }
   const std::vector<codegen::NodeSupport> support = codegen::CheckSupport(graph);
-  r.placement = Place(imported, graph, support);
-  AORTA_RETURN_IF_ERROR(codegen::FirstUnsupported(support));
-  AORTA_ASSIGN_OR_RETURN(quant::QuantizedGraph q, quant::Quantize(graph, options.calib));
-  r.warnings = q.warnings;
-  r.act = q.act;
+  const auto calib_start = std::chrono::steady_clock::now();
+  std::vector<TensorMap> samples;
+  if (options.calib.dir.empty()) {
+    r.warnings.push_back(fmt::format(
+        "no calibration data (--calib DIR): calibrating on {} synthetic samples of N(0, 1) "
+        "clipped to [-3, 3] (seed {}); accuracy on real inputs may suffer",
+        options.calib.synthetic_samples, options.calib.seed));
+    AORTA_ASSIGN_OR_RETURN(samples, quant::SyntheticSamples(graph, options.calib.synthetic_samples,
+                                                            options.calib.seed));
+  } else {
+    AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationSamples(graph, options.calib.dir, image));
+  }
+  AORTA_ASSIGN_OR_RETURN(auto ranges, quant::CollectRanges(graph, samples, options.calib.method,
+                                                           options.calib.percentile));
+  r.calib_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - calib_start).count();
+
+  // Placement (chip, layout, host), the host ops, quantization of the chip part and code
+  // generation. An NHWC input read by the input DMA must stay in the unified buffer; if the chip
+  // cannot do that, its Transpose goes to the host and the chip gets a tensor it can tile.
+  Partition part;
+  std::vector<std::string> host_models;
+  quant::QuantizedGraph q;
   codegen::CodegenOptions co;
-  co.model_name = options.model_name;
-  AORTA_ASSIGN_OR_RETURN(r.codegen, codegen::GenerateProgram(q, chip, co));
+  auto attempt = [&](bool nhwc_inputs_in_dma) -> Status {
+    AORTA_ASSIGN_OR_RETURN(part, PartitionGraph(graph, support, nhwc_inputs_in_dma));
+    r.placement = Place(imported, graph, part);
+    r.segments = part.segments;
+    r.nodes_chip = r.nodes_layout = r.nodes_dma_layout = r.nodes_host = r.nodes_folded = 0;
+    r.host_ops.clear();
+    r.host_macs = 0;
+    for (const NodePlacement& p : r.placement) r.nodes_folded += p.where == "folded away";
+    for (Side s : part.side) {
+      r.nodes_chip += s == Side::kChip;
+      r.nodes_layout += s == Side::kLayout;
+      r.nodes_dma_layout += s == Side::kDmaLayout;
+      r.nodes_host += s == Side::kHost;
+    }
+    if (r.nodes_chip == 0)
+      return Unsupported(
+          "no node of the model runs on the chip, so there is nothing to compile: {}",
+          codegen::FirstUnsupported(support).message());
+    host_models.clear();
+    for (const HostGroup& h : part.host) {
+      HostOpSummary hs{h.name, h.after_segment, {}, 0};
+      for (size_t i : h.nodes) {
+        hs.nodes.push_back(graph.nodes[i].name);
+        hs.macs += NodeMacs(graph, graph.nodes[i]);
+      }
+      r.host_macs += hs.macs;
+      r.host_ops.push_back(hs);
+      AORTA_ASSIGN_OR_RETURN(ir::Graph sub, HostSubgraph(graph, h));
+      // The runtime runs host ops on the fp32 reference: refuse now what it could not run.
+      Result<reference::Executor> exec = reference::Executor::Create(sub);
+      if (!exec.ok())
+        return Unsupported("host op '{}' (after segment {}) cannot run on the host either: {}",
+                           h.name, h.after_segment, exec.status().message());
+      AORTA_ASSIGN_OR_RETURN(std::string bytes, ExportOnnxBytes(sub));
+      host_models.push_back(std::move(bytes));
+    }
+    AORTA_ASSIGN_OR_RETURN(q, quant::QuantizeGraph(part.chip, ranges));
+    co = codegen::CodegenOptions{};
+    co.model_name = options.model_name.empty() ? graph.name : options.model_name;
+    co.segments = part.segments;
+    co.node_segment = part.chip_segment;
+    co.loads = part.loads;
+    co.stores = part.stores;
+    AORTA_ASSIGN_OR_RETURN(r.codegen, codegen::GenerateProgram(q, chip, co));
+    return Status::Ok();
+  };
+  Status first = attempt(true);
+  if (!first.ok() && first.code() == StatusCode::kUnsupported &&
+      std::any_of(part.loads.begin(), part.loads.end(),
+                  [](const codegen::BoundTensor& b) { return b.pixel_major; })) {
+    r.warnings.push_back(fmt::format(
+        "the NHWC input read by the input DMA does not fit the chip ({}); its Transpose runs on "
+        "the host instead",
+        first.message()));
+    AORTA_RETURN_IF_ERROR(attempt(false));
+  } else {
+    AORTA_RETURN_IF_ERROR(first);
+  }
+  r.warnings.insert(r.warnings.end(), q.warnings.begin(), q.warnings.end());
+  r.act = q.act;
   for (NodePlacement& p : r.placement)
     for (const codegen::LayerSummary& l : r.codegen.layers)
       if (l.name == p.node) p.detail = fmt::format("layer {}: {}", l.perf_tag, l.op_type);
   Compiled c;
-  c.program = std::move(r.codegen.program);
+  AORTA_ASSIGN_OR_RETURN(
+      c.program, AssembleProgram(graph, part, host_models, std::move(r.codegen.program), image));
   r.codegen.program = Program();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  if (options.measure_accuracy) {
+    co.probe_layers = true;
+    AORTA_ASSIGN_OR_RETURN(codegen::CodegenResult probe, codegen::GenerateProgram(q, chip, co));
+    AORTA_ASSIGN_OR_RETURN(Program probe_program,
+                           AssembleProgram(graph, part, host_models, probe.program, image));
+    std::vector<std::string> ops;
+    for (const codegen::LayerSummary& l : probe.layers) ops.push_back(l.op_type);
+    AORTA_RETURN_IF_ERROR(MeasureAccuracy(graph, probe_program, probe.probes, ops, samples, r)
+                              .WithContext("--report"));
+  }
   c.report = r;
   return c;
 }
@@ -165,8 +416,48 @@ std::string FormatSummary(const CompileReport& report, const ChipConfig& chip) {
       "rows of {}\n",
       g.layers.size(), g.macs, g.weight_bytes, g.param_bytes, g.lut_tables, g.ub_peak_rows,
       chip.array_rows());
-  s += fmt::format("estimated cycles {} ({:.1f} us at {} MHz); compile time {:.2f} s\n",
-                   g.est_cycles, static_cast<double>(g.est_cycles) / mhz, mhz, report.seconds);
+  s += fmt::format(
+      "estimated cycles {} ({:.1f} us at {} MHz); compile time {:.2f} s (CPU {:.2f} s; "
+      "calibration {:.2f} s of it)\n",
+      g.est_cycles, static_cast<double>(g.est_cycles) / mhz, mhz, report.seconds,
+      report.cpu_seconds, report.calib_seconds);
+  s += fmt::format(
+      "placement: {} nodes on chip ({} layers), {} free layout changes, {} NHWC transposes / "
+      "reshapes in the DMA, {} on the host in {} host op{}, {} folded away; {} run segment{}\n",
+      report.nodes_chip, g.layers.size(), report.nodes_layout, report.nodes_dma_layout,
+      report.nodes_host, report.host_ops.size(), report.host_ops.size() == 1 ? "" : "s",
+      report.nodes_folded, report.segments, report.segments == 1 ? "" : "s");
+  s += fmt::format("MACs on chip {}, on the host {}\n", g.macs, report.host_macs);
+  for (const HostOpSummary& h : report.host_ops) {
+    std::string nodes;
+    for (const std::string& n : h.nodes) nodes += (nodes.empty() ? "" : ", ") + n;
+    s +=
+        fmt::format("host op {} after segment {}: {} node{} ({} MACs): {}\n", h.name,
+                    h.after_segment, h.nodes.size(), h.nodes.size() == 1 ? "" : "s", h.macs, nodes);
+  }
+  return s;
+}
+
+std::string FormatAccuracy(const CompileReport& report, bool json) {
+  if (json) {
+    nlohmann::json j;
+    j["samples"] = report.accuracy_samples;
+    j["seconds"] = report.accuracy_seconds;
+    j["tensors"] = nlohmann::json::array();
+    for (const TensorAccuracy& t : report.accuracy)
+      j["tensors"].push_back({{"name", t.name},
+                              {"op_type", t.op_type},
+                              {"where", t.where},
+                              {"sqnr_db", t.sqnr_db},
+                              {"cosine", t.cosine},
+                              {"max_abs_err", t.max_abs_err},
+                              {"ref_max_abs", t.ref_max_abs}});
+    return j.dump(2) + "\n";
+  }
+  std::string s = "name,op_type,where,sqnr_db,cosine,max_abs_err,ref_max_abs\n";
+  for (const TensorAccuracy& t : report.accuracy)
+    s += fmt::format("\"{}\",{},{},{:.3f},{:.6f},{:.6g},{:.6g}\n", t.name, t.op_type, t.where,
+                     t.sqnr_db, t.cosine, t.max_abs_err, t.ref_max_abs);
   return s;
 }
 

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "compiler/calibration.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/ir.h"
 #include "compiler/quantize.h"
@@ -21,13 +23,41 @@ struct CompileOptions {
   quant::CalibOptions calib;  // --calib, --calib-method
   std::string model_name;     // default: the graph's name
   std::string dump_dir;       // graph after each pass (PipelineOptions)
+  // How images (--calib, `aorta run --input x.png`) become the model's input; recorded in the
+  // program's metadata. Unset: value = pixel / 255. The layout is image_nhwc, or NHWC when the
+  // (single) input looks NHWC (LooksNhwc).
+  std::optional<ImagePreprocess> image;
+  std::optional<bool> image_nhwc;
+  // --report: also compile a probe program and measure every layer against the fp32 reference
+  // on the calibration inputs (CompileReport::accuracy).
+  bool measure_accuracy = false;
 };
 
 // Where one node of the imported model ended up.
 struct NodePlacement {
   std::string node, op_type;
-  std::string where;   // "chip", "chip (layout only, ...)", "folded away", "unsupported"
-  std::string detail;  // the layer it became, or why it is unsupported
+  std::string where;   // "chip", "chip (layout only, ...)", "chip (NHWC layout in the DMA)",
+                       // "host", "folded away"
+  std::string detail;  // the layer it became, or why it is on the host and which host op
+};
+
+// One host op of the program (a subgraph run on the CPU between run segments).
+struct HostOpSummary {
+  std::string name;
+  uint32_t after_segment = 0;
+  std::vector<std::string> nodes;  // its nodes after the graph passes
+  uint64_t macs = 0;
+};
+
+// Accuracy of one tensor (a chip layer's output or a model output) on the calibration inputs:
+// the int8 result (dequantized) against the fp32 reference, over all samples.
+struct TensorAccuracy {
+  std::string name, op_type;
+  std::string where;   // "chip" (a layer's output), "output" (a model output)
+  double sqnr_db = 0;  // 10 log10(sum ref^2 / sum (got - ref)^2); 999 when exact
+  double cosine = 0;
+  double max_abs_err = 0;
+  double ref_max_abs = 0;
 };
 
 struct CompileReport {
@@ -35,7 +65,17 @@ struct CompileReport {
   std::vector<std::string> warnings;
   std::map<std::string, quant::QParams> act;  // every value's int8 parameters (quant::BaseKey too)
   codegen::CodegenResult codegen;             // its program is moved into Compiled::program
-  double seconds = 0;
+  std::vector<HostOpSummary> host_ops;
+  uint32_t segments = 1;
+  uint64_t host_macs = 0;
+  size_t nodes_chip = 0, nodes_layout = 0, nodes_dma_layout = 0, nodes_host = 0, nodes_folded = 0;
+  double seconds = 0;      // the compile itself, wall clock (not --report's measurement)
+  double cpu_seconds = 0;  // the same in CPU time of this process (a loaded machine inflates wall)
+  double calib_seconds = 0;  // of `seconds`: reading and running the calibration inputs
+  // With CompileOptions::measure_accuracy: per chip layer, then per model output.
+  std::vector<TensorAccuracy> accuracy;
+  size_t accuracy_samples = 0;
+  double accuracy_seconds = 0;
 };
 
 struct Compiled {
@@ -56,5 +96,7 @@ Result<std::pair<std::string, Shape>> ParseInputShape(const std::string& arg);
 // Human-readable tables for the CLI.
 std::string FormatPlacement(const CompileReport& report);
 std::string FormatSummary(const CompileReport& report, const ChipConfig& chip);
+// The accuracy table as JSON (path ending in .json) or CSV (anything else).
+std::string FormatAccuracy(const CompileReport& report, bool json);
 
 }  // namespace aorta

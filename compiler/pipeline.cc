@@ -11,6 +11,7 @@
 #include "compiler/passes/graph_edit.h"
 #include "compiler/passes/infer_shapes.h"
 #include "compiler/passes/remove_dead_nodes.h"
+#include "compiler/passes/zero_pad_concat_to_conv.h"
 
 namespace aorta {
 
@@ -20,6 +21,7 @@ std::vector<std::unique_ptr<passes::Pass>> GraphPasses(const PipelineOptions& op
   list.push_back(std::make_unique<passes::FoldConstants>());
   list.push_back(std::make_unique<passes::RemoveDeadNodes>());
   list.push_back(std::make_unique<passes::CancelTransposes>());
+  list.push_back(std::make_unique<passes::ZeroPadConcatToConv>());
   list.push_back(std::make_unique<passes::FoldBatchNorm>());
   list.push_back(std::make_unique<passes::FuseActivation>());
   list.push_back(std::make_unique<passes::FuseResidualAdd>());

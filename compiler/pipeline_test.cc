@@ -111,8 +111,9 @@ TEST(Pipeline, ListReadsLikeTheDocs) {
   std::vector<std::string> names;
   for (const auto& pass : GraphPasses({})) names.emplace_back(pass->name());
   EXPECT_EQ(names, (std::vector<std::string>{"InferShapes", "FoldConstants", "RemoveDeadNodes",
-                                             "CancelTransposes", "FoldBatchNorm", "FuseActivation",
-                                             "FuseResidualAdd", "RemoveDeadNodes"}));
+                                             "CancelTransposes", "ZeroPadConcatToConv",
+                                             "FoldBatchNorm", "FuseActivation", "FuseResidualAdd",
+                                             "RemoveDeadNodes"}));
 }
 
 }  // namespace

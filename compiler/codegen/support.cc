@@ -192,7 +192,7 @@ Why Check(const ir::Graph& graph, const ir::Node& node, bool* layout) {
     if (!a) return std::string("Clip bounds that are not constants");
     return std::string();
   }
-  return fmt::format("no lowering for op type '{}' (host fallback is the next step)", op);
+  return fmt::format("no lowering for op type '{}'", op);
 }
 
 }  // namespace

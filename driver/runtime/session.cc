@@ -1,5 +1,6 @@
 #include "driver/runtime/session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -49,11 +50,22 @@ std::string RunReport::ToJson() const {
   j["mac_utilization"] = mac_utilization;
   j["latency_us"] = latency_us;
   j["wall_s"] = wall_s;
+  j["host_wall_s"] = host_wall_s;
   j["counters"] = CountersJson(counters);
   j["layers"] = nlohmann::json::array();
   for (const LayerReport& l : layers) {
+    if (l.host) {
+      j["layers"].push_back({{"name", l.name},
+                             {"op_type", l.op_type},
+                             {"host", true},
+                             {"segment", l.segment},
+                             {"wall_s", l.wall_s}});
+      continue;
+    }
     j["layers"].push_back({{"name", l.name},
                            {"op_type", l.op_type},
+                           {"host", false},
+                           {"segment", l.segment},
                            {"chip", l.chip},
                            {"cycles", l.counters[CounterIndex(regs::Counter::kCycles)]},
                            {"macs", l.macs},
@@ -78,6 +90,10 @@ Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& 
     return FailedPrecondition("the program needs {} chips, the {} backend has {}",
                               program.chips_size(), backend.name(), backend.num_devices());
   std::unique_ptr<Session> s(new Session(program, backend, options));
+  for (const program::HostOp& op : program.host_ops()) {
+    AORTA_ASSIGN_OR_RETURN(std::unique_ptr<HostOpRunner> r, HostOpRunner::Create(op));
+    s->host_ops_.push_back(std::move(r));
+  }
   AORTA_RETURN_IF_ERROR(s->Setup());
   return s;
 }
@@ -249,6 +265,50 @@ Counters Session::ReadCounters(size_t chip) {
   return c;
 }
 
+Status Session::RunHostOps(size_t segment, TensorMap& values,
+                           std::vector<LayerReport>& host_reports) {
+  for (const std::unique_ptr<HostOpRunner>& runner : host_ops_) {
+    const program::HostOp& op = runner->op();
+    if (op.after_segment() != segment) continue;
+    // Inputs the chip stored: dequantized from their bindings.
+    for (const std::string& name : op.inputs()) {
+      if (values.count(name)) continue;
+      const program::TensorBinding* bound = nullptr;
+      for (const auto& b : program_.intermediates())
+        if (b.name() == name) bound = &b;
+      for (const auto& b : program_.outputs())
+        if (b.name() == name && bound == nullptr) bound = &b;
+      if (bound == nullptr)
+        return Internal("host op '{}': input '{}' has no binding", op.name(), name);
+      AORTA_ASSIGN_OR_RETURN(Tensor t, ReadBinding(*bound));
+      values[name] = std::move(t);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    AORTA_ASSIGN_OR_RETURN(TensorMap out, runner->Run(values));
+    LayerReport lr;
+    lr.name = op.name();
+    lr.op_type = "host";
+    lr.host = true;
+    lr.segment = static_cast<uint32_t>(segment);
+    lr.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    host_reports.push_back(std::move(lr));
+    // Outputs: quantized into every binding of that name (the next segment loads them; model
+    // outputs are read at the end).
+    for (auto& [name, t] : out) {
+      for (const auto& b : program_.intermediates())
+        if (b.name() == name)
+          AORTA_RETURN_IF_ERROR(
+              WriteBinding(b, t).WithContext(fmt::format("host op '{}' output", op.name())));
+      for (const auto& b : program_.outputs())
+        if (b.name() == name)
+          AORTA_RETURN_IF_ERROR(
+              WriteBinding(b, t).WithContext(fmt::format("host op '{}' output", op.name())));
+      values[name] = std::move(t);
+    }
+  }
+  return Status::Ok();
+}
+
 Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
   auto t0 = std::chrono::steady_clock::now();
   for (const auto& b : program_.inputs()) {
@@ -264,14 +324,11 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
   }
   for (size_t ci = 0; ci < chips_.size(); ++ci)
     backend_.device(ci).WriteReg(regs::kCtrl, regs::kCtrlClearCountersMask);
-  std::vector<Counters> totals(chips_.size());
+  TensorMap values = inputs;  // what the host side has, by name
+  std::vector<LayerReport> host_reports;
   for (size_t seg = 0; seg < chips_[0].segments.size(); ++seg) {
     AORTA_RETURN_IF_ERROR(RunSegment(seg));
-    for (const auto& h : program_.host_ops()) {
-      if (h.after_segment() == seg)
-        return Unsupported("host-fallback op '{}': this runtime cannot execute host subgraphs yet",
-                           h.name());
-    }
+    AORTA_RETURN_IF_ERROR(RunHostOps(seg, values, host_reports));
   }
   TensorMap outputs;
   for (const auto& b : program_.outputs()) {
@@ -322,6 +379,16 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
         r.layers.push_back(std::move(lr));
       }
     }
+    // Execution order: the chip layers of each segment, then the host ops after it.
+    std::map<std::string, uint32_t> segment_of;
+    for (const auto& layer : program_.layers()) segment_of[layer.name()] = layer.segment();
+    for (LayerReport& l : r.layers) l.segment = segment_of[l.name];
+    for (LayerReport& h : host_reports) r.host_wall_s += h.wall_s;
+    r.layers.insert(r.layers.end(), host_reports.begin(), host_reports.end());
+    std::stable_sort(r.layers.begin(), r.layers.end(),
+                     [](const LayerReport& a, const LayerReport& b) {
+                       return a.segment != b.segment ? a.segment < b.segment : !a.host && b.host;
+                     });
     r.macs = r.counters[CounterIndex(regs::Counter::kMacs)];
     r.mac_utilization =
         r.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * r.array_n *

@@ -21,6 +21,7 @@
 #include "core/io/tensor.h"
 #include "core/program.h"
 #include "driver/runtime/backend.h"
+#include "driver/runtime/host_ops.h"
 
 namespace aorta::runtime {
 
@@ -29,6 +30,9 @@ using Counters = std::array<uint64_t, regs::kNumCounters>;
 struct LayerReport {
   std::string name;
   std::string op_type;
+  bool host = false;     // a host op (run on the CPU between run segments): wall_s, no counters
+  double wall_s = 0;     // host ops: the time the CPU took
+  uint32_t segment = 0;  // chip layers: their run segment; host ops: the segment they follow
   uint32_t chip = 0;
   uint64_t macs = 0;       // from the program's metadata
   Counters counters{};     // what the device counted for this layer
@@ -48,8 +52,10 @@ struct RunReport {
   double wall_s = 0;
   std::vector<LayerReport> layers;
 
+  double host_wall_s = 0;  // summed over host ops
   // The report as JSON (keys: backend, model, cycles, macs, mac_utilization, latency_us, wall_s,
-  // counters{}, layers[{name, op_type, chip, cycles, macs, utilization, counters{}}]).
+  // host_wall_s, counters{}, layers[{name, op_type, host, segment, chip, cycles, macs,
+  // utilization, wall_s, counters{}}]); layers in execution order, host ops between segments.
   std::string ToJson() const;
 };
 
@@ -70,8 +76,15 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Runs one inference. `inputs` by binding name (float tensors of the binding's shape).
+  // Runs one inference. `inputs` by binding name (float tensors of the binding's shape). Run
+  // segment k runs on every chip, then the host ops with after_segment == k: their inputs read
+  // (dequantized) from the bindings the chip stored (or the caller's inputs), their outputs
+  // written (quantized) to the bindings of that name for the next segment.
   Result<TensorMap> Run(const TensorMap& inputs, RunReport* report = nullptr);
+
+  // The current contents of a binding of this program (e.g. an intermediate, or a probe of
+  // `aorta compile --report`), as a float tensor.
+  Result<Tensor> ReadTensor(const program::TensorBinding& b) { return ReadBinding(b); }
 
   const Program& program() const { return program_; }
 
@@ -97,12 +110,15 @@ class Session {
   Status WriteBuffer(uint32_t chip, const std::string& name, uint64_t offset,
                      std::span<const uint8_t> bytes);
   Counters ReadCounters(size_t chip);
+  // The host ops after segment `segment`: records their wall time in `host_reports`.
+  Status RunHostOps(size_t segment, TensorMap& values, std::vector<LayerReport>& host_reports);
 
   Program program_;
   Backend& backend_;
   Options options_;
   std::vector<ChipState> chips_;
   std::vector<HostMemory::Buffer> owned_;
+  std::vector<std::unique_ptr<HostOpRunner>> host_ops_;
 };
 
 }  // namespace aorta::runtime
