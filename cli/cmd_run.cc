@@ -1,11 +1,13 @@
 // aorta run PROGRAM.aprog: run one inference on a backend and print outputs and counters.
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/tensor_files.h"
 #include "core/program.h"
+#include "driver/runtime/rtl_backend.h"
 #include "driver/runtime/session.h"
 
 namespace aorta::cli {
@@ -53,13 +55,15 @@ void Run(const RunArgs& a) {
   TensorMap inputs = Check(LoadInputs(a.inputs, specs, ImageOptionsOf(p)));
 
   std::unique_ptr<runtime::Backend> backend;
+  std::vector<ChipConfig> chips;
+  for (const auto& c : p.chips()) chips.push_back(c.config());
   if (a.backend == "golden") {
-    std::vector<ChipConfig> chips;
-    for (const auto& c : p.chips()) chips.push_back(c.config());
     backend = Check(runtime::MakeGoldenBackend(chips));
+  } else if (a.backend == "rtl") {
+    backend = Check(runtime::MakeRtlBackend(chips));
   } else {
     Fail(Unsupported(
-        "backend '{}' is not available yet (golden is; tlm, rtl and pcie are being built)",
+        "backend '{}' is not available yet (golden and rtl are; tlm and pcie are being built)",
         a.backend));
   }
   runtime::Session::Options opts;
@@ -81,6 +85,14 @@ void Run(const RunArgs& a) {
   }
   if (report.cycles == 0)
     fmt::print("  (the golden model executes instantly: it counts no cycles)\n");
+  const uint64_t sim_cycles = backend->simulated_cycles();
+  const double sim_s = backend->simulation_seconds();
+  if (sim_cycles > 0) {
+    fmt::print("cycles {} (MAC utilization {:.1f}%, {:.1f} us at {} MHz)\n", report.cycles,
+               100 * report.mac_utilization, report.latency_us, report.clock_mhz);
+    fmt::print("simulated {} cycles in {:.2f} s: {:.0f} cycles/s (register accesses included)\n",
+               sim_cycles, sim_s, sim_s > 0 ? static_cast<double>(sim_cycles) / sim_s : 0.0);
+  }
   if (!report.layers.empty()) {
     auto ctr = [](const runtime::LayerReport& l, regs::Counter c) {
       return l.counters[static_cast<uint32_t>(c)];
@@ -130,7 +142,16 @@ void Run(const RunArgs& a) {
   }
   if (!a.report.empty()) {
     std::ofstream out(a.report);
-    out << report.ToJson() << "\n";
+    std::string json = report.ToJson();
+    if (sim_cycles > 0) {
+      // Simulated backends add how fast the simulation ran.
+      nlohmann::json j = nlohmann::json::parse(json);
+      j["simulation"] = {{"cycles", sim_cycles},
+                         {"seconds", sim_s},
+                         {"cycles_per_second", sim_s > 0 ? sim_cycles / sim_s : 0.0}};
+      json = j.dump(2);
+    }
+    out << json << "\n";
     if (!out) Fail(InvalidArgument("cannot write {}", a.report));
     fmt::print("wrote {}\n", a.report);
   }
@@ -142,7 +163,8 @@ void RegisterRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "Run one inference of a program on a backend");
   sub->add_option("program", args->program, "Program file (.aprog)")->required();
-  sub->add_option("--backend", args->backend, "golden (tlm, rtl and pcie are being built)")
+  sub->add_option("--backend", args->backend,
+                  "golden, or rtl: the verilated SoC, cycle-exact (tlm and pcie are being built)")
       ->check(CLI::IsMember({"golden", "tlm", "rtl", "pcie"}));
   sub->add_option(
          "--input", args->inputs,

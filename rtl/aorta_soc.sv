@@ -495,7 +495,8 @@ module aorta_soc
   err_code_e fail_code;
   logic [31:0] fail_pc;
   logic [63:0] fail_addr;
-  logic all_idle;       // nothing in flight anywhere
+  logic all_idle;       // nothing in flight in the queues, units and engines
+  logic drained;        // all_idle, and the DMA engine idle (fetch stream included)
   logic start_run;
   logic [31:0] pc_q;    // index of the next word taken from the fetch stream
 
@@ -785,9 +786,12 @@ module aorta_soc
   end
 
   assign inflight = {st_busy_q, ex_fl_rvalid, ld_busy_q};
+  // Nothing in flight in the queues, units and engines (the DMA engine's fetch stream may still
+  // read ahead: that is not an instruction in flight). drained: the DMA engine idle too.
   assign all_idle = !ld_busy_q && !st_busy_q && !ex_fl_rvalid && !ex_valid_q && mx_idle &&
-                    vx_idle && dma_idle && !ld_valid_q && !st_valid_q && !rx_busy_q &&
-                    !tx_busy_q && !perf_active_q;
+                    vx_idle && !ld_valid_q && !st_valid_q && !rx_busy_q && !tx_busy_q &&
+                    !perf_active_q;
+  assign drained  = all_idle && dma_idle;
 
   // ---- Dispatch of the decoded entry -----------------------------------------------------------
   logic queues_empty;
@@ -878,8 +882,8 @@ module aorta_soc
   logic abort;
   assign abort       = soft_reset && (run_q || stop_q || quiesce_q || busy_q);
   assign start_run   = (doorbell || doorbell_q) && !busy_q && !quiesce_q && !soft_reset;
-  assign flush       = abort || start_run || fail || (stop_q && all_idle) || barrier_go &&
-                       dec_op == OpHalt;
+  assign flush       = abort || start_run || fail || (stop_q && drained) ||
+                       (barrier_go && dec_op == OpHalt);
   assign fetch_flush = abort || fail || (barrier_go && dec_op == OpHalt);
   assign dma_abort   = abort;
   assign fetch_start = start_run && iq_base[4:0] == '0 && iq_len != '0;
@@ -914,7 +918,7 @@ module aorta_soc
       if (doorbell && quiesce_q && !busy_q) doorbell_q <= 1'b1;
       if (start_run || soft_reset) doorbell_q <= 1'b0;
 
-      if (quiesce_q && all_idle) quiesce_q <= 1'b0;
+      if (quiesce_q && drained) quiesce_q <= 1'b0;
 
       if (soft_reset) begin
         // Abort: STATUS error / ABORTED (no interrupt) when a run was in progress; otherwise
@@ -927,7 +931,7 @@ module aorta_soc
         err_code_q  <= run_q ? ErrCodeAborted : ErrCodeNone;
         err_pc_q    <= run_q ? oldest_pc : '0;
         err_addr_q  <= '0;
-        quiesce_q   <= !all_idle;
+        quiesce_q   <= 1'b1;  // until the DMA engine and the units are idle
         dec_state_q <= DecEmpty;
         perf_active_q <= 1'b0;
       end else if (start_run) begin
@@ -951,7 +955,10 @@ module aorta_soc
           stop_q     <= 1'b1;
           err_code_q <= fail_code;
           err_pc_q   <= fail_pc;
-          err_addr_q <= fail_addr;
+          // BAD_FIELD (from decode, the range check or the DMA engine) reports the word's
+          // device address, as BAD_OPCODE and FETCH_FAULT do.
+          err_addr_q <= fail_code == ErrCodeBadField ? iq_base + {27'd0, fail_pc, 5'd0} :
+                        fail_addr;
           dec_state_q <= DecEmpty;
           perf_active_q <= 1'b0;
         end else begin
@@ -977,7 +984,7 @@ module aorta_soc
             end
           end
         end
-        if (stop_q && all_idle) begin
+        if (stop_q && drained) begin
           stop_q  <= 1'b0;
           busy_q  <= 1'b0;
           error_q <= 1'b1;
@@ -987,7 +994,7 @@ module aorta_soc
   end
 
   assign irq_done_set  = barrier_go && dec_op == OpHalt;
-  assign irq_error_set = stop_q && all_idle && !soft_reset;
+  assign irq_error_set = stop_q && drained && !soft_reset;
 
   // ---- Tokens ----------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin

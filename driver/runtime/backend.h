@@ -27,6 +27,10 @@ class Backend {
   virtual bool Wait(size_t i, std::chrono::milliseconds timeout) {
     return device(i).WaitIrq(timeout);
   }
+  // Cycle-simulating backends (rtl): clock cycles simulated so far, summed over the devices, and
+  // the wall time spent simulating them. 0 for the others.
+  virtual uint64_t simulated_cycles() const { return 0; }
+  virtual double simulation_seconds() const { return 0; }
 };
 
 // The golden model: one GoldenDevice per chip, links wired as the board says.
