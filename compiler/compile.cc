@@ -417,6 +417,11 @@ std::string FormatSummary(const CompileReport& report, const ChipConfig& chip) {
       g.layers.size(), g.macs, g.weight_bytes, g.param_bytes, g.lut_tables, g.ub_peak_rows,
       chip.array_rows());
   s += fmt::format(
+      "streamed from DRAM per inference: weights {} B, parameters {} B ({} layers); tiled through "
+      "DRAM: {} layers, {} activation bytes per inference, scratch buffer {} B\n",
+      g.streamed_weight_bytes, g.streamed_param_bytes, g.streamed_layers, g.tiled_layers,
+      g.dram_activation_bytes, g.scratch_bytes);
+  s += fmt::format(
       "estimated cycles {} ({:.1f} us at {} MHz); compile time {:.2f} s (CPU {:.2f} s; "
       "calibration {:.2f} s of it)\n",
       g.est_cycles, static_cast<double>(g.est_cycles) / mhz, mhz, report.seconds,

@@ -54,6 +54,15 @@ TEST(SyntheticSlow, CnnsCompileForSim16AndBig128) {
       const codegen::CodegenResult& r = report.codegen;
       EXPECT_NEAR(static_cast<double>(r.macs), macs, 0.03 * macs) << name;
       EXPECT_TRUE(ValidateProgram(c->program).ok());
+      // The same with one calibration sample: how much of the time is calibration (the fp32
+      // reference run over the synthetic samples).
+      CompileOptions one;
+      one.calib.synthetic_samples = 1;
+      CompileReport report1;
+      ASSERT_TRUE(CompileOnnxFile(path, *chip, one, &report1).ok());
+      std::cout << fmt::format(
+          "[synthetic] {:<11} {:<7} compile with 1 calibration sample {:.2f} s\n", name, chip_name,
+          report1.seconds);
       std::string summary = FormatSummary(report, *chip);
       summary = summary.substr(summary.find("\nlayers ") + 1);
       std::cout << fmt::format(
