@@ -3,27 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <numbers>
-#include <random>
 
 #include "core/io/image.h"
 
 namespace aorta::models {
 namespace {
-
-// Uniform in [lo, hi) from a mt19937 (its output sequence is fixed by the C++ standard, unlike
-// std::uniform_real_distribution's), so the inputs are the same on every machine.
-class Uniform {
- public:
-  explicit Uniform(uint32_t seed) : gen_(seed) {}
-  float operator()(float lo, float hi) {
-    const float u = static_cast<float>(gen_() >> 8) * (1.0f / 16777216.0f);
-    return lo + (hi - lo) * u;
-  }
-
- private:
-  std::mt19937 gen_;
-};
 
 // Bilinear sample of channel `c` of a [1, C, H, W] image at pixel coordinates (y, x) (pixel
 // centres at integers), with the coordinates clamped to the rectangle [y0, y1] x [x0, x1].
@@ -106,35 +90,6 @@ Result<Tensor> TextDirectionInput(const std::vector<ImageCrop>& crops) {
       }
     }
   }
-  return out;
-}
-
-Tensor WakeWordMelInput(int64_t batch, uint32_t seed) {
-  constexpr int64_t kFrames = 76, kBins = 32;
-  Tensor out(DType::kF32, {batch, kFrames, kBins, 1});
-  auto dst = out.data<float>();
-  Uniform rnd(seed);
-  constexpr double kTwoPi = 2 * std::numbers::pi;
-  for (int64_t b = 0; b < batch; ++b) {
-    // Per window: a "syllable" rate and a formant-like spectral slope.
-    const float rate = rnd(0.05f, 0.2f), tilt = rnd(-0.06f, 0.0f), phase = rnd(0.0f, 6.3f);
-    for (int64_t t = 0; t < kFrames; ++t) {
-      const double envelope = 0.5 + 0.5 * std::sin(kTwoPi * rate * static_cast<double>(t) + phase);
-      for (int64_t m = 0; m < kBins; ++m) {
-        const double formant = std::cos(kTwoPi * static_cast<double>(m) / 11.0 + phase);
-        const double v = 1.0 + tilt * static_cast<double>(m) + 1.5 * envelope * (1 + formant) / 2;
-        dst[static_cast<size_t>((b * kFrames + t) * kBins + m)] =
-            static_cast<float>(v) + rnd(-0.5f, 0.5f);
-      }
-    }
-  }
-  return out;
-}
-
-Tensor WakeWordEmbeddingInput(uint32_t seed) {
-  Tensor out(DType::kF32, {1, 16, 96});
-  Uniform rnd(seed);
-  for (float& v : out.data<float>()) v = rnd(-2.0f, 2.0f);
   return out;
 }
 

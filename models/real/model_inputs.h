@@ -1,6 +1,6 @@
 // Inputs for the real models of models/models.txt (docs/models.md): real images from the cache,
-// preprocessed the way each model expects, and deterministic synthetic tensors where no real
-// input exists yet (audio features).
+// preprocessed the way each model expects. The wake-word models' speech inputs are in
+// models/real/wakeword.h.
 #pragma once
 
 #include <cstdint>
@@ -32,15 +32,5 @@ struct ImageCrop {
 // width min(192, ceil(48 * w / h)), value = (pixel / 255 - 0.5) / 0.5 on 3 channels, zero-padded
 // on the right to 192: [crops.size(), 3, 48, 192].
 Result<Tensor> TextDirectionInput(const std::vector<ImageCrop>& crops);
-
-// openWakeWord's speech embedding input: `batch` windows of 76 frames x 32 mel bins, [N,76,32,1],
-// deterministic from `seed` (a smooth spectrogram-like pattern plus noise, in the range of
-// openWakeWord's scaled log-mel features, about -2..4). Stands in for real speech until audio
-// inputs exist.
-Tensor WakeWordMelInput(int64_t batch, uint32_t seed);
-
-// A wake-word classifier's input: 16 embedding vectors of 96, [1,16,96], deterministic from
-// `seed`, values in -2..2 (the range of openWakeWord's embeddings).
-Tensor WakeWordEmbeddingInput(uint32_t seed);
 
 }  // namespace aorta::models

@@ -9,6 +9,7 @@
 // Missing models, node or onnxruntime-node are failures that say to run the set-up
 // (scripts/test runs it). See docs/models.md.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -19,8 +20,11 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "compiler/onnx_import.h"
+#include "compiler/reference/executor.h"
 #include "core/io/npy.h"
 #include "models/real/model_inputs.h"
+#include "models/real/wakeword.h"
 
 namespace aorta::models {
 namespace {
@@ -29,31 +33,9 @@ namespace fs = std::filesystem;
 
 constexpr double kTolerance = 1e-4;
 constexpr char kSetup[] =
-    "run scripts/setup-deps (scripts/test runs it): it installs node and onnxruntime-node from "
-    "scripts/deps.txt and fetches the models of models/models.txt into .cache/models";
-
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Outcome Shell(const std::string& cmd) {
-  Outcome o;
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) o.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+    "run scripts/setup-deps (scripts/test runs it): it installs node, onnxruntime-node and "
+    "espeak-ng from scripts/deps.txt and fetches the models of models/models.txt into "
+    ".cache/models";
 
 std::string CachePath(const std::string& file) {
   return ModelsDir(AORTA_TEST_SOURCE_DIR) + "/" + file;
@@ -72,6 +54,49 @@ double MaxRelativeDifference(const Tensor& got, const Tensor& want) {
 
 double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
 
+// ---- openWakeWord on espeak-ng speech (models/real/wakeword.h) ------------------------------
+
+constexpr char kUnrelated[] = "the weather is nice today";
+
+std::string SpeechDir() {
+  return fmt::format("{}/models/ort_check/speech_{}", AORTA_TEST_BUILD_DIR, getpid());
+}
+
+Result<SpeechFeatures> Speech(const std::string& text) {
+  return SpeechToFeatures(text, SpeechDir(), CachePath("oww_melspectrogram.onnx"));
+}
+
+Result<Tensor> SpeechClip(const std::string& text) {
+  AORTA_ASSIGN_OR_RETURN(SpeechFeatures f, Speech(text));
+  return f.clip;
+}
+
+Result<Tensor> SpeechWindows(const std::string& text) {
+  AORTA_ASSIGN_OR_RETURN(SpeechFeatures f, Speech(text));
+  return f.windows;
+}
+
+// The 16 embeddings of `text` (fp32 reference) on which `classifier` (fp32 reference) scores
+// highest: where openWakeWord would fire, or come closest to.
+Result<Tensor> BestClassifierInput(const std::string& classifier, const std::string& text) {
+  AORTA_ASSIGN_OR_RETURN(SpeechFeatures f, Speech(text));
+  AORTA_ASSIGN_OR_RETURN(ir::Graph embedding, ImportOnnxFile(CachePath("oww_embedding.onnx")));
+  AORTA_ASSIGN_OR_RETURN(TensorMap e, reference::RunReference(embedding, {{"input_1", f.windows}}));
+  AORTA_ASSIGN_OR_RETURN(std::vector<Tensor> windows, ClassifierWindows(e.at("conv2d_19")));
+  AORTA_ASSIGN_OR_RETURN(ir::Graph cls, ImportOnnxFile(CachePath(classifier)));
+  double best = -1;
+  Tensor best_input;
+  for (const Tensor& w : windows) {
+    AORTA_ASSIGN_OR_RETURN(TensorMap out, reference::RunReference(cls, {{cls.inputs[0], w}}));
+    const double score = out.at(cls.outputs[0]).ToDoubles()[0];
+    if (score > best) {
+      best = score;
+      best_input = w;
+    }
+  }
+  return best_input;
+}
+
 struct Case {
   std::string name;   // test name
   std::string model;  // cache file name
@@ -84,6 +109,8 @@ struct Case {
   // learns the op, this test fails and asks for the gap to be removed, which turns on the
   // comparison.
   std::string known_gap = {};
+  // The agreement required of every output (the metric above).
+  double tolerance = kTolerance;
 };
 
 // BlazeFace: the best anchor's score (a logit) among both score outputs.
@@ -113,32 +140,53 @@ std::vector<Case> Cases() {
       BlazeFace("blazeface_back", 256, "astronaut"),
       BlazeFace("blazeface_back", 256, "camera"),
   };
+  // openWakeWord on real speech (models/real/wakeword.h): espeak-ng's "alexa", "hey jarvis" and an
+  // unrelated phrase through melspectrogram.onnx; the embedding of every window of "alexa"; each
+  // classifier on the 16 embeddings where the fp32 reference scores the clip highest.
+  cases.push_back({"oww_melspectrogram", "oww_melspectrogram.onnx", "input",
+                   [] { return SpeechClip("alexa"); },
+                   [](const TensorMap& out) {
+                     const Tensor& m = out.at("output");
+                     ASSERT_EQ(m.rank(), 4);
+                     EXPECT_EQ(m.dim(-1), kMelBins);
+                     // 10 ms frames: about 100 a second of the 2.8 s clip.
+                     EXPECT_GT(m.dim(2), 250);
+                     EXPECT_LT(m.dim(2), 320);
+                   }});
   cases.push_back({"oww_embedding", "oww_embedding.onnx", "input_1",
-                   [] { return Result<Tensor>(WakeWordMelInput(4, 1)); },
+                   [] { return SpeechWindows("alexa"); },
                    [](const TensorMap& out) {
                      const Tensor& e = out.at("conv2d_19");
-                     ASSERT_EQ(e.shape(), (Shape{4, 1, 1, 96}));
+                     ASSERT_EQ(e.rank(), 4);
+                     ASSERT_EQ(e.dim(-1), kEmbeddingSize);
                      // Different windows give different embeddings.
                      const std::vector<double> v = e.ToDoubles();
-                     EXPECT_FALSE(std::equal(v.begin(), v.begin() + 96, v.begin() + 96));
+                     EXPECT_FALSE(std::equal(v.begin(), v.begin() + 96, v.begin() + 96 * 10));
                    }});
-  for (const auto& [model, input, output, seed, gap] :
-       {std::tuple{"oww_alexa", "onnx::Flatten_0", "13", 2u, ""},
-        // Its Flatten is guarded by an If with subgraphs (and LayerNorm is spelled out with
-        // ReduceMean, Pow, Sqrt).
-        std::tuple{
-            "oww_hey_jarvis", "x.1", "53", 3u,
-            "If node 'If_32' attribute 'then_branch': attribute kind GRAPH is not supported"}}) {
-    const std::string out_name = output;
-    cases.push_back({model, std::string(model) + ".onnx", input,
-                     [seed] { return Result<Tensor>(WakeWordEmbeddingInput(seed)); },
-                     [out_name](const TensorMap& out) {
+  // Each classifier on its wake word (it fires: ONNX Runtime's score >= 0.5) and on the unrelated
+  // phrase (it does not). hey_jarvis runs its verifier subgraph (the If's then branch) only when
+  // its first stage scores above its threshold, so the two inputs take both branches.
+  for (const auto& [model, input, output, phrase, fires] :
+       {std::tuple{"oww_alexa", "onnx::Flatten_0", "13", "alexa", true},
+        std::tuple{"oww_alexa", "onnx::Flatten_0", "13", kUnrelated, false},
+        std::tuple{"oww_hey_jarvis", "x.1", "53", "hey jarvis", true},
+        std::tuple{"oww_hey_jarvis", "x.1", "53", kUnrelated, false}}) {
+    const std::string m = model, out_name = output, text = phrase;
+    const bool expect_fire = fires;
+    // hey_jarvis scores the unrelated phrase 1.96e-5 (logit -10.84), where the metric is an
+    // absolute logit difference: ONNX Runtime's result is 6.0e-4 from the exact (float64) value
+    // 1.962788e-5, aorta's 3e-7 (docs/models.md, "Figures"). The bound is ONNX Runtime's own error.
+    const double tolerance = m == "oww_hey_jarvis" && !fires ? 1e-3 : kTolerance;
+    cases.push_back({m + (fires ? "_fires" : "_quiet"), m + ".onnx", input,
+                     [m, text] { return BestClassifierInput(m + ".onnx", text); },
+                     [out_name, text, expect_fire](const TensorMap& out) {
                        const Tensor& p = out.at(out_name);  // a probability (sigmoid)
                        ASSERT_EQ(p.shape(), (Shape{1, 1}));
-                       EXPECT_GE(p.ToDoubles()[0], 0.0);
-                       EXPECT_LE(p.ToDoubles()[0], 1.0);
+                       const double score = p.ToDoubles()[0];
+                       EXPECT_EQ(score >= kWakeWordThreshold, expect_fire)
+                           << "'" << text << "': score " << score;
                      },
-                     gap});
+                     "", tolerance});
   }
   // Text lines of page.png and text.png, upright and turned by 180 degrees; classes are
   // {0 degrees, 180 degrees}.
@@ -172,30 +220,31 @@ TEST_P(OrtCheckTest, ReferenceMatchesOnnxRuntime) {
   const Case& c = GetParam();
   const std::string model = CachePath(c.model);
   ASSERT_TRUE(fs::exists(model)) << model << " is missing: " << kSetup;
-  const Outcome node = Shell("node --version");
+  const CommandOutcome node = RunCommand("node --version");
   ASSERT_EQ(node.exit_code, 0) << "node is not available (" << node.output << "): " << kSetup;
 
   const fs::path dir = fs::path(AORTA_TEST_BUILD_DIR) / "models" / "ort_check" / c.name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   Result<Tensor> input = c.make_input();
+  fs::remove_all(SpeechDir());  // the speech synthesized for the input, if any
   ASSERT_TRUE(input.ok()) << input.status().ToString() << " (" << kSetup << ")";
   const std::string input_npy = (dir / "input.npy").string();
   ASSERT_TRUE(WriteNpy(input_npy, *input).ok());
 
   const fs::path ort_dir = dir / "ort";
-  const Outcome ort =
-      Shell("node " + Quote(std::string(AORTA_TEST_SOURCE_DIR) + "/models/ort_check.js") + " " +
-            Quote(model) + " --input " + Quote(c.input + "=" + input_npy) + " --out " +
-            Quote(ort_dir.string()));
+  const CommandOutcome ort =
+      RunCommand("node " + ShellQuote(std::string(AORTA_TEST_SOURCE_DIR) + "/models/ort_check.js") +
+                 " " + ShellQuote(model) + " --input " + ShellQuote(c.input + "=" + input_npy) +
+                 " --out " + ShellQuote(ort_dir.string()));
   ASSERT_EQ(ort.exit_code, 0) << "models/ort_check.js failed:\n" << ort.output;
 
   // --input-shape: the batch of dynamic-batch models is the .npy's.
   const std::string aorta_npz = (dir / "aorta.npz").string();
-  const Outcome ref =
-      Shell(std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta reference " + Quote(model) +
-            " --input-shape " + Quote(c.input + "=" + ShapeToString(input->shape())) + " --input " +
-            Quote(c.input + "=" + input_npy) + " --output " + Quote(aorta_npz));
+  const CommandOutcome ref = RunCommand(
+      std::string(AORTA_TEST_BUILD_DIR) + "/bin/aorta reference " + ShellQuote(model) +
+      " --input-shape " + ShellQuote(c.input + "=" + ShapeToString(input->shape())) + " --input " +
+      ShellQuote(c.input + "=" + input_npy) + " --output " + ShellQuote(aorta_npz));
   if (!c.known_gap.empty()) {
     EXPECT_NE(ref.exit_code, 0) << "aorta reference now runs " << c.model
                                 << ": remove its known_gap in models/real/ort_check_test.cc "
@@ -231,7 +280,7 @@ TEST_P(OrtCheckTest, ReferenceMatchesOnnxRuntime) {
     std::printf("%s: output %s %s: max relative difference %.3g\n", c.name.c_str(), name.c_str(),
                 ShapeToString(got.shape()).c_str(), rel);
     RecordProperty("max_rel_diff_" + name, std::to_string(rel));
-    EXPECT_LE(rel, kTolerance) << c.name << ": output " << name;
+    EXPECT_LE(rel, c.tolerance) << c.name << ": output " << name;
   }
 }
 
