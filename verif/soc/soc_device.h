@@ -45,6 +45,15 @@ class SocDevice final : public RtlDevice {
     Reset(*model_);
   }
 
+  ~SocDevice() override {
+    // The model's scopes unregister from the thread's current context: make it this device's
+    // (another device's context may already be gone).
+    Verilated::threadContextp(ctx_.get());
+    model_.reset();
+  }
+  SocDevice(const SocDevice&) = delete;
+  SocDevice& operator=(const SocDevice&) = delete;
+
   uint32_t ReadReg(uint32_t offset) override {
     std::lock_guard<std::mutex> lock(mu_);
     axil_.StartRead(offset);
