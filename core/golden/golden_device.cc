@@ -5,6 +5,7 @@
 #include <limits>
 #include <new>
 
+#include "core/golden/device_rules.h"
 #include "core/isa/isa.h"
 
 namespace aorta {
@@ -16,61 +17,10 @@ using regs::ErrCode;
 namespace {
 
 constexpr int kLd = static_cast<int>(isa::Queue::kLd);
-constexpr int kEx = static_cast<int>(isa::Queue::kEx);
 constexpr int kSt = static_cast<int>(isa::Queue::kSt);
-
-// Token counters, named by direction; the index is ERR_ADDR of TOKEN_OVERFLOW.
-constexpr int kLdToEx = 0, kExToLd = 1, kExToSt = 2, kStToEx = 3;
-constexpr int kNoCounter = -1;
-
-// The counter a queue pops from (tokens from its neighbour) and pushes to.
-int PopCounter(int q, bool prev) {
-  if (q == kLd) return prev ? kNoCounter : kExToLd;
-  if (q == kEx) return prev ? kLdToEx : kStToEx;
-  return prev ? kExToSt : kNoCounter;
-}
-int PushCounter(int q, bool prev) {
-  if (q == kLd) return prev ? kNoCounter : kLdToEx;
-  if (q == kEx) return prev ? kExToLd : kExToSt;
-  return prev ? kStToEx : kNoCounter;
-}
-
-Counter InsnCounter(isa::Opcode op) {
-  switch (op) {
-    case isa::Opcode::kDmaLoad:
-    case isa::Opcode::kDmaStore:
-      return Counter::kInsnDma;
-    case isa::Opcode::kRecv:
-    case isa::Opcode::kSend:
-      return Counter::kInsnLink;
-    case isa::Opcode::kLoadw:
-      return Counter::kInsnLoadw;
-    case isa::Opcode::kMatmul:
-      return Counter::kInsnMatmul;
-    case isa::Opcode::kDwconv:
-    case isa::Opcode::kPostproc:
-    case isa::Opcode::kVecEltwise:
-    case isa::Opcode::kPool:
-    case isa::Opcode::kResize:
-      return Counter::kInsnVector;
-    case isa::Opcode::kSync:
-    case isa::Opcode::kPerf:
-    case isa::Opcode::kHalt:
-      break;
-  }
-  return Counter::kInsnBarrier;
-}
+using golden::kNoCounter;
 
 Fault DmaFault(uint64_t addr) { return {ErrCode::kDmaFault, addr}; }
-
-void PutLe64(uint8_t* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-uint32_t Lo32(uint64_t v) { return static_cast<uint32_t>(v); }
-uint32_t Hi32(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
-void SetLo32(uint64_t& r, uint32_t v) { r = (r & ~uint64_t{0xffffffff}) | v; }
-void SetHi32(uint64_t& r, uint32_t v) { r = (r & 0xffffffff) | (uint64_t{v} << 32); }
 
 }  // namespace
 
@@ -129,10 +79,10 @@ GoldenDevice::GoldenDevice(const ChipConfig& config, DeviceMemory* host)
 
 GoldenDevice::GoldenDevice(const ChipGeometry& geometry, uint64_t fingerprint, DeviceMemory* host)
     : geometry_(geometry),
-      fingerprint_(fingerprint),
       host_(host),
       chip_(geometry),
-      links_(geometry.link_ports) {}
+      links_(geometry.link_ports),
+      rf_(geometry, fingerprint) {}
 
 GoldenDevice::~GoldenDevice() {
   for (LinkEndpoint& l : links_) {
@@ -152,146 +102,33 @@ Status GoldenDevice::AttachLink(uint32_t port, LinkEndpoint endpoint) {
 }
 
 uint32_t GoldenDevice::ReadReg(uint32_t offset) {
-  namespace r = regs;
   std::lock_guard<std::mutex> lock(mu_);
-  if (offset >= r::kCounterBase && offset < r::kCounterBase + 8 * r::kNumCounters &&
-      offset % 4 == 0) {
-    uint32_t i = (offset - r::kCounterBase) / 8;
-    if (offset % 8 == 0) {
-      counter_hi_latch_[i] = Hi32(counters_[i]);
-      return Lo32(counters_[i]);
-    }
-    return counter_hi_latch_[i];
-  }
-  if (offset >= r::kSlotBaseLo(0) && offset < r::kSlotBaseLo(r::kSlotCount) && offset % 4 == 0) {
-    uint32_t slot = (offset - r::kSlotBaseLo(0)) / 16;
-    switch ((offset - r::kSlotBaseLo(0)) % 16) {
-      case 0:
-        return Lo32(slot_base_[slot]);
-      case 4:
-        return Hi32(slot_base_[slot]);
-      case 8:
-        return Lo32(slot_size_[slot]);
-      default:
-        return Hi32(slot_size_[slot]);
-    }
-  }
-  switch (offset) {
-    case r::kId:
-      return r::kIdValue;
-    case r::kVersion:
-      return (r::kRegmapVersion << r::kVersionRegmapLsb) |
-             (isa::kVersionMajor << r::kVersionIsaMajorLsb) |
-             (isa::kVersionMinor << r::kVersionIsaMinorLsb);
-    case r::kConfigFpLo:
-      return Lo32(fingerprint_);
-    case r::kConfigFpHi:
-      return Hi32(fingerprint_);
-    case r::kGeometry:
-      return (geometry_.n & 0xffff) | ((geometry_.n & 0xffff) << 16);
-    case r::kChipIndex:
-      return chip_index_;
-    case r::kStatus:
-      return (busy_ ? r::kStatusBusyMask : 0) | (done_ ? r::kStatusDoneMask : 0) |
-             (error_ ? r::kStatusErrorMask : 0);
-    case r::kIqBaseLo:
-      return Lo32(iq_base_);
-    case r::kIqBaseHi:
-      return Hi32(iq_base_);
-    case r::kIqLen:
-      return iq_len_;
-    case r::kIrqStatus:
-      return irq_status_;
-    case r::kIrqMask:
-      return irq_mask_;
-    case r::kErrCode:
-      return err_code_;
-    case r::kErrPc:
-      return err_pc_;
-    case r::kErrAddrLo:
-      return Lo32(err_addr_);
-    case r::kErrAddrHi:
-      return Hi32(err_addr_);
-    default:
-      return 0;  // CTRL, DOORBELL (write-only) and unmapped offsets
-  }
+  return rf_.Read(offset, counters_);
 }
 
 void GoldenDevice::WriteReg(uint32_t offset, uint32_t value) {
-  namespace r = regs;
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (offset >= r::kSlotBaseLo(0) && offset < r::kSlotBaseLo(r::kSlotCount) && offset % 4 == 0) {
-      uint32_t slot = (offset - r::kSlotBaseLo(0)) / 16;
-      switch ((offset - r::kSlotBaseLo(0)) % 16) {
-        case 0:
-          SetLo32(slot_base_[slot], value);
-          break;
-        case 4:
-          SetHi32(slot_base_[slot], value);
-          break;
-        case 8:
-          SetLo32(slot_size_[slot], value);
-          break;
-        default:
-          SetHi32(slot_size_[slot], value);
-          break;
-      }
-      return;
+    const golden::RegisterFile::Effect e = rf_.Write(offset, value);
+    if (e.soft_reset) {
+      const bool was_busy = rf_.busy;
+      uint32_t oldest = next_pc_;
+      for (const auto& q : queues_)
+        if (!q.empty()) oldest = std::min(oldest, q.front().pc);
+      if (pending_) oldest = std::min(oldest, pending_->pc);
+      ClearRun();
+      rf_.SoftReset(was_busy, oldest);
+      wake = true;
     }
-    switch (offset) {
-      case r::kChipIndex:
-        chip_index_ = value;
-        break;
-      case r::kCtrl:
-        if (value & r::kCtrlSoftResetMask) {
-          bool was_busy = busy_;
-          uint32_t oldest = next_pc_;
-          for (const auto& q : queues_)
-            if (!q.empty()) oldest = std::min(oldest, q.front().pc);
-          if (pending_) oldest = std::min(oldest, pending_->pc);
-          ClearRun();
-          busy_ = done_ = error_ = false;
-          irq_status_ = 0;
-          err_code_ = err_pc_ = 0;
-          err_addr_ = 0;
-          if (was_busy) {
-            error_ = true;
-            err_code_ = static_cast<uint32_t>(ErrCode::kAborted);
-            err_pc_ = oldest;
-          }
-          wake = true;
-        }
-        if (value & r::kCtrlClearCountersMask) {
-          counters_.fill(0);
-          counter_hi_latch_.fill(0);
-        }
-        break;
-      case r::kDoorbell:
-        if (!busy_) {
-          StartRun();
-          Run();
-          wake = true;
-        }
-        break;
-      case r::kIqBaseLo:
-        SetLo32(iq_base_, value);
-        break;
-      case r::kIqBaseHi:
-        SetHi32(iq_base_, value);
-        break;
-      case r::kIqLen:
-        iq_len_ = value;
-        break;
-      case r::kIrqStatus:
-        irq_status_ &= ~value;
-        break;
-      case r::kIrqMask:
-        irq_mask_ = value & (r::kIrqStatusDoneMask | r::kIrqStatusErrorMask);
-        break;
-      default:
-        break;  // read-only and unmapped offsets ignore writes
+    if (e.clear_counters) {
+      counters_.fill(0);
+      rf_.ClearCounterLatches();
+    }
+    if (e.doorbell && !rf_.busy) {
+      StartRun();
+      Run();
+      wake = true;
     }
   }
   if (wake) Wake();
@@ -307,17 +144,17 @@ bool GoldenDevice::WaitIrq(std::chrono::milliseconds timeout) {
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (busy_ && waiting_on_link_) {
+      if (rf_.busy && waiting_on_link_) {
         waiting_on_link_ = false;
         Run();
       }
-      if (IrqLine() || !busy_) return IrqLine();
+      if (rf_.IrqLine() || !rf_.busy) return rf_.IrqLine();
     }
     std::unique_lock<std::mutex> lock(wake_mu_);
     if (!wake_cv_.wait_until(lock, deadline, [&] { return wake_seq_ != seq; })) {
       lock.unlock();
       std::lock_guard<std::mutex> dev_lock(mu_);
-      return IrqLine();
+      return rf_.IrqLine();
     }
   }
 }
@@ -335,11 +172,11 @@ bool GoldenDevice::Step() {
   bool progressed = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!busy_) return false;
+    if (!rf_.busy) return false;
     uint64_t before = completed_;
     waiting_on_link_ = false;
     Run();
-    ended = !busy_;
+    ended = !rf_.busy;
     progressed = ended || completed_ != before;
   }
   if (ended) Wake();
@@ -348,12 +185,12 @@ bool GoldenDevice::Step() {
 
 bool GoldenDevice::busy() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return busy_;
+  return rf_.busy;
 }
 
 bool GoldenDevice::waiting_on_link() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return busy_ && waiting_on_link_;
+  return rf_.busy && waiting_on_link_;
 }
 
 // ---- Board DRAM -----------------------------------------------------------------------------
@@ -413,25 +250,11 @@ Status GoldenDevice::DramRead(uint64_t addr, std::span<uint8_t> out) {
 // ---- External memory as the DMA engine sees it ----------------------------------------------
 
 Fault GoldenDevice::SlotRange(uint32_t slot, uint64_t offset, uint64_t len, uint64_t* addr) const {
-  const uint64_t size = slot_size_[slot];
-  if (offset >= size || len > size - offset) return {ErrCode::kDmaBounds, std::max(offset, size)};
-  *addr = slot_base_[slot] + offset;  // may wrap: Probe reports it unmapped
-  return {};
+  return golden::SlotRange(rf_.slot_base[slot], rf_.slot_size[slot], offset, len, addr);
 }
 
 Fault GoldenDevice::Probe(uint64_t addr, uint64_t len) const {
-  if (len == 0) return {};
-  if (addr < geometry_.dram_bytes) {
-    if (len > geometry_.dram_bytes - addr) return DmaFault(geometry_.dram_bytes);
-    return {};
-  }
-  if (addr >= kHostWindowBase && addr - kHostWindowBase < kHostWindowBytes) {
-    if (host_ == nullptr) return DmaFault(addr);
-    uint64_t iova = addr - kHostWindowBase;
-    if (len > kHostWindowBytes - iova) return DmaFault(kHostWindowBase + kHostWindowBytes);
-    return {};
-  }
-  return DmaFault(addr);
+  return golden::ProbeDeviceAddress(geometry_.dram_bytes, host_ != nullptr, addr, len);
 }
 
 Fault GoldenDevice::ExtRead(uint64_t addr, std::span<uint8_t> out) const {
@@ -468,33 +291,23 @@ void GoldenDevice::ClearRun() {
 
 void GoldenDevice::StartRun() {
   ClearRun();
-  busy_ = true;
-  done_ = false;
-  error_ = false;
+  rf_.StartRun();
 }
 
 void GoldenDevice::Fail(Fault f, uint32_t pc) {
-  if (f.code == ErrCode::kBadField || f.code == ErrCode::kBadOpcode ||
-      f.code == ErrCode::kFetchFault)
-    f.addr = InsnAddr(pc);
   ClearRun();
-  busy_ = false;
-  error_ = true;
-  err_code_ = static_cast<uint32_t>(f.code);
-  err_pc_ = pc;
-  err_addr_ = f.addr;
-  irq_status_ |= regs::kIrqStatusErrorMask;
+  rf_.SetError(f, pc);
 }
 
 bool GoldenDevice::Fetch() {
   const uint32_t pc = next_pc_;
-  if (pc >= iq_len_ || iq_base_ % isa::kWordBytes != 0) {
+  if (pc >= rf_.iq_len || rf_.iq_base % isa::kWordBytes != 0) {
     Fail({ErrCode::kFetchFault, 0}, pc);
     return false;
   }
-  const uint64_t addr = InsnAddr(pc);
+  const uint64_t addr = rf_.InsnAddr(pc);
   std::array<uint8_t, isa::kWordBytes> bytes{};
-  if (addr < iq_base_ || !ExtRead(addr, bytes).ok()) {  // addr < iq_base_: wrapped
+  if (addr < rf_.iq_base || !ExtRead(addr, bytes).ok()) {  // addr < rf_.iq_base: wrapped
     Fail({ErrCode::kFetchFault, 0}, pc);
     return false;
   }
@@ -512,7 +325,7 @@ bool GoldenDevice::Fetch() {
 }
 
 void GoldenDevice::Run() {
-  while (busy_) {
+  while (rf_.busy) {
     if (!pending_ && !Fetch()) return;
     const isa::Queue queue = isa::QueueOf(pending_->insn);
     if (queue == isa::Queue::kBarrier) {
@@ -565,10 +378,9 @@ GoldenDevice::HeadResult GoldenDevice::TryHead(int q) {
   if (queues_[q].empty()) return HeadResult::kEmpty;
   const Entry& e = queues_[q].front();
   const isa::Deps& deps = isa::DepsOf(e.insn);
-  const int pop_prev = deps.pop_prev ? PopCounter(q, true) : kNoCounter;
-  const int pop_next = deps.pop_next ? PopCounter(q, false) : kNoCounter;
-  const int push_prev = deps.push_prev ? PushCounter(q, true) : kNoCounter;
-  const int push_next = deps.push_next ? PushCounter(q, false) : kNoCounter;
+  const golden::TokenUse use = golden::TokenUseOf(q, deps);
+  const int pop_prev = use.pop_prev, pop_next = use.pop_next;
+  const int push_prev = use.push_prev, push_next = use.push_next;
   if ((pop_prev != kNoCounter && tokens_[pop_prev] == 0) ||
       (pop_next != kNoCounter && tokens_[pop_next] == 0))
     return HeadResult::kWaitToken;
@@ -596,7 +408,7 @@ GoldenDevice::HeadResult GoldenDevice::TryHead(int q) {
     if (c != kNoCounter) --tokens_[c];
   for (int c : {push_prev, push_next})
     if (c != kNoCounter) ++tokens_[c];
-  golden::Count(counters_, InsnCounter(isa::OpcodeOf(e.insn)), 1);
+  golden::Count(counters_, golden::InsnCounter(isa::OpcodeOf(e.insn)), 1);
   queues_[q].pop_front();
   ++completed_;
   return HeadResult::kExecuted;
@@ -650,10 +462,7 @@ Fault GoldenDevice::ExecuteBarrier(const Entry& e) {
     uint64_t addr = 0;
     if (Fault f = SlotRange(p->slot, p->ext_offset, regs::kSnapshotBytes, &addr); !f.ok()) return f;
     if (Fault f = Probe(addr, regs::kSnapshotBytes); !f.ok()) return f;
-    std::array<uint8_t, regs::kSnapshotBytes> rec{};
-    PutLe64(rec.data(), p->tag);
-    for (uint32_t i = 0; i < regs::kNumCounters; ++i)
-      PutLe64(rec.data() + 8 * (i + 1), counters_[i]);
+    const auto rec = golden::PerfRecord(p->tag, counters_);
     // PERF records are bookkeeping, not data traffic: DMA_WR_BYTES does not count them, so
     // per-layer differences of records show exactly the layer's own DMA.
     if (Fault f = ExtWrite(addr, rec); !f.ok()) return f;
@@ -661,9 +470,7 @@ Fault GoldenDevice::ExecuteBarrier(const Entry& e) {
   golden::Count(counters_, Counter::kInsnBarrier, 1);
   if (std::holds_alternative<isa::Halt>(e.insn)) {
     ClearRun();
-    busy_ = false;
-    done_ = true;
-    irq_status_ |= regs::kIrqStatusDoneMask;
+    rf_.SetDone();
   }
   return {};
 }

@@ -61,6 +61,7 @@
 #include "core/config.h"
 #include "core/device.h"
 #include "core/golden/datapath.h"
+#include "core/golden/register_file.h"
 #include "core/status.h"
 
 namespace aorta {
@@ -133,7 +134,6 @@ class GoldenDevice : public Device {
   };
   enum class HeadResult { kEmpty, kExecuted, kWaitToken, kWaitLink, kFault };
   static constexpr uint64_t kDramPageBytes = uint64_t{1} << 16;
-  static constexpr uint64_t kHostWindowBytes = uint64_t{1} << 47;
 
   // All below run with mu_ held.
   void StartRun();
@@ -148,8 +148,6 @@ class GoldenDevice : public Device {
   golden::Fault Send(const isa::Send& s);
   golden::Fault CheckLink(uint32_t link) const;
   void Fail(golden::Fault f, uint32_t pc);
-  bool IrqLine() const { return (irq_status_ & irq_mask_) != 0; }
-  uint64_t InsnAddr(uint32_t pc) const { return iq_base_ + uint64_t{pc} * isa::kWordBytes; }
 
   // External memory (device address map). Faults are DMA_FAULT with the device address.
   golden::Fault SlotRange(uint32_t slot, uint64_t offset, uint64_t len, uint64_t* addr) const;
@@ -165,28 +163,14 @@ class GoldenDevice : public Device {
   void Wake();
 
   const ChipGeometry geometry_;
-  const uint64_t fingerprint_;
   DeviceMemory* const host_;
 
   mutable std::mutex mu_;
   golden::ChipState chip_;
   golden::Counters counters_{};
-  std::array<uint32_t, regs::kNumCounters> counter_hi_latch_{};
   std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> dram_pages_;
   std::vector<LinkEndpoint> links_;
-
-  // Registers.
-  uint32_t chip_index_ = 0;
-  uint64_t iq_base_ = 0;
-  uint32_t iq_len_ = 0;
-  uint32_t irq_status_ = 0;
-  uint32_t irq_mask_ = 0;
-  uint32_t err_code_ = 0;
-  uint32_t err_pc_ = 0;
-  uint64_t err_addr_ = 0;
-  std::array<uint64_t, regs::kSlotCount> slot_base_{};
-  std::array<uint64_t, regs::kSlotCount> slot_size_{};
-  bool busy_ = false, done_ = false, error_ = false;
+  golden::RegisterFile rf_;
 
   // Run state.
   std::array<std::deque<Entry>, isa::kNumQueues> queues_;

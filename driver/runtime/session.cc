@@ -157,10 +157,24 @@ Status Session::Setup() {
       st.segments.push_back(s);
     }
   }
-  // Pinned weights: the init streams run once.
+  // Pinned weights: the init streams run once, on every chip, and are waited for (a timed
+  // backend runs them only while waited for).
   for (size_t ci = 0; ci < chips_.size(); ++ci) {
     if (chips_[ci].init.second == 0) continue;
     AORTA_RETURN_IF_ERROR(RunStream(ci, chips_[ci].init, "init stream"));
+  }
+  for (size_t ci = 0; ci < chips_.size(); ++ci) {
+    if (chips_[ci].init.second == 0) continue;
+    Device& dev = backend_.device(ci);
+    const bool irq = backend_.Wait(ci, options_.timeout);
+    const uint32_t status = dev.ReadReg(regs::kStatus);
+    if (!irq || !(status & regs::kStatusDoneMask)) {
+      const auto code = static_cast<regs::ErrCode>(dev.ReadReg(regs::kErrCode));
+      dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+      return DeviceError("chip {} init stream: {} (STATUS {:#x}, ERR_CODE {}); the device was reset",
+                         ci, irq ? "ended without DONE" : "did not finish in time", status,
+                         regs::ErrCodeName(code));
+    }
   }
   return Status::Ok();
 }

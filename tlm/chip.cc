@@ -1,0 +1,609 @@
+#include "tlm/chip.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/isa/isa.h"
+
+namespace aorta::tlm {
+
+using golden::Fault;
+using regs::Counter;
+using regs::ErrCode;
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+namespace {
+constexpr int kLd = static_cast<int>(isa::Queue::kLd);
+constexpr int kEx = static_cast<int>(isa::Queue::kEx);
+constexpr int kSt = static_cast<int>(isa::Queue::kSt);
+
+bool IsMatrix(const isa::Insn& i) {
+  return std::holds_alternative<isa::Matmul>(i) || std::holds_alternative<isa::Loadw>(i);
+}
+}  // namespace
+
+Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host)
+    : sc_module(name),
+      bar0("bar0"),
+      dma("dma"),
+      geometry_(GeometryOf(config)),
+      timing_(TimingOf(config)),
+      has_host_(has_host),
+      clk_(timing_.period_ps, sc_core::SC_PS),
+      chip_(geometry_),
+      tx_(geometry_.link_ports, nullptr),
+      rx_(geometry_.link_ports, nullptr),
+      rf_(geometry_, Fingerprint(config)) {
+  bar0.register_b_transport(this, &Chip::Bar0Transport);
+  SC_THREAD(FetchThread);
+  SC_THREAD(LdThread);
+  SC_THREAD(ExThread);
+  SC_THREAD(StThread);
+  SC_METHOD(CompletionMethod);
+  sensitive << completion_ev_;
+  dont_initialize();
+  SC_METHOD(DeadlockMethod);
+  sensitive << deadlock_check_;
+  dont_initialize();
+}
+
+Status Chip::AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx) {
+  if (port >= geometry_.link_ports)
+    return InvalidArgument("link port {} does not exist ({} ports)", port, geometry_.link_ports);
+  if (tx == nullptr || rx == nullptr) return InvalidArgument("link endpoint without channels");
+  tx_[port] = tx;
+  rx_[port] = rx;
+  return Status::Ok();
+}
+
+bool Chip::waiting_on_link() const {
+  return rf_.busy && std::any_of(link_wait_.begin(), link_wait_.end(), [](bool b) { return b; });
+}
+
+uint64_t Chip::ToCycles(const sc_time& t) const { return static_cast<uint64_t>(t / clk_ + 0.5); }
+
+uint64_t Chip::Now() const { return ToCycles(sc_core::sc_time_stamp()); }
+
+golden::Counters Chip::counters() const {
+  golden::Counters c = counters_;
+  c[static_cast<size_t>(Counter::kCycles)] =
+      cycles_done_ + (rf_.busy ? ToCycles(sc_core::sc_time_stamp() - run_start_) : 0);
+  return c;
+}
+
+void Chip::AddBusy(Counter k, const sc_time& from, const sc_time& to, sc_time* until) {
+  const sc_time begin = std::max(from, *until);
+  if (to > begin) counters_[static_cast<size_t>(k)] += ToCycles(to - begin);
+  *until = std::max(*until, to);
+}
+
+// ---- Registers ------------------------------------------------------------------------------
+
+void Chip::Bar0Transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
+  (void)delay;
+  if (gp.get_data_length() != 4 || gp.get_address() % 4 != 0 || gp.get_byte_enable_ptr()) {
+    gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  const auto offset = static_cast<uint32_t>(gp.get_address());
+  uint8_t* p = gp.get_data_ptr();
+  if (gp.is_write()) {
+    WriteReg(offset,
+             uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24);
+  } else {
+    const uint32_t v = ReadReg(offset);
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+  gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+}
+
+uint32_t Chip::ReadReg(uint32_t offset) { return rf_.Read(offset, counters()); }
+
+void Chip::WriteReg(uint32_t offset, uint32_t value) {
+  const golden::RegisterFile::Effect e = rf_.Write(offset, value);
+  if (e.soft_reset) {
+    const bool was_busy = rf_.busy;
+    uint32_t oldest = next_decode_;
+    for (const auto& q : queues_)
+      if (!q.empty()) oldest = std::min(oldest, q.front().pc);
+    if (pending_) oldest = std::min(oldest, pending_->pc);
+    if (was_busy) cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
+    ClearRun();
+    rf_.SoftReset(was_busy, oldest);
+  }
+  if (e.clear_counters) {
+    counters_.fill(0);
+    cycles_done_ = 0;
+    run_start_ = sc_core::sc_time_stamp();
+    rf_.ClearCounterLatches();
+  }
+  if (e.doorbell && !rf_.busy) StartRun();
+}
+
+// ---- Run control ----------------------------------------------------------------------------
+
+void Chip::ClearRun() {
+  for (auto& q : queues_) q.clear();
+  pending_.reset();
+  fetched_.clear();
+  fetch_data_.clear();
+  next_fetch_ = next_decode_ = 0;
+  tokens_.fill(0);
+  inflight_push_.fill(0);
+  inflight_.fill(0);
+  link_wait_.fill(false);
+  completions_.clear();
+  ++run_;
+  Changed();
+}
+
+void Chip::StartRun() {
+  ClearRun();
+  rf_.StartRun();
+  run_start_ = sc_core::sc_time_stamp();
+  fetch_issue_ = run_start_ + clk_;
+  start_.notify(SC_ZERO_TIME);
+}
+
+void Chip::EndRun() {
+  cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
+  ClearRun();
+  if (on_run_end_) on_run_end_();
+}
+
+void Chip::Fail(Fault f, uint32_t pc) {
+  rf_.SetError(f, pc);
+  EndRun();
+}
+
+bool Chip::QueuesIdle() const {
+  for (int q = kLd; q <= kSt; ++q)
+    if (!queues_[q].empty() || inflight_[q] != 0) return false;
+  return completions_.empty();
+}
+
+bool Chip::CanDispatch(const Entry& e) const {
+  const isa::Queue queue = isa::QueueOf(e.insn);
+  if (queue == isa::Queue::kBarrier) return QueuesIdle();
+  return queues_[static_cast<int>(queue)].size() < geometry_.queue_depth;
+}
+
+void Chip::Complete(const Completion& c) {
+  if (c.run != run_) return;  // the run it belonged to has ended
+  if (c.commit) {
+    if (Fault f = c.commit(); !f.ok()) {
+      Fail(f, c.pc);
+      return;
+    }
+  }
+  --inflight_[c.q];
+  for (int k : {c.use.push_prev, c.use.push_next}) {
+    if (k == golden::kNoCounter) continue;
+    --inflight_push_[k];
+    ++tokens_[k];
+  }
+  golden::Count(counters_, golden::InsnCounter(c.op), 1);
+  Changed();
+}
+
+void Chip::CompletionMethod() {
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!completions_.empty() && completions_.begin()->first <= now) {
+    Completion c = completions_.begin()->second;
+    completions_.erase(completions_.begin());
+    Complete(c);
+  }
+  if (!completions_.empty()) completion_ev_.notify(completions_.begin()->first - now);
+}
+
+void Chip::DeadlockMethod() {
+  if (!rf_.busy || rf_.error || !pending_ || CanDispatch(*pending_) || !completions_.empty())
+    return;
+  uint32_t oldest = pending_->pc;
+  for (int q = kLd; q <= kSt; ++q) {
+    if (inflight_[q] != 0) return;
+    if (queues_[q].empty()) continue;
+    const Entry& e = queues_[q].front();
+    const golden::TokenUse use = golden::TokenUseOf(q, isa::DepsOf(e.insn));
+    const bool blocked = (use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
+                         (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0);
+    if (!blocked) return;
+    oldest = std::min(oldest, e.pc);
+  }
+  Fail({ErrCode::kTokenDeadlock, 0}, oldest);
+}
+
+// ---- Fetch and dispatch ---------------------------------------------------------------------
+
+void Chip::FetchWords(uint64_t run) {
+  // Keeps up to kFetchDepth words requested ahead of decode, one request per cycle.
+  sc_time issue = std::max(sc_core::sc_time_stamp(), fetch_issue_);
+  while (Running(run) && fetched_.size() < kFetchDepth && next_fetch_ < rf_.iq_len) {
+    const uint32_t pc = next_fetch_++;
+    const uint64_t addr = rf_.iq_base + uint64_t{pc} * isa::kWordBytes;
+    std::array<uint8_t, isa::kWordBytes> word{};
+    sc_time local = issue - sc_core::sc_time_stamp();
+    bool ok = rf_.iq_base % isa::kWordBytes == 0 && addr >= rf_.iq_base &&
+              golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addr, word.size()).ok() &&
+              Transfer(false, addr, word, &local).ok();
+    if (!ok) {
+      next_fetch_ = rf_.iq_len;  // the stream ends with a word that could not be read
+      fetched_.emplace_back(pc | 0x80000000u, sc_core::sc_time_stamp() + local);
+    } else {
+      fetched_.emplace_back(pc, sc_core::sc_time_stamp() + local);
+    }
+    fetch_data_.push_back(word);
+    issue += clk_;
+  }
+  fetch_issue_ = issue;
+}
+
+void Chip::FetchThread() {
+  uint64_t handled = 0;  // the last run this thread fetched for
+  for (;;) {
+    // Checks the state first: a doorbell may have come while the previous run was ending.
+    while (!rf_.busy || rf_.error || run_ == handled) wait(start_);
+    const uint64_t run = run_;
+    handled = run;
+    wait(clk_);  // the doorbell's register write
+    while (Running(run)) {
+      FetchWords(run);
+      const uint32_t pc = next_decode_;
+      if (fetched_.empty() || (fetched_.front().first & 0x7fffffffu) != pc ||
+          (fetched_.front().first & 0x80000000u) != 0) {
+        if (!fetched_.empty() && sc_core::sc_time_stamp() < fetched_.front().second) {
+          wait(fetched_.front().second - sc_core::sc_time_stamp());
+          if (!Running(run)) break;
+        }
+        Fail({ErrCode::kFetchFault, 0}, pc);
+        break;
+      }
+      if (sc_core::sc_time_stamp() < fetched_.front().second) {
+        wait(fetched_.front().second - sc_core::sc_time_stamp());
+        if (!Running(run)) break;
+      }
+      const isa::Word w = isa::LoadWord(fetch_data_.front());
+      fetched_.pop_front();
+      fetch_data_.erase(fetch_data_.begin());
+      golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
+      Result<isa::Insn> insn = isa::Decode(w);
+      if (!insn.ok()) {
+        const bool known = isa::FindInsnDesc(isa::GetBits(w, 0, 8)) != nullptr;
+        Fail({known ? ErrCode::kBadField : ErrCode::kBadOpcode, 0}, pc);
+        break;
+      }
+      ++next_decode_;
+      pending_ = Entry{std::move(insn).value(), pc, SC_ZERO_TIME};
+      wait(clk_);  // decode
+      if (!Running(run)) break;
+      while (Running(run) && !CanDispatch(*pending_)) {
+        deadlock_check_.notify(SC_ZERO_TIME);
+        wait(changed_);
+      }
+      if (!Running(run)) break;
+      Entry e = std::move(*pending_);
+      pending_.reset();
+      const isa::Queue queue = isa::QueueOf(e.insn);
+      if (queue == isa::Queue::kBarrier) {
+        if (Fault f = Barrier(e); !f.ok()) {
+          if (Running(run)) Fail(f, e.pc);
+          break;
+        }
+        if (std::holds_alternative<isa::Halt>(e.insn)) {
+          rf_.SetDone();
+          EndRun();
+          break;
+        }
+        continue;
+      }
+      e.ready = sc_core::sc_time_stamp() + clk_;
+      queues_[static_cast<int>(queue)].push_back(std::move(e));
+      Changed();
+    }
+  }
+}
+
+Fault Chip::Barrier(const Entry& e) {
+  if (const auto* p = std::get_if<isa::Perf>(&e.insn)) {
+    uint64_t addr = 0;
+    if (Fault f = golden::SlotRange(rf_.slot_base[p->slot], rf_.slot_size[p->slot], p->ext_offset,
+                                    regs::kSnapshotBytes, &addr);
+        !f.ok())
+      return f;
+    if (Fault f =
+            golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addr, regs::kSnapshotBytes);
+        !f.ok())
+      return f;
+    auto rec = golden::PerfRecord(p->tag, counters());
+    sc_time local = SC_ZERO_TIME;
+    if (Fault f = Transfer(true, addr, rec, &local); !f.ok()) return f;
+    wait(local);
+  }
+  golden::Count(counters_, Counter::kInsnBarrier, 1);
+  return {};
+}
+
+// ---- Queues ---------------------------------------------------------------------------------
+
+void Chip::QueueThread(int q) {
+  const Counter stall_counter =
+      q == kLd ? Counter::kLdStall : (q == kEx ? Counter::kExStall : Counter::kStStall);
+  for (;;) {
+    if (!rf_.busy || rf_.error || queues_[q].empty()) {
+      wait(changed_);
+      continue;
+    }
+    const uint64_t run = run_;
+    const sc_time now = sc_core::sc_time_stamp();
+    const Entry e = queues_[q].front();
+    if (now < e.ready) {
+      wait(e.ready - now);
+      continue;
+    }
+    const golden::TokenUse use = golden::TokenUseOf(q, isa::DepsOf(e.insn));
+    const bool idle = inflight_[q] == 0;
+    if ((use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
+        (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0)) {
+      deadlock_check_.notify(SC_ZERO_TIME);
+      wait(changed_);
+      if (idle)
+        counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
+      continue;
+    }
+    if (const auto* recv = std::get_if<isa::Recv>(&e.insn)) {
+      Fault f = CheckLink(recv->link);
+      if (f.ok()) f = golden::CheckLinkRows(chip_, recv->ub_addr, recv->rows);
+      if (!f.ok()) {
+        Fail(f, e.pc);
+        continue;
+      }
+      LinkChannel* rx = rx_[recv->link];
+      if (rx->Arrived() < uint64_t{recv->rows} * geometry_.n) {
+        link_wait_[q] = true;
+        if (rx->InFlight() > 0) {
+          wait(rx->NextArrival() - now, changed_);
+        } else {
+          wait(rx->arrival() | changed_);
+        }
+        link_wait_[q] = false;
+        counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
+        continue;
+      }
+    }
+    bool overflow = false;
+    for (int c : {use.push_prev, use.push_next}) {
+      if (c != golden::kNoCounter && tokens_[c] + inflight_push_[c] >= geometry_.token_capacity) {
+        Fail({ErrCode::kTokenOverflow, static_cast<uint64_t>(c)}, e.pc);
+        overflow = true;
+        break;
+      }
+    }
+    if (overflow) continue;
+    // EX: wait until the unit can accept it.
+    if (q == kEx) {
+      const bool matrix = IsMatrix(e.insn);
+      sc_time accept = std::max(now, matrix ? vx_free_ : std::max(vx_free_, mx_done_));
+      if (const auto* m = std::get_if<isa::Matmul>(&e.insn)) {
+        accept = std::max({accept, mx_accept_free_, bank_load_end_[m->bank]});
+      } else if (const auto* l = std::get_if<isa::Loadw>(&e.insn)) {
+        accept = std::max({accept, loadw_free_, bank_pass_issue_end_[l->bank]});
+      }
+      if (accept > now) {
+        wait(accept - now);
+        continue;  // re-evaluate at the accept time (nothing else issues EX meanwhile)
+      }
+    }
+    queues_[q].pop_front();
+    for (int c : {use.pop_prev, use.pop_next})
+      if (c != golden::kNoCounter) --tokens_[c];
+    for (int c : {use.push_prev, use.push_next})
+      if (c != golden::kNoCounter) ++inflight_push_[c];
+    ++inflight_[q];
+    Changed();
+    const sc_time issued_at = sc_core::sc_time_stamp();
+    Issued is = Issue(e);  // may advance time (quantum keeper syncs)
+    const Counter busy =
+        q == kLd ? Counter::kLdBusy : (q == kEx ? Counter::kExBusy : Counter::kStBusy);
+    sc_time* until = q == kLd ? &ld_busy_until_ : (q == kEx ? &ex_busy_until_ : &st_busy_until_);
+    AddBusy(busy, issued_at, is.done, until);
+    Completion c{run, q, e.pc, isa::OpcodeOf(e.insn), use, std::move(is.commit)};
+    if (q == kEx) {
+      completions_.emplace(is.done, std::move(c));
+      completion_ev_.notify(is.done - sc_core::sc_time_stamp());
+    } else {
+      if (is.done > sc_core::sc_time_stamp()) wait(is.done - sc_core::sc_time_stamp());
+      Complete(c);
+    }
+  }
+}
+
+Fault Chip::CheckLink(uint32_t link) const {
+  if (link >= tx_.size() || tx_[link] == nullptr || rx_[link] == nullptr)
+    return {ErrCode::kLinkFault, link};
+  return {};
+}
+
+Chip::Issued Chip::Faulted(Fault f) const {
+  return {sc_core::sc_time_stamp() + clk_, [f] { return f; }};
+}
+
+Chip::Issued Chip::Issue(const Entry& e) {
+  const sc_time now = sc_core::sc_time_stamp();
+  const uint32_t n = geometry_.n;
+  return std::visit(
+      [&](const auto& i) -> Issued {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, isa::DmaLoad>) {
+          return DmaLoad(i);
+        } else if constexpr (std::is_same_v<T, isa::DmaStore>) {
+          return DmaStore(i);
+        } else if constexpr (std::is_same_v<T, isa::Recv>) {
+          // The queue checked the port, the rows and that the bytes have arrived.
+          auto data = std::make_shared<std::vector<uint8_t>>(uint64_t{i.rows} * n);
+          if (!rx_[i.link]->Pop(*data)) return Faulted({ErrCode::kLinkFault, i.link});
+          return {now + Cycles(uint64_t{i.rows} + 1), [this, i, data] {
+                    golden::CommitRecv(chip_, i, *data, counters_);
+                    return Fault{};
+                  }};
+        } else if constexpr (std::is_same_v<T, isa::Send>) {
+          if (Fault f = CheckLink(i.link); !f.ok()) return Faulted(f);
+          if (Fault f = golden::CheckLinkRows(chip_, i.ub_addr, i.rows); !f.ok()) return Faulted(f);
+          std::vector<uint8_t> data = golden::GatherSend(chip_, i, counters_);
+          // One row per cycle out of UB; the link serializes them at its rate.
+          const sc_time serial(static_cast<double>(data.size()) * 1e12 / timing_.link_bytes_per_s,
+                               sc_core::SC_PS);
+          tx_[i.link]->Send(data, now + clk_);
+          return {now + std::max(Cycles(uint64_t{i.rows} + 1), serial), nullptr};
+        } else if constexpr (std::is_same_v<T, isa::Loadw>) {
+          loadw_free_ = now + Cycles(LoadwCycles(n));
+          bank_load_end_[i.bank] = loadw_free_;
+          mx_done_ = std::max(loadw_free_, mx_done_);
+          return {mx_done_, [this, i] { return golden::ExecLoadw(chip_, i, counters_); }};
+        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
+          const uint64_t m = MatmulIssueCycles(i);
+          mx_accept_free_ = now + Cycles(m);
+          bank_pass_issue_end_[i.bank] = mx_accept_free_;
+          mx_done_ = std::max(now + Cycles(m + MatmulDoneAfterIssue(n)), mx_done_);
+          AddBusy(Counter::kArrayBusy, now + clk_, mx_done_, &array_busy_until_);
+          return {mx_done_, [this, i] { return golden::ExecMatmul(chip_, i, counters_); }};
+        } else if constexpr (std::is_same_v<T, isa::Sync> || std::is_same_v<T, isa::Perf> ||
+                             std::is_same_v<T, isa::Halt>) {
+          return Faulted({ErrCode::kBadOpcode, 0});  // barriers never enter a queue
+        } else {
+          // Vector unit: accept .. done pulse, both counted; the next one is accepted after it.
+          const sc_time end = now + Cycles(VectorCycles(e.insn));
+          vx_free_ = end;
+          vx_done_ = std::max(end, mx_done_);
+          return {vx_done_, [this, i]() -> Fault {
+                    if constexpr (std::is_same_v<T, isa::Dwconv>) {
+                      return golden::ExecDwconv(chip_, i, counters_);
+                    } else if constexpr (std::is_same_v<T, isa::Postproc>) {
+                      return golden::ExecPostproc(chip_, i, counters_);
+                    } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
+                      return golden::ExecVecEltwise(chip_, i, counters_);
+                    } else if constexpr (std::is_same_v<T, isa::Pool>) {
+                      return golden::ExecPool(chip_, i, counters_);
+                    } else {
+                      return golden::ExecResize(chip_, i, counters_);
+                    }
+                  }};
+        }
+      },
+      e.insn);
+}
+
+// ---- DMA ------------------------------------------------------------------------------------
+
+Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time* local) {
+  ::tlm::tlm_generic_payload gp;
+  gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(data.data());
+  gp.set_data_length(static_cast<unsigned>(data.size()));
+  gp.set_streaming_width(static_cast<unsigned>(data.size()));
+  gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+  dma->b_transport(gp, *local);
+  if (gp.get_response_status() != ::tlm::TLM_OK_RESPONSE) return {ErrCode::kDmaFault, addr};
+  return {};
+}
+
+bool Chip::Debug(bool write, uint64_t addr, std::span<uint8_t> data) {
+  ::tlm::tlm_generic_payload gp;
+  gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(data.data());
+  gp.set_data_length(static_cast<unsigned>(data.size()));
+  return dma->transport_dbg(gp) == data.size();
+}
+
+Fault Chip::RowAddrs(uint32_t slot, uint64_t ext_offset, uint64_t ext_stride, uint64_t rows,
+                     uint64_t row_bytes, std::vector<uint64_t>* addrs) const {
+  addrs->resize(rows);
+  for (uint64_t r = 0; r < rows; ++r) {
+    if (Fault f = golden::SlotRange(rf_.slot_base[slot], rf_.slot_size[slot],
+                                    ext_offset + r * ext_stride, row_bytes, &(*addrs)[r]);
+        !f.ok())
+      return f;
+  }
+  return {};
+}
+
+Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
+  if (Fault f = golden::CheckDmaRows(chip_, d.mem, d.chip_addr, d.rows, d.row_bytes); !f.ok())
+    return Faulted(f);
+  std::vector<uint64_t> addrs;
+  if (Fault f = RowAddrs(d.slot, d.ext_offset, d.ext_stride, d.rows, d.row_bytes, &addrs); !f.ok())
+    return Faulted(f);
+  auto data = std::make_shared<std::vector<uint8_t>>(uint64_t{d.rows} * d.row_bytes);
+  // Rows are requested one per cycle (or per bus beats of the row); each completes when the
+  // memory model says; the quantum keeper carries the local time between them.
+  const uint64_t row_cycles =
+      std::max<uint64_t>(1, (d.row_bytes + timing_.dma_bus_bytes - 1) / timing_.dma_bus_bytes);
+  const sc_time start = sc_core::sc_time_stamp();
+  sc_time last = start + clk_;
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    if (Fault f =
+            golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addrs[r], d.row_bytes);
+        !f.ok())
+      return Faulted(f);
+    const sc_time issue = start + Cycles(r * row_cycles);
+    qk_ld_.set(issue - sc_core::sc_time_stamp());
+    sc_time local = qk_ld_.get_local_time();
+    if (Fault f = Transfer(false, addrs[r], std::span(*data).subspan(r * d.row_bytes, d.row_bytes),
+                           &local);
+        !f.ok())
+      return Faulted(f);
+    last = std::max(last, sc_core::sc_time_stamp() + local);
+    if (qk_ld_.need_sync()) qk_ld_.sync();
+  }
+  qk_ld_.reset();
+  // Done with the last on-chip write.
+  const sc_time done = std::max(last, start + Cycles(d.rows * row_cycles)) + clk_;
+  return {done, [this, d, data] {
+            golden::CommitDmaLoad(chip_, d, *data, counters_);
+            return Fault{};
+          }};
+}
+
+Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
+  if (Fault f = golden::CheckDmaRows(chip_, d.mem, d.chip_addr, d.rows, d.row_bytes); !f.ok())
+    return Faulted(f);
+  std::vector<uint64_t> addrs;
+  if (Fault f = RowAddrs(d.slot, d.ext_offset, d.ext_stride, d.rows, d.row_bytes, &addrs); !f.ok())
+    return Faulted(f);
+  // Every row must be reachable before anything is written (debug reads: no bus time).
+  std::vector<uint8_t> scratch(d.row_bytes);
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    if (Fault f =
+            golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addrs[r], d.row_bytes);
+        !f.ok())
+      return Faulted(f);
+    if (!Debug(false, addrs[r], scratch)) return Faulted({ErrCode::kDmaFault, addrs[r]});
+  }
+  auto delta = std::make_shared<golden::Counters>();
+  std::vector<uint8_t> data = golden::GatherDmaStore(chip_, d, *delta);
+  const uint64_t row_cycles =
+      std::max<uint64_t>(1, (d.row_bytes + timing_.dma_bus_bytes - 1) / timing_.dma_bus_bytes);
+  const sc_time start = sc_core::sc_time_stamp();
+  sc_time last = start + clk_;
+  for (uint64_t r = 0; r < d.rows; ++r) {
+    const sc_time issue = start + Cycles(1 + r * row_cycles);  // the row is read the cycle before
+    qk_st_.set(issue - sc_core::sc_time_stamp());
+    sc_time local = qk_st_.get_local_time();
+    if (Fault f =
+            Transfer(true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes), &local);
+        !f.ok())
+      return Faulted(f);
+    last = std::max(last, sc_core::sc_time_stamp() + local);
+    if (qk_st_.need_sync()) qk_st_.sync();
+  }
+  qk_st_.reset();
+  // Done with the last write response; the counters count a completed store.
+  return {last + clk_, [this, delta] {
+            for (size_t i = 0; i < counters_.size(); ++i) counters_[i] += (*delta)[i];
+            return Fault{};
+          }};
+}
+
+}  // namespace aorta::tlm

@@ -1,0 +1,190 @@
+// One aorta chip in SystemC TLM-2.0 (loosely timed): the BAR0 register target, the DMA
+// initiator (instruction fetch, DMA_LOAD / DMA_STORE, PERF records), the LD / EX / ST queues
+// with dependency tokens and barriers, the matrix and vector units as timed processes, link
+// ports, and the perf counters including the timing ones (CYCLES, *_BUSY, *_STALL, ARRAY_BUSY).
+//
+// Semantics are the golden model's (core/golden/golden_device.h): the same register map, the
+// same checks and ERR_CODE / ERR_PC / ERR_ADDR, the same data path (core/golden/datapath.h,
+// called here, not rewritten) and the same non-timing counters. What the golden model does
+// instantly happens here in simulated time, with the RTL's cycle formulas (tlm/timing.h):
+//   fetch     one 32-byte word per DMA read (prefetching kFetchDepth words ahead), decode and
+//             dispatch one word per cycle; a barrier waits until every queue is empty and
+//             nothing is in flight;
+//   LD, ST    one instruction in flight each; a DMA moves one row per cycle at most (and
+//             ceil(row_bytes / bus bytes) beats per row), each row a b_transport whose delay the
+//             memory's bandwidth / latency model sets; the quantum keeper carries the local time
+//             and syncs when the quantum is used up or the instruction completes;
+//   EX        the matrix unit pipelines passes (M issue cycles each, done 2N after the last
+//             issue) with LOADW into the idle bank hidden behind them; the vector unit takes one
+//             instruction at a time (VectorCycles); EX switches units only when the other is
+//             idle; completions are in order;
+//   tokens    a head issues when the counters it pops are non-zero (consumed at issue); its
+//             pushes are added at completion; TOKEN_OVERFLOW counts the pushes in flight;
+//   deadlock  nothing in flight, the fetched word cannot be dispatched and every non-empty queue
+//             waits for a token: TOKEN_DEADLOCK, ERR_PC the oldest waiting instruction.
+// Instructions take effect on the on-chip memories when they issue (tokens order them, as on
+// the golden model). A fault ends the run at once (instructions in flight still count).
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "aorta/isa_gen.h"
+#include "aorta/regs_gen.h"
+#include "core/config.h"
+#include "core/golden/datapath.h"
+#include "core/golden/device_rules.h"
+#include "core/golden/register_file.h"
+#include "core/status.h"
+#include "tlm/link.h"
+#include "tlm/timing.h"
+
+namespace aorta::tlm {
+
+class Chip : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Chip);
+
+  tlm_utils::simple_target_socket<Chip> bar0;    // the register map, 4-byte accesses
+  tlm_utils::simple_initiator_socket<Chip> dma;  // device address map (tlm/memory.h Bus)
+
+  static constexpr uint32_t kFetchDepth = 8;  // instruction words fetched ahead
+
+  // `has_host`: the device has a host window (else every access to it faults).
+  Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host);
+
+  // Connects link port `port` to a channel pair (tx: this chip sends, rx: it receives).
+  Status AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx);
+  // Called (inside the simulation) when a run ends: HALT, an error.
+  void SetOnRunEnd(std::function<void()> f) { on_run_end_ = std::move(f); }
+
+  bool irq() const { return rf_.IrqLine(); }
+  bool busy() const { return rf_.busy; }
+  // True while busy and some queue head waits for link data.
+  bool waiting_on_link() const;
+  const ChipGeometry& geometry() const { return geometry_; }
+  const ChipTiming& timing() const { return timing_; }
+  // The counters as they read now (CYCLES includes the run in progress).
+  golden::Counters counters() const;
+  golden::ChipState& state() { return chip_; }
+  // Clock cycles since the simulation started (for speed figures).
+  uint64_t Now() const;
+
+ private:
+  struct Entry {
+    isa::Insn insn;
+    uint32_t pc = 0;
+    sc_core::sc_time ready;  // dispatched: may issue from this time on
+  };
+  // An issued instruction: when it completes and what it then does to the chip (its data
+  // effect; EX instructions check and execute here). A fault found at issue is returned by
+  // `commit`, so it is reported when the instruction would have completed.
+  struct Issued {
+    sc_core::sc_time done;
+    std::function<golden::Fault()> commit;
+  };
+  struct Completion {
+    uint64_t run = 0;
+    int q = 0;
+    uint32_t pc = 0;
+    isa::Opcode op{};
+    golden::TokenUse use;
+    std::function<golden::Fault()> commit;
+  };
+
+  // Registers (BAR0).
+  void Bar0Transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  uint32_t ReadReg(uint32_t offset);
+  void WriteReg(uint32_t offset, uint32_t value);
+
+  // Processes.
+  void FetchThread();
+  void LdThread() { QueueThread(static_cast<int>(isa::Queue::kLd)); }
+  void ExThread() { QueueThread(static_cast<int>(isa::Queue::kEx)); }
+  void StThread() { QueueThread(static_cast<int>(isa::Queue::kSt)); }
+  void QueueThread(int q);
+  void CompletionMethod();
+  void DeadlockMethod();
+
+  // Run control.
+  void StartRun();
+  void ClearRun();
+  void EndRun();
+  void Fail(golden::Fault f, uint32_t pc);
+  bool Running(uint64_t run) const { return rf_.busy && !rf_.error && run == run_; }
+  void Changed() { changed_.notify(sc_core::SC_ZERO_TIME); }
+  bool CanDispatch(const Entry& e) const;
+  bool QueuesIdle() const;
+  // Applies a completion now (if its run is still going): commits its effect (or fails the
+  // run), pushes its tokens, counts the instruction.
+  void Complete(const Completion& c);
+
+  // Fetch: the word at `pc`, read through the DMA socket; FETCH_FAULT / BAD_* on failure.
+  void FetchWords(uint64_t run);
+  // Issues an instruction now: its external traffic (timed transactions), its unit's timing.
+  // Runs inside the issuing thread (may wait for the quantum keeper).
+  Issued Issue(const Entry& e);
+  Issued DmaLoad(const isa::DmaLoad& d);
+  Issued DmaStore(const isa::DmaStore& d);
+  // An instruction whose issue found a fault: reported one cycle later.
+  Issued Faulted(golden::Fault f) const;
+  golden::Fault Barrier(const Entry& e);
+  golden::Fault CheckLink(uint32_t link) const;
+  golden::Fault RowAddrs(uint32_t slot, uint64_t ext_offset, uint64_t ext_stride, uint64_t rows,
+                         uint64_t row_bytes, std::vector<uint64_t>* addrs) const;
+  // One timed bus access at local time offset `local`; returns the completion offset, or the
+  // fault (DMA_FAULT at `addr` when the target refuses).
+  golden::Fault Transfer(bool write, uint64_t addr, std::span<uint8_t> data,
+                         sc_core::sc_time* local);
+  bool Debug(bool write, uint64_t addr, std::span<uint8_t> data);
+  sc_core::sc_time Cycles(uint64_t n) const { return clk_ * static_cast<double>(n); }
+  uint64_t ToCycles(const sc_core::sc_time& t) const;
+  void AddBusy(regs::Counter k, const sc_core::sc_time& from, const sc_core::sc_time& to,
+               sc_core::sc_time* until);
+
+  const ChipGeometry geometry_;
+  const ChipTiming timing_;
+  const bool has_host_;
+  const sc_core::sc_time clk_;
+  golden::ChipState chip_;
+  golden::Counters counters_{};
+  std::vector<LinkChannel*> tx_, rx_;
+  std::function<void()> on_run_end_;
+  tlm_utils::tlm_quantumkeeper qk_ld_, qk_st_;
+
+  golden::RegisterFile rf_;
+
+  // Run state.
+  uint64_t run_ = 0;  // incremented by every start, end and reset
+  sc_core::sc_time run_start_;
+  uint64_t cycles_done_ = 0;  // CYCLES of finished runs
+  std::array<std::deque<Entry>, isa::kNumQueues> queues_;
+  std::optional<Entry> pending_;                               // decoded, not yet dispatched
+  std::deque<std::pair<uint32_t, sc_core::sc_time>> fetched_;  // pc, arrival of words ahead
+  std::vector<std::array<uint8_t, isa::kWordBytes>> fetch_data_;
+  uint32_t next_fetch_ = 0, next_decode_ = 0;
+  sc_core::sc_time fetch_issue_;  // when the next fetch request can go out
+  std::array<uint32_t, 4> tokens_{}, inflight_push_{};
+  std::array<uint32_t, isa::kNumQueues> inflight_{};
+  std::array<bool, isa::kNumQueues> link_wait_{};
+  std::multimap<sc_core::sc_time, Completion> completions_;
+  // Matrix / vector unit state (EX).
+  sc_core::sc_time mx_accept_free_, mx_done_, vx_free_, vx_done_, loadw_free_;
+  std::array<sc_core::sc_time, 2> bank_pass_issue_end_, bank_load_end_;
+  sc_core::sc_time ld_busy_until_, ex_busy_until_, st_busy_until_, array_busy_until_;
+
+  sc_core::sc_event start_, changed_, completion_ev_, deadlock_check_;
+};
+
+}  // namespace aorta::tlm
