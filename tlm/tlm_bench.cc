@@ -1,0 +1,150 @@
+// tlm_bench: the TLM model's speed and figures on the demo CNN and the synthetic models, against
+// the golden model (outputs must be bit-identical). Prints one table row per (model, chip):
+// simulated cycles, MAC utilization, latency at the config's clock, TLM wall time, simulated
+// cycles per second, golden wall time, peak resident memory of the process.
+//
+//   tlm_bench                                   # demo on tiny and sim16
+//   tlm_bench --models resnet50 --chips sim16   # one synthetic model (compiled here)
+//
+// docs/perf.md ("TLM model") records the figures with the commands that produced them.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <random>
+
+#include "compiler/compile.h"
+#include "compiler/onnx_export.h"
+#include "driver/runtime/session.h"
+#include "driver/runtime/tlm_backend.h"
+#include "models/demo/demo_program.h"
+#include "models/synthetic/synthetic_models.h"
+
+namespace aorta {
+namespace {
+
+struct Workload {
+  Program program;
+  runtime::TensorMap inputs;
+};
+
+Result<Workload> Build(const std::string& model, const ChipConfig& chip) {
+  if (model == "demo") {
+    AORTA_ASSIGN_OR_RETURN(demo::DemoModel m, demo::BuildDemoModel(chip, 1));
+    runtime::TensorMap in{{m.program.inputs(0).name(), m.input}};
+    return Workload{std::move(m.program), std::move(in)};
+  }
+  for (const models::SyntheticModel& s : models::SyntheticModels()) {
+    if (s.name != model) continue;
+    const std::string dir = fmt::format("{}/aorta_tlm_bench_{}",
+                                        std::filesystem::temp_directory_path().string(), getpid());
+    std::filesystem::create_directories(dir);
+    const std::string path = dir + "/" + model + ".onnx";
+    AORTA_RETURN_IF_ERROR(ExportOnnxFile(s.build(1), path));
+    CompileOptions opt;
+    opt.calib.synthetic_samples = 1;
+    Result<Compiled> c = CompileOnnxFile(path, chip, opt);
+    std::filesystem::remove_all(dir);
+    if (!c.ok()) return c.status();
+    Workload w{std::move(c->program), {}};
+    std::mt19937_64 g(7);
+    std::normal_distribution<float> d;
+    for (const auto& b : w.program.inputs()) {
+      Shape shape(b.shape().begin(), b.shape().end());
+      int64_t n = 1;
+      for (int64_t x : shape) n *= x;
+      std::vector<float> v(static_cast<size_t>(n));
+      for (float& x : v) x = std::clamp(d(g), -3.0f, 3.0f);
+      w.inputs[b.name()] = Tensor::FromVector<float>(shape, v);
+    }
+    return w;
+  }
+  return InvalidArgument("unknown model '{}' (demo, resnet50, mobilenetv2, mlp, gemm512)", model);
+}
+
+struct Ran {
+  runtime::TensorMap outputs;
+  runtime::RunReport report;
+  double wall_s = 0;
+};
+
+Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(w.program, backend));
+  Ran r;
+  AORTA_ASSIGN_OR_RETURN(r.outputs, session->Run(w.inputs, &r.report));
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+double PeakRssMiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"TLM model speed and figures against the golden model"};
+  std::vector<std::string> model_names{"demo"}, chip_names{"tiny", "sim16"};
+  app.add_option("--models", model_names, "demo, resnet50, mobilenetv2, mlp, gemm512")
+      ->delimiter(',');
+  app.add_option("--chips", chip_names, "bundled config names or .textproto paths")->delimiter(',');
+  CLI11_PARSE(app, argc, argv);
+
+  fmt::print("{:<12} {:<7} {:>12} {:>7} {:>11} {:>9} {:>12} {:>9} {:>8}  {}\n", "model", "chip",
+             "cycles", "util", "latency_us", "tlm_s", "sim_cyc/s", "golden_s", "rss_MiB",
+             "outputs");
+  int failures = 0;
+  for (const std::string& chip_name : chip_names) {
+    Result<ChipConfig> chip = LoadChipConfig(chip_name);
+    if (!chip.ok()) {
+      std::cerr << chip.status().ToString() << "\n";
+      return 1;
+    }
+    for (const std::string& model : model_names) {
+      Result<Workload> w = Build(model, *chip);
+      if (!w.ok()) {
+        std::cerr << model << " on " << chip_name << ": " << w.status().ToString() << "\n";
+        ++failures;
+        continue;
+      }
+      std::vector<ChipConfig> chips;
+      for (const auto& c : w->program.chips()) chips.push_back(c.config());
+      auto golden = runtime::MakeGoldenBackend(chips);
+      auto tlm = runtime::MakeTlmBackend(chips);
+      if (!golden.ok() || !tlm.ok()) {
+        std::cerr << "backend: " << (golden.ok() ? tlm.status() : golden.status()).ToString()
+                  << "\n";
+        return 1;
+      }
+      Result<Ran> g = RunOn(**golden, *w);
+      Result<Ran> t = RunOn(**tlm, *w);
+      if (!g.ok() || !t.ok()) {
+        std::cerr << model << " on " << chip_name << ": "
+                  << (g.ok() ? t.status() : g.status()).ToString() << "\n";
+        ++failures;
+        continue;
+      }
+      bool same = g->outputs.size() == t->outputs.size();
+      for (const auto& [name, tensor] : g->outputs)
+        same =
+            same && t->outputs.count(name) && t->outputs.at(name).ToDoubles() == tensor.ToDoubles();
+      if (!same) ++failures;
+      const double sim_s = (*tlm)->simulation_seconds();
+      const double rate = sim_s > 0 ? static_cast<double>((*tlm)->simulated_cycles()) / sim_s : 0;
+      fmt::print(
+          "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>12.3g} {:>9.3f} {:>8.0f}  {}\n",
+          model, chip_name, t->report.cycles, t->report.mac_utilization, t->report.latency_us,
+          t->wall_s, rate, g->wall_s, PeakRssMiB(), same ? "bit-identical" : "DIFFER");
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace aorta
+
+int main(int argc, char** argv) { return aorta::Main(argc, argv); }
