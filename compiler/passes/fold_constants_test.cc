@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compiler/passes/graph_edit.h"
 #include "compiler/passes/infer_shapes.h"
 #include "compiler/passes/test_util.h"
 #include "compiler/reference/executor.h"
@@ -13,8 +14,7 @@ using Ints = std::vector<int64_t>;
 
 // InferShapes then FoldConstants; numerics checked against the unfolded graph when the
 // reference can run it.
-void InferAndFold(ir::Graph& g, std::map<std::string, Shape> overrides = {},
-                  bool compare = true) {
+void InferAndFold(ir::Graph& g, std::map<std::string, Shape> overrides = {}, bool compare = true) {
   Status s = InferShapes(std::move(overrides)).Run(g);
   ASSERT_TRUE(s.ok()) << s.ToString();
   const ir::Graph before = g;
@@ -26,9 +26,9 @@ void InferAndFold(ir::Graph& g, std::map<std::string, Shape> overrides = {},
 
 TEST(FoldConstants, ShapeChainOfAnExportedFlatten) {
   ir::Graph g = NewGraph(13);
-  g.AddInput("x", DType::kF32,
-             {ir::Dim::Symbolic("N"), ir::Dim::Static(4), ir::Dim::Symbolic("H"),
-              ir::Dim::Static(5)});
+  g.AddInput(
+      "x", DType::kF32,
+      {ir::Dim::Symbolic("N"), ir::Dim::Static(4), ir::Dim::Symbolic("H"), ir::Dim::Static(5)});
   g.AddInitializer("zero", Tensor::Scalar<int64_t>(0));
   g.AddInitializer("axes0", I64({0}));
   g.AddNode("Shape", {"x"}, {"shape"});
@@ -117,6 +117,73 @@ TEST(FoldConstants, ErrorsNameTheNode) {
   s = FoldConstants().Run(c);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("Constant node 'empty_const'"), std::string::npos) << s.message();
+}
+
+// An If guarded by a constant: cond = (k >= 1) with k an initializer.
+ir::Graph ConstantGuard(float k) {
+  ir::Graph g = NewGraph(13);
+  F32Input(g, "x", {2});
+  g.AddInitializer("k", Tensor::Scalar<float>(k));
+  g.AddInitializer("one", Tensor::Scalar<float>(1.0f));
+  g.AddNode("GreaterOrEqual", {"k", "one"}, {"cond"});
+  g.AddNode("Relu", {"x"}, {"r"});
+  // then: (r * w) + k, w the branch's own initializer; its output "t" is also a name of the
+  // outer graph's, so it must be renamed apart.
+  ir::Graph then = NewGraph(13);
+  then.AddInitializer("w", Tensor::FromVector<float>({2}, {2.0f, 3.0f}));
+  then.AddNode("Mul", {"r", "w"}, {"t"}, {}, "mul");
+  then.AddNode("Add", {"t", "k"}, {"sum"}, {}, "add");
+  then.AddOutput("sum");
+  // else: the outer value x itself (no node computes it in the branch).
+  ir::Graph other = NewGraph(13);
+  other.AddOutput("x");
+  ir::Node& n = g.AddNode(
+      "If", {"cond"}, {"y"},
+      {{"then_branch", ir::Subgraph{std::make_shared<const ir::Graph>(std::move(then))}},
+       {"else_branch", ir::Subgraph{std::make_shared<const ir::Graph>(std::move(other))}}},
+      "guard");
+  for (const std::string& v : ir::ImplicitInputs(n)) n.inputs.push_back(v);
+  g.AddNode("Sigmoid", {"y"}, {"t"}, {}, "outer_t");
+  g.AddOutput("t");
+  return g;
+}
+
+TEST(FoldConstants, IfWithAConstantConditionBecomesItsThenBranch) {
+  ir::Graph g = ConstantGuard(2.0f);
+  const ir::Graph before = g;
+  Status s = FoldConstants().Run(g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(g.Validate().ok()) << g.Validate().ToString();
+  EXPECT_EQ(OpTypes(g), (std::vector<std::string>{"Relu", "Mul", "Add", "Sigmoid"}));
+  // The branch's Add writes the If's output; its Mul a fresh name, not the outer "t".
+  EXPECT_EQ(g.Producer("y")->op_type, "Add");
+  EXPECT_NE(g.Producer("y")->inputs[0], "t");
+  EXPECT_EQ(g.Producer("t")->name, "outer_t");
+  ExpectSameNumerics(before, g);
+}
+
+TEST(FoldConstants, IfWithAConstantConditionBecomesItsElseBranch) {
+  ir::Graph g = ConstantGuard(0.5f);
+  const ir::Graph before = g;
+  Status s = FoldConstants().Run(g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  // The else branch passes the outer x through: an Identity writes the If's output.
+  EXPECT_EQ(OpTypes(g), (std::vector<std::string>{"Relu", "Identity", "Sigmoid"}));
+  EXPECT_EQ(g.Producer("y")->inputs, (std::vector<std::string>{"x"}));
+  ExpectSameNumerics(before, g);
+}
+
+TEST(FoldConstants, IfWithARuntimeConditionStays) {
+  ir::Graph g = ConstantGuard(2.0f);
+  g.nodes[0].inputs = {"x", "one"};  // cond = x >= 1: known only at run time
+  g.nodes[0].outputs = {"cond2"};
+  g.AddNode("ReduceMin", {"cond2f"}, {"cond"}, {{"keepdims", int64_t{0}}});
+  g.AddNode("Cast", {"cond2"}, {"cond2f"}, {{"to", int64_t{1}}});
+  Status s = SortNodes(g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  s = FoldConstants().Run(g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(g.Producer("y")->op_type, "If");
 }
 
 }  // namespace

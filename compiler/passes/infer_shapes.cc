@@ -337,6 +337,38 @@ Result<Outputs> ByReference(ShapeContext& ctx, std::initializer_list<size_t> sha
 }
 
 Result<Outputs> FirstInputOnly(ShapeContext& ctx) { return ByReference(ctx, {}); }
+
+// If: the branch is run on stand-ins; with a condition known only at run time, both branches,
+// which must then agree on every output's type and shape.
+Result<Outputs> IfShape(ShapeContext& ctx) {
+  AORTA_RETURN_IF_ERROR(ctx.Require(ctx.in.size()));
+  if (ctx.In(0).value != nullptr) return ByReference(ctx, {});
+  std::vector<Tensor> stand_ins(ctx.in.size());
+  std::vector<const Tensor*> args(ctx.in.size());
+  for (size_t i = 1; i < ctx.in.size(); ++i) {
+    if (ctx.In(i).value == nullptr) stand_ins[i] = Tensor(ctx.In(i).dtype, ctx.S(i));
+    args[i] = ctx.In(i).value != nullptr ? ctx.In(i).value : &stand_ins[i];
+  }
+  std::vector<Tensor> branch_outputs[2];
+  for (int taken = 0; taken < 2; ++taken) {
+    stand_ins[0] = Tensor(DType::kBool, {});
+    stand_ins[0].data<uint8_t>()[0] = static_cast<uint8_t>(taken);
+    args[0] = &stand_ins[0];
+    AORTA_ASSIGN_OR_RETURN(branch_outputs[taken], EvaluateNode(ctx.graph, ctx.node, args));
+  }
+  Outputs out;
+  for (size_t i = 0; i < branch_outputs[0].size(); ++i) {
+    const Tensor& e = branch_outputs[0][i];
+    const Tensor& t = branch_outputs[1][i];
+    if (e.dtype() != t.dtype() || e.shape() != t.shape()) {
+      return Unsupported("{}: output {} is {} {} in then_branch but {} {} in else_branch",
+                         ctx.node.Describe(), i, DTypeName(t.dtype()), ShapeToString(t.shape()),
+                         DTypeName(e.dtype()), ShapeToString(e.shape()));
+    }
+    out.push_back(Inferred{t.dtype(), t.shape(), {}});
+  }
+  return out;
+}
 Result<Outputs> ShapeArgsFrom1(ShapeContext& ctx) { return ByReference(ctx, {1, 2, 3, 4}); }
 Result<Outputs> PadShape(ShapeContext& ctx) { return ByReference(ctx, {1, 3}); }
 Result<Outputs> ShapeOp(ShapeContext& ctx) { return ByReference(ctx, {}, true); }
@@ -345,9 +377,18 @@ const std::map<std::string, ShapeRule>& Rules() {
   static const std::map<std::string, ShapeRule> rules = [] {
     std::map<std::string, ShapeRule> r;
     for (const char* op : {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid",
-                           "Clip", "Softmax", "Identity", "Dropout"}) {
+                           "Clip", "Softmax", "Identity", "Dropout", "Sqrt", "Log", "Exp"}) {
       r[op] = SameAsInput;
     }
+    // Broadcasting with another result type (bool) or a mixed-type exponent.
+    for (const char* op : {"Pow", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal"}) {
+      r[op] = FirstInputOnly;
+    }
+    // Axes as input 1 (later opsets) decide the shape.
+    for (const char* op : {"ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"}) {
+      r[op] = ShapeArgsFrom1;
+    }
+    r["If"] = IfShape;
     for (const char* op : {"Add", "Sub", "Mul", "Div", "Max", "Min", "Sum"}) r[op] = Broadcast;
     r["Cast"] = Cast;
     r["Conv"] = r["aorta.Conv"] = Conv;
