@@ -5,6 +5,8 @@
 //
 //   tlm_bench                                   # demo on tiny and sim16
 //   tlm_bench --models resnet50 --chips sim16   # one synthetic model (compiled here)
+//   tlm_rtl_bench                               # also on the RTL (speed builds): cycles of
+//                                               # both, total and mean per-layer error, speed
 //
 // docs/perf.md ("TLM model") records the figures with the commands that produced them.
 #include <sys/resource.h>
@@ -22,6 +24,9 @@
 #include "driver/runtime/tlm_backend.h"
 #include "models/demo/demo_program.h"
 #include "models/synthetic/synthetic_models.h"
+#if AORTA_TLM_BENCH_RTL
+#include "driver/runtime/rtl_backend.h"
+#endif
 
 namespace aorta {
 namespace {
@@ -139,6 +144,46 @@ int Main(int argc, char** argv) {
           "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>12.3g} {:>9.3f} {:>8.0f}  {}\n",
           model, chip_name, t->report.cycles, t->report.mac_utilization, t->report.latency_us,
           t->wall_s, rate, g->wall_s, PeakRssMiB(), same ? "bit-identical" : "DIFFER");
+#if AORTA_TLM_BENCH_RTL
+      auto rtl = runtime::MakeRtlBackend(chips);
+      if (!rtl.ok()) {
+        std::cerr << "rtl backend: " << rtl.status().ToString() << "\n";
+        ++failures;
+        continue;
+      }
+      Result<Ran> r = RunOn(**rtl, *w);
+      if (!r.ok()) {
+        std::cerr << model << " on " << chip_name << " (rtl): " << r.status().ToString() << "\n";
+        ++failures;
+        continue;
+      }
+      // Per chip layer (not host ops): |TLM - RTL| / RTL of the layer's CYCLES.
+      double err_sum = 0;
+      int layers = 0;
+      for (size_t l = 0; l < r->report.layers.size() && l < t->report.layers.size(); ++l) {
+        const auto& rl = r->report.layers[l];
+        if (rl.host) continue;
+        const double rc =
+            static_cast<double>(rl.counters[static_cast<size_t>(regs::Counter::kCycles)]);
+        const double tc = static_cast<double>(
+            t->report.layers[l].counters[static_cast<size_t>(regs::Counter::kCycles)]);
+        if (rc > 0) {
+          err_sum += std::abs(tc - rc) / rc;
+          ++layers;
+        }
+      }
+      const double rtl_s = (*rtl)->simulation_seconds();
+      const double rtl_rate =
+          rtl_s > 0 ? static_cast<double>((*rtl)->simulated_cycles()) / rtl_s : 0;
+      const double total_err =
+          100.0 * (static_cast<double>(t->report.cycles) - static_cast<double>(r->report.cycles)) /
+          static_cast<double>(std::max<uint64_t>(r->report.cycles, 1));
+      fmt::print(
+          "{:<12} {:<7} rtl cycles {} (tlm {:+.2f} %), mean per-layer error {:.2f} % over {} "
+          "layers, rtl {:.3g} cycles/s (tlm {:.1f}x faster)\n",
+          model, chip_name, r->report.cycles, total_err, layers ? 100.0 * err_sum / layers : 0.0,
+          layers, rtl_rate, rtl_rate > 0 ? rate / rtl_rate : 0.0);
+#endif
     }
   }
   return failures == 0 ? 0 : 1;
