@@ -23,8 +23,6 @@ void Planned(CLI::App& app, const std::string& name, const std::string& descript
 void RegisterPlannedCommands(CLI::App& app) {
   Planned(app, "study", "Run an architecture sweep on the TLM model",
           "the SystemC TLM model and the study driver are being built (issue #5)");
-  Planned(app, "bench", "Measure end-to-end latency and host overhead",
-          "the benchmark needs the runtime's device backends (issue #6)");
 }
 
 }  // namespace aorta::cli

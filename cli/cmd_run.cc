@@ -9,6 +9,7 @@
 #include "core/program.h"
 #include "driver/runtime/rtl_backend.h"
 #include "driver/runtime/session.h"
+#include "driver/runtime/uri.h"
 
 namespace aorta::cli {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 struct RunArgs {
   std::string program;
   std::string backend = "golden";
+  std::string device;  // a device URI (driver/runtime/uri.h); overrides backend
   std::vector<std::string> inputs;
   std::string output;
   std::string report;
@@ -57,15 +59,8 @@ void Run(const RunArgs& a) {
   std::unique_ptr<runtime::Backend> backend;
   std::vector<ChipConfig> chips;
   for (const auto& c : p.chips()) chips.push_back(c.config());
-  if (a.backend == "golden") {
-    backend = Check(runtime::MakeGoldenBackend(chips));
-  } else if (a.backend == "rtl") {
-    backend = Check(runtime::MakeRtlBackend(chips));
-  } else {
-    Fail(Unsupported(
-        "backend '{}' is not available yet (golden and rtl are; tlm and pcie are being built)",
-        a.backend));
-  }
+  backend = Check(
+      runtime::OpenBackend(a.device.empty() ? runtime::DefaultUri(a.backend) : a.device, chips));
   runtime::Session::Options opts;
   opts.timeout = std::chrono::milliseconds(a.timeout_ms);
   auto session = Check(runtime::Session::Load(p, *backend, opts));
@@ -164,8 +159,11 @@ void RegisterRunCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("run", "Run one inference of a program on a backend");
   sub->add_option("program", args->program, "Program file (.aprog)")->required();
   sub->add_option("--backend", args->backend,
-                  "golden, or rtl: the verilated SoC, cycle-exact (tlm and pcie are being built)")
+                  "golden, tlm, rtl (the verilated SoC, cycle-exact) or pcie (/dev/aorta0)")
       ->check(CLI::IsMember({"golden", "tlm", "rtl", "pcie"}));
+  sub->add_option("--device", args->device,
+                  "Device URI, overrides --backend: golden://[CONFIG], tlm://, rtl://, "
+                  "pcie:///dev/aortaN, pcie+emu://golden (docs/runtime.md)");
   sub->add_option(
          "--input", args->inputs,
          "Input file: .npy, .npz or image (PNG/JPEG); NAME=FILE for models with several inputs")

@@ -11,6 +11,7 @@ void RegisterReferenceCommand(CLI::App& app);
 void RegisterInspectCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
 void RegisterCompileCommand(CLI::App& app);
+void RegisterBenchCommand(CLI::App& app);
 // Subcommands whose implementation arrives with later work; they answer so.
 void RegisterPlannedCommands(CLI::App& app);
 

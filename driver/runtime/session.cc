@@ -12,16 +12,6 @@ namespace {
 
 constexpr uint64_t kDramAlign = 4096;
 
-uint64_t ReadReg64(Device& d, uint32_t lo, uint32_t hi) {
-  uint64_t l = d.ReadReg(lo);
-  return l | (uint64_t{d.ReadReg(hi)} << 32);
-}
-
-void WriteReg64(Device& d, uint32_t lo, uint32_t hi, uint64_t v) {
-  d.WriteReg(lo, static_cast<uint32_t>(v));
-  d.WriteReg(hi, static_cast<uint32_t>(v >> 32));
-}
-
 uint32_t CounterIndex(regs::Counter c) { return static_cast<uint32_t>(c); }
 
 double Utilization(const Counters& c, uint32_t n) {
@@ -80,7 +70,7 @@ Session::Session(const Program& program, Backend& backend, Options options)
     : program_(program), backend_(backend), options_(options) {}
 
 Session::~Session() {
-  for (const auto& b : owned_) (void)backend_.host().Free(b.iova);
+  for (const auto& b : owned_) (void)backend_.FreeHost(b.iova);
 }
 
 Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& backend,
@@ -99,9 +89,8 @@ Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& 
 }
 
 Status Session::Setup() {
-  HostMemory& host = backend_.host();
   auto alloc = [&](uint64_t bytes) -> Result<HostMemory::Buffer> {
-    AORTA_ASSIGN_OR_RETURN(HostMemory::Buffer b, host.Alloc(std::max<uint64_t>(bytes, 1)));
+    AORTA_ASSIGN_OR_RETURN(HostMemory::Buffer b, backend_.AllocHost(std::max<uint64_t>(bytes, 1)));
     owned_.push_back(b);
     return b;
   };
@@ -128,7 +117,11 @@ Status Session::Setup() {
     dev.WriteReg(regs::kIrqMask, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
     for (uint32_t s = 0; s < regs::kSlotCount; ++s)
       WriteReg64(dev, regs::kSlotSizeLo(s), regs::kSlotSizeHi(s), 0);
-    uint64_t dram_next = 0;
+    uint64_t dram_next = 0, dram_bytes = 0;
+    for (const program::Buffer& b : cp.buffers())
+      if (b.location() == program::LOCATION_DRAM)
+        dram_bytes += (b.size() + kDramAlign - 1) / kDramAlign * kDramAlign;
+    if (dram_bytes > 0) AORTA_RETURN_IF_ERROR(backend_.ReserveDram(ci, dram_bytes));
     for (const program::Buffer& b : cp.buffers()) {
       uint64_t addr = 0;
       if (b.location() == program::LOCATION_DRAM) {
@@ -171,9 +164,9 @@ Status Session::Setup() {
     if (!irq || !(status & regs::kStatusDoneMask)) {
       const auto code = static_cast<regs::ErrCode>(dev.ReadReg(regs::kErrCode));
       dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
-      return DeviceError("chip {} init stream: {} (STATUS {:#x}, ERR_CODE {}); the device was reset",
-                         ci, irq ? "ended without DONE" : "did not finish in time", status,
-                         regs::ErrCodeName(code));
+      return DeviceError(
+          "chip {} init stream: {} (STATUS {:#x}, ERR_CODE {}); the device was reset", ci,
+          irq ? "ended without DONE" : "did not finish in time", status, regs::ErrCodeName(code));
     }
   }
   return Status::Ok();
@@ -324,6 +317,7 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
 }
 
 Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
+  std::lock_guard<std::mutex> lock(run_mu_);
   auto t0 = std::chrono::steady_clock::now();
   for (const auto& b : program_.inputs()) {
     auto it = inputs.find(b.name());

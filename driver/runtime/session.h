@@ -14,6 +14,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -80,11 +81,16 @@ class Session {
   // segment k runs on every chip, then the host ops with after_segment == k: their inputs read
   // (dequantized) from the bindings the chip stored (or the caller's inputs), their outputs
   // written (quantized) to the bindings of that name for the next segment.
+  // Thread-safe: calls from several threads run one after the other (the session holds one
+  // set of device buffers); async.h queues them without blocking the caller.
   Result<TensorMap> Run(const TensorMap& inputs, RunReport* report = nullptr);
 
   // The current contents of a binding of this program (e.g. an intermediate, or a probe of
   // `aorta compile --report`), as a float tensor.
-  Result<Tensor> ReadTensor(const program::TensorBinding& b) { return ReadBinding(b); }
+  Result<Tensor> ReadTensor(const program::TensorBinding& b) {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    return ReadBinding(b);
+  }
 
   const Program& program() const { return program_; }
 
@@ -119,6 +125,7 @@ class Session {
   std::vector<ChipState> chips_;
   std::vector<HostMemory::Buffer> owned_;
   std::vector<std::unique_ptr<HostOpRunner>> host_ops_;
+  std::mutex run_mu_;  // one Run / ReadTensor at a time
 };
 
 }  // namespace aorta::runtime

@@ -1,0 +1,170 @@
+// aorta bench PROGRAM.aprog: batch-1 latency at the config clock and the host-side overhead per
+// inference, over many inferences (docs/runtime.md, figures in docs/perf.md).
+//
+// Per inference:
+//   device      the run's CYCLES counter (max over chips) at the config clock;
+//   pcie        every byte the run moved across the host window (instruction fetch, DMA reads
+//               and writes of host buffers: the FETCH / DMA_RD / DMA_WR byte counters) over the
+//               config's PCIe link (generation x lanes, after line encoding), not overlapped
+//               with compute: an upper bound of what the transfers add;
+//   latency     device + pcie;
+//   wall        the host's time for Session::Run (inputs packed, streams submitted, waited,
+//               outputs unpacked);
+//   simulation  the part of wall a simulating backend spent simulating (rtl), and
+//   overhead    wall - simulation: the runtime's own cost (for golden and tlm, whose devices
+//               execute inside register accesses, wall includes the model's execution).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <numeric>
+
+#include "cli/commands.h"
+#include "cli/tensor_files.h"
+#include "core/program.h"
+#include "driver/runtime/pcie_backend.h"
+#include "driver/runtime/session.h"
+#include "driver/runtime/uri.h"
+
+namespace aorta::cli {
+namespace {
+
+struct BenchArgs {
+  std::string program;
+  std::string backend = "golden";
+  std::string device;
+  std::vector<std::string> inputs;
+  int iterations = 20;
+  int warmup = 1;
+  int timeout_ms = 600000;
+};
+
+struct Stats {
+  double mean = 0, p50 = 0, p99 = 0;
+};
+
+// Nearest-rank percentiles.
+Stats StatsOf(std::vector<double> v) {
+  Stats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  auto rank = [&](double p) {
+    size_t k = static_cast<size_t>(std::ceil(p * static_cast<double>(v.size())));
+    return v[std::clamp<size_t>(k, 1, v.size()) - 1];
+  };
+  s.p50 = rank(0.50);
+  s.p99 = rank(0.99);
+  return s;
+}
+
+// Deterministic inputs of the bindings' shapes: values do not change the latency of a program
+// (it has no data-dependent control flow), so any in-range values do.
+TensorMap SyntheticInputs(const Program& p) {
+  TensorMap m;
+  for (const auto& b : p.inputs()) {
+    Shape shape(b.shape().begin(), b.shape().end());
+    std::vector<float> v(static_cast<size_t>(ElementCount(shape)));
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = static_cast<float>(static_cast<int>((i * 37) % 255) - 127) / 128.0f;
+    m[b.name()] = Tensor::FromVector<float>(shape, v);
+  }
+  return m;
+}
+
+void Bench(const BenchArgs& a) {
+  if (a.iterations < 1) Fail(InvalidArgument("--iterations must be at least 1"));
+  Program p = Check(ReadProgram(a.program));
+  TensorMap inputs;
+  if (a.inputs.empty()) {
+    inputs = SyntheticInputs(p);
+  } else {
+    std::vector<InputSpec> specs;
+    for (const auto& b : p.inputs())
+      specs.push_back({b.name(), Shape(b.shape().begin(), b.shape().end())});
+    inputs = Check(LoadInputs(a.inputs, specs));
+  }
+  std::vector<ChipConfig> chips;
+  for (const auto& c : p.chips()) chips.push_back(c.config());
+  const std::string uri = a.device.empty() ? runtime::DefaultUri(a.backend) : a.device;
+  std::unique_ptr<runtime::Backend> backend = Check(runtime::OpenBackend(uri, chips));
+  runtime::Session::Options opts;
+  opts.timeout = std::chrono::milliseconds(a.timeout_ms);
+  const auto load0 = std::chrono::steady_clock::now();
+  std::unique_ptr<runtime::Session> session = Check(runtime::Session::Load(p, *backend, opts));
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load0).count();
+
+  const ChipConfig& cfg = chips.at(0);
+  const uint32_t gen = cfg.pcie().generation(), lanes = cfg.pcie().lanes();
+  auto ctr = [](const runtime::RunReport& r, regs::Counter c) {
+    return r.counters[static_cast<uint32_t>(c)];
+  };
+  std::vector<double> cycles, device_us, pcie_us, latency_us, wall_us, sim_us, overhead_us;
+  uint64_t bytes = 0;
+  for (int i = 0; i < a.warmup + a.iterations; ++i) {
+    runtime::RunReport r;
+    const double sim0 = backend->simulation_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    Check(session->Run(inputs, &r).status());
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double sim = backend->simulation_seconds() - sim0;
+    if (i < a.warmup) continue;
+    bytes = ctr(r, regs::Counter::kFetchBytes) + ctr(r, regs::Counter::kDmaRdBytes) +
+            ctr(r, regs::Counter::kDmaWrBytes);
+    const double pcie = Check(runtime::PcieTransferUs(gen, lanes, bytes));
+    cycles.push_back(static_cast<double>(r.cycles));
+    device_us.push_back(r.latency_us);
+    pcie_us.push_back(pcie);
+    latency_us.push_back(r.latency_us + pcie);
+    wall_us.push_back(wall * 1e6);
+    sim_us.push_back(sim * 1e6);
+    overhead_us.push_back((wall - sim) * 1e6);
+  }
+  fmt::print(
+      "bench {} on {} ({}: {}x{} array, {} MHz, PCIe gen{} x{}), {} inferences after {} "
+      "warm-up; load {:.3f} s\n",
+      p.model_name(), uri, cfg.name(), cfg.array_rows(), cfg.array_cols(), cfg.clock_mhz(), gen,
+      lanes, a.iterations, a.warmup, load_s);
+  fmt::print("  {:<34} {:>12} {:>12} {:>12}\n", "per inference", "mean", "p50", "p99");
+  auto row = [](const char* what, const std::vector<double>& v, int digits) {
+    Stats s = StatsOf(v);
+    fmt::print("  {:<34} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", what, s.mean, digits, s.p50, digits,
+               s.p99, digits);
+  };
+  row("device cycles", cycles, 0);
+  row("device time (us, config clock)", device_us, 2);
+  row("PCIe transfers (us, modelled)", pcie_us, 2);
+  row("batch-1 latency (us)", latency_us, 2);
+  row("host wall (us)", wall_us, 1);
+  if (backend->simulated_cycles() > 0) row("of which simulation (us)", sim_us, 1);
+  row("host overhead (us, wall - sim.)", overhead_us, 1);
+  fmt::print("  bytes across the host window per inference: {}\n", bytes);
+  if (cycles.front() == 0)
+    fmt::print("  (the {} backend counts no cycles: device time and latency need tlm or rtl)\n",
+               backend->name());
+}
+
+}  // namespace
+
+void RegisterBenchCommand(CLI::App& app) {
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "bench", "Measure batch-1 latency (device cycles + modelled PCIe) and host overhead");
+  sub->add_option("program", args->program, "Program file (.aprog)")->required();
+  sub->add_option("--backend", args->backend, "golden, tlm, rtl or pcie (/dev/aorta0)")
+      ->check(CLI::IsMember({"golden", "tlm", "rtl", "pcie"}));
+  sub->add_option("--device", args->device,
+                  "Device URI (overrides --backend): golden://, tlm://, rtl://, "
+                  "pcie:///dev/aorta0, pcie+emu://golden (docs/runtime.md)");
+  sub->add_option("--input", args->inputs,
+                  "Input file(s) as for aorta run (default: deterministic synthetic values)");
+  sub->add_option("--iterations", args->iterations, "Inferences measured (default 20)");
+  sub->add_option("--warmup", args->warmup, "Inferences run first and not measured (default 1)");
+  sub->add_option("--timeout-ms", args->timeout_ms,
+                  "Give up on a device after this many milliseconds");
+  sub->callback([args] { Bench(*args); });
+}
+
+}  // namespace aorta::cli
