@@ -105,6 +105,20 @@ class Rig {
 
   bool Wait(std::chrono::milliseconds timeout) { return dev_->WaitIrq(timeout); }
 
+  // Points IQ_BASE / IQ_LEN at a new stream (in its own host buffer) and rings DOORBELL.
+  void Ring(const std::vector<uint8_t>& stream) {
+    auto iq = host_.Alloc(std::max<size_t>(stream.size(), 32));
+    ASSERT_TRUE(iq.ok());
+    std::memcpy(iq->span.data(), stream.data(), stream.size());
+    const uint64_t iq_addr = kHostWindowBase + iq->iova;
+    Device& d = *dev_;
+    d.WriteReg(regs::kIrqStatus, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
+    d.WriteReg(regs::kIqBaseLo, static_cast<uint32_t>(iq_addr));
+    d.WriteReg(regs::kIqBaseHi, static_cast<uint32_t>(iq_addr >> 32));
+    d.WriteReg(regs::kIqLen, static_cast<uint32_t>(stream.size() / isa::kWordBytes));
+    d.WriteReg(regs::kDoorbell, 1);
+  }
+
   Outcome Collect() {
     Device& d = *dev_;
     Outcome o;
@@ -445,6 +459,69 @@ TEST_P(SocTest, SoftResetAbortsARunThatWaitsForLinkDataAndTheNextRunWorks) {
     EXPECT_EQ(o.status, regs::kStatusDoneMask);
     if (rtl) {
       EXPECT_FALSE(rig.rtl()->assertion_failed());
+    }
+  }
+}
+
+TEST_P(SocTest, DoorbellWhileBusyIsIgnoredAndTheRunItWouldStartNeverRuns) {
+  // The device takes a DOORBELL only when idle: a host that rings the next stream while the
+  // previous one still runs loses it (the runtime did so with the init stream before it waited
+  // for it: the demo CNN's run never started, its PERF records stayed zero and the session
+  // reported "PERF record 1 carries tag 0"). A RECV holds the first run; a second stream rung
+  // meanwhile writes no PERF record, and runs when rung again after the first has finished.
+  const uint32_t n = geo_.n;
+  for (bool rtl : {false, true}) {
+    SCOPED_TRACE(rtl ? "RTL" : "golden");
+    Rig rig(cfg_, rtl);
+    auto [mine, peer] = MakeLink();
+    if (rtl) {
+      ASSERT_TRUE(rig.rtl()->AttachLink(1, mine).ok());
+    } else {
+      ASSERT_TRUE(rig.golden()->AttachLink(1, mine).ok());
+    }
+    isa::Recv r;
+    r.link = 1;
+    r.rows = 1;
+    auto perf = [](uint32_t tag, uint64_t off) {
+      isa::Perf p;
+      p.slot = 0;
+      p.ext_offset = off;
+      p.tag = tag;
+      return p;
+    };
+    rig.Start(Bytes({r, perf(1, 0), isa::Halt{}}),
+              {std::vector<uint8_t>(2 * regs::kSnapshotBytes)});
+    EXPECT_FALSE(rig.Wait(std::chrono::milliseconds(50)));
+    // The same length: IQ_LEN is read while the run fetches (a shorter one would end it).
+    const std::vector<uint8_t> second =
+        Bytes({perf(2, regs::kSnapshotBytes), isa::Sync{}, isa::Halt{}});
+    rig.Ring(second);
+    EXPECT_EQ(rig.dev().ReadReg(regs::kStatus), regs::kStatusBusyMask);
+    std::vector<uint8_t> row(n, 0x5a);
+    peer.tx->Push(row);
+    EXPECT_TRUE(rig.Wait(std::chrono::milliseconds(60000))) << "no interrupt";
+    Outcome o = rig.Collect();
+    EXPECT_EQ(o.status, regs::kStatusDoneMask)
+        << regs::ErrCodeName(static_cast<ErrCode>(o.err_code)) << " at " << o.err_pc;
+    ASSERT_EQ(o.buffers.size(), 1u);
+    auto word = [&](size_t at) {
+      uint64_t v = 0;
+      std::memcpy(&v, o.buffers[0].data() + at, 8);
+      return v;
+    };
+    EXPECT_EQ(word(0), 1u);
+    EXPECT_TRUE(std::all_of(o.buffers[0].begin() + regs::kSnapshotBytes, o.buffers[0].end(),
+                            [](uint8_t b) { return b == 0; }))
+        << "the stream rung while busy ran";
+    rig.Ring(second);
+    EXPECT_TRUE(rig.Wait(std::chrono::milliseconds(60000))) << "no interrupt";
+    o = rig.Collect();
+    EXPECT_EQ(o.status, regs::kStatusDoneMask)
+        << regs::ErrCodeName(static_cast<ErrCode>(o.err_code)) << " at " << o.err_pc;
+    EXPECT_EQ(word(regs::kSnapshotBytes), 2u);
+    if (rtl) {
+      EXPECT_FALSE(rig.rtl()->assertion_failed());
+      for (const auto& e : rig.rtl()->bus_errors()) ADD_FAILURE() << e;
     }
   }
 }
