@@ -104,6 +104,9 @@ class Rig {
   }
 
   bool Wait(std::chrono::milliseconds timeout) { return dev_->WaitIrq(timeout); }
+  Status AttachLink(uint32_t port, LinkEndpoint e) {
+    return rtl_ ? rtl_->AttachLink(port, std::move(e)) : golden_->AttachLink(port, std::move(e));
+  }
 
   // Points IQ_BASE / IQ_LEN at a new stream (in its own host buffer) and rings DOORBELL.
   void Ring(const std::vector<uint8_t>& stream) {
@@ -439,11 +442,7 @@ TEST_P(SocTest, SoftResetAbortsARunThatWaitsForLinkDataAndTheNextRunWorks) {
     SCOPED_TRACE(rtl ? "RTL" : "golden");
     Rig rig(cfg_, rtl);
     auto [mine, peer] = MakeLink();
-    if (rtl) {
-      ASSERT_TRUE(rig.rtl()->AttachLink(1, mine).ok());
-    } else {
-      ASSERT_TRUE(rig.golden()->AttachLink(1, mine).ok());
-    }
+    ASSERT_TRUE(rig.AttachLink(1, mine).ok());
     isa::Recv r;
     r.link = 1;
     r.rows = 2;
@@ -474,11 +473,7 @@ TEST_P(SocTest, DoorbellWhileBusyIsIgnoredAndTheRunItWouldStartNeverRuns) {
     SCOPED_TRACE(rtl ? "RTL" : "golden");
     Rig rig(cfg_, rtl);
     auto [mine, peer] = MakeLink();
-    if (rtl) {
-      ASSERT_TRUE(rig.rtl()->AttachLink(1, mine).ok());
-    } else {
-      ASSERT_TRUE(rig.golden()->AttachLink(1, mine).ok());
-    }
+    ASSERT_TRUE(rig.AttachLink(1, mine).ok());
     isa::Recv r;
     r.link = 1;
     r.rows = 1;
