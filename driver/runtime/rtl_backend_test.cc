@@ -55,15 +55,17 @@ void CompareBackends(const Program& p, const TensorMap& inputs, const ChipConfig
     EXPECT_EQ(got.outputs.at(name).ToDoubles(), t.ToDoubles()) << name;
   }
   for (size_t i = 0; i < regs::kNumCounters; ++i) {
-    if (Untimed(i))
+    if (Untimed(i)) {
       EXPECT_EQ(got.report.counters[i], want.report.counters[i]) << regs::kCounterNames[i];
+    }
   }
   ASSERT_EQ(got.report.layers.size(), want.report.layers.size());
   for (size_t l = 0; l < want.report.layers.size(); ++l) {
     for (size_t i = 0; i < regs::kNumCounters; ++i) {
-      if (Untimed(i))
+      if (Untimed(i)) {
         EXPECT_EQ(got.report.layers[l].counters[i], want.report.layers[l].counters[i])
             << want.report.layers[l].name << " " << regs::kCounterNames[i];
+      }
     }
     EXPECT_GT(got.report.layers[l].counters[static_cast<size_t>(Counter::kCycles)], 0u)
         << want.report.layers[l].name;
