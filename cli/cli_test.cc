@@ -67,8 +67,7 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 }
 
 TEST_F(CliTest, PlannedCommandsSayTheyAreNotAvailable) {
-  for (const char* cmd :
-       {"study sweep.textproto", "bench x.aprog"}) {
+  for (const char* cmd : {"study sweep.textproto"}) {
     Outcome o = Aorta(cmd);
     EXPECT_EQ(o.exit_code, 2) << cmd;
     EXPECT_NE(o.output.find("not available yet"), std::string::npos) << o.output;
@@ -80,8 +79,9 @@ ir::Graph SmallModel(bool supported) {
   ir::Graph g;
   g.name = "small";
   g.opset_imports[""] = 13;
-  g.AddInput("x", DType::kF32, {ir::Dim::Symbolic("batch"), ir::Dim::Static(8),
-                                ir::Dim::Static(2), ir::Dim::Static(2)});
+  g.AddInput(
+      "x", DType::kF32,
+      {ir::Dim::Symbolic("batch"), ir::Dim::Static(8), ir::Dim::Static(2), ir::Dim::Static(2)});
   if (supported) {
     std::vector<float> w(32);
     for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(i % 5) * 0.1f - 0.2f;
@@ -202,9 +202,9 @@ TEST_F(CliTest, RunNamesWhatIsWrongWithTheInput) {
   EXPECT_EQ(n.exit_code, 1);
   EXPECT_NE(n.output.find("no input named 'q'"), std::string::npos) << n.output;
   Outcome b =
-      Aorta(fmt::format("run {} --input {} --backend rtl", Path("copy.aprog"), Path("x.npy")));
+      Aorta(fmt::format("run {} --input {} --device fpga://x", Path("copy.aprog"), Path("x.npy")));
   EXPECT_EQ(b.exit_code, 1);
-  EXPECT_NE(b.output.find("not available yet"), std::string::npos) << b.output;
+  EXPECT_NE(b.output.find("unknown scheme 'fpga'"), std::string::npos) << b.output;
   Outcome e = Aorta(fmt::format("run {} --input {} --output {}", Path("copy.aprog"), Path("x.npy"),
                                 Path("y.txt")));
   EXPECT_EQ(e.exit_code, 1);
