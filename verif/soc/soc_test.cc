@@ -185,14 +185,14 @@ class SocTest : public ::testing::TestWithParam<const char*> {
       if (i == perf_buffer) {
         // PERF records: the tag and the untimed counters are equal; the timing ones are the
         // RTL's own (the golden model counts no time).
-        for (size_t r = 0; r + regs::kSnapshotBytes <= want.buffers[i].size();
-             r += regs::kSnapshotBytes) {
+        for (size_t rec = 0; rec + regs::kSnapshotBytes <= want.buffers[i].size();
+             rec += regs::kSnapshotBytes) {
           for (uint32_t w = 0; w < 1 + regs::kNumCounters; ++w) {
             if (w > 0 && !Untimed(w - 1)) continue;
-            const size_t at = r + 8 * w;
+            const size_t at = rec + 8 * w;
             EXPECT_TRUE(std::equal(want.buffers[i].begin() + at, want.buffers[i].begin() + at + 8,
                                    got.buffers[i].begin() + at))
-                << "PERF record at " << r << ", word " << w;
+                << "PERF record at " << rec << ", word " << w;
           }
         }
         continue;
@@ -522,7 +522,7 @@ TEST_P(SocTest, DoorbellWhileBusyIsIgnoredAndTheRunItWouldStartNeverRuns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, SocTest, ::testing::Values("tiny", "sim16"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& test) { return std::string(test.param); });
 
 }  // namespace
 }  // namespace aorta::verif
