@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/testing/test_programs.h"
+#include "driver/runtime/backend_compare_test_util.h"
 #include "driver/runtime/session.h"
 #include "models/demo/demo_program.h"
 
@@ -17,29 +18,9 @@ namespace {
 
 using regs::Counter;
 
-ChipConfig Chip(const std::string& name) {
-  Result<ChipConfig> c = LoadChipConfig(name);
-  EXPECT_TRUE(c.ok()) << c.status().ToString();
-  return *c;
-}
-
-bool Untimed(size_t i) { return i >= static_cast<size_t>(Counter::kInsnDma); }
-
-struct Ran {
-  TensorMap outputs;
-  RunReport report;
-};
-
-Ran RunOn(Backend& backend, const Program& p, const TensorMap& inputs) {
-  auto s = Session::Load(p, backend);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
-  Ran r;
-  if (!s.ok()) return r;
-  auto out = (*s)->Run(inputs, &r.report);
-  EXPECT_TRUE(out.ok()) << out.status().ToString();
-  if (out.ok()) r.outputs = std::move(out).value();
-  return r;
-}
+using testing::Chip;
+using testing::CopyProgramInput;
+using testing::Ran;
 
 // Runs `p` on golden and RTL and compares outputs and counters.
 void CompareBackends(const Program& p, const TensorMap& inputs, const ChipConfig& chip) {
@@ -47,30 +28,7 @@ void CompareBackends(const Program& p, const TensorMap& inputs, const ChipConfig
   ASSERT_TRUE(golden.ok());
   auto rtl = MakeRtlBackend({chip}, {}, RtlBackendOptions{.fast = false});
   ASSERT_TRUE(rtl.ok()) << rtl.status().ToString();
-  Ran want = RunOn(**golden, p, inputs);
-  Ran got = RunOn(**rtl, p, inputs);
-  ASSERT_EQ(got.outputs.size(), want.outputs.size());
-  for (const auto& [name, t] : want.outputs) {
-    ASSERT_TRUE(got.outputs.count(name)) << name;
-    EXPECT_EQ(got.outputs.at(name).ToDoubles(), t.ToDoubles()) << name;
-  }
-  for (size_t i = 0; i < regs::kNumCounters; ++i) {
-    if (Untimed(i)) {
-      EXPECT_EQ(got.report.counters[i], want.report.counters[i]) << regs::kCounterNames[i];
-    }
-  }
-  ASSERT_EQ(got.report.layers.size(), want.report.layers.size());
-  for (size_t l = 0; l < want.report.layers.size(); ++l) {
-    for (size_t i = 0; i < regs::kNumCounters; ++i) {
-      if (Untimed(i)) {
-        EXPECT_EQ(got.report.layers[l].counters[i], want.report.layers[l].counters[i])
-            << want.report.layers[l].name << " " << regs::kCounterNames[i];
-      }
-    }
-    EXPECT_GT(got.report.layers[l].counters[static_cast<size_t>(Counter::kCycles)], 0u)
-        << want.report.layers[l].name;
-  }
-  EXPECT_GT(got.report.cycles, 0u);
+  Ran got = testing::CompareWithGolden(**golden, **rtl, p, inputs);
   EXPECT_GT((*rtl)->simulated_cycles(), got.report.cycles);
 }
 
@@ -78,12 +36,8 @@ TEST(RtlBackend, CopyProgramMatchesGolden) {
   for (const char* name : {"tiny", "sim16"}) {
     SCOPED_TRACE(name);
     ChipConfig chip = Chip(name);
-    Program p = testing::CopyProgram(chip, 20, 3, 3);
-    std::vector<float> v(180);
-    for (size_t i = 0; i < v.size(); ++i)
-      v[i] = static_cast<float>(static_cast<int>(i % 37) - 18) * 0.5f;
-    Tensor x = Tensor::FromVector<float>({1, 20, 3, 3}, v);
-    CompareBackends(p, {{"x", x}}, chip);
+    Program p = aorta::testing::CopyProgram(chip, 20, 3, 3);
+    CompareBackends(p, {{"x", CopyProgramInput()}}, chip);
   }
 }
 
