@@ -111,6 +111,7 @@ Result<std::unique_ptr<Board>> Board::Make(const std::vector<ChipConfig>& chips,
     s.bar0->bind(s.chip->bar0);
     s.bar2->bind(s.dram->bar2);
     s.chip->SetOnRunEnd([] { sc_core::sc_pause(); });
+    s.chip->SetObserver(options.observer, static_cast<uint32_t>(i));
   }
   for (const auto& l : links) {
     const ChipTiming ta = TimingOf(chips[l.chip_a()]);

@@ -31,6 +31,8 @@ namespace aorta::tlm {
 struct BoardOptions {
   // The global quantum of the loosely-timed model (tlm_global_quantum).
   double quantum_ns = 1000;
+  // Receives every chip's timed events (chip i reports as chip i); null: none.
+  ChipObserver* observer = nullptr;
 };
 
 class Board {

@@ -109,6 +109,8 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
       if (!q.empty()) oldest = std::min(oldest, q.front().pc);
     if (pending_) oldest = std::min(oldest, pending_->pc);
     if (was_busy) cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
+    if (was_busy && observer_)
+      observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), true);
     ClearRun();
     rf_.SoftReset(was_busy, oldest);
   }
@@ -117,6 +119,7 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     cycles_done_ = 0;
     run_start_ = sc_core::sc_time_stamp();
     rf_.ClearCounterLatches();
+    if (observer_) observer_->OnCountersCleared(observer_index_, Ps(sc_core::sc_time_stamp()));
   }
   if (e.doorbell && !rf_.busy) StartRun();
 }
@@ -143,12 +146,14 @@ void Chip::StartRun() {
   rf_.StartRun();
   run_start_ = sc_core::sc_time_stamp();
   fetch_issue_ = run_start_ + clk_;
+  if (observer_) observer_->OnRunStart(observer_index_, Ps(run_start_));
   start_.notify(SC_ZERO_TIME);
 }
 
 void Chip::EndRun() {
   cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
   ClearRun();
+  if (observer_) observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), rf_.error);
   if (on_run_end_) on_run_end_();
 }
 
@@ -290,6 +295,8 @@ void Chip::FetchThread() {
           if (Running(run)) Fail(f, e.pc);
           break;
         }
+        if (observer_)
+          observer_->OnBarrier(observer_index_, e.insn, e.pc, Ps(sc_core::sc_time_stamp()));
         if (std::holds_alternative<isa::Halt>(e.insn)) {
           rf_.SetDone();
           EndRun();
@@ -407,6 +414,9 @@ void Chip::QueueThread(int q) {
         q == kLd ? Counter::kLdBusy : (q == kEx ? Counter::kExBusy : Counter::kStBusy);
     sc_time* until = q == kLd ? &ld_busy_until_ : (q == kEx ? &ex_busy_until_ : &st_busy_until_);
     AddBusy(busy, issued_at, is.done, until);
+    if (observer_)
+      observer_->OnInstruction(observer_index_, static_cast<isa::Queue>(q), e.insn, e.pc,
+                               Ps(issued_at), Ps(is.done));
     Completion c{run, q, e.pc, isa::OpcodeOf(e.insn), use, std::move(is.commit)};
     if (q == kEx) {
       completions_.emplace(is.done, std::move(c));

@@ -52,6 +52,25 @@
 
 namespace aorta::tlm {
 
+// Observes what a chip does in simulated time (tlm/timeline.h turns it into a trace). Called from
+// inside the simulation; times are picoseconds of simulated time; `chip` is the index the
+// observer was attached with (Chip::SetObserver, BoardOptions::observer).
+class ChipObserver {
+ public:
+  virtual ~ChipObserver() = default;
+  // An instruction of queue `queue` (LD, EX or ST) from its issue to its completion (the
+  // interval the *_BUSY counter of the queue counts, as a union with the queue's other ones).
+  virtual void OnInstruction(uint32_t chip, isa::Queue queue, const isa::Insn& insn, uint32_t pc,
+                             uint64_t issue_ps, uint64_t done_ps) = 0;
+  // A barrier (SYNC, PERF, HALT) passed: every earlier instruction has completed.
+  virtual void OnBarrier(uint32_t chip, const isa::Insn& insn, uint32_t pc, uint64_t at_ps) = 0;
+  virtual void OnRunStart(uint32_t chip, uint64_t at_ps) = 0;
+  // HALT, a fault or a soft reset of a busy chip ended the run.
+  virtual void OnRunEnd(uint32_t chip, uint64_t at_ps, bool error) = 0;
+  // CTRL.CLEAR_COUNTERS: the counters restart from zero.
+  virtual void OnCountersCleared(uint32_t chip, uint64_t at_ps) = 0;
+};
+
 class Chip : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Chip);
@@ -68,6 +87,11 @@ class Chip : public sc_core::sc_module {
   Status AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx);
   // Called (inside the simulation) when a run ends: HALT, an error.
   void SetOnRunEnd(std::function<void()> f) { on_run_end_ = std::move(f); }
+  // Reports this chip's events to `observer` (null: none) as chip `index`.
+  void SetObserver(ChipObserver* observer, uint32_t index) {
+    observer_ = observer;
+    observer_index_ = index;
+  }
 
   bool irq() const { return rf_.IrqLine(); }
   bool busy() const { return rf_.busy; }
@@ -161,6 +185,11 @@ class Chip : public sc_core::sc_module {
   golden::Counters counters_{};
   std::vector<LinkChannel*> tx_, rx_;
   std::function<void()> on_run_end_;
+  ChipObserver* observer_ = nullptr;
+  uint32_t observer_index_ = 0;
+  uint64_t Ps(const sc_core::sc_time& t) const {
+    return static_cast<uint64_t>(t / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
+  }
   tlm_utils::tlm_quantumkeeper qk_ld_, qk_st_;
 
   golden::RegisterFile rf_;
