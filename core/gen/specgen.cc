@@ -403,17 +403,20 @@ std::string IsaModel::SvPackage() const {
     o += SvField(it->field->name(), it->field->width(),
                  it->field->name() == "opcode" ? "opcode_e" : "");
   o += "  } insn_hdr_t;\n\n";
-  // Queue of each opcode.
+  // Queue of each opcode. For Yosys 0.23 (verif/synth/aorta_decode_probe.sv), functions assign
+  // their name instead of `return`, which it does not read, and name the package's enum items
+  // qualified, which it does not resolve otherwise when another module calls the function.
   o += "  function automatic queue_e queue_of(opcode_e op);\n    unique case (op)\n";
   for (const auto& in : insns_) {
     std::string q = in.desc->queue() == "BARRIER" ? "Barrier" : Camel(in.desc->queue());
-    o += fmt::format("      Op{}: return Queue{};\n", Camel(in.desc->name()), q);
+    o += fmt::format("      aorta_isa_pkg::Op{}: queue_of = aorta_isa_pkg::Queue{};\n",
+                     Camel(in.desc->name()), q);
   }
-  o += "      default: return QueueBarrier;\n    endcase\n  endfunction\n\n";
+  o += "      default: queue_of = aorta_isa_pkg::QueueBarrier;\n    endcase\n  endfunction\n\n";
   o += "  function automatic logic is_valid_opcode(logic [7:0] op);\n    unique case (op)\n";
   for (const auto& in : insns_)
-    o += fmt::format("      8'h{:02x}: return 1'b1;\n", in.desc->opcode());
-  o += "      default: return 1'b0;\n    endcase\n  endfunction\n\n";
+    o += fmt::format("      8'h{:02x}: is_valid_opcode = 1'b1;\n", in.desc->opcode());
+  o += "      default: is_valid_opcode = 1'b0;\n    endcase\n  endfunction\n\n";
   o += SvDecodeCheck();
   for (const auto& in : insns_) {
     std::string snake = Lower(in.desc->name());
@@ -448,8 +451,10 @@ std::string IsaModel::SvDecodeCheck() const {
                      e.width() - 1);
     o += "    unique case (v)\n";
     for (const auto& v : e.values())
-      o += fmt::format("      {}'d{}: return 1'b1;\n", e.width(), v.value());
-    o += "      default: return 1'b0;\n    endcase\n  endfunction\n\n";
+      o +=
+          fmt::format("      {}'d{}: is_valid_{} = 1'b1;\n", e.width(), v.value(), Snake(e.name()));
+    o += fmt::format("      default: is_valid_{} = 1'b0;\n    endcase\n  endfunction\n\n",
+                     Snake(e.name()));
   }
   auto header_bit = [&](const std::string& name) {
     for (const Placed& p : header_)
@@ -463,33 +468,37 @@ std::string IsaModel::SvDecodeCheck() const {
        "    DecodeBadField = 2'd2\n  } decode_e;\n\n";
   o += fmt::format("  function automatic decode_e decode_check(logic [{}:0] w);\n",
                    isa_.word_bits() - 1);
-  o += "    decode_e r;\n    r = DecodeOk;\n    unique case (w[7:0])\n";
+  o += "    decode_e r;\n    r = aorta_isa_pkg::DecodeOk;\n    unique case (w[7:0])\n";
   for (const auto& in : insns_) {
     o += fmt::format("      8'h{:02x}: begin  // {}\n", in.desc->opcode(), in.desc->name());
     if (in.used_bits < isa_.word_bits())
-      o += fmt::format("        if (w[{}:{}] != '0) r = DecodeBadField;  // reserved bits\n",
-                       isa_.word_bits() - 1, in.used_bits);
+      o += fmt::format(
+          "        if (w[{}:{}] != '0) r = aorta_isa_pkg::DecodeBadField;  // reserved bits\n",
+          isa_.word_bits() - 1, in.used_bits);
     std::vector<unsigned> bad_flags;
     const std::string& q = in.desc->queue();
     if (q == "BARRIER") bad_flags = {pop_prev, pop_next, push_prev, push_next};
     if (q == "LD") bad_flags = {pop_prev, push_prev};
     if (q == "ST") bad_flags = {pop_next, push_next};
     for (unsigned b : bad_flags)
-      o += fmt::format("        if (w[{}]) r = DecodeBadField;  // flag naming no queue\n", b);
+      o += fmt::format(
+          "        if (w[{}]) r = aorta_isa_pkg::DecodeBadField;  // flag naming no queue\n", b);
     for (const Placed& p : in.fields) {
       const Field& f = *p.field;
       std::string bits = f.width() == 1 ? fmt::format("w[{}]", p.lsb)
                                         : fmt::format("w[{}:{}]", p.lsb + f.width() - 1, p.lsb);
       if (f.min() > 0 && !f.is_signed())
-        o += fmt::format("        if ({} < {}'d{}) r = DecodeBadField;  // {} min\n", bits,
-                         f.width(), f.min(), f.name());
+        o += fmt::format("        if ({} < {}'d{}) r = aorta_isa_pkg::DecodeBadField;  // {} min\n",
+                         bits, f.width(), f.min(), f.name());
       if (!f.enum_type().empty())
-        o += fmt::format("        if (!is_valid_{}({})) r = DecodeBadField;  // {}\n",
-                         Snake(f.enum_type()), bits, f.name());
+        o +=
+            fmt::format("        if (!is_valid_{}({})) r = aorta_isa_pkg::DecodeBadField;  // {}\n",
+                        Snake(f.enum_type()), bits, f.name());
     }
     o += "      end\n";
   }
-  o += "      default: r = DecodeBadOpcode;\n    endcase\n    return r;\n  endfunction\n\n";
+  o += "      default: r = aorta_isa_pkg::DecodeBadOpcode;\n    endcase\n    decode_check = r;\n  "
+       "endfunction\n\n";
   return o;
 }
 
