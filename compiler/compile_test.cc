@@ -1,6 +1,7 @@
-// End to end, op by op: small ONNX models with random weights (fixed seeds) are written as real
-// .onnx files, compiled for tiny (N = 8) and sim16 (N = 16), run on the golden model and compared
-// with the fp32 reference.
+// End to end, op by op: small ONNX models with random weights (fixed seeds; built by
+// compiler/testing/op_cases.h, which verif/soc/rtl_ops_test.cc runs on the RTL too) are written as
+// real .onnx files, compiled for tiny (N = 8) and sim16 (N = 16), run on the golden model and
+// compared with the fp32 reference.
 //
 // The error bound. Weights are drawn on the int8 per-channel grid (so the compiler's weight
 // quantization is exact) and the reference runs on the dequantized int8 input (the runtime's
@@ -14,21 +15,18 @@
 #include "compiler/compile.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <random>
 
 #include "compiler/codegen/constants.h"
 #include "compiler/codegen/schedule.h"
 #include "compiler/codegen/ub_allocator.h"
-#include "compiler/onnx_export.h"
 #include "compiler/onnx_import.h"
 #include "compiler/reference/executor.h"
-#include "core/io/npy.h"
+#include "compiler/testing/op_cases.h"
 #include "core/isa/isa.h"
 #include "driver/runtime/backend.h"
 #include "driver/runtime/session.h"
@@ -36,54 +34,24 @@
 namespace aorta {
 namespace {
 
-using Ints = std::vector<int64_t>;
+using op_cases::ActivationChain;
+using op_cases::ActivationGraph;
+using op_cases::AddActivation;
+using op_cases::BinaryGraph;
+using op_cases::ConvGraph;
+using op_cases::ConvSpec;
+using op_cases::Ints;
+using op_cases::NewGraph;
+using op_cases::PoolGraph;
+using op_cases::PoolSpec;
+using op_cases::RandomTensor;
+using op_cases::Rng;
+using op_cases::SmallCnn;
 
 ChipConfig Chip(const std::string& name) {
   Result<ChipConfig> c = LoadChipConfig(name);
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   return *c;
-}
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : g_(seed) {}
-  double Uniform(double lo, double hi) {
-    return std::uniform_real_distribution<double>(lo, hi)(g_);
-  }
-  int64_t Int(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(g_); }
-  std::vector<float> Normal(int64_t count) {
-    std::normal_distribution<double> d;
-    std::vector<float> v(static_cast<size_t>(count));
-    for (float& x : v) x = static_cast<float>(std::clamp(d(g_), -3.0, 3.0));
-    return v;
-  }
-
- private:
-  std::mt19937_64 g_;
-};
-
-// Weights uniform in +-a (He-like), then put on the per-channel int8 grid.
-Tensor GridWeights(Rng& rng, const Shape& shape, int64_t channels, double a) {
-  std::vector<double> w(static_cast<size_t>(ElementCount(shape)));
-  for (double& x : w) x = rng.Uniform(-a, a);
-  quant::ChannelWeights q = quant::QuantizeWeightsPerChannel(w, channels);
-  std::vector<float> f(w.size());
-  const size_t per = w.size() / static_cast<size_t>(channels);
-  for (size_t i = 0; i < w.size(); ++i) f[i] = static_cast<float>(q.q[i] * q.scale[i / per]);
-  return Tensor::FromVector<float>(shape, f);
-}
-
-Tensor RandomTensor(Rng& rng, const Shape& shape, double lo, double hi) {
-  std::vector<float> v(static_cast<size_t>(ElementCount(shape)));
-  for (float& x : v) x = static_cast<float>(rng.Uniform(lo, hi));
-  return Tensor::FromVector<float>(shape, v);
-}
-
-ir::Graph NewGraph() {
-  ir::Graph g;
-  g.name = "test";
-  g.opset_imports[""] = 14;
-  return g;
 }
 
 // q = clamp(round_half_even(x / scale) + zp), x' = (q - zp) * scale: what the chip sees.
@@ -108,45 +76,16 @@ struct Checked {
   Compiled compiled;
 };
 
-int file_counter = 0;
-
 Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, double steps,
                           const std::string& label,
                           const std::function<double(const CompileReport&)>& extra = {},
                           uint64_t seed = 1) {
   Checked out;
-  // Per process and call: ctest runs test cases in parallel processes.
-  const std::string dir =
-      fmt::format("{}/aorta_compile_test_{}_{}", ::testing::TempDir(), getpid(), file_counter++);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir + "/calib");
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{dir};
-  const std::string path = dir + "/model.onnx";
-  EXPECT_TRUE(ExportOnnxFile(g, path).ok());
-  Rng rng(seed);
-  TensorMap inputs;
-  for (const std::string& name : g.inputs) {
-    Shape shape;
-    for (const ir::Dim& d : *g.FindValue(name)->dims) shape.push_back(d.value);
-    inputs[name] = Tensor::FromVector<float>(shape, rng.Normal(ElementCount(shape)));
-  }
-  // Calibrate on the test input and two more samples of the same distribution.
-  EXPECT_TRUE(WriteNpz(dir + "/calib/0.npz", inputs).ok());
-  for (int s = 1; s < 3; ++s) {
-    TensorMap more;
-    for (const auto& [name, t] : inputs)
-      more[name] = Tensor::FromVector<float>(t.shape(), rng.Normal(t.element_count()));
-    EXPECT_TRUE(WriteNpz(dir + "/calib/" + std::to_string(s) + ".npz", more).ok());
-  }
-  CompileOptions options;
-  options.calib.dir = dir + "/calib";
-  Result<Compiled> c = CompileOnnxFile(path, Chip(chip_name), options);
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip_name), seed);
   EXPECT_TRUE(c.ok()) << label << ": " << c.status().ToString();
   if (!c.ok()) return out;
-  out.compiled = std::move(*c);
+  out.compiled = std::move(c->compiled);
+  const TensorMap& inputs = c->inputs;
   const Program& p = out.compiled.program;
   EXPECT_TRUE(ValidateProgram(p).ok());
 
@@ -214,65 +153,6 @@ size_t Count(const std::vector<isa::Insn>& insns) {
 
 // ---- Convolutions ----------------------------------------------------------------------------
 
-struct ConvSpec {
-  int64_t cin = 3, cout = 8, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1, group = 1;
-  Ints pads = {1, 1, 1, 1};  // top, left, bottom, right
-  int64_t h = 8, w = 8;
-  std::string act;        // "" | Relu | Clip | LeakyRelu | Sigmoid | Tanh | HardSigmoid | HardSwish
-  bool residual = false;  // y = act(conv(x) + r), r a second input
-  std::string Label() const {
-    return fmt::format("conv {}->{} k{}x{} s{}x{} d{}x{} g{} p{},{},{},{} {}x{}{}{}", cin, cout, kh,
-                       kw, sh, sw, dh, dw, group, pads[0], pads[1], pads[2], pads[3], h, w,
-                       act.empty() ? "" : " +" + act, residual ? " +res" : "");
-  }
-};
-
-void AddActivation(ir::Graph& g, const std::string& act, const std::string& in,
-                   const std::string& out) {
-  if (act == "Clip") {
-    g.AddInitializer("clip_lo", Tensor::Scalar<float>(0.0f));
-    g.AddInitializer("clip_hi", Tensor::Scalar<float>(6.0f));
-    g.AddNode("Clip", {in, "clip_lo", "clip_hi"}, {out}, {}, "act");
-  } else if (act == "LeakyRelu") {
-    g.AddNode("LeakyRelu", {in}, {out}, {{"alpha", 0.1f}}, "act");
-  } else if (act == "HardSigmoid") {
-    g.AddNode("HardSigmoid", {in}, {out}, {{"alpha", 0.25f}, {"beta", 0.5f}}, "act");
-  } else {
-    g.AddNode(act, {in}, {out}, {}, "act");
-  }
-}
-
-ir::Graph ConvGraph(const ConvSpec& s, uint64_t seed) {
-  Rng rng(seed);
-  ir::Graph g = NewGraph();
-  g.AddInput("x", DType::kF32, ir::StaticDims({1, s.cin, s.h, s.w}));
-  const int64_t fan_in = s.cin / s.group * s.kh * s.kw;
-  g.AddInitializer("w", GridWeights(rng, {s.cout, s.cin / s.group, s.kh, s.kw}, s.cout,
-                                    std::sqrt(3.0 / static_cast<double>(fan_in))));
-  g.AddInitializer("b", RandomTensor(rng, {s.cout}, -0.2, 0.2));
-  g.AddNode("Conv", {"x", "w", "b"}, {"c"},
-            {{"kernel_shape", Ints{s.kh, s.kw}},
-             {"strides", Ints{s.sh, s.sw}},
-             {"dilations", Ints{s.dh, s.dw}},
-             {"pads", s.pads},
-             {"group", s.group}},
-            "conv");
-  std::string cur = "c";
-  if (s.residual) {
-    const int64_t oh = (s.h + s.pads[0] + s.pads[2] - s.dh * (s.kh - 1) - 1) / s.sh + 1;
-    const int64_t ow = (s.w + s.pads[1] + s.pads[3] - s.dw * (s.kw - 1) - 1) / s.sw + 1;
-    g.AddInput("r", DType::kF32, ir::StaticDims({1, s.cout, oh, ow}));
-    g.AddNode("Add", {cur, "r"}, {"sum"}, {}, "residual");
-    cur = "sum";
-  }
-  if (!s.act.empty()) {
-    AddActivation(g, s.act, cur, "y");
-    cur = "y";
-  }
-  g.AddOutput(cur);
-  return g;
-}
-
 // The base result's half step, times the activation's largest slope (LUTs, residual adds).
 std::function<double(const CompileReport&)> BaseHalfStep(const std::string& out, double slope) {
   return [out, slope](const CompileReport& r) {
@@ -284,24 +164,10 @@ TEST(CompileConv, DenseShapesOnTinyAndSim16) {
   Rng rng(42);
   int checked = 0;
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (int64_t cin : {3, 10, 17}) {
-      for (int64_t cout : {3, 10, 17}) {
-        ConvSpec s;
-        s.cin = cin;
-        s.cout = cout;
-        s.kh = rng.Int(1, 3);
-        s.kw = rng.Int(1, 3);
-        s.sh = rng.Int(1, 2);
-        s.sw = rng.Int(1, 2);
-        s.dh = rng.Int(1, 2);
-        s.pads = {rng.Int(0, 2), rng.Int(0, 1), rng.Int(0, 1), rng.Int(0, 2)};
-        s.h = rng.Int(5, 11);
-        s.w = rng.Int(5, 11);
-        s.act = cin == cout ? "Relu" : "";
-        Checked c = CompileAndCompare(ConvGraph(s, static_cast<uint64_t>(cin * 100 + cout)), chip,
-                                      1.0, s.Label());
-        checked += c.compiled.program.chips_size();
-      }
+    for (const ConvSpec& s : op_cases::DenseConvSpecs(rng)) {
+      Checked c = CompileAndCompare(ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)), chip,
+                                    1.0, s.Label());
+      checked += c.compiled.program.chips_size();
     }
   }
   EXPECT_EQ(checked, 18);
@@ -348,17 +214,8 @@ TEST(CompileConv, Activations) {
 TEST(CompileConv, Depthwise) {
   Rng rng(7);
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (int64_t c : {3, 10, 17}) {
-      ConvSpec s;
-      s.cin = s.cout = s.group = c;
-      s.kh = s.kw = rng.Int(0, 1) == 0 ? 3 : 5;
-      s.sh = s.sw = rng.Int(1, 2);
-      s.dh = s.dw = rng.Int(1, 2);
-      const int64_t p = (s.kh - 1) / 2 * s.dh;
-      s.pads = {p, p, p - 1 + rng.Int(0, 1), p};
-      s.h = rng.Int(7, 12);
-      s.w = rng.Int(7, 12);
-      s.act = "Clip";
+    for (const ConvSpec& s : op_cases::DepthwiseSpecs(rng)) {
+      const int64_t c = s.cin;
       Checked r = CompileAndCompare(ConvGraph(s, static_cast<uint64_t>(c)), chip, 1.0, s.Label());
       const std::vector<isa::Insn> insns = RunStream(r.compiled.program);
       EXPECT_EQ(Count<isa::Matmul>(insns), 0u) << "depthwise runs on DWCONV";
@@ -477,20 +334,7 @@ TEST(CompileGemm, ShapesAndForms) {
       for (int64_t n : {10, 17}) {
         const int64_t m = rng.Int(1, 5);
         const bool trans_b = (k + n) % 2 == 1;
-        ir::Graph g = NewGraph();
-        g.AddInput("a", DType::kF32, ir::StaticDims({m, k}));
-        Tensor w = GridWeights(rng, {n, k}, n, std::sqrt(3.0 / static_cast<double>(k)));
-        if (!trans_b) {  // store B as [K, N]
-          std::vector<float> t(static_cast<size_t>(k * n));
-          for (int64_t i = 0; i < n; ++i)
-            for (int64_t j = 0; j < k; ++j)
-              t[static_cast<size_t>(j * n + i)] = w.at<float>(i * k + j);
-          w = Tensor::FromVector<float>({k, n}, t);
-        }
-        g.AddInitializer("w", w);
-        g.AddInitializer("c", RandomTensor(rng, {n}, -0.3, 0.3));
-        g.AddNode("Gemm", {"a", "w", "c"}, {"y"}, {{"transB", int64_t{trans_b ? 1 : 0}}}, "fc");
-        g.AddOutput("y");
+        ir::Graph g = op_cases::GemmGraph(rng, m, k, n, trans_b);
         CompileAndCompare(g, chip, 1.0,
                           fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""));
       }
@@ -499,31 +343,13 @@ TEST(CompileGemm, ShapesAndForms) {
 }
 
 TEST(CompileGemm, AlphaAndBeta) {
-  Rng rng(29);
-  ir::Graph g = NewGraph();
-  g.AddInput("a", DType::kF32, ir::StaticDims({3, 10}));
-  g.AddInitializer("w", GridWeights(rng, {17, 10}, 17, 0.5));
-  g.AddInitializer("c", RandomTensor(rng, {1, 17}, -0.3, 0.3));
-  g.AddNode("Gemm", {"a", "w", "c"}, {"y"},
-            {{"transB", int64_t{1}}, {"alpha", 0.5f}, {"beta", 2.0f}}, "fc");
-  g.AddOutput("y");
+  ir::Graph g = op_cases::GemmAlphaBetaGraph(29);
   for (const std::string chip : {"tiny", "sim16"})
     CompileAndCompare(g, chip, 1.0, "gemm 3x10 * 17 alpha 0.5 beta 2");
 }
 
 TEST(CompileGemm, MatMulByAConstantAndRelu) {
-  Rng rng(23);
-  ir::Graph g = NewGraph();
-  g.AddInput("a", DType::kF32, ir::StaticDims({4, 17}));
-  // Per-channel grid on the columns of B [17, 9]: build [9, 17] and transpose.
-  Tensor w = GridWeights(rng, {9, 17}, 9, 0.4);
-  std::vector<float> t(9 * 17);
-  for (int64_t i = 0; i < 9; ++i)
-    for (int64_t j = 0; j < 17; ++j) t[static_cast<size_t>(j * 9 + i)] = w.at<float>(i * 17 + j);
-  g.AddInitializer("w", Tensor::FromVector<float>({17, 9}, t));
-  g.AddNode("MatMul", {"a", "w"}, {"m"}, {}, "mm");
-  g.AddNode("Relu", {"m"}, {"y"}, {}, "relu");
-  g.AddOutput("y");
+  ir::Graph g = op_cases::MatMulReluGraph(23);
   for (const std::string chip : {"tiny", "sim16"}) {
     Checked c = CompileAndCompare(g, chip, 1.0, "matmul 4x17 * 17x9 + relu");
     ASSERT_EQ(c.compiled.program.layers_size(), 1);
@@ -535,14 +361,10 @@ TEST(CompileGemm, MatMulByAConstantAndRelu) {
 
 TEST(CompileEltwise, BinaryOps) {
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (const char* op : {"Add", "Sub", "Mul", "Max", "Min"}) {
+    for (const char* op : op_cases::kBinaryOps) {
       for (int64_t c : {3, 10, 17}) {
-        ir::Graph g = NewGraph();
-        g.AddInput("a", DType::kF32, ir::StaticDims({1, c, 5, 6}));
-        g.AddInput("b", DType::kF32, ir::StaticDims({1, c, 5, 6}));
-        g.AddNode(op, {"a", "b"}, {"y"}, {}, "op");
-        g.AddOutput("y");
-        CompileAndCompare(g, chip, 1.0, fmt::format("{} {}x5x6", op, c));
+        CompileAndCompare(BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), chip, 1.0,
+                          fmt::format("{} {}x5x6", op, c));
       }
     }
   }
@@ -554,25 +376,15 @@ TEST(CompileEltwise, PerChannelBroadcasts) {
     for (int64_t c : {3, 10, 17}) {
       // A per-channel constant, on either side.
       for (const char* op : {"Add", "Mul", "Sub", "Div"}) {
-        ir::Graph g = NewGraph();
-        g.AddInput("a", DType::kF32, ir::StaticDims({1, c, 4, 4}));
-        const bool div = std::string(op) == "Div";  // by k in [0.5, 2]: 1 / k stays in [0.5, 2]
-        g.AddInitializer("k", RandomTensor(rng, {c, 1, 1}, div ? 0.5 : -1.5, div ? 2.0 : 1.5));
-        g.AddNode(op, {std::string(op) == "Sub" ? "k" : "a", std::string(op) == "Sub" ? "a" : "k"},
-                  {"y"}, {}, "op");
-        g.AddOutput("y");
+        ir::Graph g = op_cases::ConstantOperandGraph(rng, op, c, 4, 4);
         // The constant's own int8 rounding (half its step, times |a| <= 3 for Mul) adds to the
         // bound.
         CompileAndCompare(g, chip, 1.0, fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c),
                           [](const CompileReport&) { return 3.0 * 0.5 * 3.0 / 255.0; });
       }
       // A [1, C, 1, 1] activation broadcast over the pixels (squeeze-excitation style).
-      ir::Graph g = NewGraph();
-      g.AddInput("a", DType::kF32, ir::StaticDims({1, c, 3, 5}));
-      g.AddInput("s", DType::kF32, ir::StaticDims({1, c, 1, 1}));
-      g.AddNode("Mul", {"s", "a"}, {"y"}, {}, "scale");
-      g.AddOutput("y");
-      Checked r = CompileAndCompare(g, chip, 1.0, fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
+      Checked r = CompileAndCompare(op_cases::ChannelScaleGraph(c, 3, 5), chip, 1.0,
+                                    fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
       for (const isa::Insn& i : RunStream(r.compiled.program)) {
         if (const auto* v = std::get_if<isa::VecEltwise>(&i)) {
           EXPECT_EQ(v->b_src, isa::BSrc::kUbBcast);
@@ -584,14 +396,10 @@ TEST(CompileEltwise, PerChannelBroadcasts) {
 
 TEST(CompileEltwise, StandaloneActivations) {
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (const char* act :
-         {"Relu", "Clip", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish"}) {
+    for (const char* act : op_cases::kActivations) {
       // LUT activations: a 1x1 depthwise pass by 1 and the table, exact up to the output step.
-      ir::Graph g = NewGraph();
-      g.AddInput("x", DType::kF32, ir::StaticDims({1, 10, 4, 7}));
-      AddActivation(g, act, "x", "y");
-      g.AddOutput("y");
-      CompileAndCompare(g, chip, 1.0, fmt::format("{} 10x4x7", act));
+      CompileAndCompare(ActivationGraph(act, {1, 10, 4, 7}), chip, 1.0,
+                        fmt::format("{} 10x4x7", act));
     }
   }
 }
@@ -599,79 +407,18 @@ TEST(CompileEltwise, StandaloneActivations) {
 // ---- Pooling ---------------------------------------------------------------------------------
 
 TEST(CompilePool, MaxAverageGlobal) {
-  struct Case {
-    const char* op;
-    Ints kernel, strides, pads;
-    int64_t ceil_mode, include_pad;
-    double steps;  // max pooling is exact on the quantized input
-  };
   for (const std::string chip : {"tiny", "sim16"}) {
     for (int64_t c : {3, 10, 17}) {
-      for (const Case& k : {Case{"MaxPool", {2, 2}, {2, 2}, {0, 0, 0, 0}, 0, 0, 1e-3},
-                            Case{"MaxPool", {3, 3}, {2, 2}, {1, 1, 1, 1}, 1, 0, 1e-3},
-                            Case{"AveragePool", {3, 3}, {1, 1}, {1, 1, 1, 1}, 0, 0, 1.0},
-                            Case{"AveragePool", {3, 2}, {2, 1}, {1, 0, 1, 1}, 0, 1, 1.0},
-                            Case{"AveragePool", {2, 3}, {2, 2}, {0, 1, 0, 0}, 1, 0, 1.0},
-                            Case{"GlobalAveragePool", {}, {}, {}, 0, 0, 1.0}}) {
-        ir::Graph g = NewGraph();
-        g.AddInput("x", DType::kF32, ir::StaticDims({1, c, 9, 7}));
-        std::map<std::string, ir::Attribute> attrs;
-        if (!k.kernel.empty()) {
-          attrs = {{"kernel_shape", k.kernel},
-                   {"strides", k.strides},
-                   {"pads", k.pads},
-                   {"ceil_mode", k.ceil_mode}};
-          if (std::string(k.op) == "AveragePool") attrs["count_include_pad"] = k.include_pad;
-        }
-        g.AddNode(k.op, {"x"}, {"y"}, attrs, "pool");
-        g.AddOutput("y");
-        CompileAndCompare(
-            g, chip, k.steps,
-            fmt::format("{} {}x9x7 k{} s{} ceil{} incl{}", k.op, c,
-                        k.kernel.empty() ? 0 : k.kernel[0], k.strides.empty() ? 0 : k.strides[0],
-                        k.ceil_mode, k.include_pad));
+      for (const PoolSpec& k : op_cases::PoolSpecs()) {
+        // Max pooling is exact on the quantized input.
+        CompileAndCompare(PoolGraph(k, c, 9, 7), chip, k.op == "MaxPool" ? 1e-3 : 1.0,
+                          k.Label(c, 9, 7));
       }
     }
   }
 }
 
 // ---- A small CNN -----------------------------------------------------------------------------
-
-// conv3x3-BN-relu, depthwise 3x3 + relu6, conv1x1 + residual + relu, maxpool, GAP, flatten, gemm.
-ir::Graph SmallCnn(uint64_t seed, int64_t hw = 16) {
-  Rng rng(seed);
-  ir::Graph g = NewGraph();
-  g.AddInput("x", DType::kF32, ir::StaticDims({1, 3, hw, hw}));
-  g.AddInitializer("w1", RandomTensor(rng, {10, 3, 3, 3}, -0.3, 0.3));
-  g.AddInitializer("b1", RandomTensor(rng, {10}, -0.1, 0.1));
-  g.AddNode("Conv", {"x", "w1", "b1"}, {"c1"}, {{"pads", Ints{1, 1, 1, 1}}}, "conv1");
-  g.AddInitializer("gamma", RandomTensor(rng, {10}, 0.5, 1.5));
-  g.AddInitializer("beta", RandomTensor(rng, {10}, -0.2, 0.2));
-  g.AddInitializer("mean", RandomTensor(rng, {10}, -0.1, 0.1));
-  g.AddInitializer("var", RandomTensor(rng, {10}, 0.5, 1.5));
-  g.AddNode("BatchNormalization", {"c1", "gamma", "beta", "mean", "var"}, {"bn1"}, {}, "bn1");
-  g.AddNode("Relu", {"bn1"}, {"r1"}, {}, "relu1");
-  g.AddInitializer("w2", RandomTensor(rng, {10, 1, 3, 3}, -0.6, 0.6));
-  g.AddNode("Conv", {"r1", "w2"}, {"c2"}, {{"pads", Ints{1, 1, 1, 1}}, {"group", int64_t{10}}},
-            "dw2");
-  g.AddInitializer("lo", Tensor::Scalar<float>(0.0f));
-  g.AddInitializer("hi", Tensor::Scalar<float>(6.0f));
-  g.AddNode("Clip", {"c2", "lo", "hi"}, {"r2"}, {}, "relu6_2");
-  g.AddInitializer("w3", RandomTensor(rng, {10, 10, 1, 1}, -0.5, 0.5));
-  g.AddInitializer("b3", RandomTensor(rng, {10}, -0.1, 0.1));
-  g.AddNode("Conv", {"r2", "w3", "b3"}, {"c3"}, {}, "conv3");
-  g.AddNode("Add", {"c3", "r1"}, {"s3"}, {}, "add3");
-  g.AddNode("Relu", {"s3"}, {"r3"}, {}, "relu3");
-  g.AddNode("MaxPool", {"r3"}, {"p4"}, {{"kernel_shape", Ints{2, 2}}, {"strides", Ints{2, 2}}},
-            "pool4");
-  g.AddNode("GlobalAveragePool", {"p4"}, {"g5"}, {}, "gap5");
-  g.AddNode("Flatten", {"g5"}, {"f5"}, {}, "flatten5");
-  g.AddInitializer("w6", RandomTensor(rng, {7, 10}, -0.5, 0.5));
-  g.AddInitializer("b6", RandomTensor(rng, {7}, -0.1, 0.1));
-  g.AddNode("Gemm", {"f5", "w6", "b6"}, {"logits"}, {{"transB", int64_t{1}}}, "fc6");
-  g.AddOutput("logits");
-  return g;
-}
 
 TEST(CompileModel, SmallCnnOnTinyAndSim16) {
   for (const std::string chip : {"tiny", "sim16"}) {
@@ -709,29 +456,14 @@ TEST(CompileModel, SmallCnnOnTinyAndSim16) {
 
 TEST(CompileModel, LivenessReusesTheUnifiedBuffer) {
   // Six layers of 16x32x32 = 2048 rows each on tiny (8192 rows): 14336 rows without reuse.
-  ir::Graph g = NewGraph();
-  g.AddInput("x", DType::kF32, ir::StaticDims({1, 16, 32, 32}));
-  std::string cur = "x";
-  for (int i = 0; i < 6; ++i) {
-    const std::string next = "v" + std::to_string(i);
-    g.AddNode(i % 2 == 0 ? "Relu" : "LeakyRelu", {cur}, {next}, {}, "act" + std::to_string(i));
-    cur = next;
-  }
-  g.AddOutput(cur);
+  ir::Graph g = ActivationChain(6, {1, 16, 32, 32});
   Checked c = CompileAndCompare(g, "tiny", 6.0, "six activations 16x32x32");
   EXPECT_EQ(c.compiled.report.codegen.ub_peak_rows, 2u * 2048);  // one input, one output live
   EXPECT_EQ(c.compiled.program.layers_size(), 6);
 }
 
 TEST(CompileModel, TwoOutputsOneReadByTheOther) {
-  ConvSpec s;
-  s.cin = 3;
-  s.cout = 10;
-  s.act = "Relu";
-  ir::Graph g = ConvGraph(s, 8);  // output "y", which the pool reads too
-  g.AddNode("MaxPool", {"y"}, {"p"}, {{"kernel_shape", Ints{2, 2}}, {"strides", Ints{2, 2}}},
-            "pool");
-  g.AddOutput("p");
+  ir::Graph g = op_cases::ConvAndPoolOutputs();
   for (const std::string chip : {"tiny", "sim16"}) {
     Checked c = CompileAndCompare(g, chip, 1.0, "conv+relu and its max pool, both outputs");
     const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
@@ -939,21 +671,7 @@ DramUse DramUseOf(const Program& p) {
 TEST(CompileTiling, StreamedWeightsWhenTheyDoNotFit) {
   // 64 -> 64 channels, 3x3: 36864 weight bytes > tiny's 32 KiB weight buffer; then a second
   // conv that is pinned. The first layer streams in chunks of a quarter of the WB.
-  ir::Graph g = ConvGraph(
-      [] {
-        ConvSpec s;
-        s.cin = 64;
-        s.cout = 64;
-        s.h = 6;
-        s.w = 5;
-        s.act = "Relu";
-        return s;
-      }(),
-      21);
-  Rng rng(22);
-  g.AddInitializer("w2", GridWeights(rng, {10, 64, 1, 1}, 10, 0.2));
-  g.AddNode("Conv", {"y", "w2"}, {"z"}, {}, "conv2");
-  g.outputs = {"z"};
+  ir::Graph g = op_cases::ConvThen1x1(64, 64, 6, 5);
   // Two rounded layers: the first one's half step, through the second, stays within 3 steps.
   Checked c = CompileAndCompare(g, "tiny", 3.0, "conv 64->64 streamed + conv 64->10");
   const codegen::CodegenResult& r = c.compiled.report.codegen;
@@ -971,17 +689,7 @@ TEST(CompileTiling, StreamedWeightsWhenTheyDoNotFit) {
 TEST(CompileTiling, ManyStreamedLayersDoubleBuffered) {
   // Six 3x3 convs of 32 -> 32 channels (9216 bytes each, 55 KiB in all) on tiny: some pinned,
   // the rest streamed through the two halves; tokens keep loads and passes in step.
-  Rng rng(31);
-  ir::Graph g = NewGraph();
-  g.AddInput("x", DType::kF32, ir::StaticDims({1, 32, 5, 6}));
-  std::string cur = "x";
-  for (int i = 0; i < 6; ++i) {
-    const std::string w = fmt::format("w{}", i), y = fmt::format("y{}", i);
-    g.AddInitializer(w, GridWeights(rng, {32, 32, 3, 3}, 32, std::sqrt(3.0 / 288)));
-    g.AddNode("Conv", {cur, w}, {y}, {{"pads", Ints{1, 1, 1, 1}}}, fmt::format("conv{}", i));
-    cur = y;
-  }
-  g.AddOutput(cur);
+  ir::Graph g = op_cases::ConvChain(6, 32, 5, 6);
   // Six rounded layers (as the six-activation chain): a few output steps.
   Checked c = CompileAndCompare(g, "tiny", 6.0, "six convs 32->32 streamed");
   const codegen::CodegenResult& r = c.compiled.report.codegen;
@@ -996,22 +704,9 @@ TEST(CompileTiling, ConvolutionsTiledThroughDram) {
   // Inputs of 2 blocks x 64 x 72 = 9216 rows: more than tiny's 8192-row unified buffer, so the
   // tensors live in DRAM and every layer runs in row tiles with halos. Random kernels, strides,
   // dilations, paddings and channel counts that don't divide N = 8.
-  Rng rng(91);
-  for (int i = 0; i < 6; ++i) {
-    ConvSpec s;
-    s.cin = std::vector<int64_t>{10, 16, 12}[static_cast<size_t>(i % 3)];
-    s.cout = std::vector<int64_t>{3, 17, 10}[static_cast<size_t>(i % 3)];
-    s.kh = rng.Int(1, 3) * 2 - 1;
-    s.kw = rng.Int(1, 3);
-    s.sh = rng.Int(1, 2);
-    s.sw = rng.Int(1, 2);
-    s.dh = rng.Int(1, 2);
-    s.pads = {rng.Int(0, 2), rng.Int(0, 1), rng.Int(0, 2), rng.Int(0, 1)};
-    s.h = 64;
-    s.w = 72;
-    s.act = i % 2 == 0 ? "Relu" : "";
-    s.residual = i == 3;
-    if (s.residual) s.sh = s.sw = 1;
+  const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ConvSpec& s = specs[i];
     Checked c = CompileAndCompare(ConvGraph(s, static_cast<uint64_t>(300 + i)), "tiny", 1.0,
                                   s.Label(), s.residual ? BaseHalfStep("sum", 1.0) : nullptr);
     const codegen::CodegenResult& r = c.compiled.report.codegen;
@@ -1041,24 +736,13 @@ TEST(CompileTiling, DepthwisePoolsAndEltwiseTiledThroughDram) {
       EXPECT_EQ(Count<isa::Matmul>(RunStream(r.compiled.program)), 0u);
     }
     for (const char* op : {"MaxPool", "AveragePool", "Add", "Relu"}) {
-      ir::Graph g = NewGraph();
       const int64_t gh = h;
-      g.AddInput("x", DType::kF32, ir::StaticDims({1, c, gh, w}));
       const std::string o(op);
-      if (o == "MaxPool" || o == "AveragePool") {
-        g.AddNode(op, {"x"}, {"y"},
-                  {{"kernel_shape", Ints{3, 3}},
-                   {"strides", Ints{2, 2}},
-                   {"pads", Ints{1, 1, 1, 1}},
-                   {"ceil_mode", int64_t{o == "AveragePool"}}},
-                  "op");
-      } else if (o == "Add") {
-        g.AddInput("x2", DType::kF32, ir::StaticDims({1, c, gh, w}));
-        g.AddNode(op, {"x", "x2"}, {"y"}, {}, "op");
-      } else {
-        g.AddNode(op, {"x"}, {"y"}, {}, "op");
-      }
-      g.AddOutput("y");
+      ir::Graph g =
+          o == "Add" ? BinaryGraph(op, {1, c, gh, w}, {1, c, gh, w})
+          : o == "Relu"
+              ? ActivationGraph(op, {1, c, gh, w})
+              : PoolGraph({op, {3, 3}, {2, 2}, {1, 1, 1, 1}, o == "AveragePool", 0}, c, gh, w);
       Checked r = CompileAndCompare(g, "tiny", o == "MaxPool" ? 1e-3 : 1.0,
                                     fmt::format("{} {}x{}x{} tiled", op, c, gh, w));
       EXPECT_GT(r.compiled.report.codegen.tiled_layers, 0u) << op << " " << c;

@@ -1,0 +1,138 @@
+// The per-op end-to-end cases of the compiler: small ONNX graphs with random weights (fixed
+// seeds), and their compilation with calibration (through a real .onnx file) together with the
+// test input. One source for every test that runs them:
+//   - compiler/compile_test.cc: compiled, run on the golden model, compared with the fp32
+//     reference (op by op accuracy bounds);
+//   - verif/soc/rtl_ops_test.cc: the same programs on the verilated SoC (rtl backend), outputs and
+//     non-timing counters bit-identical with the golden model.
+//
+//   op_cases::ConvSpec s;  s.cin = 10;  s.act = "Relu";
+//   Result<op_cases::CompiledCase> c = op_cases::CompileCase(op_cases::ConvGraph(s, 11), chip);
+//   // c->compiled.program, c->inputs (normal, clamped to +-3, from the case's seed)
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "compiler/compile.h"
+#include "compiler/ir.h"
+#include "core/io/tensor.h"
+
+namespace aorta::op_cases {
+
+using Ints = std::vector<int64_t>;
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : g_(seed) {}
+  double Uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(g_);
+  }
+  int64_t Int(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(g_); }
+  // Standard normal values clamped to +-3.
+  std::vector<float> Normal(int64_t count);
+
+ private:
+  std::mt19937_64 g_;
+};
+
+// Weights uniform in +-a (He-like), then put on the per-channel int8 grid (channel = the first
+// dimension), so that the compiler's weight quantization is exact.
+Tensor GridWeights(Rng& rng, const Shape& shape, int64_t channels, double a);
+Tensor RandomTensor(Rng& rng, const Shape& shape, double lo, double hi);
+ir::Graph NewGraph();
+
+// ---- Convolutions ----
+
+struct ConvSpec {
+  int64_t cin = 3, cout = 8, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1, group = 1;
+  Ints pads = {1, 1, 1, 1};  // top, left, bottom, right
+  int64_t h = 8, w = 8;
+  std::string act;        // "" | Relu | Clip | LeakyRelu | Sigmoid | Tanh | HardSigmoid | HardSwish
+  bool residual = false;  // y = act(conv(x) + r), r a second input
+  std::string Label() const;
+};
+
+// `act` (as ConvSpec::act) from `in` to `out`, node name "act".
+void AddActivation(ir::Graph& g, const std::string& act, const std::string& in,
+                   const std::string& out);
+// x -> Conv (w on the grid, bias b) "c" [-> Add r "sum"] [-> act "y"]; the last is the output.
+ir::Graph ConvGraph(const ConvSpec& s, uint64_t seed);
+
+// The activations a layer or a stand-alone node may have (ConvSpec::act, ActivationGraph).
+inline constexpr const char* kActivations[] = {"Relu", "Clip",        "LeakyRelu", "Sigmoid",
+                                               "Tanh", "HardSigmoid", "HardSwish"};
+// Dense convolutions cin x cout in {3, 10, 17}^2 (cin-major), random kernels 1-3, strides 1-2,
+// dilation 1-2 (rows), paddings, 5-11 pixels a side, Relu where cin == cout; graph seed
+// cin * 100 + cout. Draws from `rng` (the next nine for another chip).
+std::vector<ConvSpec> DenseConvSpecs(Rng& rng);
+// Depthwise (group = c) for c in {3, 10, 17}: 3x3 or 5x5, strides and dilations 1-2, 7-12
+// pixels a side, Clip; graph seed c. Draws from `rng`.
+std::vector<ConvSpec> DepthwiseSpecs(Rng& rng);
+// Six convolutions on 64 x 72 (tiled through DRAM on tiny), the fourth with a residual input;
+// graph seed 300 + index.
+std::vector<ConvSpec> TiledConvSpecs();
+
+// ---- Matrices ----
+
+// Gemm [m, k] x weights (n outputs, stored [n, k] with transB, else [k, n]) + bias [n]; output
+// "y". Draws the weights, then the bias, from `rng`.
+ir::Graph GemmGraph(Rng& rng, int64_t m, int64_t k, int64_t n, bool trans_b);
+// Gemm 3x10 * 17 (transB) with alpha 0.5, beta 2 and a [1, 17] C.
+ir::Graph GemmAlphaBetaGraph(uint64_t seed);
+// MatMul [4, 17] x a constant [17, 9], then Relu.
+ir::Graph MatMulReluGraph(uint64_t seed);
+
+// ---- Element-wise, activations, pooling ----
+
+// `op` of two inputs "a", "b" of shapes `a`, `b`; output "y".
+ir::Graph BinaryGraph(const std::string& op, const Shape& a, const Shape& b);
+// `op` (Add, Mul, Sub, Div) of an input [1, c, h, w] and a per-channel constant [c, 1, 1] (the
+// constant first for Sub; Div by values in [0.5, 2]).
+ir::Graph ConstantOperandGraph(Rng& rng, const std::string& op, int64_t c, int64_t h, int64_t w);
+// Mul of a [1, c, 1, 1] input by a [1, c, h, w] input (squeeze-excitation style).
+ir::Graph ChannelScaleGraph(int64_t c, int64_t h, int64_t w);
+// A stand-alone activation on an input "x" of `shape`.
+ir::Graph ActivationGraph(const std::string& act, const Shape& shape);
+// `n` activations in a chain, Relu and LeakyRelu alternating.
+ir::Graph ActivationChain(int n, const Shape& shape);
+
+struct PoolSpec {
+  std::string op;  // MaxPool | AveragePool | GlobalAveragePool
+  Ints kernel, strides, pads;
+  int64_t ceil_mode = 0, include_pad = 0;
+  std::string Label(int64_t c, int64_t h, int64_t w) const;
+};
+ir::Graph PoolGraph(const PoolSpec& p, int64_t c, int64_t h, int64_t w);
+// Max 2x2/2, max 3x3/2 padded ceil, average 3x3/1 padded, 3x2/2x1 counting the pad, 2x3/2 ceil,
+// global average.
+std::vector<PoolSpec> PoolSpecs();
+inline constexpr const char* kBinaryOps[] = {"Add", "Sub", "Mul", "Max", "Min"};
+
+// ---- Models ----
+
+// conv3x3-BN-relu, depthwise 3x3 + relu6, conv1x1 + residual + relu, maxpool, GAP, flatten, gemm.
+ir::Graph SmallCnn(uint64_t seed, int64_t hw = 16);
+// Conv 3 -> 10 + Relu (output "y") and its 2x2 max pool (output "p").
+ir::Graph ConvAndPoolOutputs();
+// Conv cin -> cout 3x3 + Relu on h x w, then a 1x1 conv to 10 channels (weights: 64 -> 64 on
+// 6 x 5 streams through tiny's weight buffer).
+ir::Graph ConvThen1x1(int64_t cin, int64_t cout, int64_t h, int64_t w);
+// `layers` 3x3 convs of c -> c channels on h x w (without bias).
+ir::Graph ConvChain(int layers, int64_t c, int64_t h, int64_t w);
+
+// ---- Compilation ----
+
+struct CompiledCase {
+  Compiled compiled;
+  TensorMap inputs;  // the test input: standard normal (clamped to +-3) from the seed
+};
+
+// Writes `g` as an .onnx file (a fresh temporary directory per call), draws the test input and
+// two more samples of the same distribution from `seed`, calibrates on the three and compiles for
+// `chip`. Errors name the step that failed.
+Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uint64_t seed = 1);
+
+}  // namespace aorta::op_cases
