@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "compiler/onnx_export.h"
 #include "core/io/npy.h"
 #include "core/testing/test_programs.h"
+#include "stb/stb_image_write.h"
 
 namespace aorta {
 namespace {
@@ -209,6 +211,88 @@ TEST_F(CliTest, RunNamesWhatIsWrongWithTheInput) {
                                 Path("y.txt")));
   EXPECT_EQ(e.exit_code, 1);
   EXPECT_NE(e.output.find(".npy or .npz"), std::string::npos) << e.output;
+}
+
+// --report holds, on every backend, what docs/runtime.md promises: backend, cycles, macs,
+// mac_utilization, latency_us (cycles at the config clock), wall_s and per-layer name, cycles,
+// macs, utilization; timed backends count cycles, the golden model none.
+TEST_F(CliTest, RunReportHasTheSameKeysOnEveryBackend) {
+  const double clock_mhz = LoadChipConfig("tiny")->clock_mhz();
+  const std::vector<std::pair<std::string, std::string>> devices = {
+      {"golden://", "golden"}, {"tlm://", "tlm"}, {"rtl://", "rtl"}, {"pcie+emu://golden", "pcie"}};
+  for (const auto& [device, name] : devices) {
+    SCOPED_TRACE(device);
+    Outcome o = Aorta(fmt::format("run {} --input {} --device {} --report {}", Path("copy.aprog"),
+                                  Path("x.npy"), device, Path("r.json")));
+    ASSERT_EQ(o.exit_code, 0) << o.output;
+    std::ifstream in(Path("r.json"));
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << "not JSON";
+    for (const char* key : {"cycles", "macs"}) EXPECT_TRUE(j.at(key).is_number_unsigned()) << key;
+    for (const char* key : {"mac_utilization", "latency_us", "wall_s"})
+      EXPECT_TRUE(j.at(key).is_number()) << key;
+    EXPECT_GT(j.at("wall_s").get<double>(), 0);
+    const bool timed = name == "tlm" || name == "rtl";
+    EXPECT_EQ(j.at("backend"), name);
+    const auto cycles = j.at("cycles").get<uint64_t>();
+    EXPECT_EQ(cycles > 0, timed) << cycles;
+    EXPECT_NEAR(j.at("latency_us").get<double>(), static_cast<double>(cycles) / clock_mhz, 1e-6);
+    ASSERT_TRUE(j.at("layers").is_array());
+    ASSERT_EQ(j.at("layers").size(), 1u);
+    const nlohmann::json& l = j.at("layers")[0];
+    EXPECT_EQ(l.at("name"), "copy");
+    EXPECT_TRUE(l.at("macs").is_number_unsigned());
+    EXPECT_EQ(l.at("cycles").get<uint64_t>() > 0, timed);
+    EXPECT_LE(l.at("cycles").get<uint64_t>(), cycles);
+    EXPECT_GE(l.at("utilization").get<double>(), 0);
+    EXPECT_LE(l.at("utilization").get<double>(), 1);
+  }
+}
+
+// An image input, prepared as the program's metadata says: the copy program's output is the
+// prepared input itself (values on its 0.5 grid, so exact).
+TEST_F(CliTest, RunPreparesImageInputsAsTheProgramSays) {
+  Program p = testing::CopyProgram(*LoadChipConfig("tiny"), 3, 2, 4);
+  (*p.mutable_metadata())["image.scale"] = "0.5";
+  (*p.mutable_metadata())["image.mean"] = "2,4,6";
+  ASSERT_TRUE(WriteProgram(p, Path("img.aprog")).ok());
+  std::vector<uint8_t> px(2 * 4 * 3);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(4 * i);  // even, <= 92
+  ASSERT_NE(stbi_write_png(Path("in.png").c_str(), 4, 2, 3, px.data(), 4 * 3), 0);
+  Outcome o = Aorta(fmt::format("run {} --input {} --output {}", Path("img.aprog"), Path("in.png"),
+                                Path("y.npy")));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  Result<Tensor> y = ReadNpy(Path("y.npy"));
+  ASSERT_TRUE(y.ok()) << y.status().ToString();
+  ASSERT_EQ(y->shape(), (Shape{1, 3, 2, 4}));
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < 8; ++i)
+      EXPECT_EQ(y->data<float>()[c * 8 + i], px[i * 3 + c] * 0.5f - 2.0f * (c + 1))
+          << c << " " << i;
+  // Not a detection program: --boxes is refused, naming why.
+  Outcome b = Aorta(fmt::format("run {} --input {} --boxes {}", Path("img.aprog"), Path("in.png"),
+                                Path("b.png")));
+  EXPECT_EQ(b.exit_code, 1);
+  EXPECT_NE(b.output.find("no detection post-processing"), std::string::npos) << b.output;
+  // A bad image and bad metadata get one line each.
+  std::ofstream(Path("bad.jpg")) << "JFIF? no";
+  Outcome j = Aorta(fmt::format("run {} --input {}", Path("img.aprog"), Path("bad.jpg")));
+  EXPECT_EQ(j.exit_code, 1);
+  EXPECT_NE(j.output.find("cannot decode image"), std::string::npos) << j.output;
+  (*p.mutable_metadata())["image.layout"] = "hwc";
+  ASSERT_TRUE(WriteProgram(p, Path("badmeta.aprog")).ok());
+  Outcome m = Aorta(fmt::format("run {} --input {}", Path("badmeta.aprog"), Path("in.png")));
+  EXPECT_EQ(m.exit_code, 1);
+  EXPECT_NE(m.output.find("image.layout 'hwc'"), std::string::npos) << m.output;
+}
+
+TEST_F(CliTest, RunComparesWithTheGoldenModel) {
+  Outcome o = Aorta(fmt::format("run {} --input {} --backend rtl --compare-golden",
+                                Path("copy.aprog"), Path("x.npy")));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("compare with the golden model: 1 outputs, 32 values, all equal"),
+            std::string::npos)
+      << o.output;
 }
 
 }  // namespace

@@ -12,7 +12,11 @@
 //               outputs unpacked);
 //   simulation  the part of wall a simulating backend spent simulating (rtl), and
 //   overhead    wall - simulation: the runtime's own cost (for golden and tlm, whose devices
-//               execute inside register accesses, wall includes the model's execution).
+//               execute inside register accesses, wall includes the model's execution);
+//   host CPU    the process's CPU time for Session::Run (all threads), and that minus the
+//               simulation for rtl: wall figures suffer from a loaded machine, CPU time less.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -42,6 +46,14 @@ struct BenchArgs {
 struct Stats {
   double mean = 0, p50 = 0, p99 = 0;
 };
+
+// CPU time of the whole process (every thread: the rtl backend simulates on the caller's
+// thread, the tlm backend on SystemC's), in seconds.
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 // Nearest-rank percentiles.
 Stats StatsOf(std::vector<double> v) {
@@ -82,7 +94,8 @@ void Bench(const BenchArgs& a) {
     std::vector<InputSpec> specs;
     for (const auto& b : p.inputs())
       specs.push_back({b.name(), Shape(b.shape().begin(), b.shape().end())});
-    inputs = Check(LoadInputs(a.inputs, specs));
+    const std::map<std::string, std::string> metadata(p.metadata().begin(), p.metadata().end());
+    inputs = Check(LoadInputs(a.inputs, specs, Check(ImageInputOf(metadata))));
   }
   std::vector<ChipConfig> chips;
   for (const auto& c : p.chips()) chips.push_back(c.config());
@@ -100,15 +113,18 @@ void Bench(const BenchArgs& a) {
   auto ctr = [](const runtime::RunReport& r, regs::Counter c) {
     return r.counters[static_cast<uint32_t>(c)];
   };
-  std::vector<double> cycles, device_us, pcie_us, latency_us, wall_us, sim_us, overhead_us;
+  std::vector<double> cycles, device_us, pcie_us, latency_us, wall_us, sim_us, overhead_us, cpu_us,
+      cpu_overhead_us;
   uint64_t bytes = 0;
   for (int i = 0; i < a.warmup + a.iterations; ++i) {
     runtime::RunReport r;
     const double sim0 = backend->simulation_seconds();
+    const double cpu0 = ProcessCpuSeconds();
     const auto t0 = std::chrono::steady_clock::now();
     Check(session->Run(inputs, &r).status());
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = ProcessCpuSeconds() - cpu0;
     const double sim = backend->simulation_seconds() - sim0;
     if (i < a.warmup) continue;
     bytes = ctr(r, regs::Counter::kFetchBytes) + ctr(r, regs::Counter::kDmaRdBytes) +
@@ -121,6 +137,8 @@ void Bench(const BenchArgs& a) {
     wall_us.push_back(wall * 1e6);
     sim_us.push_back(sim * 1e6);
     overhead_us.push_back((wall - sim) * 1e6);
+    cpu_us.push_back(cpu * 1e6);
+    cpu_overhead_us.push_back((cpu - sim) * 1e6);
   }
   fmt::print(
       "bench {} on {} ({}: {}x{} array, {} MHz, PCIe gen{} x{}), {} inferences after {} "
@@ -140,6 +158,8 @@ void Bench(const BenchArgs& a) {
   row("host wall (us)", wall_us, 1);
   if (backend->simulated_cycles() > 0) row("of which simulation (us)", sim_us, 1);
   row("host overhead (us, wall - sim.)", overhead_us, 1);
+  row("host CPU (us)", cpu_us, 1);
+  if (backend->simulated_cycles() > 0) row("host CPU - simulation (us)", cpu_overhead_us, 1);
   fmt::print("  bytes across the host window per inference: {}\n", bytes);
   if (cycles.front() == 0)
     fmt::print("  (the {} backend counts no cycles: device time and latency need tlm or rtl)\n",

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/postprocess.h"
 #include "compiler/compile.h"
 
 namespace aorta::cli {
@@ -23,6 +24,7 @@ struct CompileArgs {
   std::string report;
   std::string image_scale, image_mean, image_std, image_layout;
   bool quiet = false;
+  std::string postprocess = "auto";  // the program's metadata "postprocess" (cli/postprocess.h)
 };
 
 void RunCompileCommand(const CompileArgs& a) {
@@ -50,6 +52,15 @@ void RunCompileCommand(const CompileArgs& a) {
   if (!a.quiet && !report.placement.empty()) std::cout << FormatPlacement(report) << "\n";
   for (const std::string& w : report.warnings) std::cerr << "aorta compile: warning: " << w << "\n";
   if (!c.ok()) Fail(c.status());
+  // What `aorta run` does with the outputs: detected from the outputs' shapes, or as given.
+  const std::string detected = DetectPostprocess(c->program);
+  if (a.postprocess == kPostprocessBlazeFace && detected != kPostprocessBlazeFace)
+    Fail(
+        InvalidArgument("--postprocess blazeface: {} does not have BlazeFace's input and outputs "
+                        "(a 128x128 or 256x256 image; score maps [1, A, 1], box maps [1, A, 16])",
+                        a.model));
+  const std::string post = a.postprocess == "auto" ? detected : a.postprocess;
+  if (!post.empty()) (*c->program.mutable_metadata())[kPostprocessKey] = post;
   Check(WriteProgram(c->program, a.output));
   if (!a.quiet) std::cout << FormatSummary(c->report, chip);
   if (!a.report.empty()) {
@@ -103,6 +114,12 @@ void RegisterCompileCommand(CLI::App& app) {
   sub->add_option("--image-layout", args->image_layout,
                   "nchw or nhwc (default: nhwc when the input's last dim is 1 or 3)")
       ->check(CLI::IsMember({"nchw", "nhwc"}));
+  sub->add_option("--postprocess", args->postprocess,
+                  "What aorta run does with the outputs, stored in the program: blazeface (face "
+                  "detections drawn on the input image), none, or auto (blazeface when the "
+                  "model's input and outputs are BlazeFace's)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "blazeface", "none"}));
   sub->add_flag("-q,--quiet", args->quiet, "Print only the final line");
   sub->callback([args] { RunCompileCommand(*args); });
 }

@@ -1,10 +1,13 @@
 // aorta run PROGRAM.aprog: run one inference on a backend and print outputs and counters.
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/postprocess.h"
 #include "cli/tensor_files.h"
 #include "core/program.h"
 #include "driver/runtime/rtl_backend.h"
@@ -23,30 +26,81 @@ struct RunArgs {
   std::string report;
   std::string compare;
   int timeout_ms = 60000;
+  std::string boxes;  // BlazeFace: the input image with the detections drawn (PNG)
+  double score_threshold = 0.5;
+  double nms_iou = 0.3;
+  bool compare_golden = false;
 };
 
-std::vector<float> ParseFloats(const std::string& s) {
-  std::vector<float> v;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) v.push_back(std::stof(item));
-  return v;
+// Compares every output with the golden model's on the same inputs; prints one line.
+void CompareWithGolden(const Program& p, const TensorMap& inputs, const TensorMap& outputs,
+                       const std::vector<ChipConfig>& chips) {
+  auto golden = Check(runtime::OpenBackend("golden://", chips));
+  auto session = Check(runtime::Session::Load(p, *golden));
+  const TensorMap want = Check(session->Run(inputs));
+  int64_t values = 0, differ = 0;
+  double worst = 0;
+  std::string first;
+  for (const auto& [name, w] : want) {
+    auto it = outputs.find(name);
+    if (it == outputs.end()) Fail(InvalidArgument("--compare-golden: no output '{}'", name));
+    if (it->second.shape() != w.shape())
+      Fail(InvalidArgument("--compare-golden: output '{}' has shape {}, golden's {}", name,
+                           ShapeToString(it->second.shape()), ShapeToString(w.shape())));
+    const std::vector<double> g = it->second.ToDoubles(), r = w.ToDoubles();
+    for (size_t i = 0; i < g.size(); ++i) {
+      if (g[i] == r[i]) continue;
+      if (differ++ == 0) first = name;
+      worst = std::max(worst, std::abs(g[i] - r[i]));
+    }
+    values += static_cast<int64_t>(g.size());
+  }
+  if (differ > 0)
+    Fail(
+        DataLoss("{} of {} output values differ from the golden model's (first in '{}', max "
+                 "|difference| {:.4g})",
+                 differ, values, first, worst));
+  fmt::print("compare with the golden model: {} outputs, {} values, all equal (bit-exact)\n",
+             want.size(), values);
 }
 
-// Image normalization from the program's metadata (image.scale, image.mean, image.std).
-ImageOptions ImageOptionsOf(const Program& p) {
-  ImageOptions o;
-  const auto& m = p.metadata();
-  if (auto it = m.find("image.scale"); it != m.end()) o.scale = std::stof(it->second);
-  auto three = [&](const char* key, std::array<float, 3>& dst) {
-    if (auto it = m.find(key); it != m.end()) {
-      std::vector<float> v = ParseFloats(it->second);
-      for (size_t i = 0; i < 3 && i < v.size(); ++i) dst[i] = v[i];
+// BlazeFace programs: the detections, printed and drawn on the input image.
+void PostprocessBlazeFace(const RunArgs& a, const Program& p, const TensorMap& outputs) {
+  const std::vector<models::Box> det =
+      Check(BlazeFaceDetections(p, outputs, a.score_threshold, a.nms_iou));
+  fmt::print("detections (BlazeFace: score >= {}, non-maximum suppression at IoU {}): {}\n",
+             a.score_threshold, a.nms_iou, det.size());
+  const std::string image = FirstImageInput(a.inputs);
+  int w = 0, h = 0;
+  if (!image.empty()) {
+    const Result<Tensor> probe = LoadImage(image, ImageOptions{});
+    if (probe.ok()) {
+      h = static_cast<int>(probe->shape()[2]);
+      w = static_cast<int>(probe->shape()[3]);
     }
-  };
-  three("image.mean", o.mean);
-  three("image.std", o.std);
-  return o;
+  }
+  for (size_t i = 0; i < det.size(); ++i) {
+    const models::Box& b = det[i];
+    std::string px;
+    if (w > 0)
+      px = fmt::format("  = pixels ({}, {})-({}, {}) of {}x{}", std::lround(b.xmin * w),
+                       std::lround(b.ymin * h), std::lround(b.xmax * w), std::lround(b.ymax * h), w,
+                       h);
+    fmt::print("  face {}  score {:.3f}  box x {:.3f}..{:.3f} y {:.3f}..{:.3f}{}\n", i + 1, b.score,
+               b.xmin, b.xmax, b.ymin, b.ymax, px);
+  }
+  std::string boxes = a.boxes;
+  if (boxes.empty() && !a.output.empty()) {
+    const std::filesystem::path out(a.output);
+    boxes = (out.parent_path() / (out.stem().string() + "_boxes.png")).string();
+  }
+  if (boxes.empty()) return;
+  if (image.empty()) {
+    if (!a.boxes.empty()) Fail(InvalidArgument("--boxes {}: the input is not an image", a.boxes));
+    return;
+  }
+  Check(WriteBoxesPng(image, det, boxes));
+  fmt::print("wrote {} ({} with the boxes)\n", boxes, image);
 }
 
 void Run(const RunArgs& a) {
@@ -54,7 +108,12 @@ void Run(const RunArgs& a) {
   std::vector<InputSpec> specs;
   for (const auto& b : p.inputs())
     specs.push_back({b.name(), Shape(b.shape().begin(), b.shape().end())});
-  TensorMap inputs = Check(LoadInputs(a.inputs, specs, ImageOptionsOf(p)));
+  const std::map<std::string, std::string> metadata(p.metadata().begin(), p.metadata().end());
+  TensorMap inputs = Check(LoadInputs(a.inputs, specs, Check(ImageInputOf(metadata))));
+  const std::string postprocess = Check(PostprocessOf(p));
+  if (!a.boxes.empty() && postprocess != kPostprocessBlazeFace)
+    Fail(InvalidArgument("--boxes: the program has no detection post-processing (metadata {})",
+                         kPostprocessKey));
 
   std::unique_ptr<runtime::Backend> backend;
   std::vector<ChipConfig> chips;
@@ -110,6 +169,8 @@ void Run(const RunArgs& a) {
                    ctr(l, regs::Counter::kDmaRdBytes) + ctr(l, regs::Counter::kDmaWrBytes));
     }
   }
+  if (postprocess == kPostprocessBlazeFace) PostprocessBlazeFace(a, p, outputs);
+  if (a.compare_golden) CompareWithGolden(p, inputs, outputs, chips);
   if (!a.compare.empty()) {
     // Against a reference (e.g. the fp32 model's output): the error of the quantized run.
     TensorMap want;
@@ -176,6 +237,16 @@ void RegisterRunCommand(CLI::App& app) {
                   "and print the error");
   sub->add_option("--timeout-ms", args->timeout_ms,
                   "Give up on a device after this many milliseconds");
+  sub->add_option("--boxes", args->boxes,
+                  "Detection programs (BlazeFace): write the input image with the detected boxes "
+                  "as PNG (default with --output: OUTPUT_boxes.png beside it)");
+  sub->add_option("--score-threshold", args->score_threshold,
+                  "Detection programs: the lowest score kept (default 0.5)");
+  sub->add_option("--nms-iou", args->nms_iou,
+                  "Detection programs: non-maximum suppression IoU (default 0.3)");
+  sub->add_flag("--compare-golden", args->compare_golden,
+                "Run the same inputs on the golden model too and check that every output is "
+                "bit-identical");
   sub->callback([args] { Run(*args); });
 }
 

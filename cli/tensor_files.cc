@@ -18,17 +18,55 @@ const InputSpec* FindSpec(const std::vector<InputSpec>& specs, const std::string
   return nullptr;
 }
 
+// "NAME=PATH" -> {NAME, PATH}; "PATH" -> {"", PATH}.
+std::pair<std::string, std::string> SplitInputArg(const std::string& arg) {
+  if (auto eq = arg.find('='); eq != std::string::npos && eq > 0)
+    return {arg.substr(0, eq), arg.substr(eq + 1)};
+  return {"", arg};
+}
+
 }  // namespace
 
+Result<ImageInput> ImageInputOf(const std::map<std::string, std::string>& metadata) {
+  ImageInput in;
+  auto get = [&](const char* key) -> const std::string* {
+    auto it = metadata.find(key);
+    return it == metadata.end() ? nullptr : &it->second;
+  };
+  if (const std::string* v = get("image.scale")) {
+    AORTA_ASSIGN_OR_RETURN(auto s, ParseTriple(*v, "program metadata image.scale"));
+    in.pre.scale = s[0];
+  }
+  if (const std::string* v = get("image.mean")) {
+    AORTA_ASSIGN_OR_RETURN(in.pre.mean, ParseTriple(*v, "program metadata image.mean"));
+  }
+  if (const std::string* v = get("image.std")) {
+    AORTA_ASSIGN_OR_RETURN(in.pre.std, ParseTriple(*v, "program metadata image.std"));
+    for (float x : in.pre.std)
+      if (x == 0) return InvalidArgument("program metadata image.std '{}': a std of 0", *v);
+  }
+  if (const std::string* v = get("image.layout")) {
+    if (*v != "nchw" && *v != "nhwc")
+      return InvalidArgument("program metadata image.layout '{}': expected nchw or nhwc", *v);
+    in.pre.nhwc = *v == "nhwc";
+    in.layout_known = true;
+  }
+  return in;
+}
+
+std::string FirstImageInput(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    const std::string path = SplitInputArg(arg).second;
+    if (IsImagePath(path)) return path;
+  }
+  return "";
+}
+
 Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
-                             const std::vector<InputSpec>& specs, ImageOptions image) {
+                             const std::vector<InputSpec>& specs, const ImageInput& image) {
   TensorMap out;
   for (const std::string& arg : args) {
-    std::string name, path = arg;
-    if (auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
-      name = arg.substr(0, eq);
-      path = arg.substr(eq + 1);
-    }
+    auto [name, path] = SplitInputArg(arg);
     if (EndsWith(path, ".npz")) {
       AORTA_ASSIGN_OR_RETURN(TensorMap all, ReadNpz(path));
       for (auto& [k, t] : all) out[k] = t.CastTo(DType::kF32);
@@ -43,15 +81,11 @@ Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
     const InputSpec* spec = FindSpec(specs, name);
     if (spec == nullptr) return InvalidArgument("the model has no input named '{}'", name);
     if (IsImagePath(path)) {
-      if (spec->shape.size() != 4)
-        return InvalidArgument("input '{}' has shape {}; an image needs a 4-D NCHW input", name,
-                               ShapeToString(spec->shape));
-      ImageOptions o = image;
-      o.channels = static_cast<int>(spec->shape[1]);
-      o.height = spec->shape[2];
-      o.width = spec->shape[3];
-      AORTA_ASSIGN_OR_RETURN(Tensor t, LoadImage(path, o));
-      out[name] = std::move(t);
+      ImagePreprocess pre = image.pre;
+      if (!image.layout_known) pre.nhwc = LooksNhwc(spec->shape);
+      Result<Tensor> t = ImageAsInput(path, spec->shape, pre);
+      if (!t.ok()) return t.status().WithContext(fmt::format("input '{}'", name));
+      out[name] = std::move(*t);
     } else {
       AORTA_ASSIGN_OR_RETURN(Tensor t, ReadNpy(path));
       out[name] = t.CastTo(DType::kF32);

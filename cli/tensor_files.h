@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/calibration.h"
 #include "core/io/image.h"
 #include "core/io/npy.h"
 #include "core/io/tensor.h"
@@ -18,11 +19,26 @@ struct InputSpec {
   Shape shape;  // logical (NCHW for images)
 };
 
+// How image files become a program's input, from its metadata (written by `aorta compile`,
+// compiler/calibration.h ImageMetadata): image.scale, image.mean, image.std, image.layout
+// (nchw / nhwc). Absent keys keep ImagePreprocess's defaults (pixel / 255); without
+// image.layout the layout is guessed from the input's shape (LooksNhwc).
+struct ImageInput {
+  ImagePreprocess pre;
+  bool layout_known = false;  // image.layout was given
+};
+// Malformed values are errors naming the key.
+Result<ImageInput> ImageInputOf(const std::map<std::string, std::string>& metadata);
+
 // Reads `--input` arguments: "NAME=PATH" or, for a single-input model, "PATH". PATH is a .npy
-// (converted to float32), a .npz (every array by its key), or an image (PNG / JPEG) resized to
-// the input's H x W with `image` normalization. Checks shapes and names against `specs`.
+// (converted to float32), a .npz (every array by its key), or an image (PNG / JPEG / BMP)
+// resized to the input's H x W and normalized and laid out (NCHW or NHWC) as `image` says.
+// Checks shapes and names against `specs`.
 Result<TensorMap> LoadInputs(const std::vector<std::string>& args,
-                             const std::vector<InputSpec>& specs, ImageOptions image = {});
+                             const std::vector<InputSpec>& specs, const ImageInput& image = {});
+
+// The first image file among `--input` arguments ("NAME=PATH" or "PATH"), or "".
+std::string FirstImageInput(const std::vector<std::string>& args);
 
 // Writes outputs: a .npy for exactly one output, a .npz keyed by output name for any number.
 Status WriteOutputs(const std::string& path, const TensorMap& outputs);
