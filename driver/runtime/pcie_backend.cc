@@ -123,8 +123,9 @@ class EmulatedDriver : public DriverFile {
       case AORTA_IOC_RESET:
         return Reset(*static_cast<aorta_reset*>(arg));
       case AORTA_IOC_PIN:
+        return Pin(*static_cast<aorta_pin*>(arg));
       case AORTA_IOC_UNPIN:
-        return -EOPNOTSUPP;  // the emulation pins no user memory
+        return Unpin(*static_cast<aorta_free*>(arg));
       default:
         return -ENOTTY;
     }
@@ -134,7 +135,8 @@ class EmulatedDriver : public DriverFile {
     std::lock_guard<std::mutex> lock(chip_->hw_lock_);
     auto it = bufs_.find(static_cast<uint32_t>(mmap_offset >> 32));
     const uint64_t start = mmap_offset & 0xffffffffu;
-    if (it == bufs_.end() || start % kPage != 0 || bytes == 0 ||
+    // Pinned buffers are the process's own memory, mapped already: refused, as the module does.
+    if (it == bufs_.end() || it->second.user != nullptr || start % kPage != 0 || bytes == 0 ||
         aorta_check_range(start, bytes, it->second.size) != 0)
       return InvalidArgument("{}: mmap of {} bytes at offset {:#x}: no such buffer range (EINVAL)",
                              name(), bytes, mmap_offset);
@@ -151,6 +153,12 @@ class EmulatedDriver : public DriverFile {
     // DRAM buffers: the BAR2 mapping's bytes. A real BAR2 mapping is the device's DRAM; the
     // emulation copies it to the simulated device's DRAM at SUBMIT and back when the run ends.
     std::vector<uint8_t> shadow;
+    // Pinned buffers (AORTA_IOC_PIN): the user's memory. The emulated IOMMU maps a host buffer
+    // of whole pages whose bytes [page_offset, page_offset + size) stand for it, copied from the
+    // user's memory at SUBMIT and back when the run ends (a real device reaches the pinned
+    // pages themselves).
+    uint8_t* user = nullptr;
+    uint64_t page_offset = 0;
   };
   struct Stream {
     uint64_t addr = 0;
@@ -220,9 +228,7 @@ class EmulatedDriver : public DriverFile {
       buf.iova = b->iova;
       buf.span = b->span;
     }
-    while (next_handle_ == 0 || bufs_.count(next_handle_))
-      next_handle_ = next_handle_ % AORTA_MAX_HANDLES + 1;
-    const uint32_t h = next_handle_++;
+    const uint32_t h = NewHandle();
     a.size = size;
     a.handle = h;
     a.mmap_offset = AORTA_MMAP_OFFSET(h);
@@ -232,18 +238,58 @@ class EmulatedDriver : public DriverFile {
     return 0;
   }
 
-  int Free(const aorta_free& f) {
-    if (f.pad) return -EINVAL;
+  // AORTA_IOC_PIN: user memory of any alignment, as one device range (the emulated device is
+  // behind an IOMMU: AORTA_INFO_IOMMU). The memory must stay valid until UNPIN or close.
+  int Pin(aorta_pin& p) {
+    if (p.flags || p.reserved[0] || p.reserved[1]) return -EINVAL;
+    uint64_t end = 0;
+    if (p.size == 0 || p.size > AORTA_MAX_BUFFER_BYTES ||
+        __builtin_add_overflow(p.user_addr, p.size, &end))
+      return -EINVAL;
+    if (p.user_addr == 0) return -EFAULT;  // pin_user_pages_fast fails on the zero page
+    std::lock_guard<std::mutex> lock(chip_->hw_lock_);
+    if (bufs_.size() >= AORTA_MAX_HANDLES) return -ENOSPC;
+    const uint64_t page_offset = p.user_addr % kPage;
+    const uint64_t mapped = (page_offset + p.size + kPage - 1) / kPage * kPage;
+    Result<HostMemory::Buffer> b = chip_->sim().host().Alloc(mapped);
+    if (!b.ok()) return -ENOMEM;
+    Buf buf;
+    buf.iova = b->iova;
+    buf.size = p.size;
+    buf.span = b->span.subspan(page_offset, p.size);
+    buf.user = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(p.user_addr));
+    buf.page_offset = page_offset;
+    const uint32_t h = NewHandle();
+    p.handle = h;
+    p.dev_addr = AORTA_HOST_WINDOW_BASE + buf.iova + page_offset;
+    bufs_[h] = std::move(buf);
+    return 0;
+  }
+
+  // AORTA_IOC_FREE (allocated buffers, pinned = false) and AORTA_IOC_UNPIN (pinned = true): the
+  // module's aorta_ioc_free.
+  int Release(const aorta_free& f, bool pinned) {
+    if (f.pad || !f.handle) return -EINVAL;
     std::lock_guard<std::mutex> lock(chip_->hw_lock_);
     auto it = bufs_.find(f.handle);
-    if (it == bufs_.end()) return -EINVAL;
-    if (last_ && last_->state == 0) return -EBUSY;  // a run in flight may use it
+    if (it == bufs_.end()) return -ENOENT;
+    if ((it->second.user != nullptr) != pinned) return -EINVAL;  // FREE of a pinned one, or back
+    if (last_ && last_->state == 0) return -EBUSY;               // a run in flight may use it
     if (it->second.dram)
       chip_->dram_.erase(it->second.iova);
     else
       (void)chip_->sim().host().Free(it->second.iova);
     bufs_.erase(it);
     return 0;
+  }
+  int Free(const aorta_free& f) { return Release(f, false); }
+  int Unpin(const aorta_free& f) { return Release(f, true); }
+
+  // The next free handle (1 .. AORTA_MAX_HANDLES); the caller checked there is one.
+  uint32_t NewHandle() {
+    while (next_handle_ == 0 || bufs_.count(next_handle_))
+      next_handle_ = next_handle_ % AORTA_MAX_HANDLES + 1;
+    return next_handle_++;
   }
 
   // aorta_resolve: bytes [offset, offset + size) of this file's buffer as a device address.
@@ -254,18 +300,24 @@ class EmulatedDriver : public DriverFile {
       int ret = aorta_check_range(offset, size, it->second.size);
       if (ret) return ret;
     }
-    *addr = (it->second.dram ? 0 : AORTA_HOST_WINDOW_BASE) + it->second.iova + offset;
+    *addr = (it->second.dram ? 0 : AORTA_HOST_WINDOW_BASE) + it->second.iova +
+            it->second.page_offset + offset;
     return 0;
   }
 
   // The BAR2 mappings of this file's DRAM buffers, to the device and back; hw_lock held.
+  // Pinned buffers likewise: the user's memory to the mapped pages and back.
   void SyncDramToDevice() {
-    for (auto& [h, b] : bufs_)
+    for (auto& [h, b] : bufs_) {
       if (b.dram) (void)dev().DramWrite(b.iova, b.shadow);
+      if (b.user) std::memcpy(b.span.data(), b.user, b.size);
+    }
   }
   void SyncDramFromDevice() {
-    for (auto& [h, b] : bufs_)
+    for (auto& [h, b] : bufs_) {
       if (b.dram) (void)dev().DramRead(b.iova, b.shadow);
+      if (b.user) std::memcpy(b.user, b.span.data(), b.size);
+    }
   }
 
   int ResolveStream(const aorta_stream& s, Stream* out) {

@@ -75,7 +75,7 @@ TEST(EmulatedDriver, AllocRoundsToPagesAndMapsTheBuffer) {
   EXPECT_EQ(f->Ioctl(AORTA_IOC_ALLOC, &zero), -EINVAL);
   aorta_free fr{a.handle, 0};
   EXPECT_EQ(f->Ioctl(AORTA_IOC_FREE, &fr), 0);
-  EXPECT_EQ(f->Ioctl(AORTA_IOC_FREE, &fr), -EINVAL);  // gone
+  EXPECT_EQ(f->Ioctl(AORTA_IOC_FREE, &fr), -ENOENT);  // gone (the module's answer)
   EXPECT_EQ(chip->sim().host().buffer_count(), 0u);
 }
 
@@ -198,6 +198,78 @@ TEST(EmulatedDriver, BypassingTheRangeCheckLeavesItToTheDeviceAndTheIommu) {
   EXPECT_EQ(w.state, AORTA_RUN_ERROR);
   EXPECT_EQ(w.err_code, static_cast<uint32_t>(regs::ErrCode::kDmaFault));
   EXPECT_EQ(w.err_addr, r.data.dev_addr + 4096);
+}
+
+// AORTA_IOC_PIN: the process's own memory (any alignment) as a DMA slot, as the module pins it
+// with an IOMMU; the device reads and writes it through the pinned handle.
+TEST(EmulatedDriver, PinnedUserMemoryIsReachedByTheDevice) {
+  auto chip = Chip();
+  // Load 3 rows of 8 bytes from slot 0 into the unified buffer, then store them to slot 1.
+  isa::DmaLoad ld;
+  ld.slot = 0;
+  ld.mem = isa::Mem::kUb;
+  ld.ext_stride = 8;
+  ld.rows = 3;
+  ld.row_bytes = 8;
+  isa::DmaStore st = StoreAt(0);
+  st.slot = 1;
+  st.mem = isa::Mem::kUb;
+  st.ext_stride = 8;
+  st.rows = 3;
+  Raw r = MakeRaw(chip, {ld, isa::Sync{}, st, isa::Halt{}});
+  // User memory at odd addresses (not page-aligned), with guards around the output.
+  std::vector<uint8_t> src(24 + 5), dst(24 + 16, 0xee);
+  for (size_t i = 0; i < 24; ++i) src[5 + i] = static_cast<uint8_t>(3 * i + 1);
+  aorta_pin in{};
+  in.user_addr = reinterpret_cast<uintptr_t>(src.data() + 5);
+  in.size = 24;
+  ASSERT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &in), 0);
+  EXPECT_NE(in.handle, 0u);
+  EXPECT_EQ(in.dev_addr % 4096, in.user_addr % 4096);  // one range, the page offset kept
+  aorta_pin out{};
+  out.user_addr = reinterpret_cast<uintptr_t>(dst.data() + 8);
+  out.size = 24;
+  ASSERT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &out), 0);
+  aorta_submit s = Submit(r, 4);
+  s.slots[0] = aorta_slot{in.handle, 0, 0, 24};
+  s.slots[1] = aorta_slot{out.handle, 0, 0, 24};
+  ASSERT_EQ(r.f->Ioctl(AORTA_IOC_SUBMIT, &s), 0);
+  aorta_wait w{};
+  w.seq = s.seq;
+  w.timeout_ms = 1000;
+  ASSERT_EQ(r.f->Ioctl(AORTA_IOC_WAIT, &w), 0);
+  ASSERT_EQ(w.state, AORTA_RUN_DONE);
+  for (size_t i = 0; i < 24; ++i) EXPECT_EQ(dst[8 + i], src[5 + i]) << i;
+  for (size_t i : {0, 7, 32, 39}) EXPECT_EQ(dst[i], 0xee) << i;  // nothing outside the pin
+  // A slot past the pinned range is refused like any other buffer's.
+  s.slots[1].size = 25;
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_SUBMIT, &s), -EFAULT);
+  // Pinned memory is the process's already: no mmap; FREE / UNPIN do not mix.
+  EXPECT_FALSE(r.f->Map(AORTA_MMAP_OFFSET(in.handle), 4096).ok());
+  aorta_free fr{in.handle, 0};
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_FREE, &fr), -EINVAL);
+  aorta_free data{r.data.handle, 0};
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_UNPIN, &data), -EINVAL);
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_UNPIN, &fr), 0);
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_UNPIN, &fr), -ENOENT);
+  // Bad requests.
+  aorta_pin bad = in;
+  bad.flags = 1;
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &bad), -EINVAL);
+  bad = in;
+  bad.reserved[0] = 1;
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &bad), -EINVAL);
+  bad = in;
+  bad.size = 0;
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &bad), -EINVAL);
+  bad.size = AORTA_MAX_BUFFER_BYTES + 1;
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &bad), -EINVAL);
+  bad.user_addr = ~uint64_t{0};
+  bad.size = 2;  // wraps around
+  EXPECT_EQ(r.f->Ioctl(AORTA_IOC_PIN, &bad), -EINVAL);
+  // Closing the file unpins what is left.
+  r.f.reset();
+  EXPECT_EQ(chip->sim().host().buffer_count(), 0u);
 }
 
 TEST(PcieBackend, RunsASessionLikeTheGoldenBackend) {
