@@ -232,6 +232,7 @@ TEST_F(CliTest, RunReportHasTheSameKeysOnEveryBackend) {
     for (const char* key : {"mac_utilization", "latency_us", "wall_s"})
       EXPECT_TRUE(j.at(key).is_number()) << key;
     EXPECT_GT(j.at("wall_s").get<double>(), 0);
+    EXPECT_GE(j.at("runtime_cpu_s").get<double>(), 0);
     const bool timed = name == "tlm" || name == "rtl";
     EXPECT_EQ(j.at("backend"), name);
     const auto cycles = j.at("cycles").get<uint64_t>();

@@ -1,5 +1,7 @@
 #include "driver/runtime/session.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -13,6 +15,13 @@ namespace {
 constexpr uint64_t kDramAlign = 4096;
 
 uint32_t CounterIndex(regs::Counter c) { return static_cast<uint32_t>(c); }
+
+// CPU time of the calling thread, in seconds.
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 double Utilization(const Counters& c, uint32_t n) {
   uint64_t cycles = c[CounterIndex(regs::Counter::kCycles)];
@@ -41,14 +50,19 @@ std::string RunReport::ToJson() const {
   j["latency_us"] = latency_us;
   j["wall_s"] = wall_s;
   j["host_wall_s"] = host_wall_s;
+  j["runtime_cpu_s"] = runtime_cpu_s;
   j["counters"] = CountersJson(counters);
   j["layers"] = nlohmann::json::array();
   for (const LayerReport& l : layers) {
     if (l.host) {
+      // The same keys as a chip layer's: the device spends no cycles on a host op.
       j["layers"].push_back({{"name", l.name},
                              {"op_type", l.op_type},
                              {"host", true},
                              {"segment", l.segment},
+                             {"cycles", 0},
+                             {"macs", l.macs},
+                             {"utilization", 0.0},
                              {"wall_s", l.wall_s}});
       continue;
     }
@@ -319,6 +333,8 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
 Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
   std::lock_guard<std::mutex> lock(run_mu_);
   auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = ThreadCpuSeconds();
+  double segments_cpu = 0;  // the calling thread's CPU time inside RunSegment
   for (const auto& b : program_.inputs()) {
     auto it = inputs.find(b.name());
     if (it == inputs.end()) return InvalidArgument("missing input '{}'", b.name());
@@ -335,7 +351,10 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
   TensorMap values = inputs;  // what the host side has, by name
   std::vector<LayerReport> host_reports;
   for (size_t seg = 0; seg < chips_[0].segments.size(); ++seg) {
-    AORTA_RETURN_IF_ERROR(RunSegment(seg));
+    const double seg0 = ThreadCpuSeconds();
+    const Status st = RunSegment(seg);
+    segments_cpu += ThreadCpuSeconds() - seg0;
+    AORTA_RETURN_IF_ERROR(st);
     AORTA_RETURN_IF_ERROR(RunHostOps(seg, values, host_reports));
   }
   TensorMap outputs;
@@ -404,6 +423,7 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
                  : 0;
     r.latency_us = r.clock_mhz > 0 ? static_cast<double>(r.cycles) / r.clock_mhz : 0;
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.runtime_cpu_s = ThreadCpuSeconds() - cpu0 - segments_cpu;
     *report = std::move(r);
   }
   return outputs;

@@ -54,9 +54,15 @@ struct RunReport {
   std::vector<LayerReport> layers;
 
   double host_wall_s = 0;  // summed over host ops
+  // The calling thread's CPU time in Run outside the run segments (which program the device,
+  // ring it and wait, and where the golden model executes and the rtl model simulates): inputs
+  // quantized and written, host ops, outputs read and dequantized, counters and PERF records
+  // read. The runtime's own cost per inference around the device.
+  double runtime_cpu_s = 0;
   // The report as JSON (keys: backend, model, cycles, macs, mac_utilization, latency_us, wall_s,
-  // host_wall_s, counters{}, layers[{name, op_type, host, segment, chip, cycles, macs,
-  // utilization, wall_s, counters{}}]); layers in execution order, host ops between segments.
+  // host_wall_s, runtime_cpu_s, counters{}, layers[{name, op_type, host, segment, cycles, macs,
+  // utilization, and chip, device_macs, counters{} (chip layers) or wall_s (host ops: cycles 0)}]);
+  // layers in execution order, host ops between segments.
   std::string ToJson() const;
 };
 
