@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/postprocess.h"
 #include "compiler/compile.h"
+#include "compiler/multichip/multichip_compile.h"
 
 namespace aorta::cli {
 namespace {
@@ -25,7 +26,26 @@ struct CompileArgs {
   std::string image_scale, image_mean, image_std, image_layout;
   bool quiet = false;
   std::string postprocess = "auto";  // the program's metadata "postprocess" (cli/postprocess.h)
+  std::string board;                 // --board: a multi-chip program (compiler/multichip/)
+  uint32_t chips = 0;
 };
+
+// --board: the model partitioned over the board's chips; prints the stage table.
+void RunBoardCompile(const CompileArgs& a, const CompileOptions& o) {
+  const BoardConfig board = Check(LoadBoardConfig(a.board));
+  multichip::BoardOptions bo;
+  bo.chips = a.chips;
+  multichip::BoardReport report;
+  Result<multichip::BoardCompiled> c =
+      multichip::CompileOnnxFileForBoard(a.model, board, o, bo, &report);
+  for (const std::string& w : report.front.warnings)
+    std::cerr << "aorta compile: warning: " << w << "\n";
+  if (!c.ok()) Fail(c.status());
+  Check(WriteProgram(c->program, a.output));
+  std::cout << multichip::FormatStageTable(c->report);
+  std::cout << "wrote " << a.output << " (board '" << board.name() << "', "
+            << c->program.chips_size() << " chips, " << c->program.layers_size() << " layers)\n";
+}
 
 void RunCompileCommand(const CompileArgs& a) {
   const ChipConfig chip = Check(LoadChipConfig(a.chip));
@@ -47,6 +67,7 @@ void RunCompileCommand(const CompileArgs& a) {
     if (!a.image_std.empty()) pre.std = Check(ParseTriple(a.image_std, "--image-std"));
     o.image = pre;
   }
+  if (!a.board.empty()) return RunBoardCompile(a, o);
   CompileReport report;
   Result<Compiled> c = CompileOnnxFile(a.model, chip, o, &report);
   if (!a.quiet && !report.placement.empty()) std::cout << FormatPlacement(report) << "\n";
@@ -120,6 +141,11 @@ void RegisterCompileCommand(CLI::App& app) {
                   "model's input and outputs are BlazeFace's)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "blazeface", "none"}));
+  sub->add_option("--board", args->board,
+                  "Board (.textproto, e.g. build/gen/fpga_board/ring8_u250.textproto): partition "
+                  "the model over its linked chips, one pipeline stage per chip, and print the "
+                  "stage table");
+  sub->add_option("--chips", args->chips, "With --board: use this many chips (default: all)");
   sub->add_flag("-q,--quiet", args->quiet, "Print only the final line");
   sub->callback([args] { RunCompileCommand(*args); });
 }

@@ -1,0 +1,208 @@
+// Multi-chip programs on linked golden chips: bit-identical to the same model on one chip.
+#include "compiler/multichip/multichip_compile.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "compiler/multichip/test_models.h"
+#include "compiler/onnx_import.h"
+#include "compiler/testing/op_cases.h"
+#include "core/isa/isa.h"
+#include "driver/runtime/backend.h"
+#include "driver/runtime/pipeline.h"
+#include "driver/runtime/session.h"
+#include "models/real/model_inputs.h"
+
+namespace aorta::multichip {
+namespace {
+
+using testing::DemoCnn;
+using testing::Ring;
+
+CompileOptions Options() {
+  CompileOptions o;
+  o.calib.synthetic_samples = 2;  // the same calibration for the one- and the multi-chip program
+  return o;
+}
+
+Result<runtime::TensorMap> RunGolden(const Program& p, const runtime::TensorMap& inputs) {
+  std::vector<ChipConfig> chips;
+  for (const auto& c : p.chips()) chips.push_back(c.config());
+  AORTA_ASSIGN_OR_RETURN(auto links, runtime::BoardLinksOf(p));
+  AORTA_ASSIGN_OR_RETURN(auto backend, runtime::MakeGoldenBackend(chips, links));
+  AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(p, *backend));
+  return session->Run(inputs);
+}
+
+int CountOpcode(const program::ChipProgram& c, isa::Opcode op) {
+  int count = 0;
+  for (const std::string& s : c.run_segments()) {
+    auto insns = isa::DecodeStream(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+    if (!insns.ok()) return -1;
+    for (const isa::Insn& i : *insns) count += isa::OpcodeOf(i) == op;
+  }
+  return count;
+}
+
+// Compiles `g` for one chip and for rings of each size in `ks`, runs all on golden chips and
+// expects the same bytes out.
+void ExpectSameAsOneChip(const ir::Graph& g, const ChipConfig& chip,
+                         const std::vector<uint32_t>& ks, const CompileOptions& o,
+                         const runtime::TensorMap& inputs) {
+  auto single = CompileGraph(g, chip, o);
+  ASSERT_TRUE(single.ok()) << single.status().ToString();
+  auto want = RunGolden(single->program, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  for (uint32_t k : ks) {
+    SCOPED_TRACE(fmt::format("{} chips", k));
+    BoardOptions bo;
+    bo.chips = k;
+    auto multi = CompileGraphForBoard(g, Ring(chip, k), o, bo);
+    ASSERT_TRUE(multi.ok()) << multi.status().ToString();
+    const Program& p = multi->program;
+    ASSERT_EQ(p.chips_size(), static_cast<int>(k)) << FormatStageTable(multi->report);
+    ASSERT_EQ(multi->report.stages.size(), k);
+    for (int c = 0; c < p.chips_size(); ++c) {
+      EXPECT_EQ(CountOpcode(p.chips(c), isa::Opcode::kRecv) > 0, c > 0) << "chip " << c;
+      EXPECT_EQ(CountOpcode(p.chips(c), isa::Opcode::kSend) > 0, c + 1 < p.chips_size())
+          << "chip " << c;
+    }
+    // Every layer on exactly one chip, all of them.
+    EXPECT_EQ(p.layers_size(), single->program.layers_size());
+    auto got = RunGolden(p, inputs);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(got->size(), want->size());
+    for (const auto& [name, t] : *want) {
+      ASSERT_TRUE(got->count(name)) << name;
+      EXPECT_EQ(got->at(name).shape(), t.shape()) << name;
+      EXPECT_EQ(got->at(name).ToDoubles(), t.ToDoubles())
+          << name << " differs on " << k << " chips";
+    }
+  }
+}
+
+runtime::TensorMap RandomInputs(const ir::Graph& g, const Shape& shape, uint64_t seed) {
+  op_cases::Rng rng(seed);
+  return {{g.inputs[0], op_cases::RandomTensor(rng, shape, -1.0, 1.0)}};
+}
+
+TEST(MultichipCompile, DemoCnnOnTwoAndFourChipsMatchesOneChip) {
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  const ir::Graph g = DemoCnn();
+  ExpectSameAsOneChip(g, chip, {2, 4}, Options(), RandomInputs(g, {1, 16, 16, 16}, 3));
+}
+
+TEST(MultichipCompile, StageTableAndProgramMetadata) {
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  BoardOptions bo;
+  bo.chips = 3;
+  auto c = CompileGraphForBoard(DemoCnn(), Ring(chip, 4), Options(), bo);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const BoardReport& r = c->report;
+  ASSERT_EQ(r.stages.size(), 3u);
+  // Stage k sends what stage k + 1 receives, over chip k's port 1 to chip k+1's port 0.
+  for (size_t s = 0; s + 1 < r.stages.size(); ++s) {
+    EXPECT_EQ(r.stages[s].link_out_bytes, r.stages[s + 1].link_in_bytes);
+    EXPECT_GT(r.stages[s].link_out_bytes, 0u);
+    EXPECT_EQ(r.stages[s].link_out, fmt::format("{}.1->{}.0", s, s + 1));
+  }
+  EXPECT_LE(r.balance, 1.0);
+  EXPECT_GT(r.balance, 0.0);
+  EXPECT_EQ(r.streamed_bytes, 0u);
+  auto links = runtime::BoardLinksOf(c->program);
+  ASSERT_TRUE(links.ok());
+  ASSERT_EQ(links->size(), 2u);
+  EXPECT_EQ(runtime::FormatBoardLinks(*links), "0.1-1.0,1.1-2.0");
+  const std::string table = FormatStageTable(r);
+  EXPECT_NE(table.find("balance"), std::string::npos) << table;
+  EXPECT_NE(table.find("every weight pinned"), std::string::npos) << table;
+}
+
+TEST(MultichipCompile, SmallChipsStreamTheRemainder) {
+  // Weight buffers of 1 KiB: the demo's weights do not fit two chips; the table says how much
+  // streams, and the program still computes the same numbers.
+  ChipConfig chip = *LoadChipConfig("sim16");
+  const ChipGeometry geo = GeometryOf(chip);
+  chip.set_weight_buffer_bytes(uint64_t{geo.n} * geo.n * 4);
+  chip.set_weight_buffer_banks(1);
+  ASSERT_TRUE(ValidateChipConfig(chip).ok()) << ValidateChipConfig(chip).ToString();
+  BoardOptions bo;
+  bo.chips = 2;
+  const ir::Graph g = DemoCnn();
+  auto c = CompileGraphForBoard(g, Ring(chip, 2), Options(), bo);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_GT(c->report.streamed_bytes, 0u);
+  EXPECT_NE(FormatStageTable(c->report).find("too small"), std::string::npos);
+  ExpectSameAsOneChip(g, chip, {2}, Options(), RandomInputs(g, {1, 16, 16, 16}, 4));
+}
+
+TEST(MultichipCompile, ErrorsNameTheCause) {
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  BoardOptions bo;
+  bo.chips = 5;
+  auto too_many = CompileGraphForBoard(DemoCnn(), Ring(chip, 4), Options(), bo);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("has 4 chips, 5 requested"), std::string::npos)
+      << too_many.status().ToString();
+  // Chips without a link between them.
+  BoardConfig unlinked = Ring(chip, 2);
+  unlinked.clear_links();
+  bo.chips = 2;
+  auto no_chain = CompileGraphForBoard(DemoCnn(), unlinked, Options(), bo);
+  ASSERT_FALSE(no_chain.ok());
+  EXPECT_NE(no_chain.status().message().find("no chain of 2 chips"), std::string::npos)
+      << no_chain.status().ToString();
+  // Chips of different array sizes cannot exchange unified-buffer rows.
+  BoardConfig mixed = Ring(chip, 2);
+  *mixed.mutable_chips(1)->mutable_config() = *LoadChipConfig("tiny");
+  auto mixed_n = CompileGraphForBoard(DemoCnn(), mixed, Options(), bo);
+  ASSERT_FALSE(mixed_n.ok());
+  EXPECT_NE(mixed_n.status().message().find("same N"), std::string::npos)
+      << mixed_n.status().ToString();
+}
+
+TEST(MultichipCompile, FindChainFollowsTheRing) {
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  auto chain = FindChain(Ring(chip, 4), 4);
+  ASSERT_TRUE(chain.ok());
+  for (uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*chain)[i].chip, i);
+    if (i > 0) {
+      EXPECT_EQ((*chain)[i].in_port, 0u);
+    }
+    if (i < 3) {
+      EXPECT_EQ((*chain)[i].out_port, 1u);
+    }
+  }
+}
+
+// The real models of models/models.txt, when scripts/fetch-models has fetched them.
+std::string CachedModel(const std::string& stem) {
+  const std::string path = models::ModelsDir(AORTA_TEST_SOURCE_DIR) + "/" + stem + ".onnx";
+  return std::filesystem::exists(path) ? path : std::string();
+}
+
+// A fetched model (or a skip) on one chip and on 2 and 4 chips, calibrated on one sample.
+void RealModelMatchesOneChip(const std::string& stem, const Shape& input_shape, uint64_t seed) {
+  const std::string path = CachedModel(stem);
+  if (path.empty()) GTEST_SKIP() << stem << ".onnx not fetched (scripts/fetch-models)";
+  auto g = ImportOnnxFile(path);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  CompileOptions o = Options();
+  o.calib.synthetic_samples = 1;
+  o.input_shapes[""] = input_shape;
+  ExpectSameAsOneChip(*g, *LoadChipConfig("sim16"), {2, 4}, o, RandomInputs(*g, input_shape, seed));
+}
+
+TEST(MultichipCompile, BlazeFaceFrontOnTwoAndFourChipsMatchesOneChip) {
+  RealModelMatchesOneChip("blazeface_front", {1, 128, 128, 3}, 5);
+}
+
+TEST(MultichipCompile, WakeWordEmbeddingOnTwoAndFourChipsMatchesOneChip) {
+  RealModelMatchesOneChip("oww_embedding", {1, 76, 32, 1}, 6);
+}
+
+}  // namespace
+}  // namespace aorta::multichip

@@ -1,0 +1,159 @@
+#include "compiler/multichip/partitioner.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+namespace aorta::multichip {
+namespace {
+
+// n layers with the given cycles and weights, every cut carrying `bytes` (a chain: each tensor
+// read by the next layer only).
+struct Chain {
+  std::vector<StageItem> items;
+  std::vector<CutInfo> cuts;
+};
+Chain MakeChain(const std::vector<uint64_t>& cycles, const std::vector<uint64_t>& weights,
+                const std::vector<uint64_t>& bytes) {
+  Chain c;
+  for (size_t i = 0; i < cycles.size(); ++i)
+    c.items.push_back({"l" + std::to_string(i), cycles[i], weights.empty() ? 0 : weights[i]});
+  c.cuts.resize(cycles.size() + 1);
+  for (size_t i = 1; i < cycles.size(); ++i) {
+    c.cuts[i].bytes = bytes.empty() ? 0 : bytes[i];
+    c.cuts[i].earliest_producer = i - 1;
+  }
+  return c;
+}
+
+Resources Res(uint32_t chips, uint64_t wb = 1 << 30) {
+  Resources r;
+  r.chips = chips;
+  r.weight_buffer_bytes = wb;
+  r.link_bytes_per_cycle = 1;
+  r.dram_bytes_per_cycle = 1;
+  return r;
+}
+
+// The slowest stage of the best plan, by trying every way to cut (small n).
+double BruteForce(const Chain& c, const Resources& r) {
+  const size_t n = c.items.size();
+  double best = 1e300;
+  for (uint32_t mask = 0; mask < (1u << (n - 1)); ++mask) {
+    if (static_cast<uint32_t>(__builtin_popcount(mask)) + 1 != r.chips) continue;
+    double slowest = 0;
+    size_t begin = 0;
+    bool legal = true;
+    for (size_t j = 1; j <= n; ++j) {
+      if (j < n && !(mask & (1u << (j - 1)))) continue;
+      if (j < n && (!c.cuts[j].allowed || c.cuts[j].earliest_producer < begin)) legal = false;
+      slowest = std::max(slowest, StageCost(c.items, c.cuts, r, begin, j).cost);
+      begin = j;
+    }
+    if (legal) best = std::min(best, slowest);
+  }
+  return best;
+}
+
+TEST(Partitioner, BalancesEqualLayers) {
+  Chain c = MakeChain({100, 100, 100, 100, 100, 100, 100, 100}, {}, {});
+  auto plan = PlanStages(c.items, c.cuts, Res(4));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 4u);
+  for (const Stage& s : plan->stages) EXPECT_EQ(s.compute_cycles, 200u);
+  EXPECT_DOUBLE_EQ(plan->balance, 1.0);
+}
+
+TEST(Partitioner, MatchesBruteForceOnUnevenLayers) {
+  Chain c = MakeChain({50, 300, 20, 80, 80, 200, 10, 140, 60, 90}, {},
+                      {0, 30, 5, 70, 2, 40, 40, 1, 25, 9});
+  for (uint32_t chips = 1; chips <= 5; ++chips) {
+    auto plan = PlanStages(c.items, c.cuts, Res(chips));
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    EXPECT_EQ(plan->stages.size(), chips);
+    EXPECT_NEAR(plan->slowest, BruteForce(c, Res(chips)), 1e-9) << chips << " chips";
+    // Stages cover every layer once, in order.
+    size_t next = 0;
+    for (const Stage& s : plan->stages) {
+      EXPECT_EQ(s.begin, next);
+      EXPECT_GT(s.end, s.begin);
+      next = s.end;
+    }
+    EXPECT_EQ(next, c.items.size());
+  }
+}
+
+TEST(Partitioner, CutsWhereTensorsAreSmall) {
+  // Four equal layers, two chips: cutting after layer 1 or 2 balances compute the same way up to
+  // 100 cycles; the cut after layer 1 carries 1000 bytes, the one after layer 2 only 10.
+  Chain c = MakeChain({100, 100, 100, 100}, {}, {0, 1000, 10, 1000});
+  auto plan = PlanStages(c.items, c.cuts, Res(2));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 2u);
+  EXPECT_EQ(plan->stages[0].end, 2u);
+  EXPECT_EQ(plan->link_bytes, 10u);
+  // A slow link moves the cut to where compute is less balanced but the tensor small.
+  Chain d = MakeChain({100, 100, 100, 100}, {}, {0, 10, 1000, 1000});
+  auto plan2 = PlanStages(d.items, d.cuts, Res(2));
+  ASSERT_TRUE(plan2.ok()) << plan2.status().ToString();
+  EXPECT_EQ(plan2->stages[0].end, 1u);
+  EXPECT_EQ(plan2->link_bytes, 10u);
+}
+
+TEST(Partitioner, RespectsIllegalCutsAndForwarding) {
+  Chain c = MakeChain({100, 100, 100, 100}, {}, {});
+  c.cuts[2].allowed = false;  // e.g. a model input still read
+  // Cut 3's tensors include one made by layer 0: stage [1, 3) would have to forward it.
+  c.cuts[3].earliest_producer = 0;
+  auto plan = PlanStages(c.items, c.cuts, Res(3));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  // Only cut 1 is usable with a stage before it starting at 0 ... cut 3 needs the stage ending
+  // there to start at 0, so three stages are impossible: two stages, cut at 1 or 3.
+  ASSERT_EQ(plan->stages.size(), 2u);
+  EXPECT_NEAR(plan->slowest, 300, 1e-9);
+}
+
+TEST(Partitioner, StreamsTheRemainderWhenTheBoardIsTooSmall) {
+  // 4 layers of 1000 weight bytes, chips of 1500: two chips hold 3000, 1000 must stream.
+  Chain c = MakeChain({100, 100, 100, 100}, {1000, 1000, 1000, 1000}, {});
+  auto plan = PlanStages(c.items, c.cuts, Res(2, 1500));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->streamed_bytes, 1000u);
+  uint64_t streamed = 0;
+  for (const Stage& s : plan->stages) {
+    EXPECT_EQ(s.streamed_bytes, s.weight_bytes > 1500 ? s.weight_bytes - 1500 : 0);
+    streamed += s.streamed_bytes;
+  }
+  EXPECT_EQ(streamed, 1000u);
+  // Enough chips: nothing streams.
+  auto four = PlanStages(c.items, c.cuts, Res(4, 1500));
+  ASSERT_TRUE(four.ok());
+  EXPECT_EQ(four->streamed_bytes, 0u);
+}
+
+TEST(Partitioner, FewerLayersThanChipsUsesFewerChips) {
+  Chain c = MakeChain({100, 200}, {}, {});
+  auto plan = PlanStages(c.items, c.cuts, Res(8));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->stages.size(), 2u);
+}
+
+TEST(Partitioner, ErrorsNameTheCause) {
+  Chain c = MakeChain({100, 200}, {}, {});
+  auto none = PlanStages({}, {CutInfo{}}, Res(2));
+  EXPECT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("no layers"), std::string::npos);
+  auto zero = PlanStages(c.items, c.cuts, Res(0));
+  EXPECT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("0 chips"), std::string::npos);
+  Resources no_link = Res(2);
+  no_link.link_bytes_per_cycle = 0;
+  auto nolink = PlanStages(c.items, c.cuts, no_link);
+  EXPECT_FALSE(nolink.ok());
+  EXPECT_NE(nolink.status().message().find("link bandwidth"), std::string::npos);
+  auto badcuts = PlanStages(c.items, {CutInfo{}}, Res(2));
+  EXPECT_FALSE(badcuts.ok());
+}
+
+}  // namespace
+}  // namespace aorta::multichip

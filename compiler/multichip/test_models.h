@@ -1,0 +1,20 @@
+// Test models and boards for multi-chip compiles and pipelines (multichip_compile_test,
+// driver/runtime/pipeline_test).
+#pragma once
+
+#include <cstdint>
+
+#include "compiler/ir.h"
+#include "core/config.h"
+
+namespace aorta::multichip::testing {
+
+// `k` copies of `chip` in a ring: port 1 of chip i to port 0 of chip i + 1.
+BoardConfig Ring(const ChipConfig& chip, uint32_t k);
+
+// The demo CNN's topology (models/demo/demo_program.h) as an ONNX graph: conv 3x3 16->16 + Relu,
+// max pool 2x2, conv 1x1 16->32 + Relu, depthwise 3x3 + Clip(0, 6), residual add, global average
+// pool, fully connected 32->10. Input "input" [1, 16, 16, 16], output "logits" [1, 10].
+ir::Graph DemoCnn();
+
+}  // namespace aorta::multichip::testing
