@@ -26,7 +26,9 @@ struct RunArgs {
   std::string report;
   std::string compare;
   int timeout_ms = 60000;
-  std::string boxes;  // BlazeFace: the input image with the detections drawn (PNG)
+  std::string trace;         // rtl backend: FST waveforms to this file
+  std::string trace_window;  // FROM:TO device cycles
+  std::string boxes;         // BlazeFace: the input image with the detections drawn (PNG)
   double score_threshold = 0.5;
   double nms_iou = 0.3;
   bool compare_golden = false;
@@ -103,7 +105,28 @@ void PostprocessBlazeFace(const RunArgs& a, const Program& p, const TensorMap& o
   fmt::print("wrote {} ({} with the boxes)\n", boxes, image);
 }
 
+// --trace: the rtl backend runs the SoC's trace builds (driver/runtime/rtl_backend.h).
+void UseTracedRtl(const RunArgs& a) {
+  if (a.trace.empty()) {
+    if (!a.trace_window.empty()) Fail(InvalidArgument("--trace-window needs --trace FILE.fst"));
+    return;
+  }
+  const std::string uri = a.device.empty() ? runtime::DefaultUri(a.backend) : a.device;
+  if (uri.rfind("rtl://", 0) != 0)
+    Fail(InvalidArgument("--trace {}: waveforms come from the rtl backend only (--backend rtl)",
+                         a.trace));
+  runtime::RtlBackendOptions o;
+  o.trace_path = a.trace;
+  if (!a.trace_window.empty()) Check(runtime::ParseTraceWindow(a.trace_window, o));
+  runtime::RegisterSimulator(
+      "rtl", [o](const std::vector<ChipConfig>& chips, const std::vector<config::BoardLink>& links,
+                 const std::map<std::string, std::string>&) {
+        return runtime::MakeRtlBackend(chips, links, o);
+      });
+}
+
 void Run(const RunArgs& a) {
+  UseTracedRtl(a);
   Program p = Check(ReadProgram(a.program));
   std::vector<InputSpec> specs;
   for (const auto& b : p.inputs())
@@ -247,6 +270,11 @@ void RegisterRunCommand(CLI::App& app) {
   sub->add_flag("--compare-golden", args->compare_golden,
                 "Run the same inputs on the golden model too and check that every output is "
                 "bit-identical");
+  sub->add_option("--trace", args->trace,
+                  "rtl backend: write the run's waveforms to FILE.fst (needs a build configured "
+                  "with -DAORTA_RTL_TRACE=ON; docs/rtl.md, \"Waveforms\")");
+  sub->add_option("--trace-window", args->trace_window,
+                  "With --trace: dump device cycles FROM:TO only (either may be empty)");
   sub->callback([args] { Run(*args); });
 }
 

@@ -1,11 +1,29 @@
 #include "driver/runtime/rtl_backend.h"
 
+#include <charconv>
 #include <chrono>
 
 #include "verif/soc/rtl_device.h"
+#include "verif/soc/rtl_trace.h"
 
 namespace aorta::runtime {
 namespace {
+
+// Chip i's trace file: `path` for chip 0, <path without .fst>.chip<i>.fst for the others.
+std::string TracePath(const std::string& path, size_t chip) {
+  if (chip == 0) return path;
+  const bool fst = path.size() > 4 && path.compare(path.size() - 4, 4, ".fst") == 0;
+  return fmt::format("{}.chip{}.fst", fst ? path.substr(0, path.size() - 4) : path, chip);
+}
+
+Result<uint64_t> ParseCycle(const std::string& text, uint64_t empty, const std::string& window) {
+  if (text.empty()) return empty;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return InvalidArgument("trace window '{}': '{}' is not a cycle number", window, text);
+  return v;
+}
 
 class RtlBackend : public Backend {
  public:
@@ -40,9 +58,18 @@ class RtlBackend : public Backend {
               RtlBackendOptions options) {
     verif::RtlDeviceOptions o;
     o.fast = options.fast;
-    for (const ChipConfig& c : chips) {
-      AORTA_ASSIGN_OR_RETURN(std::unique_ptr<verif::RtlDevice> d,
-                             verif::MakeRtlDevice(c, &host_, o));
+    for (size_t i = 0; i < chips.size(); ++i) {
+      const ChipConfig& c = chips[i];
+      std::unique_ptr<verif::RtlDevice> d;
+      if (options.make_device) {
+        AORTA_ASSIGN_OR_RETURN(d, options.make_device(c, &host_));
+      } else if (!options.trace_path.empty()) {
+        verif::RtlTraceOptions t{TracePath(options.trace_path, i), options.trace_from,
+                                 options.trace_to};
+        AORTA_ASSIGN_OR_RETURN(d, verif::MakeTracedRtlDevice(c, &host_, o, t));
+      } else {
+        AORTA_ASSIGN_OR_RETURN(d, verif::MakeRtlDevice(c, &host_, o));
+      }
       devices_.push_back(std::move(d));
     }
     for (const auto& l : links) {
@@ -63,6 +90,19 @@ class RtlBackend : public Backend {
 };
 
 }  // namespace
+
+Status ParseTraceWindow(const std::string& from_to, RtlBackendOptions& options) {
+  const size_t colon = from_to.find(':');
+  if (colon == std::string::npos)
+    return InvalidArgument("trace window '{}': expected FROM:TO (cycles)", from_to);
+  AORTA_ASSIGN_OR_RETURN(uint64_t from, ParseCycle(from_to.substr(0, colon), 0, from_to));
+  AORTA_ASSIGN_OR_RETURN(uint64_t to, ParseCycle(from_to.substr(colon + 1), UINT64_MAX, from_to));
+  if (from >= to)
+    return InvalidArgument("trace window '{}' is empty (FROM must be below TO)", from_to);
+  options.trace_from = from;
+  options.trace_to = to;
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<Backend>> MakeRtlBackend(const std::vector<ChipConfig>& chips,
                                                 const std::vector<config::BoardLink>& links,

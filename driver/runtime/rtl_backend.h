@@ -6,20 +6,44 @@
 //
 // Wait advances every chip of the board in slices of cycles (chips of a pipeline talk over
 // links), until the chip waited for raises its interrupt or the wall-clock timeout passes.
-// A binary links this library with either aorta_rtl_device_fast (the speed builds only; the
-// aorta CLI) or aorta_rtl_device (also the builds with SystemVerilog assertions; the tests).
+// With options.trace_path, every chip runs the trace build and dumps FST waveforms
+// (verif/soc/rtl_trace.h). A binary links this library with either aorta_rtl_device_fast (the speed
+// builds only; the aorta CLI) or aorta_rtl_device (also the builds with SystemVerilog assertions;
+// the tests).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "driver/runtime/backend.h"
+
+namespace aorta::verif {
+class RtlDevice;
+}  // namespace aorta::verif
 
 namespace aorta::runtime {
 
 struct RtlBackendOptions {
   bool fast = true;  // the speed builds; false: the builds with assertions (tests)
+  // FST waveforms of every chip (the trace builds, verif/soc/rtl_trace.h; they exist in a build
+  // tree configured with -DAORTA_RTL_TRACE=ON): chip 0 to trace_path, chip i > 0 to
+  // <trace_path without .fst>.chip<i>.fst, device cycles [trace_from, trace_to) only. The files
+  // are complete when the backend is destroyed. Empty: no trace.
+  std::string trace_path{};
+  uint64_t trace_from = 0, trace_to = UINT64_MAX;
+  // Makes each chip's device instead of verif::MakeRtlDevice (e.g. the coverage builds,
+  // verif::MakeCoverageRtlDevice); `fast` and the trace do not apply then. (Every member has a
+  // default initializer: designated initializers such as {.fast = false} stay warning-free.)
+  std::function<Result<std::unique_ptr<verif::RtlDevice>>(const ChipConfig&, DeviceMemory*)>
+      make_device{};
 };
+
+// "FROM:TO" (device cycles, FROM < TO; either may be empty: 0 and the end of the run) into
+// options.trace_from / trace_to.
+Status ParseTraceWindow(const std::string& from_to, RtlBackendOptions& options);
 
 Result<std::unique_ptr<Backend>> MakeRtlBackend(const std::vector<ChipConfig>& chips,
                                                 const std::vector<config::BoardLink>& links = {},

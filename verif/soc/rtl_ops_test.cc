@@ -1,0 +1,243 @@
+// The compiler's per-op end-to-end cases (compiler/testing/op_cases.h, the models of
+// compiler/compile_test.cc) on the RTL: each case compiled with calibration, run through Session
+// on the golden backend and on the rtl backend (the verilated SoC, speed build), and the outputs
+// and every non-timing counter (total and per layer) compared: bit-identical
+// (driver/runtime/backend_compare_test_util.h). Shapes are those of compile_test, except where
+// a smaller one keeps the default run short (noted per test); tiling through DRAM and streamed
+// weights run on tiny, whose buffers the compile_test shapes overflow.
+//
+// Built a second time as rtl_ops_coverage (AORTA_RTL_OPS_COVERAGE_DIR defined; target
+// rtl_coverage): the same cases on the coverage builds of the SoC, each device's counts written
+// to a file of that directory.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <tuple>
+
+#include "compiler/testing/op_cases.h"
+#include "driver/runtime/backend_compare_test_util.h"
+#include "driver/runtime/rtl_backend.h"
+#ifdef AORTA_RTL_OPS_COVERAGE_DIR
+#include <atomic>
+
+#include "verif/soc/rtl_trace.h"
+#endif
+
+namespace aorta::runtime {
+namespace {
+
+using op_cases::ConvGraph;
+using op_cases::ConvSpec;
+using op_cases::Rng;
+using testing::Chip;
+
+constexpr const char* kChips[] = {"tiny", "sim16"};
+
+#ifdef AORTA_RTL_OPS_COVERAGE_DIR
+RtlBackendOptions Options() {
+  RtlBackendOptions o;
+  o.make_device = [](const ChipConfig& c, DeviceMemory* host) {
+    static std::atomic<int> n{0};
+    return verif::MakeCoverageRtlDevice(
+        c, host, {}, fmt::format("{}/soc_{}_{}.dat", AORTA_RTL_OPS_COVERAGE_DIR, c.name(), n++));
+  };
+  return o;
+}
+#else
+RtlBackendOptions Options() { return RtlBackendOptions{.fast = true}; }
+#endif
+
+// Compiles `g` for `chip`, runs it on golden and RTL, compares; returns the RTL's run cycles.
+uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string& label,
+                 uint64_t seed = 1) {
+  SCOPED_TRACE(label + " on " + chip);
+#ifdef AORTA_RTL_OPS_COVERAGE_DIR
+  if (!verif::RtlCoverageBuilt(Chip(chip))) return 0;  // no coverage build of this config
+#endif
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip), seed);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  if (!c.ok()) return 0;
+  const Program& p = c->compiled.program;
+  auto golden = MakeGoldenBackend({p.chips(0).config()});
+  EXPECT_TRUE(golden.ok()) << golden.status().ToString();
+  auto rtl = MakeRtlBackend({p.chips(0).config()}, {}, Options());
+  EXPECT_TRUE(rtl.ok()) << rtl.status().ToString();
+  if (!golden.ok() || !rtl.ok()) return 0;
+  testing::Ran got = testing::CompareWithGolden(**golden, **rtl, p, c->inputs);
+  std::printf("[rtl] %-52s %-5s %8llu cycles  util %5.1f %%  sim %.2f s\n", label.c_str(),
+              chip.c_str(), static_cast<unsigned long long>(got.report.cycles),
+              100.0 * got.report.mac_utilization, (*rtl)->simulation_seconds());
+  return got.report.cycles;
+}
+
+// ---- Convolutions ----
+
+TEST(RtlOps, DenseConvolutions) {
+  Rng rng(42);
+  for (const char* chip : kChips) {
+    for (const ConvSpec& s : op_cases::DenseConvSpecs(rng))
+      RunCase(ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)), chip, s.Label());
+  }
+}
+
+TEST(RtlOps, ConvActivations) {
+  for (const char* act : op_cases::kActivations) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 10;
+    s.act = act;
+    for (const char* chip : kChips) RunCase(ConvGraph(s, 11), chip, s.Label());
+  }
+}
+
+TEST(RtlOps, DepthwiseConvolutions) {
+  Rng rng(7);
+  for (const char* chip : kChips) {
+    for (const ConvSpec& s : op_cases::DepthwiseSpecs(rng))
+      RunCase(ConvGraph(s, static_cast<uint64_t>(s.cin)), chip, s.Label());
+  }
+}
+
+TEST(RtlOps, GroupedConvolutions) {
+  for (const char* chip : kChips) {
+    for (const auto& [cin, cout, group] :
+         {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
+      ConvSpec s;
+      s.cin = cin;
+      s.cout = cout;
+      s.group = group;
+      RunCase(ConvGraph(s, 3), chip, s.Label());
+    }
+  }
+}
+
+TEST(RtlOps, ResidualAdds) {
+  for (const char* chip : kChips) {
+    for (int64_t c : {3, 10, 17}) {
+      ConvSpec s;
+      s.cin = 8;
+      s.cout = c;
+      s.residual = true;
+      s.act = c == 10 ? "" : "Relu";
+      RunCase(ConvGraph(s, 9), chip, s.Label());
+    }
+    for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
+      ConvSpec s;
+      s.cin = 10;
+      s.cout = 17;
+      s.residual = true;
+      s.act = act;
+      RunCase(ConvGraph(s, 19), chip, s.Label());
+    }
+  }
+}
+
+TEST(RtlOps, SameUpperStridedAndAccumulatorTiles) {
+  for (const char* chip : kChips) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 17;
+    s.sh = s.sw = 2;
+    s.h = 9;
+    s.w = 8;
+    ir::Graph g = ConvGraph(s, 17);
+    g.nodes[0].attributes.erase("pads");
+    g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
+    RunCase(g, chip, "conv 10->17 k3 s2 SAME_UPPER 9x8");
+  }
+  // compile_test's 40 x 40 on tiny: four row tiles alternating between the accumulator halves.
+  ConvSpec s;
+  s.cin = 5;
+  s.cout = 12;
+  s.h = s.w = 40;
+  RunCase(ConvGraph(s, 13), "tiny", s.Label());
+}
+
+// ---- Matrices ----
+
+TEST(RtlOps, GemmForms) {
+  Rng rng(21);
+  for (const char* chip : kChips) {
+    for (int64_t k : {3, 10, 17}) {
+      for (int64_t n : {10, 17}) {
+        const int64_t m = rng.Int(1, 5);
+        const bool trans_b = (k + n) % 2 == 1;
+        RunCase(op_cases::GemmGraph(rng, m, k, n, trans_b), chip,
+                fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""));
+      }
+    }
+    RunCase(op_cases::GemmAlphaBetaGraph(29), chip, "gemm 3x10 * 17 alpha 0.5 beta 2");
+    RunCase(op_cases::MatMulReluGraph(23), chip, "matmul 4x17 * 17x9 + relu");
+  }
+}
+
+// ---- Element-wise, activations, pooling ----
+
+TEST(RtlOps, EltwiseAndBroadcasts) {
+  Rng rng(31);
+  for (const char* chip : kChips) {
+    for (const char* op : op_cases::kBinaryOps) {
+      for (int64_t c : {3, 17})
+        RunCase(op_cases::BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), chip,
+                fmt::format("{} {}x5x6", op, c));
+    }
+    for (int64_t c : {3, 10, 17}) {
+      for (const char* op : {"Add", "Mul", "Sub", "Div"})
+        RunCase(op_cases::ConstantOperandGraph(rng, op, c, 4, 4), chip,
+                fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c));
+      RunCase(op_cases::ChannelScaleGraph(c, 3, 5), chip,
+              fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
+    }
+  }
+}
+
+TEST(RtlOps, StandaloneActivations) {
+  for (const char* chip : kChips) {
+    for (const char* act : op_cases::kActivations)
+      RunCase(op_cases::ActivationGraph(act, {1, 10, 4, 7}), chip, fmt::format("{} 10x4x7", act));
+  }
+}
+
+TEST(RtlOps, Pools) {
+  for (const char* chip : kChips) {
+    for (int64_t c : {3, 17}) {
+      for (const op_cases::PoolSpec& k : op_cases::PoolSpecs())
+        RunCase(op_cases::PoolGraph(k, c, 9, 7), chip, k.Label(c, 9, 7));
+    }
+  }
+}
+
+// ---- Models, tiling through DRAM, streamed weights ----
+
+TEST(RtlOps, SmallCnnAndTwoOutputs) {
+  for (const char* chip : kChips) {
+    RunCase(op_cases::SmallCnn(77), chip, "small CNN (conv-bn-relu, dw, res, pools, gemm)");
+    RunCase(op_cases::ConvAndPoolOutputs(), chip, "conv+relu and its max pool, both outputs");
+  }
+}
+
+TEST(RtlOps, StreamedWeightsOnTiny) {
+  RunCase(op_cases::ConvThen1x1(64, 64, 6, 5), "tiny", "conv 64->64 streamed + conv 64->10");
+  RunCase(op_cases::ConvChain(6, 32, 5, 6), "tiny", "six convs 32->32 streamed");
+}
+
+TEST(RtlOps, TiledThroughDramOnTiny) {
+  // Two of compile_test's six tiled convolutions (the plain one and the residual one), and the
+  // vector ops on 3 x 96 x 96 (9216 rows, more than tiny's unified buffer).
+  const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
+  for (size_t i : {size_t{0}, size_t{3}})
+    RunCase(ConvGraph(specs[i], 300 + i), "tiny", specs[i].Label());
+  ConvSpec dw;
+  dw.cin = dw.cout = dw.group = 3;
+  dw.h = dw.w = 96;
+  dw.act = "Clip";
+  RunCase(ConvGraph(dw, 3), "tiny", dw.Label());
+  const Shape x = {1, 3, 96, 96};
+  RunCase(op_cases::PoolGraph({"MaxPool", {3, 3}, {2, 2}, {1, 1, 1, 1}, 0, 0}, 3, 96, 96), "tiny",
+          "MaxPool 3x96x96 tiled");
+  RunCase(op_cases::BinaryGraph("Add", x, x), "tiny", "Add 3x96x96 tiled");
+}
+
+}  // namespace
+}  // namespace aorta::runtime
