@@ -79,18 +79,25 @@ std::vector<NodePlacement> Place(const std::vector<ir::Node>& imported,
   return rows;
 }
 
-// Host-side tensors in one fp32 buffer: model inputs only host ops read, model outputs host ops
-// compute.
-Status BindHostTensors(const ir::Graph& graph, const std::vector<std::string>& names, bool input,
+// What a host-side fp32 tensor is to the program.
+enum class HostRole { kInput, kOutput, kIntermediate };
+
+// Host-side tensors in one fp32 buffer: model inputs only host ops read (host_inputs), model
+// outputs host ops compute (host_outputs), and results of one host op that only later host ops
+// read (host_values: the runtime hands them over by name; bound so that every tensor a host op
+// writes has a binding).
+Status BindHostTensors(const ir::Graph& graph, const std::vector<std::string>& names, HostRole role,
                        Program& p) {
   if (names.empty()) return Status::Ok();
+  const bool input = role == HostRole::kInput;
+  const char* what = input ? "inputs" : role == HostRole::kOutput ? "outputs" : "values";
   program::ChipProgram* c = p.mutable_chips(0);
   uint32_t slot = 0;
   for (const program::Buffer& b : c->buffers()) slot = std::max(slot, b.slot() + 1);
   if (slot >= regs::kSlotCount)
-    return Unsupported("no DMA slot left for the host op {} (the chip has {})",
-                       input ? "inputs" : "outputs", regs::kSlotCount);
-  const std::string buffer = input ? "host_inputs" : "host_outputs";
+    return Unsupported("no DMA slot left for the host op {} (the chip has {})", what,
+                       regs::kSlotCount);
+  const std::string buffer = fmt::format("host_{}", what);
   uint64_t offset = 0;
   for (const std::string& name : names) {
     AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(graph, name));
@@ -103,8 +110,8 @@ Status BindHostTensors(const ir::Graph& graph, const std::vector<std::string>& n
     } else if (dtype == DType::kI64) {
       b.set_dtype(program::DTYPE_I64);
     } else {
-      return Unsupported("model {} '{}' is {}: host tensors are f32 or i64",
-                         input ? "input" : "output", name, DTypeName(dtype));
+      return Unsupported("host {} '{}' is {}: host tensors are f32 or i64", what, name,
+                         DTypeName(dtype));
     }
     b.set_layout(program::LAYOUT_ROW_MAJOR);
     b.mutable_quant()->set_scale(1.0f);
@@ -112,7 +119,9 @@ Status BindHostTensors(const ir::Graph& graph, const std::vector<std::string>& n
     b.set_buffer(buffer);
     b.set_offset(offset);
     offset += static_cast<uint64_t>(ElementCount(shape)) * (dtype == DType::kF32 ? 4 : 8);
-    *(input ? p.add_inputs() : p.add_outputs()) = b;
+    *(input                       ? p.add_inputs()
+      : role == HostRole::kOutput ? p.add_outputs()
+                                  : p.add_intermediates()) = b;
   }
   AddBuffer(c, buffer, input ? program::BUFFER_INPUT : program::BUFFER_OUTPUT,
             program::LOCATION_HOST, slot, offset);
@@ -145,8 +154,19 @@ Result<Program> AssembleProgram(const ir::Graph& graph, const Partition& part,
     for (const std::string& v : h.outputs) op->add_outputs(v);
     op->set_after_segment(h.after_segment);
   }
-  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_inputs, true, p));
-  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_outputs, false, p));
+  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_inputs, HostRole::kInput, p));
+  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, part.host_outputs, HostRole::kOutput, p));
+  // A host op's result that neither the chip nor the caller reads goes to a later host op (a
+  // LayerNorm split by a chip layer in between: hey_jarvis).
+  std::set<std::string> bound;
+  for (const auto& b : p.inputs()) bound.insert(b.name());
+  for (const auto& b : p.outputs()) bound.insert(b.name());
+  for (const auto& b : p.intermediates()) bound.insert(b.name());
+  std::vector<std::string> host_values;
+  for (const HostGroup& h : part.host)
+    for (const std::string& v : h.outputs)
+      if (bound.insert(v).second) host_values.push_back(v);
+  AORTA_RETURN_IF_ERROR(BindHostTensors(graph, host_values, HostRole::kIntermediate, p));
   SortBindings(graph.inputs, p.mutable_inputs());
   SortBindings(graph.outputs, p.mutable_outputs());
   for (const auto& [key, value] : ImageMetadata(image)) (*p.mutable_metadata())[key] = value;
@@ -165,6 +185,7 @@ Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
   for (const program::TensorBinding& b : probes)
     if (outs.insert(b.name()).second) expanded.outputs.push_back(b.name());
   AORTA_ASSIGN_OR_RETURN(reference::Executor exec, reference::Executor::Create(expanded));
+  const reference::ScopedReferenceThreads one_thread(1);
   std::vector<ChipConfig> chips;
   for (const auto& c : probe_program.chips()) chips.push_back(c.config());
   AORTA_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Backend> backend,
@@ -214,6 +235,26 @@ Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
   return Status::Ok();
 }
 
+// Wall and CPU time of consecutive phases (CPU time of the whole process: oneDNN's threads
+// count).
+class PhaseClock {
+ public:
+  explicit PhaseClock(std::vector<CompileReport::Phase>& phases) : phases_(phases) {}
+  void Lap(const std::string& name) {
+    const auto wall = std::chrono::steady_clock::now();
+    const std::clock_t cpu = std::clock();
+    phases_.push_back({name, std::chrono::duration<double>(wall - wall_).count(),
+                       static_cast<double>(cpu - cpu_) / CLOCKS_PER_SEC});
+    wall_ = wall;
+    cpu_ = cpu;
+  }
+
+ private:
+  std::vector<CompileReport::Phase>& phases_;
+  std::chrono::steady_clock::time_point wall_ = std::chrono::steady_clock::now();
+  std::clock_t cpu_ = std::clock();
+};
+
 }  // namespace
 
 Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
@@ -223,6 +264,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   CompileReport local;
   CompileReport& r = report != nullptr ? *report : local;
   r = CompileReport{};
+  PhaseClock clock(r.phases);
   AORTA_RETURN_IF_ERROR(ValidateChipConfig(chip));
   const std::vector<ir::Node> imported = graph.nodes;
   PipelineOptions po;
@@ -238,6 +280,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   }
   po.dump_dir = options.dump_dir;
   AORTA_RETURN_IF_ERROR(RunGraphPasses(graph, po));
+  clock.Lap("graph passes");
 
   // Calibration on the whole model (host parts included: their results cross to the chip).
   ImagePreprocess image = options.image.value_or(ImagePreprocess{});
@@ -260,10 +303,12 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   } else {
     AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationSamples(graph, options.calib.dir, image));
   }
+  clock.Lap(fmt::format("calibration inputs ({})", samples.size()));
   AORTA_ASSIGN_OR_RETURN(auto ranges, quant::CollectRanges(graph, samples, options.calib.method,
                                                            options.calib.percentile));
   r.calib_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - calib_start).count();
+  clock.Lap("calibration runs (fp32 reference)");
 
   // Placement (chip, layout, host), the host ops, quantization of the chip part and code
   // generation. An NHWC input read by the input DMA must stay in the unified buffer; if the chip
@@ -330,6 +375,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   } else {
     AORTA_RETURN_IF_ERROR(first);
   }
+  clock.Lap("placement, quantization, code generation");
   r.warnings.insert(r.warnings.end(), q.warnings.begin(), q.warnings.end());
   r.act = q.act;
   for (NodePlacement& p : r.placement)
@@ -339,6 +385,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
   AORTA_ASSIGN_OR_RETURN(
       c.program, AssembleProgram(graph, part, host_models, std::move(r.codegen.program), image));
   r.codegen.program = Program();
+  clock.Lap("program assembly and validation");
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   if (options.measure_accuracy) {
@@ -357,9 +404,20 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
 
 Result<Compiled> CompileOnnxFile(const std::string& path, const ChipConfig& chip,
                                  const CompileOptions& options, CompileReport* report) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   AORTA_ASSIGN_OR_RETURN(ir::Graph graph, ImportOnnxFile(path));
+  const CompileReport::Phase import{
+      "ONNX import",
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+      static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC};
   Result<Compiled> c = CompileGraph(std::move(graph), chip, options, report);
   if (!c.ok()) return c.status().WithContext(path);
+  CompileReport& r = c->report;
+  r.phases.insert(r.phases.begin(), import);
+  r.seconds += import.seconds;
+  r.cpu_seconds += import.cpu_seconds;
+  if (report != nullptr) *report = r;
   return c;
 }
 
@@ -432,6 +490,12 @@ std::string FormatSummary(const CompileReport& report, const ChipConfig& chip) {
       report.nodes_chip, g.layers.size(), report.nodes_layout, report.nodes_dma_layout,
       report.nodes_host, report.host_ops.size(), report.host_ops.size() == 1 ? "" : "s",
       report.nodes_folded, report.segments, report.segments == 1 ? "" : "s");
+  if (!report.phases.empty()) {
+    s += "compile phases (wall / CPU s):";
+    for (const CompileReport::Phase& p : report.phases)
+      s += fmt::format(" {} {:.3f} / {:.3f};", p.name, p.seconds, p.cpu_seconds);
+    s.back() = '\n';
+  }
   s += fmt::format("MACs on chip {}, on the host {}\n", g.macs, report.host_macs);
   for (const HostOpSummary& h : report.host_ops) {
     std::string nodes;

@@ -72,6 +72,13 @@ struct CompileReport {
   double seconds = 0;      // the compile itself, wall clock (not --report's measurement)
   double cpu_seconds = 0;  // the same in CPU time of this process (a loaded machine inflates wall)
   double calib_seconds = 0;  // of `seconds`: reading and running the calibration inputs
+  // Where the time went, in order: import (CompileOnnxFile), graph passes, calibration inputs,
+  // calibration runs, placement / quantization / code generation, program assembly.
+  struct Phase {
+    std::string name;
+    double seconds = 0, cpu_seconds = 0;
+  };
+  std::vector<Phase> phases;
   // With CompileOptions::measure_accuracy: per chip layer, then per model output.
   std::vector<TensorAccuracy> accuracy;
   size_t accuracy_samples = 0;

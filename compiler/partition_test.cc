@@ -195,6 +195,37 @@ TEST(HostFallback, ReorderingFlattenGoesToTheHost) {
   EXPECT_TRUE(flat_on_host) << FormatPlacement(r.compiled.report);
 }
 
+// A LayerNorm split by a chip layer (hey_jarvis's pattern): the mean, the centred value d and its
+// variance on the host, the + eps on the chip (a scalar constant add), the square root and the
+// division by it on the host again. The second host op reads d, which the first computed and
+// nothing on the chip reads: it is bound in host_values (fp32) and handed over by the runtime.
+TEST(HostFallback, HostResultReadOnlyByALaterHostOp) {
+  std::mt19937_64 rng(6);
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = 17;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 6, 4, 4}));
+  AddConv(g, rng, "x", "c", 6, 6, "conv");
+  g.AddNode("ReduceMean", {"c"}, {"m"}, {{"axes", Ints{1}}}, "mean");
+  g.AddNode("Sub", {"c", "m"}, {"d"}, {}, "centre");
+  g.AddInitializer("two", Tensor::FromVector<float>({}, {2.0f}));
+  g.AddNode("Pow", {"d", "two"}, {"d2"}, {}, "square");
+  g.AddNode("ReduceMean", {"d2"}, {"v"}, {{"axes", Ints{1}}}, "variance");
+  g.AddInitializer("eps", Tensor::FromVector<float>({}, {0.05f}));
+  g.AddNode("Add", {"v", "eps"}, {"ve"}, {}, "plus_eps");
+  g.AddNode("Sqrt", {"ve"}, {"sd"}, {}, "sqrt");
+  g.AddNode("Div", {"d", "sd"}, {"y"}, {}, "normalize");
+  g.AddOutput("y");
+  RunResult r = CompileAndRun(g, "sim16");
+  const Program& p = r.compiled.program;
+  ASSERT_EQ(p.host_ops_size(), 2) << FormatPlacement(r.compiled.report);
+  EXPECT_EQ(p.layers_size(), 2);  // the conv and the + eps
+  bool d_in_host_values = false;
+  for (const program::TensorBinding& b : p.intermediates())
+    if (b.name() == "d")
+      d_in_host_values = b.dtype() == program::DTYPE_F32 && b.buffer() == "host_values";
+  EXPECT_TRUE(d_in_host_values) << "d, from host_0 to host_1, is an fp32 binding in host_values";
+}
+
 TEST(NhwcEdges, TransposesAtTheEdgesAreDmaLayout) {
   std::mt19937_64 rng(5);
   ir::Graph g = NewGraph();

@@ -270,6 +270,7 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
         outputs.insert(out);
       }
   AORTA_ASSIGN_OR_RETURN(reference::Executor exec, reference::Executor::Create(expanded));
+  const reference::ScopedReferenceThreads one_thread(1);
   std::map<std::string, Recorder> rec;
   for (const auto& [value, key] : key_of) rec[key].keep_all = method == CalibMethod::kPercentile;
   for (const TensorMap& sample : samples) {

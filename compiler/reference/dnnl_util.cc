@@ -1,4 +1,9 @@
 // oneDNN glue for the reference kernels: descriptors for plain tensors, reorders.
+#include <omp.h>
+
+#include <algorithm>
+
+#include "compiler/reference/executor.h"
 #include "compiler/reference/kernel.h"
 
 namespace aorta::reference {
@@ -40,5 +45,11 @@ void ExecuteInto(const dnnl::primitive& prim, std::unordered_map<int, memory> ar
   if (!direct) dnnl::reorder(dst, user_dst).execute(ctx.stream, dst, user_dst);
   ctx.stream.wait();
 }
+
+ScopedReferenceThreads::ScopedReferenceThreads(int threads) : saved_(omp_get_max_threads()) {
+  omp_set_num_threads(std::max(1, threads));
+}
+
+ScopedReferenceThreads::~ScopedReferenceThreads() { omp_set_num_threads(saved_); }
 
 }  // namespace aorta::reference

@@ -36,6 +36,21 @@ class Executor {
   std::unique_ptr<State> state_;
 };
 
+// While alive, oneDNN runs with at most `threads` OpenMP threads when called from this thread
+// (the previous limit comes back afterwards). For many runs of a batch-1 model, as in
+// calibration: there oneDNN's threads mostly wait for each other between small ops, and OpenMP's
+// spin-waiting costs several times the CPU the extra thread saves (docs/perf.md, "Compile time").
+class ScopedReferenceThreads {
+ public:
+  explicit ScopedReferenceThreads(int threads);
+  ~ScopedReferenceThreads();
+  ScopedReferenceThreads(const ScopedReferenceThreads&) = delete;
+  ScopedReferenceThreads& operator=(const ScopedReferenceThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
 // One-shot convenience: Create + Run.
 Result<TensorMap> RunReference(const ir::Graph& graph, const TensorMap& inputs);
 
