@@ -68,12 +68,18 @@ TEST_F(CliTest, HelpListsEveryCommand) {
   EXPECT_NE(Aorta("frobnicate").exit_code, 0);
 }
 
-TEST_F(CliTest, PlannedCommandsSayTheyAreNotAvailable) {
-  for (const char* cmd : {"study sweep.textproto"}) {
-    Outcome o = Aorta(cmd);
-    EXPECT_EQ(o.exit_code, 2) << cmd;
-    EXPECT_NE(o.output.find("not available yet"), std::string::npos) << o.output;
-  }
+// aorta study (tlm/study_test.cc tests the runner): a missing or bad sweep file is named.
+TEST_F(CliTest, StudyNamesABadSweepFile) {
+  Outcome o = Aorta("study " + Path("none.textproto"));
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.output.find("cannot open sweep file"), std::string::npos) << o.output;
+  std::ofstream(Path("bad.textproto")) << "chip: \"tiny\"\nmodels { synthetic: \"nope\" }\n";
+  Outcome l = Aorta("study --list " + Path("bad.textproto"));
+  EXPECT_EQ(l.exit_code, 0) << l.output;
+  EXPECT_NE(l.output.find("0  nope"), std::string::npos) << l.output;
+  Outcome r = Aorta("study -o " + Path("out") + " " + Path("bad.textproto"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("no synthetic model 'nope'"), std::string::npos) << r.output;
 }
 
 // x [1, 8, 2, 2] -> 1x1 Conv (8 -> 4) + Relu, or -> Softmax over a [1, 32] flatten.

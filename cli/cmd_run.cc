@@ -12,7 +12,9 @@
 #include "core/program.h"
 #include "driver/runtime/rtl_backend.h"
 #include "driver/runtime/session.h"
+#include "driver/runtime/tlm_backend.h"
 #include "driver/runtime/uri.h"
+#include "tlm/timeline.h"
 
 namespace aorta::cli {
 namespace {
@@ -26,6 +28,7 @@ struct RunArgs {
   std::string report;
   std::string compare;
   int timeout_ms = 60000;
+  std::string timeline;  // tlm backend: Perfetto / Chrome trace JSON of the run
   std::string trace;         // rtl backend: FST waveforms to this file
   std::string trace_window;  // FROM:TO device cycles
   std::string boxes;         // BlazeFace: the input image with the detections drawn (PNG)
@@ -138,16 +141,32 @@ void Run(const RunArgs& a) {
     Fail(InvalidArgument("--boxes: the program has no detection post-processing (metadata {})",
                          kPostprocessKey));
 
+  std::unique_ptr<tlm::Timeline> timeline;  // outlives the backend that reports to it
   std::unique_ptr<runtime::Backend> backend;
   std::vector<ChipConfig> chips;
   for (const auto& c : p.chips()) chips.push_back(c.config());
-  backend = Check(
-      runtime::OpenBackend(a.device.empty() ? runtime::DefaultUri(a.backend) : a.device, chips));
+  if (!a.timeline.empty()) {
+    // --timeline: a TLM board with the timeline attached to every chip (tlm/timeline.h).
+    if (a.backend != "tlm" || !a.device.empty())
+      Fail(InvalidArgument("--timeline needs --backend tlm (the TLM model records the timeline)"));
+    timeline = std::make_unique<tlm::Timeline>(chips);
+    timeline->SetLayers(p);
+    tlm::BoardOptions board_options;
+    board_options.observer = timeline.get();
+    backend = Check(runtime::MakeTlmBackend(chips, {}, board_options));
+  } else {
+    backend = Check(
+        runtime::OpenBackend(a.device.empty() ? runtime::DefaultUri(a.backend) : a.device, chips));
+  }
   runtime::Session::Options opts;
   opts.timeout = std::chrono::milliseconds(a.timeout_ms);
   auto session = Check(runtime::Session::Load(p, *backend, opts));
   runtime::RunReport report;
   TensorMap outputs = Check(session->Run(inputs, &report));
+  if (timeline) {
+    Check(timeline->Write(a.timeline));
+    fmt::print("wrote timeline {} (open in https://ui.perfetto.dev)\n", a.timeline);
+  }
 
   fmt::print("ran '{}' on the {} backend ({} chip{}, {}x{} array)\n", p.model_name(),
              report.backend, p.chips_size(), p.chips_size() == 1 ? "" : "s", report.array_n,
@@ -260,6 +279,9 @@ void RegisterRunCommand(CLI::App& app) {
                   "and print the error");
   sub->add_option("--timeout-ms", args->timeout_ms,
                   "Give up on a device after this many milliseconds");
+  sub->add_option("--timeline", args->timeline,
+                  "tlm backend: write a Perfetto / Chrome trace JSON of the run, one track per "
+                  "unit and chip (docs/studies.md, \"Timelines\")");
   sub->add_option("--boxes", args->boxes,
                   "Detection programs (BlazeFace): write the input image with the detected boxes "
                   "as PNG (default with --output: OUTPUT_boxes.png beside it)");

@@ -12,8 +12,7 @@ void RegisterInspectCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
 void RegisterCompileCommand(CLI::App& app);
 void RegisterBenchCommand(CLI::App& app);
-// Subcommands whose implementation arrives with later work; they answer so.
-void RegisterPlannedCommands(CLI::App& app);
+void RegisterStudyCommand(CLI::App& app);
 
 // Exit codes: 0 success, 1 error (one line on stderr), 2 usage / not available.
 inline constexpr int kExitError = 1;

@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   aorta::cli::RegisterRunCommand(app);
   aorta::cli::RegisterCompileCommand(app);
   aorta::cli::RegisterBenchCommand(app);
-  aorta::cli::RegisterPlannedCommands(app);
+  aorta::cli::RegisterStudyCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
