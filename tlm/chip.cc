@@ -137,6 +137,7 @@ void Chip::ClearRun() {
   inflight_.fill(0);
   link_wait_.fill(false);
   completions_.clear();
+  ex_table_.clear();
   ++run_;
   Changed();
 }
@@ -280,23 +281,32 @@ void Chip::FetchThread() {
       }
       ++next_decode_;
       pending_ = Entry{std::move(insn).value(), pc, SC_ZERO_TIME};
-      wait(clk_);  // decode
+      // The range check: the entry is complete CheckCycles after the take.
+      wait(Cycles(CheckCycles(timing_.shell, pending_->insn)));
       if (!Running(run)) break;
+      const isa::Queue queue = isa::QueueOf(pending_->insn);
+      bool blocked = false;
       while (Running(run) && !CanDispatch(*pending_)) {
+        blocked = true;
         deadlock_check_.notify(SC_ZERO_TIME);
         wait(changed_);
       }
       if (!Running(run)) break;
+      if (blocked && queue != isa::Queue::kBarrier) {
+        wait(clk_);  // a full queue has room the cycle after its head issued
+        if (!Running(run)) break;
+      }
       Entry e = std::move(*pending_);
       pending_.reset();
-      const isa::Queue queue = isa::QueueOf(e.insn);
       if (queue == isa::Queue::kBarrier) {
+        const sc_time go = sc_core::sc_time_stamp();
         if (Fault f = Barrier(e); !f.ok()) {
           if (Running(run)) Fail(f, e.pc);
           break;
         }
-        if (observer_)
-          observer_->OnBarrier(observer_index_, e.insn, e.pc, Ps(sc_core::sc_time_stamp()));
+        if (observer_) observer_->OnBarrier(observer_index_, e.insn, e.pc, Ps(go));
+        wait(clk_);  // the slot is free (HALT: the run ends) the cycle after
+        if (!Running(run)) break;
         if (std::holds_alternative<isa::Halt>(e.insn)) {
           rf_.SetDone();
           EndRun();
@@ -304,7 +314,8 @@ void Chip::FetchThread() {
         }
         continue;
       }
-      e.ready = sc_core::sc_time_stamp() + clk_;
+      // The entry is at its queue's head the next cycle; the slot takes the next word now.
+      e.ready = sc_core::sc_time_stamp() + Cycles(timing_.shell.queue_to_head);
       queues_[static_cast<int>(queue)].push_back(std::move(e));
       Changed();
     }
@@ -322,10 +333,16 @@ Fault Chip::Barrier(const Entry& e) {
             golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addr, regs::kSnapshotBytes);
         !f.ok())
       return f;
+    // The record is a store job: taken the cycle after the barrier executes (the counters are
+    // sampled then), checked, written; done with its write response.
+    wait(Cycles(timing_.shell.handoff));
     auto rec = golden::PerfRecord(p->tag, counters());
-    sc_time local = SC_ZERO_TIME;
-    if (Fault f = Transfer(true, addr, rec, &local); !f.ok()) return f;
-    wait(local);
+    sc_time local = Cycles(timing_.shell.dma_check);
+    if (Fault f =
+            Transfer(true, addr, rec, &local, BeatsOf(addr, rec.size()) * timing_.dma_bus_bytes);
+        !f.ok())
+      return f;
+    wait(local + Cycles(timing_.shell.dma_store_tail));
   }
   golden::Count(counters_, Counter::kInsnBarrier, 1);
   return {};
@@ -387,18 +404,12 @@ void Chip::QueueThread(int q) {
       }
     }
     if (overflow) continue;
-    // EX: wait until the unit can accept it.
+    // EX: the handoff register, a table entry and no hazard with the other unit.
     if (q == kEx) {
-      const bool matrix = IsMatrix(e.insn);
-      sc_time accept = std::max(now, matrix ? vx_free_ : std::max(vx_free_, mx_done_));
-      if (const auto* m = std::get_if<isa::Matmul>(&e.insn)) {
-        accept = std::max({accept, mx_accept_free_, bank_load_end_[m->bank]});
-      } else if (const auto* l = std::get_if<isa::Loadw>(&e.insn)) {
-        accept = std::max({accept, loadw_free_, bank_pass_issue_end_[l->bank]});
-      }
-      if (accept > now) {
-        wait(accept - now);
-        continue;  // re-evaluate at the accept time (nothing else issues EX meanwhile)
+      const sc_time t = ExIssueTime(e.insn, now);
+      if (t > now) {
+        wait(t - now);
+        continue;  // re-evaluate then (nothing else issues EX meanwhile)
       }
     }
     queues_[q].pop_front();
@@ -413,16 +424,19 @@ void Chip::QueueThread(int q) {
     const Counter busy =
         q == kLd ? Counter::kLdBusy : (q == kEx ? Counter::kExBusy : Counter::kStBusy);
     sc_time* until = q == kLd ? &ld_busy_until_ : (q == kEx ? &ex_busy_until_ : &st_busy_until_);
-    AddBusy(busy, issued_at, is.done, until);
+    // Busy from the cycle after the issue through the done (EX: retire) cycle.
+    AddBusy(busy, issued_at + clk_, is.done + clk_, until);
     if (observer_)
       observer_->OnInstruction(observer_index_, static_cast<isa::Queue>(q), e.insn, e.pc,
                                Ps(issued_at), Ps(is.done));
+    // Its pushes count (and LD / ST take the next instruction) the cycle after.
     Completion c{run, q, e.pc, isa::OpcodeOf(e.insn), use, std::move(is.commit)};
+    const sc_time effect = is.done + Cycles(timing_.shell.token_delay);
     if (q == kEx) {
-      completions_.emplace(is.done, std::move(c));
-      completion_ev_.notify(is.done - sc_core::sc_time_stamp());
+      completions_.emplace(effect, std::move(c));
+      completion_ev_.notify(effect - sc_core::sc_time_stamp());
     } else {
-      if (is.done > sc_core::sc_time_stamp()) wait(is.done - sc_core::sc_time_stamp());
+      if (effect > sc_core::sc_time_stamp()) wait(effect - sc_core::sc_time_stamp());
       Complete(c);
     }
   }
@@ -466,26 +480,35 @@ Chip::Issued Chip::Issue(const Entry& e) {
           tx_[i.link]->Send(data, now + clk_);
           return {now + std::max(Cycles(uint64_t{i.rows} + 1), serial), nullptr};
         } else if constexpr (std::is_same_v<T, isa::Loadw>) {
-          loadw_free_ = now + Cycles(LoadwCycles(n));
+          const sc_time a = std::max({now + Cycles(timing_.shell.handoff), mx_next_accept_,
+                                      loadw_free_, bank_pass_issue_end_[i.bank]});
+          mx_next_accept_ = a + clk_;
+          loadw_free_ = a + Cycles(LoadwReadCycles(n));
           bank_load_end_[i.bank] = loadw_free_;
-          mx_done_ = std::max(loadw_free_, mx_done_);
-          return {mx_done_, [this, i] { return golden::ExecLoadw(chip_, i, counters_); }};
+          mx_done_ = std::max(a + Cycles(LoadwCycles(n)), mx_done_ + clk_);
+          return {ExAccepted(e.insn, a, mx_done_),
+                  [this, i] { return golden::ExecLoadw(chip_, i, counters_); }};
         } else if constexpr (std::is_same_v<T, isa::Matmul>) {
           const uint64_t m = MatmulIssueCycles(i);
-          mx_accept_free_ = now + Cycles(m);
+          const sc_time a = std::max({now + Cycles(timing_.shell.handoff), mx_next_accept_,
+                                      mx_accept_free_, bank_load_end_[i.bank]});
+          mx_next_accept_ = a + clk_;
+          mx_accept_free_ = a + Cycles(m);
           bank_pass_issue_end_[i.bank] = mx_accept_free_;
-          mx_done_ = std::max(now + Cycles(m + MatmulDoneAfterIssue(n)), mx_done_);
-          AddBusy(Counter::kArrayBusy, now + clk_, mx_done_, &array_busy_until_);
-          return {mx_done_, [this, i] { return golden::ExecMatmul(chip_, i, counters_); }};
+          const sc_time end = a + Cycles(m + MatmulDoneAfterIssue(n));
+          mx_done_ = std::max(end, mx_done_ + clk_);
+          AddBusy(Counter::kArrayBusy, a + clk_, end, &array_busy_until_);
+          return {ExAccepted(e.insn, a, mx_done_),
+                  [this, i] { return golden::ExecMatmul(chip_, i, counters_); }};
         } else if constexpr (std::is_same_v<T, isa::Sync> || std::is_same_v<T, isa::Perf> ||
                              std::is_same_v<T, isa::Halt>) {
           return Faulted({ErrCode::kBadOpcode, 0});  // barriers never enter a queue
         } else {
-          // Vector unit: accept .. done pulse, both counted; the next one is accepted after it.
-          const sc_time end = now + Cycles(VectorCycles(e.insn));
-          vx_free_ = end;
-          vx_done_ = std::max(end, mx_done_);
-          return {vx_done_, [this, i]() -> Fault {
+          // Vector unit: accept .. done pulse, both counted; the next one is accepted in the
+          // cycle of the done.
+          const sc_time a = std::max(now + Cycles(timing_.shell.handoff), vx_free_);
+          vx_free_ = a + Cycles(VectorCycles(e.insn) - 1);
+          return {ExAccepted(e.insn, a, vx_free_), [this, i]() -> Fault {
                     if constexpr (std::is_same_v<T, isa::Dwconv>) {
                       return golden::ExecDwconv(chip_, i, counters_);
                     } else if constexpr (std::is_same_v<T, isa::Postproc>) {
@@ -503,10 +526,46 @@ Chip::Issued Chip::Issue(const Entry& e) {
       e.insn);
 }
 
+// ---- EX issue -------------------------------------------------------------------------------
+
+sc_time Chip::ExIssueTime(const isa::Insn& insn, const sc_time& now) {
+  while (!ex_table_.empty() && ex_table_.front().retire < now) ex_table_.pop_front();
+  sc_time t = std::max(now, ex_issue_free_);
+  // A full table takes the next instruction in the cycle its oldest entry retires.
+  const size_t cap = timing_.shell.ex_inflight;
+  if (ex_table_.size() >= cap) t = std::max(t, ex_table_[ex_table_.size() - cap].retire);
+  // Hazard: unfinished work of the other unit on overlapping UB / ACC rows (an entry counts as
+  // finished from the cycle after its unit's done).
+  const bool vector = !IsMatrix(insn);
+  const ExRanges rng = ExRangesOf(insn);
+  for (const ExEntry& x : ex_table_) {
+    if (x.vector != vector && x.rng.Overlaps(rng))
+      t = std::max(t, x.done + Cycles(timing_.shell.ex_retire));
+  }
+  return t;
+}
+
+sc_time Chip::ExAccepted(const isa::Insn& insn, const sc_time& accept, const sc_time& done) {
+  ex_issue_free_ = accept;  // the handoff register takes the next instruction then
+  ex_last_retire_ = std::max(done + Cycles(timing_.shell.ex_retire), ex_last_retire_ + clk_);
+  ex_table_.push_back({!IsMatrix(insn), ExRangesOf(insn), done, ex_last_retire_});
+  return ex_last_retire_;
+}
+
 // ---- DMA ------------------------------------------------------------------------------------
 
-Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time* local) {
+uint64_t Chip::BeatsOf(uint64_t addr, uint64_t bytes) const {
+  if (bytes == 0) return 0;
+  const uint64_t b = timing_.dma_bus_bytes;
+  return (addr + bytes - 1) / b - addr / b + 1;
+}
+
+Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time* local,
+                     uint64_t charged) {
   ::tlm::tlm_generic_payload gp;
+  BusBytes bus;
+  bus.bytes = charged;
+  if (charged != kAllBytes) gp.set_extension(&bus);
   gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data.data());
@@ -514,6 +573,7 @@ Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time
   gp.set_streaming_width(static_cast<unsigned>(data.size()));
   gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
   dma->b_transport(gp, *local);
+  if (charged != kAllBytes) gp.clear_extension(&bus);  // not owned by the payload
   if (gp.get_response_status() != ::tlm::TLM_OK_RESPONSE) return {ErrCode::kDmaFault, addr};
   return {};
 }
@@ -546,30 +606,41 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
   if (Fault f = RowAddrs(d.slot, d.ext_offset, d.ext_stride, d.rows, d.row_bytes, &addrs); !f.ok())
     return Faulted(f);
   auto data = std::make_shared<std::vector<uint8_t>>(uint64_t{d.rows} * d.row_bytes);
-  // Rows are requested one per cycle (or per bus beats of the row); each completes when the
-  // memory model says; the quantum keeper carries the local time between them.
-  const uint64_t row_cycles =
-      std::max<uint64_t>(1, (d.row_bytes + timing_.dma_bus_bytes - 1) / timing_.dma_bus_bytes);
-  const sc_time start = sc_core::sc_time_stamp();
-  sc_time last = start + clk_;
+  // The job is taken the cycle after the issue and checked; then rows are requested one per
+  // cycle, a row touching k bus beats k cycles (aorta_dma_load.sv). A row costs the bus the
+  // beats it touches, except a first beat that is the previous row's last (kept, not read
+  // again); a row inside the kept beat reads nothing and is ready with it. Each read is one
+  // b_transport whose delay the memory's bandwidth / latency model sets; the quantum keeper
+  // carries the local time between them.
+  const ShellTiming& sh = timing_.shell;
+  const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
+  sc_time request = start, last = start;
+  uint64_t prev_beat = ~uint64_t{0};
   for (uint64_t r = 0; r < d.rows; ++r) {
     if (Fault f =
             golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addrs[r], d.row_bytes);
         !f.ok())
       return Faulted(f);
-    const sc_time issue = start + Cycles(r * row_cycles);
-    qk_ld_.set(issue - sc_core::sc_time_stamp());
-    sc_time local = qk_ld_.get_local_time();
-    if (Fault f = Transfer(false, addrs[r], std::span(*data).subspan(r * d.row_bytes, d.row_bytes),
-                           &local);
-        !f.ok())
-      return Faulted(f);
-    last = std::max(last, sc_core::sc_time_stamp() + local);
-    if (qk_ld_.need_sync()) qk_ld_.sync();
+    std::span<uint8_t> row = std::span(*data).subspan(r * d.row_bytes, d.row_bytes);
+    const uint64_t touched = BeatsOf(addrs[r], d.row_bytes);
+    const uint64_t first_beat = addrs[r] / timing_.dma_bus_bytes;
+    const uint64_t reads = touched - (touched > 0 && first_beat == prev_beat ? 1 : 0);
+    if (touched > 0) prev_beat = first_beat + touched - 1;
+    if (reads == 0) {
+      if (!Debug(false, addrs[r], row)) return Faulted({ErrCode::kDmaFault, addrs[r]});
+    } else {
+      qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
+      sc_time local = qk_ld_.get_local_time();
+      if (Fault f = Transfer(false, addrs[r], row, &local, reads * timing_.dma_bus_bytes); !f.ok())
+        return Faulted(f);
+      last = std::max(last, sc_core::sc_time_stamp() + local);
+      if (qk_ld_.need_sync()) qk_ld_.sync();
+    }
+    request += Cycles(std::max<uint64_t>(1, touched));
   }
   qk_ld_.reset();
   // Done with the last on-chip write.
-  const sc_time done = std::max(last, start + Cycles(d.rows * row_cycles)) + clk_;
+  const sc_time done = std::max(last, request) + Cycles(sh.dma_load_tail);
   return {done, [this, d, data] {
             golden::CommitDmaLoad(chip_, d, *data, counters_);
             return Fault{};
@@ -593,24 +664,27 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
   }
   auto delta = std::make_shared<golden::Counters>();
   std::vector<uint8_t> data = golden::GatherDmaStore(chip_, d, *delta);
-  const uint64_t row_cycles =
-      std::max<uint64_t>(1, (d.row_bytes + timing_.dma_bus_bytes - 1) / timing_.dma_bus_bytes);
-  const sc_time start = sc_core::sc_time_stamp();
-  sc_time last = start + clk_;
+  // Taken the cycle after the issue and checked; then one W beat per cycle (a row touching k
+  // beats k beats, strobed), each row one b_transport costing its beats; done with the last
+  // write response (aorta_dma_store.sv).
+  const ShellTiming& sh = timing_.shell;
+  const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
+  sc_time beat = start, last = start;
   for (uint64_t r = 0; r < d.rows; ++r) {
-    const sc_time issue = start + Cycles(1 + r * row_cycles);  // the row is read the cycle before
-    qk_st_.set(issue - sc_core::sc_time_stamp());
+    const uint64_t beats = std::max<uint64_t>(1, BeatsOf(addrs[r], d.row_bytes));
+    qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
     sc_time local = qk_st_.get_local_time();
-    if (Fault f =
-            Transfer(true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes), &local);
+    if (Fault f = Transfer(true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
+                           &local, beats * timing_.dma_bus_bytes);
         !f.ok())
       return Faulted(f);
     last = std::max(last, sc_core::sc_time_stamp() + local);
     if (qk_st_.need_sync()) qk_st_.sync();
+    beat += Cycles(beats);
   }
   qk_st_.reset();
   // Done with the last write response; the counters count a completed store.
-  return {last + clk_, [this, delta] {
+  return {last + Cycles(sh.dma_store_tail), [this, delta] {
             for (size_t i = 0; i < counters_.size(); ++i) counters_[i] += (*delta)[i];
             return Fault{};
           }};

@@ -169,8 +169,20 @@ class Chip : public sc_core::sc_module {
                          uint64_t row_bytes, std::vector<uint64_t>* addrs) const;
   // One timed bus access at local time offset `local`; returns the completion offset, or the
   // fault (DMA_FAULT at `addr` when the target refuses).
+  // `charged`: the bytes the transfer costs the memory's bandwidth (whole bus beats; kAllBytes:
+  // its length).
+  static constexpr uint64_t kAllBytes = ~uint64_t{0};
   golden::Fault Transfer(bool write, uint64_t addr, std::span<uint8_t> data,
-                         sc_core::sc_time* local);
+                         sc_core::sc_time* local, uint64_t charged = kAllBytes);
+  // Beats of the DMA bus a row of `bytes` bytes at `addr` touches.
+  uint64_t BeatsOf(uint64_t addr, uint64_t bytes) const;
+  // EX: the earliest cycle (>= now) the head `insn` may issue: the handoff register, a free
+  // table entry, no unfinished overlapping work of the other unit (ShellTiming).
+  sc_core::sc_time ExIssueTime(const isa::Insn& insn, const sc_core::sc_time& now);
+  // Records an EX instruction accepted by its unit in `accept`, done in `done`; returns its
+  // retire time.
+  sc_core::sc_time ExAccepted(const isa::Insn& insn, const sc_core::sc_time& accept,
+                              const sc_core::sc_time& done);
   bool Debug(bool write, uint64_t addr, std::span<uint8_t> data);
   sc_core::sc_time Cycles(uint64_t n) const { return clk_ * static_cast<double>(n); }
   uint64_t ToCycles(const sc_core::sc_time& t) const;
@@ -209,8 +221,19 @@ class Chip : public sc_core::sc_module {
   std::array<bool, isa::kNumQueues> link_wait_{};
   std::multimap<sc_core::sc_time, Completion> completions_;
   // Matrix / vector unit state (EX).
-  sc_core::sc_time mx_accept_free_, mx_done_, vx_free_, vx_done_, loadw_free_;
+  // Matrix unit: the next acceptance of any instruction (one per cycle, in order), of a pass
+  // (the previous pass's last vector), of a LOADW (the previous load's last WB read); the last
+  // done pulse. Vector unit: the next acceptance (the previous done). EX: the handoff register
+  // free (the last acceptance), the last retirement, the table of instructions not retired.
+  sc_core::sc_time mx_next_accept_, mx_accept_free_, mx_done_, vx_free_, loadw_free_;
   std::array<sc_core::sc_time, 2> bank_pass_issue_end_, bank_load_end_;
+  struct ExEntry {
+    bool vector = false;
+    ExRanges rng;
+    sc_core::sc_time done, retire;
+  };
+  std::deque<ExEntry> ex_table_;
+  sc_core::sc_time ex_issue_free_, ex_last_retire_;
   sc_core::sc_time ld_busy_until_, ex_busy_until_, st_busy_until_, array_busy_until_;
 
   sc_core::sc_event start_, changed_, completion_ev_, deadlock_check_;

@@ -16,8 +16,37 @@ bool InRange(uint64_t addr, uint64_t len, uint64_t size) {
 }
 }  // namespace
 
-BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps)
-    : ps_per_byte_(bytes_per_s > 0 ? 1e12 / bytes_per_s : 0), latency_(latency_ps, SC_PS) {}
+uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp) {
+  BusBytes* b = nullptr;
+  gp.get_extension(b);
+  return b != nullptr ? b->bytes : gp.get_data_length();
+}
+
+BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps, double burst_bytes)
+    : ps_per_byte_(bytes_per_s > 0 ? 1e12 / bytes_per_s : 0),
+      latency_(latency_ps, SC_PS),
+      burst_(ps_per_byte_ > 0 ? burst_bytes : 0),
+      tokens_(burst_) {}
+
+sc_time BandwidthModel::Access(const sc_time& start, uint64_t bytes, bool write) {
+  if (burst_ <= 0) return Transfer(start, bytes);
+  // Served at t >= the earliest time (reads: after the latency) when the bucket, refilled at
+  // the bandwidth up to its capacity, holds the bytes (at most a full bucket is waited for; a
+  // larger access leaves the bucket owing the rest). Accesses are served in order.
+  const double earliest = (write ? start : start + latency_).to_seconds() * 1e12;
+  double t = std::max(earliest, last_ps_);
+  double tokens = std::min(burst_, tokens_ + (t - last_ps_) / ps_per_byte_);
+  const double need = std::min(static_cast<double>(bytes), burst_);
+  if (tokens < need) {
+    t += (need - tokens) * ps_per_byte_;
+    tokens = need;
+  }
+  tokens_ = tokens - static_cast<double>(bytes);
+  last_ps_ = t;
+  bytes_ += bytes;
+  const sc_time served(t, SC_PS);
+  return write ? served + latency_ : served;
+}
 
 sc_time BandwidthModel::Transfer(const sc_time& start, uint64_t bytes) {
   const sc_time begin = std::max(start, free_at_);
@@ -28,12 +57,13 @@ sc_time BandwidthModel::Transfer(const sc_time& start, uint64_t bytes) {
 
 // ---- DRAM -----------------------------------------------------------------------------------
 
-Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps)
+Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps,
+           double burst_bytes)
     : sc_module(name),
       socket("socket"),
       bar2("bar2"),
       bytes_(bytes),
-      timing_(bytes_per_s, latency_ps) {
+      timing_(bytes_per_s, latency_ps, burst_bytes) {
   for (auto* s : {&socket, &bar2}) {
     s->register_b_transport(this, &Dram::BTransport);
     s->register_transport_dbg(this, &Dram::TransportDbg);
@@ -76,7 +106,7 @@ void Dram::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     return;
   }
   const sc_time now = sc_core::sc_time_stamp();
-  delay = timing_.Transfer(now + delay, gp.get_data_length()) - now;
+  delay = timing_.Access(now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_dmi_allowed(true);
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
@@ -103,8 +133,11 @@ bool Dram::GetDirectMemPtr(::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi) 
 // ---- Host window ----------------------------------------------------------------------------
 
 HostWindow::HostWindow(sc_core::sc_module_name name, DeviceMemory* host, double bytes_per_s,
-                       double latency_ps)
-    : sc_module(name), socket("socket"), host_(host), timing_(bytes_per_s, latency_ps) {
+                       double latency_ps, double burst_bytes)
+    : sc_module(name),
+      socket("socket"),
+      host_(host),
+      timing_(bytes_per_s, latency_ps, burst_bytes) {
   socket.register_b_transport(this, &HostWindow::BTransport);
   socket.register_transport_dbg(this, &HostWindow::TransportDbg);
 }
@@ -122,7 +155,7 @@ void HostWindow::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     return;
   }
   const sc_time now = sc_core::sc_time_stamp();
-  delay = timing_.Transfer(now + delay, gp.get_data_length()) - now;
+  delay = timing_.Access(now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
 

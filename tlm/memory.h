@@ -22,9 +22,16 @@ namespace aorta::tlm {
 // `latency` after that.
 class BandwidthModel {
  public:
-  BandwidthModel(double bytes_per_s, double latency_ps);
-  // The completion time of a transfer that can start at `start`.
+  // `burst_bytes` > 0: Access is a token bucket of that many bytes (the RTL bench's memory
+  // model, verif/common/axi_mem: 2 bus beats), refilled at the bandwidth.
+  BandwidthModel(double bytes_per_s, double latency_ps, double burst_bytes = 0);
+  // The completion time of a transfer that can start at `start`: serialized behind earlier
+  // transfers at the bandwidth, then the latency (a link, or a memory without a bucket).
   sc_core::sc_time Transfer(const sc_core::sc_time& start, uint64_t bytes);
+  // A memory access requested at `start`: a read's data is served once the latency has passed
+  // and the bucket holds its bytes; a write is taken once the bucket holds its bytes and is
+  // answered the latency later. Without a bucket: Transfer.
+  sc_core::sc_time Access(const sc_core::sc_time& start, uint64_t bytes, bool write);
   const sc_core::sc_time& latency() const { return latency_; }
   uint64_t bytes() const { return bytes_; }
 
@@ -32,8 +39,23 @@ class BandwidthModel {
   double ps_per_byte_;
   sc_core::sc_time latency_;
   sc_core::sc_time free_at_ = sc_core::SC_ZERO_TIME;
+  double burst_ = 0;    // bucket capacity in bytes (0: no bucket)
+  double tokens_ = 0;   // bytes in the bucket at last_ (may be negative: owed)
+  double last_ps_ = 0;  // when tokens_ was last brought up to date
   uint64_t bytes_ = 0;
 };
+
+// What a transfer costs a memory's bandwidth when that differs from its data length: the RTL's
+// DMA moves whole bus beats (a narrow row costs a beat; a row that starts in the beat the
+// previous row ended in re-uses it). Without the extension a transfer costs its length.
+struct BusBytes : ::tlm::tlm_extension<BusBytes> {
+  uint64_t bytes = 0;
+  ::tlm::tlm_extension_base* clone() const override { return new BusBytes(*this); }
+  void copy_from(const ::tlm::tlm_extension_base& e) override {
+    bytes = static_cast<const BusBytes&>(e).bytes;
+  }
+};
+uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp);
 
 // Board DRAM: `bytes` bytes (sparse pages, zero until written), timed by the config's DRAM
 // bandwidth and latency. DMI grants one page at a time (pages are allocated on demand).
@@ -43,7 +65,8 @@ class Dram : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Dram> socket;
   tlm_utils::simple_target_socket<Dram> bar2;
 
-  Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps);
+  Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps,
+       double burst_bytes = 0);
   uint64_t size() const { return bytes_; }
   const BandwidthModel& timing() const { return timing_; }
   static constexpr uint64_t kPageBytes = uint64_t{1} << 16;
@@ -69,7 +92,7 @@ class HostWindow : public sc_core::sc_module {
   tlm_utils::simple_target_socket<HostWindow> socket;
 
   HostWindow(sc_core::sc_module_name name, DeviceMemory* host, double bytes_per_s,
-             double latency_ps);
+             double latency_ps, double burst_bytes = 0);
   const BandwidthModel& timing() const { return timing_; }
 
  private:

@@ -1,5 +1,7 @@
 #include "tlm/timing.h"
 
+#include <algorithm>
+#include <cmath>
 #include <variant>
 
 namespace aorta::tlm {
@@ -32,7 +34,7 @@ ChipTiming TimingOf(const ChipConfig& c) {
   t.period_ps = 1e6 / c.clock_mhz();
   t.n = c.array_rows();
   t.dram_bytes_per_s = c.dram().bandwidth_gbps() * 1e9;
-  t.dram_latency_ps = c.dram().latency_ns() * 1e3;
+  t.dram_latency_ps = std::ceil(c.dram().latency_ns() * c.clock_mhz() / 1e3 - 1e-9) * t.period_ps;
   t.host_bytes_per_s = PcieBytesPerSecond(c.pcie().generation(), c.pcie().lanes());
   t.host_latency_ps = t.dram_latency_ps;
   t.link_bytes_per_s = c.links().bandwidth_gbps() * 1e9 / 8.0;
@@ -72,6 +74,46 @@ uint64_t VectorCycles(const isa::Insn& insn) {
         }
       },
       insn);
+}
+
+uint64_t CheckCycles(const ShellTiming& s, const isa::Insn& insn) {
+  uint64_t taps = 1;
+  if (const auto* d = std::get_if<isa::Dwconv>(&insn)) taps = std::max(d->k_h, d->k_w);
+  if (const auto* p = std::get_if<isa::Pool>(&insn)) taps = std::max(p->k_h, p->k_w);
+  return std::max<uint64_t>(1, taps) + s.check_eval;
+}
+
+ExRanges ExRangesOf(const isa::Insn& insn) {
+  ExRanges r;
+  std::visit(
+      [&](const auto& i) {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, isa::Matmul>) {
+          r.ub_lo = i.act_addr;
+          r.ub_hi = i.act_addr + uint64_t{i.in_h} * i.in_w;
+          r.acc_lo = i.acc_addr;
+          r.acc_hi = i.acc_addr + Pixels(i.out_h, i.out_w);
+        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
+          r.acc_lo = i.acc_addr;
+          r.acc_hi = i.acc_addr + Pixels(i.out_h, i.out_w);
+        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
+          r.ub_lo = i.ub_addr;
+          r.ub_hi = i.ub_addr + uint64_t{i.rows};
+          r.acc_lo = i.acc_addr;
+          r.acc_hi = i.acc_addr + uint64_t{i.rows};
+        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
+          r.ub_lo = i.out_addr;
+          r.ub_hi = i.out_addr + uint64_t{i.rows};
+        } else if constexpr (std::is_same_v<T, isa::Pool>) {
+          r.ub_lo = i.out_addr;
+          r.ub_hi = i.out_addr + Pixels(i.out_h, i.out_w);
+        } else if constexpr (std::is_same_v<T, isa::Resize>) {
+          r.ub_lo = i.out_addr;
+          r.ub_hi = i.out_addr + Pixels(i.in_h, i.in_w) * i.scale_h * i.scale_w;
+        }
+      },
+      insn);
+  return r;
 }
 
 }  // namespace aorta::tlm
