@@ -98,8 +98,10 @@ std::vector<InputSpec> InputSpecs(const ir::Graph& graph, const std::vector<std:
   return specs;
 }
 
-Result<ImageOptions> ImageOptionsOf(const ReferenceArgs& a) {
-  ImageOptions o;
+// Images as --scale / --mean / --std say; NCHW or NHWC from the input's shape.
+Result<ImageInput> ReferenceImageInput(const ReferenceArgs& a) {
+  ImageInput in;
+  ImagePreprocess& o = in.pre;
   o.scale = a.scale;
   auto three = [](const std::vector<float>& v, const char* flag,
                   std::array<float, 3>& dst) -> Status {
@@ -112,7 +114,7 @@ Result<ImageOptions> ImageOptionsOf(const ReferenceArgs& a) {
   };
   AORTA_RETURN_IF_ERROR(three(a.mean, "--mean", o.mean));
   AORTA_RETURN_IF_ERROR(three(a.std, "--std", o.std));
-  return o;
+  return in;
 }
 
 void RunReferenceCommand(const ReferenceArgs& a) {
@@ -125,7 +127,7 @@ void RunReferenceCommand(const ReferenceArgs& a) {
     Fail(InvalidArgument("--output {}: the model has {} outputs ({}); use a .npz file", a.output,
                          graph.outputs.size(), fmt::join(graph.outputs, ", ")));
   }
-  const ImageOptions image = Check(ImageOptionsOf(a));
+  const ImageInput image = Check(ReferenceImageInput(a));
   TensorMap inputs = Check(LoadInputs(a.inputs, InputSpecs(graph, a.inputs), image));
   auto exec = Check(reference::Executor::Create(std::move(graph)));
   const TensorMap outputs = Check(exec.Run(inputs));
