@@ -212,7 +212,6 @@ void Run(const RunArgs& a) {
     }
   }
   if (postprocess == kPostprocessBlazeFace) PostprocessBlazeFace(a, p, outputs);
-  if (a.compare_golden) CompareWithGolden(p, inputs, outputs, chips);
   if (!a.compare.empty()) {
     // Against a reference (e.g. the fp32 model's output): the error of the quantized run.
     TensorMap want;
@@ -253,6 +252,8 @@ void Run(const RunArgs& a) {
     if (!out) Fail(InvalidArgument("cannot write {}", a.report));
     fmt::print("wrote {}\n", a.report);
   }
+  // Last, so that a difference still leaves the outputs and the report written.
+  if (a.compare_golden) CompareWithGolden(p, inputs, outputs, chips);
 }
 
 }  // namespace
