@@ -2,9 +2,9 @@
 // compiler/compile_test.cc) on the RTL: each case compiled with calibration, run through Session
 // on the golden backend and on the rtl backend (the verilated SoC, speed build), and the outputs
 // and every non-timing counter (total and per layer) compared: bit-identical
-// (driver/runtime/backend_compare_test_util.h). Shapes are those of compile_test, except where
-// a smaller one keeps the default run short (noted per test); tiling through DRAM and streamed
-// weights run on tiny, whose buffers the compile_test shapes overflow.
+// (driver/runtime/backend_compare_test_util.h). The cases and shapes are compile_test's (its
+// whole end-to-end list; tiling through DRAM and streamed weights on tiny, as there, whose
+// buffers those shapes overflow); the suite costs a few seconds of CPU.
 //
 // Built a second time as rtl_ops_coverage (AORTA_RTL_OPS_COVERAGE_DIR defined; target
 // rtl_coverage): the same cases on the coverage builds of the SoC, each device's counts written
@@ -133,7 +133,7 @@ TEST(RtlOps, ResidualAdds) {
   }
 }
 
-TEST(RtlOps, SameUpperStridedAndAccumulatorTiles) {
+TEST(RtlOps, SameUpperStrided) {
   for (const char* chip : kChips) {
     ConvSpec s;
     s.cin = 10;
@@ -146,7 +146,12 @@ TEST(RtlOps, SameUpperStridedAndAccumulatorTiles) {
     g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
     RunCase(g, chip, "conv 10->17 k3 s2 SAME_UPPER 9x8");
   }
-  // compile_test's 40 x 40 on tiny: four row tiles alternating between the accumulator halves.
+}
+
+// compile_test's 40 x 40 on tiny: two output blocks x four row tiles of 480 pixels, alternating
+// between the accumulator halves (0 and 512); each tile's POSTPROC reads rows the next-but-one
+// tile's MATMULs write again.
+TEST(RtlOps, AccumulatorRowTilesAlternatingHalves) {
   ConvSpec s;
   s.cin = 5;
   s.cout = 12;
@@ -178,7 +183,7 @@ TEST(RtlOps, EltwiseAndBroadcasts) {
   Rng rng(31);
   for (const char* chip : kChips) {
     for (const char* op : op_cases::kBinaryOps) {
-      for (int64_t c : {3, 17})
+      for (int64_t c : {3, 10, 17})
         RunCase(op_cases::BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), chip,
                 fmt::format("{} {}x5x6", op, c));
     }
@@ -201,7 +206,7 @@ TEST(RtlOps, StandaloneActivations) {
 
 TEST(RtlOps, Pools) {
   for (const char* chip : kChips) {
-    for (int64_t c : {3, 17}) {
+    for (int64_t c : {3, 10, 17}) {
       for (const op_cases::PoolSpec& k : op_cases::PoolSpecs())
         RunCase(op_cases::PoolGraph(k, c, 9, 7), chip, k.Label(c, 9, 7));
     }
@@ -222,21 +227,35 @@ TEST(RtlOps, StreamedWeightsOnTiny) {
   RunCase(op_cases::ConvChain(6, 32, 5, 6), "tiny", "six convs 32->32 streamed");
 }
 
-TEST(RtlOps, TiledThroughDramOnTiny) {
-  // Two of compile_test's six tiled convolutions (the plain one and the residual one), and the
-  // vector ops on 3 x 96 x 96 (9216 rows, more than tiny's unified buffer).
+TEST(RtlOps, ConvolutionsTiledThroughDramOnTiny) {
+  // compile_test's six: inputs of 2 blocks x 64 x 72 rows, more than tiny's unified buffer.
   const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
-  for (size_t i : {size_t{0}, size_t{3}})
+  for (size_t i = 0; i < specs.size(); ++i)
     RunCase(ConvGraph(specs[i], 300 + i), "tiny", specs[i].Label());
-  ConvSpec dw;
-  dw.cin = dw.cout = dw.group = 3;
-  dw.h = dw.w = 96;
-  dw.act = "Clip";
-  RunCase(ConvGraph(dw, 3), "tiny", dw.Label());
-  const Shape x = {1, 3, 96, 96};
-  RunCase(op_cases::PoolGraph({"MaxPool", {3, 3}, {2, 2}, {1, 1, 1, 1}, 0, 0}, 3, 96, 96), "tiny",
-          "MaxPool 3x96x96 tiled");
-  RunCase(op_cases::BinaryGraph("Add", x, x), "tiny", "Add 3x96x96 tiled");
+}
+
+TEST(RtlOps, VectorOpsTiledThroughDramOnTiny) {
+  // compile_test's: depthwise, pools, Add and Relu on c x 96 x 96.
+  for (int64_t c : {3, 10, 17}) {
+    ConvSpec dw;
+    dw.cin = dw.cout = dw.group = c;
+    dw.sh = dw.sw = c == 10 ? 2 : 1;
+    dw.h = dw.w = 96;
+    dw.act = "Clip";
+    RunCase(ConvGraph(dw, static_cast<uint64_t>(c)), "tiny", dw.Label());
+    const Shape x = {1, c, 96, 96};
+    for (const char* pool : {"MaxPool", "AveragePool"}) {
+      const bool avg = std::string(pool) == "AveragePool";
+      RunCase(op_cases::PoolGraph({pool, {3, 3}, {2, 2}, {1, 1, 1, 1}, avg, 0}, c, 96, 96), "tiny",
+              fmt::format("{} {}x96x96 tiled", pool, c));
+    }
+    RunCase(op_cases::BinaryGraph("Add", x, x), "tiny", fmt::format("Add {}x96x96 tiled", c));
+    RunCase(op_cases::ActivationGraph("Relu", x), "tiny", fmt::format("Relu {}x96x96 tiled", c));
+  }
+}
+
+TEST(RtlOps, SmallCnnTiledOnTiny) {
+  RunCase(op_cases::SmallCnn(77, 56), "tiny", "small CNN 56x56 tiled");
 }
 
 }  // namespace

@@ -11,9 +11,10 @@
 // (InstrumentScope).
 //
 // Trace time: 4 units per clock cycle. Device cycle c (RtlDevice::cycles(), counted from the end
-// of reset) has its rising clock edge at time 4c; the inputs of the next edge are applied at
-// 4c + 1 and the falling edge is at 4c + 2. Only cycles in [from, to) are dumped (the window's
-// first dump holds every signal's value).
+// of reset) has its rising clock edge at time 4c; an evaluation with the clock high after the edge
+// (inputs changed) is dumped at 4c + 1, one with the clock low (SocDevice applies the next edge's
+// inputs there) at 4c + 2. Only cycles in [from, to) are dumped (the window's first dump holds
+// every signal's value).
 #pragma once
 
 #include <cstdint>
