@@ -94,15 +94,16 @@ module aorta_dma_load
 
   // ---- Responses: row assembly -----------------------------------------------------------
 
+  localparam int unsigned RowW = Slots * BeatBytes * 8;
+
   logic [19:0]                  r_row_q, r_row_d;
   logic [63:0]                  r_a_q, r_a_d;
   logic [8:0]                   r_beat_q, r_beat_d;
-  logic [Slots*BeatBytes*8-1:0] row_q, row_d;
+  logic [RowW-1:0]              row_q;
   logic                         out_valid_q, out_valid_d;
   logic [RowAw-1:0]             out_addr_q, out_addr_d;
-  logic [RowBytesMax*8-1:0]     out_data_q, out_data_d;
+  logic [RowBytesMax*8-1:0]     out_data_q;
   logic [Lb-1:0]                off;
-  logic [BeatBytes*8-1:0]       rot;
   logic                         row_done;
 
   // The last beat taken, kept for a following row that starts in it.
@@ -111,7 +112,6 @@ module aorta_dma_load
   logic [DataWidth-1:0]   kept_data_q;
   logic [63:0]            r_fa;
   logic                   reuse, beat, r_take;
-  logic [DataWidth-1:0]   beat_data;
 
   assign off = r_a_q[Lb-1:0];
   assign row_done = r_beat_q == row_beats(r_a_q, job_i.row_bytes, Lb) - 9'd1;
@@ -121,34 +121,31 @@ module aorta_dma_load
   assign r_ready_o = !reuse;
   assign r_take    = r_valid_i && !reuse;      // a response beat taken this cycle
   assign beat      = reuse || r_take;          // a beat for the row being assembled
-  assign beat_data = reuse ? kept_data_q : r_data_i;
 
-  // rot byte i = beat byte (i + off) mod BeatBytes.
-  aorta_dma_rotate #(.Bytes(BeatBytes), .Left(1'b0)) u_rot (
-    .in_i  (beat_data),
-    .amt_i (off),
-    .out_o (rot)
-  );
+  // The row with beat k placed: beat byte j is row byte k * BeatBytes - o + j (the row starts
+  // o bytes into its first beat); bytes that fall before the row or past the buffer are
+  // dropped. This is the rotation by o and the split of the rotated beat over slots k and k - 1,
+  // done as one shift into a buffer with a beat of room below the row.
+  localparam int unsigned ExtW = RowW + BeatBytes * 8;
+  function automatic logic [RowW-1:0] place_beat(logic [RowW-1:0] row,
+                                                 logic [BeatBytes*8-1:0] data, logic [8:0] k,
+                                                 logic [Lb-1:0] o);
+    // The beat of room below the row only catches the bytes that fall before it.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [ExtW-1:0] ext;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [ExtW-1:0] at_mask;
+    logic [31:0]     at;  // bit position of beat byte 0 in the extended buffer
+    at      = ((32'(k) + 1) * BeatBytes - 32'(o)) * 8;
+    at_mask = ExtW'({BeatBytes*8{1'b1}}) << at;
+    ext     = ({row, {BeatBytes*8{1'b0}}} & ~at_mask) | (ExtW'(data) << at);
+    return ext[ExtW-1 -: RowW];
+  endfunction
 
-  // Beat k of the row: rot bytes i < BeatBytes - off are row bytes k*BeatBytes + i, bytes
-  // i >= BeatBytes - off are row bytes (k-1)*BeatBytes + i.
-  always_comb begin
-    row_d = row_q;
-    for (int unsigned s = 0; s < Slots; s++) begin
-      for (int unsigned i = 0; i < BeatBytes; i++) begin
-        if ((32'(s) == 32'(r_beat_q) && i < BeatBytes - 32'(off)) ||
-            (32'(s) + 1 == 32'(r_beat_q) && i >= BeatBytes - 32'(off))) begin
-          row_d[(s * BeatBytes + i) * 8 +: 8] = rot[i*8 +: 8];
-        end
-      end
-    end
-  end
-
-  logic [RowBytesMax*8-1:0] len_mask;
-  always_comb begin
-    for (int unsigned j = 0; j < RowBytesMax; j++) len_mask[j*8 +: 8] = {8{j < 32'(job_i.row_bytes)}};
-  end
-
+  // Bytes [0, row_bytes) of a row kept, the rest zero.
+  function automatic logic [RowBytesMax*8-1:0] row_mask(logic [11:0] row_bytes);
+    return ~({RowBytesMax*8{1'b1}} << (32'(row_bytes) * 8));
+  endfunction
 
   always_comb begin
     state_d     = state_q;
@@ -168,7 +165,6 @@ module aorta_dma_load
     r_beat_d    = r_beat_q;
     out_valid_d = 1'b0;
     out_addr_d  = out_addr_q;
-    out_data_d  = out_data_q;
     finish_o    = 1'b0;
 
     unique case (state_q)
@@ -211,7 +207,6 @@ module aorta_dma_load
           end else if (row_done) begin
             out_valid_d = 1'b1;
             out_addr_d  = RowAw'(job_i.chip_addr + 24'(r_row_q));
-            out_data_d  = row_d[RowBytesMax*8-1:0] & len_mask;
             r_row_d     = r_row_q + 20'd1;
             r_a_d       = r_a_q + 64'(job_i.ext_stride);
             r_beat_d    = '0;
@@ -273,11 +268,18 @@ module aorta_dma_load
     end
   end
 
-  // Datapath registers without reset (nothing reads them before a valid bit says so).
-  always_ff @(posedge clk_i) begin
-    if (beat) row_q <= row_d;
+  // Datapath registers without reset (nothing reads them before a valid bit says so). The row
+  // buffer loads only in cycles with a beat and the output register only with a finished row
+  // (clock enables): the byte placement is computed in those cycles only, not on every
+  // evaluation of the input logic (docs/rtl.md, "Simulation speed").
+  always_ff @(posedge clk_i) begin : p_row
+    logic [RowW-1:0] row_next;
+    if (beat) begin
+      row_next = place_beat(row_q, reuse ? kept_data_q : r_data_i, r_beat_q, off);
+      row_q <= row_next;
+      if (out_valid_d) out_data_q <= row_next[RowBytesMax*8-1:0] & row_mask(job_i.row_bytes);
+    end
     if (r_take) kept_data_q <= r_data_i;
-    out_data_q <= out_data_d;
   end
 
   assign fault_o      = err_q;

@@ -77,15 +77,16 @@ module aorta_dma_store
   logic                     inflight_q, inflight_d;  // a row read issued last cycle
   logic [19:0]              rd_row_q, rd_row_d;      // next row to read
   logic                     push, pop, load_record;
-  logic [RowBytesMax*8-1:0] record;
 
-  always_comb begin
-    record = '0;
-    record[63:0] = 64'(take_tag_i);
-    for (int unsigned i = 0; i < NumCounters; i++) begin
-      record[64 * (i + 1) +: 64] = perf_counters_i[64*i +: 64];
-    end
-  end
+  // The PERF record of a tag and the counters.
+  function automatic logic [RowBytesMax*8-1:0] perf_record(logic [31:0] tag,
+                                                           logic [NumCounters*64-1:0] counters);
+    logic [RowBytesMax*8-1:0] r;
+    r = '0;
+    r[63:0] = 64'(tag);
+    for (int unsigned i = 0; i < NumCounters; i++) r[64 * (i + 1) +: 64] = counters[64*i +: 64];
+    return r;
+  endfunction
 
   // ---- AW walker -----------------------------------------------------------------------------
 
@@ -115,19 +116,15 @@ module aorta_dma_store
   logic [8:0]               w_beats, w_first;
   logic [Lb-1:0]            w_off;
   logic                     w_req;
-  logic [RowBytesMax*8-1:0] w_row;
-  logic [BeatBytes*8-1:0]   slot_cur, slot_prev, rot_cur, rot_prev, w_data;
-  logic [BeatBytes-1:0]     w_strb;
   logic                     w_last, w_pop;
   logic                     wv_q, wv_d;
-  logic [BeatBytes*8-1:0]   wdata_q, wdata_d;
-  logic [BeatBytes-1:0]     wstrb_q, wstrb_d;
+  logic [BeatBytes*8-1:0]   wdata_q;
+  logic [BeatBytes-1:0]     wstrb_q;
   logic                     wlast_q, wlast_d;
 
   assign w_beats = row_beats(w_a_q, job_i.row_bytes, Lb);
   assign w_first = first_beats(w_a_q, job_i.row_bytes, Lb);
   assign w_off   = w_a_q[Lb-1:0];
-  assign w_row   = buf_q[rd_sel_q];
   assign w_req   = state_q == StRun && buf_cnt_q != '0 && aw_bursts_q != w_bursts_q &&
                    (!wv_q || w_ready_i);
   assign w_last  = w_beat_q == w_first - 9'd1 || w_beat_q == w_beats - 9'd1;
@@ -135,37 +132,29 @@ module aorta_dma_store
 
   // Beat k: bytes i >= off are row bytes k*BeatBytes + i - off (slot k rotated left by off),
   // bytes i < off are row bytes (k-1)*BeatBytes + BeatBytes + i - off (slot k-1 rotated).
-  always_comb begin
-    slot_cur  = '0;
-    slot_prev = '0;
-    for (int unsigned s = 0; s < Slots; s++) begin
-      for (int unsigned i = 0; i < BeatBytes; i++) begin
-        if (s * BeatBytes + i < RowBytesMax) begin
-          if (32'(s) == 32'(w_beat_q)) slot_cur[i*8 +: 8] = w_row[(s * BeatBytes + i) * 8 +: 8];
-          if (32'(s) + 1 == 32'(w_beat_q)) slot_prev[i*8 +: 8] = w_row[(s * BeatBytes + i) * 8 +: 8];
-        end
-      end
-    end
-  end
-  aorta_dma_rotate #(.Bytes(BeatBytes), .Left(1'b1)) u_rot_cur (
-    .in_i  (slot_cur),
-    .amt_i (w_off),
-    .out_o (rot_cur)
-  );
-  aorta_dma_rotate #(.Bytes(BeatBytes), .Left(1'b1)) u_rot_prev (
-    .in_i  (slot_prev),
-    .amt_i (w_off),
-    .out_o (rot_prev)
-  );
-  always_comb begin
+  // Beat k of a row at byte offset o of the bus: beat byte i is row byte k * BeatBytes - o + i
+  // (zero before the row's start and past its buffer), i.e. the row slices k - 1 and k rotated
+  // left by o and merged; as one shift of the row with a beat of zeros below it.
+  localparam int unsigned ExtW = Slots * BeatBytes * 8 + BeatBytes * 8;
+  function automatic logic [BeatBytes*8-1:0] beat_data(logic [RowBytesMax*8-1:0] row,
+                                                       logic [8:0] k, logic [Lb-1:0] o);
+    logic [ExtW-1:0] ext;
+    ext = {(Slots * BeatBytes * 8)'(row), {BeatBytes*8{1'b0}}};
+    ext = ext >> (((32'(k) + 1) * BeatBytes - 32'(o)) * 8);
+    return ext[BeatBytes*8-1:0];
+  endfunction
+
+  // Its strobes: the bytes of row bytes [0, len).
+  function automatic logic [BeatBytes-1:0] beat_strb(logic [8:0] k, logic [Lb-1:0] o,
+                                                     logic [11:0] len);
+    logic [BeatBytes-1:0] strb;
     for (int unsigned i = 0; i < BeatBytes; i++) begin
-      // Position of byte i in the row's aligned frame (the first beat starts at 0).
       logic [31:0] p;
-      p = 32'(w_beat_q) * BeatBytes + i;
-      w_data[i*8 +: 8] = i < 32'(w_off) ? rot_prev[i*8 +: 8] : rot_cur[i*8 +: 8];
-      w_strb[i] = p >= 32'(w_off) && p < 32'(w_off) + 32'(job_i.row_bytes);
+      p = 32'(k) * BeatBytes + i;
+      strb[i] = p >= 32'(o) && p < 32'(o) + 32'(len);
     end
-  end
+    return strb;
+  endfunction
 
   // ---- B walker ------------------------------------------------------------------------------
 
@@ -205,8 +194,6 @@ module aorta_dma_store
     w_beat_d   = w_beat_q;
     w_bursts_d = w_bursts_q;
     wv_d       = wv_q && !w_ready_i;
-    wdata_d    = wdata_q;
-    wstrb_d    = wstrb_q;
     wlast_d    = wlast_q;
 
     b_a_d      = b_a_q;
@@ -270,8 +257,6 @@ module aorta_dma_store
         // W.
         if (w_req) begin
           wv_d    = 1'b1;
-          wdata_d = w_data;
-          wstrb_d = w_strb;
           wlast_d = w_last;
           if (w_last) w_bursts_d = w_bursts_q + 22'd1;
           if (w_pop) begin
@@ -386,10 +371,14 @@ module aorta_dma_store
 
   // Datapath registers without reset (valid bits guard them).
   always_ff @(posedge clk_i) begin
-    if (load_record) buf_q[0] <= record;
+    if (load_record) buf_q[0] <= perf_record(take_tag_i, perf_counters_i);
     else if (push) buf_q[wr_sel_q] <= mem_rdata_i;
-    wdata_q <= wdata_d;
-    wstrb_q <= wstrb_d;
+    // The W beat is formed only in the cycle it is sent (a clock enable; docs/rtl.md,
+    // "Simulation speed").
+    if (w_req) begin
+      wdata_q <= beat_data(buf_q[rd_sel_q], w_beat_q, w_off);
+      wstrb_q <= beat_strb(w_beat_q, w_off, job_i.row_bytes);
+    end
   end
 
   assign mem_rsel_o  = mem_e'(job_i.mem);

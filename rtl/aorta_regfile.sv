@@ -165,9 +165,11 @@ module aorta_regfile
   logic [31:0]                 iq_len_q, iq_len_d;
   logic [31:0]                 irq_status_q, irq_status_d;
   logic [31:0]                 irq_mask_q, irq_mask_d;
-  logic [SlotCount*64-1:0]     slot_base_q, slot_base_d;
-  logic [SlotCount*64-1:0]     slot_size_q, slot_size_d;
-  logic [NumCounters*32-1:0]   hi_latch_q, hi_latch_d;
+  // The wide registers (slots, counter latches) load only when written (clock enables; their
+  // next values are formed in those cycles only: docs/rtl.md, "Simulation speed").
+  logic [SlotCount*64-1:0]     slot_base_q, slot_size_q;
+  logic [NumCounters*32-1:0]   hi_latch_q;
+  logic                        slot_we, latch_we;
   logic                        irq_q;
   logic                        soft_reset_q, soft_reset_d;
   logic                        clear_counters_q, clear_counters_d;
@@ -261,9 +263,6 @@ module aorta_regfile
     iq_len_d         = iq_len_q;
     irq_status_d     = irq_status_q;
     irq_mask_d       = irq_mask_q;
-    slot_base_d      = slot_base_q;
-    slot_size_d      = slot_size_q;
-    hi_latch_d       = hi_latch_q;
     soft_reset_d     = 1'b0;
     clear_counters_d = 1'b0;
     doorbell_d       = 1'b0;
@@ -306,19 +305,7 @@ module aorta_regfile
         RegIqLen:     iq_len_d = merge(iq_len_q, w_data_q, wmask);
         RegIrqStatus: irq_status_d = irq_status_q & ~wval;
         RegIrqMask:   irq_mask_d = merge(irq_mask_q, w_data_q, wmask) & IrqBits;
-        RegSlot: begin
-          unique case (wdec.word)
-            2'd0: slot_base_d[64*wdec.slot +: 32] =
-                      merge(slot_base_q[64*wdec.slot +: 32], w_data_q, wmask);
-            2'd1: slot_base_d[64*wdec.slot + 32 +: 32] =
-                      merge(slot_base_q[64*wdec.slot + 32 +: 32], w_data_q, wmask);
-            2'd2: slot_size_d[64*wdec.slot +: 32] =
-                      merge(slot_size_q[64*wdec.slot +: 32], w_data_q, wmask);
-            default: slot_size_d[64*wdec.slot + 32 +: 32] =
-                      merge(slot_size_q[64*wdec.slot + 32 +: 32], w_data_q, wmask);
-          endcase
-        end
-        // RO registers and counters ignore writes; RegNone answers SLVERR.
+        // RegSlot: slot_we (below). RO registers and counters ignore writes; RegNone answers SLVERR.
         default: ;
       endcase
     end
@@ -332,12 +319,36 @@ module aorta_regfile
       r_valid_d = 1'b1;
       r_data_d  = rvalue;
       r_resp_d  = rdec.reg_sel == RegNone ? RespSlvErr : RespOkay;
-      if (rdec.reg_sel == RegCounter && !rdec.word[0]) begin
-        hi_latch_d[32*rdec.counter +: 32] = counter_sel[63:32];
-      end
     end
-    // clear_counters zeroes the latches too (the counters read zero from the next cycle on).
-    if (clear_counters_d) hi_latch_d = '0;
+  end
+
+  assign slot_we  = do_write && wdec.reg_sel == RegSlot;
+  assign latch_we = do_read && rdec.reg_sel == RegCounter && !rdec.word[0];
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      slot_base_q <= {SlotCount{SlotBaseHiReset, SlotBaseLoReset}};
+      slot_size_q <= {SlotCount{SlotSizeHiReset, SlotSizeLoReset}};
+    end else if (slot_we) begin
+      unique case (wdec.word)
+        2'd0: slot_base_q[64*wdec.slot +: 32] <=
+                  merge(slot_base_q[64*wdec.slot +: 32], w_data_q, wmask);
+        2'd1: slot_base_q[64*wdec.slot + 32 +: 32] <=
+                  merge(slot_base_q[64*wdec.slot + 32 +: 32], w_data_q, wmask);
+        2'd2: slot_size_q[64*wdec.slot +: 32] <=
+                  merge(slot_size_q[64*wdec.slot +: 32], w_data_q, wmask);
+        default: slot_size_q[64*wdec.slot + 32 +: 32] <=
+                  merge(slot_size_q[64*wdec.slot + 32 +: 32], w_data_q, wmask);
+      endcase
+    end
+  end
+
+  // A read of a counter's low word latches its high word; clear_counters zeroes the latches too
+  // (the counters read zero from the next cycle on).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) hi_latch_q <= '0;
+    else if (clear_counters_d) hi_latch_q <= '0;
+    else if (latch_we) hi_latch_q[32*rdec.counter +: 32] <= counter_sel[63:32];
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -347,9 +358,6 @@ module aorta_regfile
       iq_len_q         <= IqLenReset;
       irq_status_q     <= IrqStatusReset;
       irq_mask_q       <= IrqMaskReset;
-      slot_base_q      <= {SlotCount{SlotBaseHiReset, SlotBaseLoReset}};
-      slot_size_q      <= {SlotCount{SlotSizeHiReset, SlotSizeLoReset}};
-      hi_latch_q       <= '0;
       irq_q            <= 1'b0;
       soft_reset_q     <= 1'b0;
       clear_counters_q <= 1'b0;
@@ -370,9 +378,6 @@ module aorta_regfile
       iq_len_q         <= iq_len_d;
       irq_status_q     <= irq_status_d;
       irq_mask_q       <= irq_mask_d;
-      slot_base_q      <= slot_base_d;
-      slot_size_q      <= slot_size_d;
-      hi_latch_q       <= hi_latch_d;
       irq_q            <= (irq_status_d & irq_mask_d) != '0;
       soft_reset_q     <= soft_reset_d;
       clear_counters_q <= clear_counters_d;

@@ -24,7 +24,6 @@ module aorta_row_mem #(
   input  logic [NumWr*Width-1:0] wdata_i
 );
   logic [Width-1:0] mem_q [Rows];
-  logic [Width-1:0] rdata_q [NumRd];
 
   initial begin
     for (int unsigned r = 0; r < Rows; r++) mem_q[r] = '0;
@@ -37,11 +36,14 @@ module aorta_row_mem #(
     end
   end
 
+  // One register per read port (not an array of them: a simulator then needs no per-element
+  // update bookkeeping for them every cycle).
   for (genvar p = 0; p < NumRd; p++) begin : g_rd
+    logic [Width-1:0] rdata_q;
     always_ff @(posedge clk_i) begin
-      if (re_i[p]) rdata_q[p] <= mem_q[raddr_i[Aw*p +: Aw]];
+      if (re_i[p]) rdata_q <= mem_q[raddr_i[Aw*p +: Aw]];
     end
-    assign rdata_o[Width*p +: Width] = rdata_q[p];
+    assign rdata_o[Width*p +: Width] = rdata_q;
   end
 
 `ifndef SYNTHESIS
