@@ -29,8 +29,9 @@ struct Ran {
   RunReport report;
 };
 
-inline Ran RunOn(Backend& backend, const Program& p, const TensorMap& inputs) {
-  auto s = Session::Load(p, backend);
+inline Ran RunOn(Backend& backend, const Program& p, const TensorMap& inputs,
+                 Session::Options options = {}) {
+  auto s = Session::Load(p, backend, options);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   Ran r;
   if (!s.ok()) return r;
@@ -42,10 +43,11 @@ inline Ran RunOn(Backend& backend, const Program& p, const TensorMap& inputs) {
 
 // Runs `p` on `golden` and `other`, expects equal outputs and untimed counters (total and per
 // layer), and that `other` counted cycles for every chip layer; returns `other`'s run.
+// `options`: the sessions' (e.g. a longer wall-clock timeout for a long simulation).
 inline Ran CompareWithGolden(Backend& golden, Backend& other, const Program& p,
-                             const TensorMap& inputs) {
-  Ran want = RunOn(golden, p, inputs);
-  Ran got = RunOn(other, p, inputs);
+                             const TensorMap& inputs, Session::Options options = {}) {
+  Ran want = RunOn(golden, p, inputs, options);
+  Ran got = RunOn(other, p, inputs, options);
   EXPECT_EQ(got.outputs.size(), want.outputs.size());
   for (const auto& [name, t] : want.outputs) {
     EXPECT_TRUE(got.outputs.count(name)) << name;
