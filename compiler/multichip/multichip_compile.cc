@@ -153,16 +153,16 @@ Result<std::map<uint32_t, uint64_t>> ToLinks(program::ChipProgram* chip, uint32_
                            isa::DecodeStream(std::span<const uint8_t>(
                                reinterpret_cast<const uint8_t*>(words.data()), words.size())));
     for (isa::Insn& insn : insns) {
+      // Whole unified-buffer rows, contiguous in the slot, pieces in slot order (one DMA per
+      // channel block, or one for the tensor): the link's byte stream is the slot's bytes.
       auto check = [&](const auto& d, const std::string& name) -> Status {
-        if (rows.count(d.slot))
-          return Unsupported(
-              "tensor '{}' crossing chips is moved in pieces (tiled through "
-              "DRAM); a link carries a tensor in one transfer",
-              name);
         if (d.mem != isa::Mem::kUb || d.row_bytes != n || (d.rows > 1 && d.ext_stride != n) ||
-            d.ext_offset != 0)
-          return Unsupported("tensor '{}' crossing chips is not whole unified-buffer rows", name);
-        rows[d.slot] = d.rows;
+            d.ext_offset != rows[d.slot] * n)
+          return Unsupported(
+              "tensor '{}' crossing chips is not moved as whole unified-buffer rows in order "
+              "(e.g. tiled through DRAM); a link carries unified-buffer rows",
+              name);
+        rows[d.slot] += d.rows;
         return Status::Ok();
       };
       // The DMA's rows, the same dependency flags, over the link port.
@@ -243,6 +243,7 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   for (size_t p = 0; p < count; ++p) {
     const ir::Node& node = cg.nodes[order[p]];
     items[p].name = node.name;
+    items[p].layer = layer_of.count(node.name) != 0;
     if (auto it = layer_of.find(node.name); it != layer_of.end()) {
       items[p].cycles = it->second->est_cycles;
       items[p].weight_bytes = it->second->weight_bytes;
@@ -441,7 +442,8 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
         std::tuple{&f.graph.outputs, &model_outputs, out.mutable_outputs()}})
     for (const std::string& name : *names)
       if (auto it = bound->find(name); it != bound->end()) *bindings->Add() = it->second;
-  out.set_board_fingerprint(Fingerprint(used));
+  // One stage: a one-chip program, whose board fingerprint is its chip's.
+  out.set_board_fingerprint(stages == 1 ? out.chips(0).config_fingerprint() : Fingerprint(used));
   for (const auto& [key, value] : ImageMetadata(f.image)) (*out.mutable_metadata())[key] = value;
   (*out.mutable_metadata())[runtime::kBoardNameKey] = board.name();
   (*out.mutable_metadata())[runtime::kBoardLinksKey] = runtime::FormatBoardLinks(links);

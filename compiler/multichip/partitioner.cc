@@ -46,6 +46,8 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
     bool ok = false;
   };
   std::vector<std::vector<Cell>> best(k_max + 1, std::vector<Cell>(n + 1));
+  std::vector<size_t> layers_before(n + 1, 0);  // layers among items [0, i)
+  for (size_t i = 0; i < n; ++i) layers_before[i + 1] = layers_before[i] + items[i].layer;
   best[0][0].ok = true;
   best[0][0].slowest = 0;
   auto better = [](double s, uint64_t b, const Cell& c) {
@@ -62,6 +64,7 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
         const Cell& prev = best[k - 1][i];
         if (!prev.ok) continue;
         if (j < n && cuts[j].earliest_producer < i) continue;
+        if (layers_before[j] == layers_before[i]) continue;  // layout changes only
         const Stage s = StageCost(items, cuts, r, i, j);
         const double slowest = std::max(prev.slowest, s.cost);
         const uint64_t bytes = prev.bytes + s.out_bytes;
@@ -71,6 +74,7 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
   }
   size_t k = k_max;
   while (k > 1 && !best[k][n].ok) --k;
+  if (!best[k][n].ok) return InvalidArgument("the chip graph has no layer to compute");
   Plan plan;
   for (size_t j = n; k > 0; --k) {
     const size_t i = best[k][j].from;

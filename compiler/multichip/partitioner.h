@@ -26,6 +26,7 @@ struct StageItem {
   std::string name;
   uint64_t cycles = 0;        // estimated cycles (0 for free layout changes)
   uint64_t weight_bytes = 0;  // weight-buffer bytes it pins
+  bool layer = true;          // false: a free layout change (every stage needs a layer)
 };
 
 // What crosses the cut before item i (cuts has items + 1 entries; 0 and items are the ends).
@@ -64,9 +65,9 @@ struct Plan {
 Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
                 const Resources& r, size_t begin, size_t end);
 
-// The best plan into r.chips stages (fewer when the legal cuts allow no more, or there are fewer
-// items than chips). Fails naming the cause: no items, no chips, cuts of the wrong size, a
-// multi-chip plan without link bandwidth.
+// The best plan into r.chips stages, each with at least one layer (fewer when the legal cuts allow
+// no more, or there are fewer items than chips). Fails naming the cause: no items, no chips, cuts
+// of the wrong size, a multi-chip plan without link bandwidth.
 Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
                         const Resources& r);
 

@@ -138,6 +138,18 @@ TEST(Partitioner, FewerLayersThanChipsUsesFewerChips) {
   EXPECT_EQ(plan->stages.size(), 2u);
 }
 
+TEST(Partitioner, EveryStageHasALayer) {
+  // Layer, free layout change, layer, layout change: with 4 chips, only 2 stages can have a
+  // layer each.
+  Chain c = MakeChain({100, 0, 100, 0}, {}, {});
+  c.items[1].layer = false;
+  c.items[3].layer = false;
+  auto plan = PlanStages(c.items, c.cuts, Res(4));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 2u);
+  for (const Stage& s : plan->stages) EXPECT_EQ(s.compute_cycles, 100u);
+}
+
 TEST(Partitioner, ErrorsNameTheCause) {
   Chain c = MakeChain({100, 200}, {}, {});
   auto none = PlanStages({}, {CutInfo{}}, Res(2));
