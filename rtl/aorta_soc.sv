@@ -17,8 +17,11 @@
 //   TOKEN_OVERFLOW if a counter it pushes (plus the pushes of its queue's instructions still in
 //   flight) is at TokenCapacity, else the fault recorded by the range check, else the unit
 //   starts it; its pops are consumed at issue and its pushes added at completion. LD and ST
-//   have one instruction in flight; EX pipelines instructions of one unit and switches units
-//   only when the previous one is idle (the units never run at the same time).
+//   have one instruction in flight. EX issues up to one instruction per cycle to the matrix
+//   unit (LOADW, MATMUL) or the vector unit (the rest); both units run at once, each in order,
+//   as long as an instruction's UB / ACC rows do not overlap unfinished work of the other unit
+//   (then it waits); EX instructions retire in program order (pushes, counters, BAD_PARAM), so
+//   the overlap is invisible to the program (docs/rtl.md "EX issue and overlap").
 //   TOKEN_DEADLOCK: nothing is in flight, the decoded instruction cannot be dispatched, and
 //   every non-empty queue waits for a token (ERR_PC: the oldest of those instructions).
 //   An error stops fetch and issue; the run ends (STATUS.error, IRQ error) when the units in
@@ -127,7 +130,7 @@ module aorta_soc
   localparam int unsigned RowAw0123   = RowAw01 > RowAw23 ? RowAw01 : RowAw23;
   localparam int unsigned RowAw       = RowAw0123 > LutAw ? RowAw0123 : LutAw;
   localparam int unsigned TokW        = $clog2(TokenCapacity + 1) + 1;
-  localparam int unsigned ExInflight  = 8;  // EX instructions in flight in one unit, at most
+  localparam int unsigned ExInflight  = 16;  // EX instructions in flight (both units), at most
 
   // Queue indices and token counters (ERR_ADDR of TOKEN_OVERFLOW: the counter index).
   localparam int unsigned QLd = 0, QEx = 1, QSt = 2;
@@ -523,15 +526,26 @@ module aorta_soc
   logic [63:0]          chk_addr;
   decode_e              dec_result;
   logic                 fetch_take, fetch_past_end;
+  logic                 dec_full, slot_to_queue;
+  entry_t               dec_entry;
   queue_e               dec_queue;
   opcode_e              dec_op;
 
   assign dec_result     = decode_check(fetch_word);
-  assign fetch_ready    = run_q && dec_state_q == DecEmpty && pc_q < iq_len;
+  // The slot takes the next word when it is empty or when its entry enters a queue in this
+  // cycle (a barrier holds the slot until it has executed): one instruction per cycle.
+  assign fetch_ready    = run_q && pc_q < iq_len &&
+                          (dec_state_q == DecEmpty || (slot_to_queue && q_wready[dec_queue]));
   assign fetch_take     = fetch_valid && fetch_ready;
   assign fetch_past_end = run_q && dec_state_q == DecEmpty && pc_q >= iq_len;
   assign chk_start      = fetch_take && !fetch_err && dec_result == DecodeOk;
   assign dec_op         = opcode_e'(dec_q.word[7:0]);
+  // The slot's entry is complete when its range check is done, or in the cycle the check ends
+  // (the verdict is then taken from the checker directly).
+  assign dec_full       = dec_state_q == DecReady || (dec_state_q == DecCheck && chk_done);
+  assign dec_entry      = dec_state_q == DecReady ? dec_q :
+                          '{code: chk_code, addr: chk_addr, pc: dec_q.pc, word: dec_q.word};
+  assign slot_to_queue  = run_q && dec_full && dec_queue != QueueBarrier;
   assign dec_queue      = queue_of(dec_op);
 
   aorta_range_check #(
@@ -568,7 +582,7 @@ module aorta_soc
       .flush_i (flush),
       .wvalid_i(q_wvalid[q]),
       .wready_o(q_wready[q]),
-      .wdata_i (dec_q),
+      .wdata_i (dec_entry),
       .rvalid_o(q_rvalid[q]),
       .rready_i(q_rready[q]),
       .rdata_o (rdata),
@@ -629,11 +643,45 @@ module aorta_soc
   } flight_t;
   flight_t ld_fl_q, st_fl_q;
   logic    ld_busy_q, st_busy_q;
-  logic    ex_fl_wvalid, ex_fl_rvalid, ex_fl_rready, unused_ex_fl_wready;
-  logic [$bits(flight_t)-1:0] ex_fl_rdata;
-  flight_t ex_fl_head;
-  logic [$clog2(ExInflight + 1)-1:0] ex_fl_count;
-  logic    ex_unit_q;  // the unit EX issued to last: 0 matrix, 1 vector
+  logic    ex_unit_q;  // the unit of the instruction in the EX handoff: 0 matrix, 1 vector
+
+  // EX instructions in flight: a table in program order (ExInflight entries, oldest at
+  // ex_head_q). Both units run at once; each completes its own instructions in order (done_o),
+  // which marks the oldest entry of that unit not yet done (ex_uidx_q: its index); entries
+  // retire in program order, one per cycle, when done: the pushes, INSN_* counters and a unit's
+  // BAD_PARAM take effect at retirement, so the queues see EX complete in order, as in the
+  // golden model. Each entry keeps the rows it touches that the other unit could touch too
+  // (ex_range_t); an instruction issues only when no unfinished entry of the other unit
+  // overlaps them (the hazard check, below).
+  localparam int unsigned ExIw = $clog2(ExInflight);
+  typedef struct packed {
+    logic [39:0] ub_lo, ub_hi;    // UB rows [lo, hi): MATMUL reads, vector instructions write
+    logic [39:0] acc_lo, acc_hi;  // ACC rows [lo, hi) read or written
+  } ex_range_t;
+  typedef struct packed {
+    flight_t   fl;
+    logic      unit;              // 0 matrix, 1 vector
+    logic      done;
+    logic      err;               // the unit reported BAD_PARAM for it
+    logic [31:0] err_row;
+    ex_range_t rng;
+  } ex_entry_t;
+  ex_entry_t         ex_tab_q [ExInflight];
+  logic [ExIw-1:0]   ex_head_q, ex_tail_q;
+  logic [ExIw:0]     ex_cnt_q;
+  logic              ex_err_seen_q;  // an entry carries a unit error: issue nothing more
+  logic [ExIw-1:0]   ex_uidx_q [2][ExInflight];  // per unit: table indices in issue order
+  logic [ExIw-1:0]   ex_urd_q [2], ex_uwr_q [2];
+  logic [ExIw:0]     ex_ucnt_q [2];
+  logic              ex_any;       // something in flight in EX
+  logic              ex_retire;    // the oldest entry retires this cycle
+  logic              ex_take;      // the unit takes the handed-off instruction this cycle
+  logic              ex_hazard;    // the EX head overlaps an unfinished entry of the other unit
+  ex_range_t         ex_head_rng;
+  // The retiring entry: its ranges and done flag are read from the table directly.
+  /* verilator lint_off UNUSEDSIGNAL */
+  ex_entry_t         ex_head_ent;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // Link engines.
   logic             rx_busy_q, tx_busy_q, rx_start, tx_start;
@@ -679,13 +727,10 @@ module aorta_soc
     head_unit_ready[QLd] = !ld_busy_q && !rx_busy_q &&
                            (head_op[QLd] == OpRecv ? 1'b1 : !ld_valid_q);
     head_unit_ready[QSt] = !st_busy_q && !tx_busy_q && !st_valid_q;
-    if (is_matrix_op(head_op[QEx])) begin
-      head_unit_ready[QEx] = (ex_fl_count == '0 || (ex_unit_q == 1'b0 && 32'(ex_fl_count) <
-                             ExInflight)) && vx_idle && !vx_valid;
-    end else begin
-      head_unit_ready[QEx] = (ex_fl_count == '0 || (ex_unit_q == 1'b1 && 32'(ex_fl_count) <
-                             ExInflight)) && mx_idle && !mx_valid;
-    end
+    // EX: a free table entry (or the oldest retiring), the handoff free (or taken this cycle),
+    // no hazard with the other unit.
+    head_unit_ready[QEx] = (32'(ex_cnt_q) < ExInflight || ex_retire) &&
+                           (!ex_valid_q || ex_take) && !ex_hazard && !ex_err_seen_q;
   end
 
   // The EX handoff: insn_valid held until the unit takes it.
@@ -703,8 +748,7 @@ module aorta_soc
   for (genvar q = 0; q < 3; q++) begin : g_issue
     logic is_link;
     assign is_link = head_op[q] == OpRecv || head_op[q] == OpSend;
-    assign issue_try[q] = run_q && q_rvalid[q] && head_tokens_ok[q] && head_unit_ready[q] &&
-                          (q != QEx || !ex_valid_q);
+    assign issue_try[q] = run_q && q_rvalid[q] && head_tokens_ok[q] && head_unit_ready[q];
     always_comb begin
       issue_code[q] = ErrCodeNone;
       issue_addr[q] = '0;
@@ -754,41 +798,165 @@ module aorta_soc
   assign st_unit_err  = st_fl_q.op != OpSend && st_err;
   assign st_unit_code = err_code_e'(st_err_code);
   assign st_unit_addr = st_err_addr;
-  assign ex_unit_done = ex_fl_rvalid && (ex_unit_q ? vx_done : mx_done);
-  assign ex_unit_err  = ex_unit_q ? vx_err : mx_err;
-  assign ex_unit_addr = {32'd0, ex_unit_q ? vx_err_row : mx_err_row};
+  assign ex_unit_done = ex_retire;
+  assign ex_unit_err  = ex_head_ent.err;
+  assign ex_unit_addr = {32'd0, ex_head_ent.err_row};
 
   assign ld_complete = ld_unit_done && !ld_unit_err;
   assign st_complete = st_unit_done && !st_unit_err;
   assign ex_complete = ex_unit_done && !ex_unit_err;
-  assign ex_fl_rready = ex_unit_done;
-  assign ex_fl_head   = flight_t'(ex_fl_rdata);
+  // ---- EX in flight: table, per-unit completion, retirement, hazards ---------------------------
+  assign ex_head_ent = ex_tab_q[ex_head_q];
+  assign ex_any      = ex_cnt_q != '0;
+  assign ex_retire   = ex_any && ex_head_ent.done;
+  assign ex_take     = ex_valid_q && (ex_unit_q ? vx_ready : mx_ready);
 
-  aorta_fifo #(.Width($bits(flight_t)), .Depth(ExInflight)) u_ex_flight (
-    .clk_i,
-    .rst_ni,
-    .flush_i (flush),
-    .wvalid_i(ex_fl_wvalid),
-    .wready_o(unused_ex_fl_wready),
-    .wdata_i (flight_t'{pc: q_head[QEx].pc, pushes: head_pushes[QEx], op: head_op[QEx]}),
-    .rvalid_o(ex_fl_rvalid),
-    .rready_i(ex_fl_rready),
-    .rdata_o (ex_fl_rdata),
-    .count_o (ex_fl_count)
-  );
-  assign ex_fl_wvalid = issue[QEx];
+  // The rows the EX head touches that the other unit may touch too. The matrix unit reads UB
+  // (MATMUL: every in-image row lies in [act_addr, act_addr + in_h * in_w)) and writes ACC; the
+  // vector unit writes UB and reads / writes ACC. Reads of UB by the vector unit, WB, PARAM and
+  // LUT cannot conflict: no EX instruction writes what the other unit only reads.
+  // The field views cover the whole word; only the address / size fields are read.
+  /* verilator lint_off UNUSEDSIGNAL */
+  always_comb begin
+    matmul_t      f_mm;
+    dwconv_t      f_dw;
+    postproc_t    f_pp;
+    vec_eltwise_t f_el;
+    pool_t        f_po;
+    resize_t      f_rs;
+    f_mm = matmul_t'(q_head[QEx].word);
+    f_dw = dwconv_t'(q_head[QEx].word);
+    f_pp = postproc_t'(q_head[QEx].word);
+    f_el = vec_eltwise_t'(q_head[QEx].word);
+    f_po = pool_t'(q_head[QEx].word);
+    f_rs = resize_t'(q_head[QEx].word);
+    ex_head_rng = '0;
+    unique case (head_op[QEx])
+      OpMatmul: begin
+        ex_head_rng.ub_lo  = 40'(f_mm.act_addr);
+        ex_head_rng.ub_hi  = 40'(f_mm.act_addr) + 40'(f_mm.in_h) * 40'(f_mm.in_w);
+        ex_head_rng.acc_lo = 40'(f_mm.acc_addr);
+        ex_head_rng.acc_hi = 40'(f_mm.acc_addr) + 40'(f_mm.out_h) * 40'(f_mm.out_w);
+      end
+      OpDwconv: begin
+        ex_head_rng.acc_lo = 40'(f_dw.acc_addr);
+        ex_head_rng.acc_hi = 40'(f_dw.acc_addr) + 40'(f_dw.out_h) * 40'(f_dw.out_w);
+      end
+      OpPostproc: begin
+        ex_head_rng.ub_lo  = 40'(f_pp.ub_addr);
+        ex_head_rng.ub_hi  = 40'(f_pp.ub_addr) + 40'(f_pp.rows);
+        ex_head_rng.acc_lo = 40'(f_pp.acc_addr);
+        ex_head_rng.acc_hi = 40'(f_pp.acc_addr) + 40'(f_pp.rows);
+      end
+      OpVecEltwise: begin
+        ex_head_rng.ub_lo = 40'(f_el.out_addr);
+        ex_head_rng.ub_hi = 40'(f_el.out_addr) + 40'(f_el.rows);
+      end
+      OpPool: begin
+        ex_head_rng.ub_lo = 40'(f_po.out_addr);
+        ex_head_rng.ub_hi = 40'(f_po.out_addr) + 40'(f_po.out_h) * 40'(f_po.out_w);
+      end
+      OpResize: begin
+        ex_head_rng.ub_lo = 40'(f_rs.out_addr);
+        ex_head_rng.ub_hi = 40'(f_rs.out_addr) + 40'(f_rs.in_h) * 40'(f_rs.scale_h) *
+                            40'(f_rs.in_w) * 40'(f_rs.scale_w);
+      end
+      default: ex_head_rng = '0;  // LOADW: WB reads only
+    endcase
+  end
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // Hazard: an unfinished entry of the other unit whose UB or ACC rows overlap the head's.
+  always_comb begin
+    logic head_unit;
+    head_unit = !is_matrix_op(head_op[QEx]);
+    ex_hazard = 1'b0;
+    for (int unsigned i = 0; i < ExInflight; i++) begin
+      if (ExIw'(i - 32'(ex_head_q)) < ExIw'(ex_cnt_q) || ex_cnt_q[ExIw]) begin
+        if (!ex_tab_q[i].done && ex_tab_q[i].unit != head_unit &&
+            ((ex_head_rng.ub_lo < ex_tab_q[i].rng.ub_hi &&
+              ex_tab_q[i].rng.ub_lo < ex_head_rng.ub_hi) ||
+             (ex_head_rng.acc_lo < ex_tab_q[i].rng.acc_hi &&
+              ex_tab_q[i].rng.acc_lo < ex_head_rng.acc_hi)))
+          ex_hazard = 1'b1;
+      end
+    end
+  end
+
+  // The table. issue[QEx] appends; a unit's done marks its oldest unfinished entry; the head
+  // retires when done. A flush drops the entries (instructions a unit still holds then finish
+  // unrecorded: their done finds its unit's index list empty).
+  logic [1:0] ex_udone;
+  logic [1:0] ex_uerr;
+  logic [31:0] ex_uerr_row [2];
+  assign ex_udone       = {vx_done, mx_done};
+  assign ex_uerr        = {vx_err, mx_err};
+  assign ex_uerr_row[0] = mx_err_row;
+  assign ex_uerr_row[1] = vx_err_row;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned i = 0; i < ExInflight; i++) ex_tab_q[i] <= '0;
+      ex_head_q     <= '0;
+      ex_tail_q     <= '0;
+      ex_cnt_q      <= '0;
+      ex_err_seen_q <= 1'b0;
+      for (int unsigned u = 0; u < 2; u++) begin
+        for (int unsigned i = 0; i < ExInflight; i++) ex_uidx_q[u][i] <= '0;
+        ex_urd_q[u]  <= '0;
+        ex_uwr_q[u]  <= '0;
+        ex_ucnt_q[u] <= '0;
+      end
+    end else if (flush) begin
+      ex_head_q     <= '0;
+      ex_tail_q     <= '0;
+      ex_cnt_q      <= '0;
+      ex_err_seen_q <= 1'b0;
+      for (int unsigned u = 0; u < 2; u++) begin
+        ex_urd_q[u]  <= '0;
+        ex_uwr_q[u]  <= '0;
+        ex_ucnt_q[u] <= '0;
+      end
+    end else begin
+      for (int unsigned u = 0; u < 2; u++) begin
+        logic push_u, pop_u;
+        push_u = issue[QEx] && (!is_matrix_op(head_op[QEx])) == u[0];
+        pop_u  = ex_udone[u] && ex_ucnt_q[u] != '0;
+        if (pop_u) begin
+          ex_tab_q[ex_uidx_q[u][ex_urd_q[u]]].done    <= 1'b1;
+          ex_tab_q[ex_uidx_q[u][ex_urd_q[u]]].err     <= ex_uerr[u];
+          ex_tab_q[ex_uidx_q[u][ex_urd_q[u]]].err_row <= ex_uerr_row[u];
+          if (ex_uerr[u]) ex_err_seen_q <= 1'b1;
+          ex_urd_q[u] <= ex_urd_q[u] + 1'b1;
+        end
+        if (push_u) begin
+          ex_uidx_q[u][ex_uwr_q[u]] <= ex_tail_q;
+          ex_uwr_q[u] <= ex_uwr_q[u] + 1'b1;
+        end
+        ex_ucnt_q[u] <= ex_ucnt_q[u] + (ExIw + 1)'(push_u) - (ExIw + 1)'(pop_u);
+      end
+      if (issue[QEx]) begin
+        ex_tab_q[ex_tail_q] <= '{fl: '{pc: q_head[QEx].pc, pushes: head_pushes[QEx],
+                                       op: head_op[QEx]},
+                                 unit: !is_matrix_op(head_op[QEx]), done: 1'b0, err: 1'b0,
+                                 err_row: '0, rng: ex_head_rng};
+        ex_tail_q <= ex_tail_q + 1'b1;
+      end
+      if (ex_retire) ex_head_q <= ex_head_q + 1'b1;
+      ex_cnt_q <= ex_cnt_q + (ExIw + 1)'(issue[QEx]) - (ExIw + 1)'(ex_retire);
+    end
+  end
 
   always_comb begin
     tok_push = '0;
     if (ld_complete) tok_push = tok_push | ld_fl_q.pushes;
-    if (ex_complete) tok_push = tok_push | ex_fl_head.pushes;
+    if (ex_complete) tok_push = tok_push | ex_head_ent.fl.pushes;
     if (st_complete) tok_push = tok_push | st_fl_q.pushes;
   end
 
-  assign inflight = {st_busy_q, ex_fl_rvalid, ld_busy_q};
+  assign inflight = {st_busy_q, ex_any, ld_busy_q};
   // Nothing in flight in the queues, units and engines (the DMA engine's fetch stream may still
   // read ahead: that is not an instruction in flight). drained: the DMA engine idle too.
-  assign all_idle = !ld_busy_q && !st_busy_q && !ex_fl_rvalid && !ex_valid_q && mx_idle &&
+  assign all_idle = !ld_busy_q && !st_busy_q && !ex_any && !ex_valid_q && mx_idle &&
                     vx_idle && !ld_valid_q && !st_valid_q && !rx_busy_q && !tx_busy_q &&
                     !perf_active_q;
   assign drained  = all_idle && dma_idle;
@@ -797,16 +965,16 @@ module aorta_soc
   logic queues_empty;
   assign queues_empty = !q_rvalid[QLd] && !q_rvalid[QEx] && !q_rvalid[QSt];
   logic barrier_ready, can_dispatch;
-  assign barrier_ready = run_q && dec_state_q == DecReady && dec_queue == QueueBarrier &&
+  assign barrier_ready = run_q && dec_full && dec_queue == QueueBarrier &&
                          queues_empty && all_idle;
   assign barrier_go    = barrier_ready && !fail;
   always_comb begin
     q_wvalid = '0;
-    if (run_q && dec_state_q == DecReady && dec_queue != QueueBarrier)
+    if (slot_to_queue)
       q_wvalid[dec_queue] = 1'b1;
   end
   assign can_dispatch = barrier_ready ||
-                        (run_q && dec_state_q == DecReady && dec_queue != QueueBarrier &&
+                        (slot_to_queue &&
                          q_wready[dec_queue]);
   assign dispatch     = can_dispatch && !fail;
 
@@ -834,7 +1002,7 @@ module aorta_soc
       if (ld_unit_done && ld_unit_err) begin
         fail = 1'b1; fail_code = ld_unit_code; fail_pc = ld_fl_q.pc; fail_addr = ld_unit_addr;
       end else if (ex_unit_done && ex_unit_err) begin
-        fail = 1'b1; fail_code = ErrCodeBadParam; fail_pc = ex_fl_head.pc;
+        fail = 1'b1; fail_code = ErrCodeBadParam; fail_pc = ex_head_ent.fl.pc;
         fail_addr = ex_unit_addr;
       end else if (st_unit_done && st_unit_err) begin
         fail = 1'b1; fail_code = st_unit_code; fail_pc = st_fl_q.pc; fail_addr = st_unit_addr;
@@ -875,7 +1043,7 @@ module aorta_soc
       if (q_rvalid[q] && q_head[q].pc < oldest_pc) oldest_pc = q_head[q].pc;
     if (ld_busy_q && ld_fl_q.pc < oldest_pc) oldest_pc = ld_fl_q.pc;
     if (st_busy_q && st_fl_q.pc < oldest_pc) oldest_pc = st_fl_q.pc;
-    if (ex_fl_rvalid && ex_fl_head.pc < oldest_pc) oldest_pc = ex_fl_head.pc;
+    if (ex_any && ex_head_ent.fl.pc < oldest_pc) oldest_pc = ex_head_ent.fl.pc;
   end
 
   // ==== Sequential state ========================================================================
@@ -963,25 +1131,27 @@ module aorta_soc
           perf_active_q <= 1'b0;
         end else begin
           if (fetch_take) begin
+            // The slot was empty or its entry enters a queue in this cycle.
             pc_q        <= pc_q + 1'b1;
             dec_state_q <= DecCheck;
             dec_q       <= '{code: ErrCodeNone, addr: '0, pc: pc_q, word: fetch_word};
-          end else if (dec_state_q == DecCheck && chk_done) begin
-            dec_state_q <= DecReady;
-            dec_q.code  <= chk_code;
-            dec_q.addr  <= chk_addr;
           end else if (perf_go) begin
             perf_active_q <= 1'b1;  // the slot stays full until the record is written
+            dec_state_q   <= DecReady;
+            dec_q         <= dec_entry;
           end else if (perf_complete) begin
             perf_active_q <= 1'b0;
             dec_state_q   <= DecEmpty;
-          end else if (dispatch && !(barrier_go && dec_op == OpPerf)) begin
+          end else if (dispatch) begin
             dec_state_q <= DecEmpty;
             if (barrier_go && dec_op == OpHalt) begin
               run_q  <= 1'b0;
               busy_q <= 1'b0;
               done_q <= 1'b1;
             end
+          end else if (dec_state_q == DecCheck && chk_done) begin
+            dec_state_q <= DecReady;
+            dec_q       <= dec_entry;
           end
         end
         if (stop_q && drained) begin
@@ -1013,7 +1183,7 @@ module aorta_soc
         tok_q[c] <= tok_q[c] - TokW'(tok_pop[c]) + TokW'(tok_push[c]);
         pend_push_q[c] <= pend_push_q[c] + TokW'(tok_push_issue[c]) -
                           TokW'((ld_unit_done && ld_fl_q.pushes[c]) ||
-                                (ex_unit_done && ex_fl_head.pushes[c]) ||
+                                (ex_unit_done && ex_head_ent.fl.pushes[c]) ||
                                 (st_unit_done && st_fl_q.pushes[c]));
       end
     end
@@ -1191,7 +1361,7 @@ module aorta_soc
     for (int unsigned i = 0; i < NumCounters; i++) ctr_add[i] = '0;
     ctr_add[ci(CtrCycles)]    = 64'(busy_q);
     ctr_add[ci(CtrLdBusy)]    = 64'(ld_busy_q);
-    ctr_add[ci(CtrExBusy)]    = 64'(ex_fl_rvalid);
+    ctr_add[ci(CtrExBusy)]    = 64'(ex_any);
     ctr_add[ci(CtrStBusy)]    = 64'(st_busy_q);
     ctr_add[ci(CtrLdStall)]   = 64'(q_stall[QLd]);
     ctr_add[ci(CtrExStall)]   = 64'(q_stall[QEx]);
@@ -1229,8 +1399,8 @@ module aorta_soc
       end
     end
     if (ex_complete) begin
-      if (ex_fl_head.op == OpLoadw) ctr_add[ci(CtrInsnLoadw)] = 1;
-      else if (ex_fl_head.op == OpMatmul) ctr_add[ci(CtrInsnMatmul)] = 1;
+      if (ex_head_ent.fl.op == OpLoadw) ctr_add[ci(CtrInsnLoadw)] = 1;
+      else if (ex_head_ent.fl.op == OpMatmul) ctr_add[ci(CtrInsnMatmul)] = 1;
       else ctr_add[ci(CtrInsnVector)] = 1;
     end
     if ((barrier_go && dec_op != OpPerf) || perf_complete) ctr_add[ci(CtrInsnBarrier)] = 1;
@@ -1263,7 +1433,7 @@ module aorta_soc
   // ==== Unused ==================================================================================
   logic unused;
   assign unused = ^{unused_chip_index, unused_fetch_idle, unused_dma_fetch_bytes,
-                    unused_ex_fl_wready, mx_busy, vx_busy, vx_array_busy, chk_busy};
+                    mx_busy, vx_busy, vx_array_busy, chk_busy};
 
 `ifndef SYNTHESIS
   // ==== Assertions ==============================================================================
@@ -1277,15 +1447,23 @@ module aorta_soc
                                 ex_valid_q && !(ex_unit_q ? vx_ready : mx_ready) |=>
                                 ex_valid_q && $stable(ex_insn_q))
     else $error("aorta_soc: EX instruction withdrawn or changed before the unit took it");
-  NoUnitsTogether: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                    !(mx_busy && vx_busy))
-    else $error("aorta_soc: matrix and vector units busy together");
   NoStrayExDone: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                  (mx_done || vx_done) |-> ex_fl_rvalid || quiesce_q || stop_q)
+                                  (!mx_done || ex_mx_open || quiesce_q || stop_q) &&
+                                  (!vx_done || ex_vx_open || quiesce_q || stop_q))
     else $error("aorta_soc: an execution unit finished an instruction it was not given");
-  ExFlightNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                       issue[QEx] |-> 32'(ex_fl_count) < ExInflight)
-    else $error("aorta_soc: EX in-flight FIFO overflow");
+  ExTableNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                      issue[QEx] |-> 32'(ex_cnt_q) < ExInflight || ex_retire)
+    else $error("aorta_soc: EX in-flight table overflow");
+  ExNoRetireOfEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                      ex_retire |-> ex_cnt_q != '0)
+    else $error("aorta_soc: EX retirement with nothing in flight");
+  // The handed-off instruction never overlaps unfinished work of the other unit.
+  ExIssueNoHazard: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    issue[QEx] |-> !ex_hazard)
+    else $error("aorta_soc: EX issued over a hazard with the other unit");
+  logic ex_mx_open, ex_vx_open;  // the unit has recorded instructions not yet done
+  assign ex_mx_open = ex_ucnt_q[0] != '0;
+  assign ex_vx_open = ex_ucnt_q[1] != '0;
   logic [3:0] tok_full, tok_zero;
   always_comb begin
     for (int unsigned c = 0; c < 4; c++) begin
@@ -1307,7 +1485,7 @@ module aorta_soc
                                && !abort |=> $stable(link_tx_valid_o) && $stable(link_tx_data_o))
     else $error("aorta_soc: link TX offer withdrawn or changed");
   CheckerFree: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                chk_start |-> dec_state_q == DecEmpty)
+                                chk_start |-> dec_state_q == DecEmpty || dispatch)
     else $error("aorta_soc: range check started with the decode slot full");
 `endif
 endmodule

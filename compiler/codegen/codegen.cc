@@ -748,6 +748,7 @@ class Generator {
     wsc.param_half = plan.param_half;
     AORTA_ASSIGN_OR_RETURN(WeightStreamStats ws, StreamWeights(stream_, streamed_layers, wsc));
     stream_.Add(isa::Halt{});
+    AORTA_RETURN_IF_ERROR(SplitTransfers(stream_, g_).status());
     AORTA_RETURN_IF_ERROR(stream_.AssignTokens(g_.token_capacity));
 
     // Init stream: pin WB, PARAM and LUT from the constant buffer.

@@ -256,16 +256,21 @@ Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
   const TensorPlace& out = *io.out;
   AORTA_ASSIGN_OR_RETURN(MatrixPlan plan, PlanMatrix(ctx, node, in, out, code));
   const TensorPlace& dst = io.temp != nullptr ? *io.temp : out;
+  const TensorPlace& sum = io.sum != nullptr ? *io.sum : out;
   for (uint32_t ob = 0; ob < plan.ob_n; ++ob) {
     for (int64_t oy0 = 0; oy0 < out.h; oy0 += plan.acc_tile_rows) {
       const int64_t th = std::min(plan.acc_tile_rows, out.h - oy0);
+      const auto first = static_cast<uint64_t>(oy0 * out.w);
       AORTA_RETURN_IF_ERROR(EmitMatrixTile(ctx, node, plan, ob, oy0, th, RowView::Whole(in),
-                                           dst.addr + ob * dst.plane() + oy0 * out.w, code));
+                                           dst.addr + ob * dst.plane() + first, code));
+      // The fused residual add of the tile's rows right after its POSTPROC (the add is
+      // row-wise): it runs in the vector unit while the next tile's passes run in the array.
+      if (plan.m->residual)
+        EmitResidualAdd(
+            plan, dst.addr + ob * dst.plane() + first, io.in2->addr + ob * io.in2->plane() + first,
+            sum.addr + ob * sum.plane() + first, static_cast<uint64_t>(th * out.w), code);
     }
   }
-  if (plan.m->residual)
-    EmitResidualAdd(plan, dst.addr, io.in2->addr, io.sum != nullptr ? io.sum->addr : out.addr,
-                    out.rows(), code);
   return Status::Ok();
 }
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <map>
 
+#include "core/isa/extents.h"
+
 namespace aorta::codegen {
 
 size_t RunStream::Add(isa::Insn insn, std::vector<size_t> after, int32_t layer) {
@@ -271,6 +273,200 @@ Result<WeightStreamStats> StreamWeights(RunStream& stream, const std::vector<Str
   const RunStream::Inserted ins = stream.Insert(std::move(loads));
   for (const auto& [use, k] : first_uses)
     stream.op(ins.renumber[use]).after.push_back(ins.extra[k]);
+  return stats;
+}
+
+namespace {
+
+struct RowRange {
+  uint64_t first = 0, count = 0;
+  bool Overlaps(uint64_t f, uint64_t c) const { return first < f + c && f < first + count; }
+};
+
+// The UB rows an instruction touches (reads or writes; `writes_only`: only the written ones).
+std::vector<RowRange> UbRows(const isa::Insn& insn, const ChipGeometry& g, bool writes_only) {
+  std::vector<RowRange> out;
+  for (const isa::ChipExtent& e : isa::ExtentsOf(insn, g).chip)
+    if (e.mem == isa::Mem::kUb && e.count > 0 && (e.write || !writes_only))
+      out.push_back({e.first, e.count});
+  return out;
+}
+
+bool TouchesRows(const std::vector<RowRange>& rows, const RowRange& r) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [&](const RowRange& x) { return x.Overlaps(r.first, r.count); });
+}
+
+// A UB DMA worth splitting: the chunk ranges (relative rows), or nothing.
+template <typename Dma>
+std::vector<RowRange> ChunksOf(const Dma& d, const TransferSplitConfig& config) {
+  std::vector<RowRange> out;
+  if (d.mem != isa::Mem::kUb || config.max_chunks < 2) return out;
+  const uint64_t chunk = std::max<uint64_t>(config.min_chunk_rows,
+                                            (d.rows + config.max_chunks - 1) / config.max_chunks);
+  if (d.rows <= 2 * chunk) return out;
+  for (uint64_t r = 0; r < d.rows; r += chunk)
+    out.push_back({r, std::min<uint64_t>(chunk, d.rows - r)});
+  return out;
+}
+
+template <typename Dma>
+Dma ChunkOf(const Dma& d, const RowRange& r) {
+  Dma c = d;
+  c.deps = {};
+  c.chip_addr = static_cast<uint32_t>(d.chip_addr + r.first);
+  c.ext_offset = d.ext_offset + r.first * d.ext_stride;
+  c.rows = static_cast<uint32_t>(r.count);
+  return c;
+}
+
+// One split transfer: where its chunks are (chunk 0 or the last one stays at the original
+// position; the rest are inserted) and their absolute UB rows.
+struct Split {
+  size_t pos = 0;
+  bool load = true;
+  size_t in_place = 0;         // the chunk that replaces the original op
+  std::vector<size_t> extra;   // chunk k (k != in_place) -> index into the extras
+  std::vector<RowRange> rows;  // absolute UB rows of chunk k
+};
+
+}  // namespace
+
+Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry& g,
+                                          const TransferSplitConfig& requested) {
+  TransferSplitStats stats;
+  // A transfer's chunks may all be fetched before their first consumer: at most half the token
+  // capacity of them, so AssignTokens never has to make a producer wait for a later consumer.
+  TransferSplitConfig config = requested;
+  config.max_chunks = std::min<uint64_t>(config.max_chunks, g.token_capacity / 2);
+  const size_t count = stream.size();
+  std::vector<Split> splits;
+  std::vector<std::pair<std::optional<size_t>, StreamOp>> extras;
+  std::vector<int64_t> split_of(count, -1);  // original position -> index into splits
+
+  for (size_t p = 0; p < count; ++p) {
+    StreamOp& op = stream.op(p);
+    if (const auto* ld = std::get_if<isa::DmaLoad>(&op.insn)) {
+      std::vector<RowRange> chunks = ChunksOf(*ld, config);
+      if (chunks.empty()) continue;
+      const isa::DmaLoad whole = *ld;
+      Split sp{.pos = p, .load = true, .in_place = 0, .extra = {}, .rows = {}};
+      for (size_t k = 0; k < chunks.size(); ++k) {
+        sp.rows.push_back({whole.chip_addr + chunks[k].first, chunks[k].count});
+        isa::DmaLoad c = ChunkOf(whole, chunks[k]);
+        if (k == 0) {
+          op.insn = c;  // keeps the load's dependencies (its WAR waits)
+          sp.extra.push_back(0);
+          continue;
+        }
+        sp.extra.push_back(extras.size());
+        extras.push_back({p, StreamOp{c, op.after, op.layer}});
+      }
+      split_of[p] = static_cast<int64_t>(splits.size());
+      splits.push_back(std::move(sp));
+      ++stats.loads_split;
+      stats.chunks += chunks.size();
+    } else if (const auto* st = std::get_if<isa::DmaStore>(&op.insn)) {
+      std::vector<RowRange> chunks = ChunksOf(*st, config);
+      if (chunks.empty() || op.after.empty()) continue;
+      const bool ex_deps = std::all_of(op.after.begin(), op.after.end(), [&](size_t a) {
+        return isa::QueueOf(stream.op(a).insn) == isa::Queue::kEx;
+      });
+      if (!ex_deps) continue;
+      const isa::DmaStore whole = *st;
+      const std::vector<size_t> deps = op.after;
+      Split sp{.pos = p, .load = false, .in_place = chunks.size() - 1, .extra = {}, .rows = {}};
+      for (size_t k = 0; k < chunks.size(); ++k) {
+        const RowRange rows{whole.chip_addr + chunks[k].first, chunks[k].count};
+        sp.rows.push_back(rows);
+        // The last instruction before the store that writes these rows.
+        std::optional<size_t> writer;
+        for (size_t w = p; w-- > 0;) {
+          if (TouchesRows(UbRows(stream.op(w).insn, g, true), rows)) {
+            writer = w;
+            break;
+          }
+        }
+        const bool move = writer && isa::QueueOf(stream.op(*writer).insn) == isa::Queue::kEx;
+        StreamOp c{ChunkOf(whole, chunks[k]), move ? std::vector<size_t>{*writer} : deps, -1};
+        if (k == sp.in_place) {
+          op = std::move(c);
+          sp.extra.push_back(0);
+          continue;
+        }
+        sp.extra.push_back(extras.size());
+        extras.push_back({move ? *writer : p - 1, std::move(c)});
+      }
+      split_of[p] = static_cast<int64_t>(splits.size());
+      splits.push_back(std::move(sp));
+      ++stats.stores_split;
+      stats.chunks += chunks.size();
+    }
+  }
+  if (splits.empty()) return stats;
+
+  // The UB rows each original EX op touches (for the loads' consumers).
+  std::vector<std::vector<RowRange>> touched(count);
+  for (size_t i = 0; i < count; ++i)
+    if (isa::QueueOf(stream.op(i).insn) == isa::Queue::kEx)
+      touched[i] = UbRows(stream.op(i).insn, g, false);
+
+  // Consumers of a split transfer, before the positions change. A load's dependants rely on EX
+  // running in order (only the first EX instruction after the loads names them), so every EX
+  // instruction from the load's first EX dependant on waits for the chunks whose rows it
+  // touches; anything else that waited for a transfer waits for every chunk.
+  struct Wait {
+    size_t op;  // original position of the consumer
+    size_t split;
+    std::vector<size_t> chunks;
+  };
+  std::vector<Wait> waits;
+  std::vector<size_t> first_ex(splits.size(), count);
+  for (size_t i = 0; i < count; ++i) {
+    const bool ex = isa::QueueOf(stream.op(i).insn) == isa::Queue::kEx;
+    for (size_t a : stream.op(i).after) {
+      if (a >= count || split_of[a] < 0) continue;
+      const auto si = static_cast<size_t>(split_of[a]);
+      const Split& sp = splits[si];
+      if (sp.load && ex) {
+        first_ex[si] = std::min(first_ex[si], i);
+        continue;
+      }
+      Wait w{i, si, {}};
+      for (size_t k = 0; k < sp.rows.size(); ++k) w.chunks.push_back(k);
+      waits.push_back(std::move(w));
+    }
+  }
+  for (size_t si = 0; si < splits.size(); ++si) {
+    for (size_t i = first_ex[si]; i < count; ++i) {
+      if (isa::QueueOf(stream.op(i).insn) != isa::Queue::kEx) continue;
+      Wait w{i, si, {}};
+      for (size_t k = 0; k < splits[si].rows.size(); ++k)
+        if (TouchesRows(touched[i], splits[si].rows[k])) w.chunks.push_back(k);
+      waits.push_back(std::move(w));
+    }
+  }
+
+  RunStream::Inserted ins = stream.Insert(std::move(extras));
+  auto chunk_pos = [&](const Split& sp, size_t k) {
+    return k == sp.in_place ? ins.renumber[sp.pos] : ins.extra[sp.extra[k]];
+  };
+  // Drop each consumer's dependency on the original transfer, then add its chunks.
+  for (const Wait& w : waits) {
+    const Split& sp = splits[w.split];
+    std::vector<size_t>& after = stream.op(ins.renumber[w.op]).after;
+    std::erase(after, ins.renumber[sp.pos]);
+  }
+  for (const Wait& w : waits) {
+    const Split& sp = splits[w.split];
+    std::vector<size_t>& after = stream.op(ins.renumber[w.op]).after;
+    for (size_t k : w.chunks) after.push_back(chunk_pos(sp, k));
+  }
+  // Every dependency must still point backwards in fetch order.
+  for (size_t i = 0; i < stream.size(); ++i)
+    for (size_t a : stream.op(i).after)
+      if (a >= i)
+        return Internal("SplitTransfers: instruction {} depends on the later instruction {}", i, a);
   return stats;
 }
 

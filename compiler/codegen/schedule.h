@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/config.h"
 #include "core/isa/isa.h"
 #include "core/status.h"
 
@@ -85,6 +86,24 @@ struct WeightStreamStats {
   uint64_t wb_bytes = 0, param_bytes = 0;  // per inference
   uint64_t loads = 0;
 };
+// Splits large unified-buffer transfers so that compute overlaps them (docs/compiler.md,
+// "Scheduling"): a DMA_LOAD into UB of more than 2 * chunk rows becomes chunks of about
+// max(min_chunk_rows, rows / min(max_chunks, token_capacity / 2)) rows, and every EX op from the
+// load's first EX dependant on (EX runs in order, so only that one named the load) waits for the
+// chunks whose rows it touches (isa::ExtentsOf); a DMA_STORE from UB whose dependencies are all EX
+// ops is split the same way and each chunk moves to right after the last instruction before it that
+// writes its rows, waiting for that one only (when that writer is an EX op; otherwise the chunk
+// stays where the store was, with its dependencies).
+struct TransferSplitConfig {
+  uint64_t min_chunk_rows = 256;
+  uint64_t max_chunks = 32;
+};
+struct TransferSplitStats {
+  uint64_t loads_split = 0, stores_split = 0, chunks = 0;
+};
+Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry& g,
+                                          const TransferSplitConfig& config = {});
+
 // Ops with `layer` = s (an index into `layers`) read streamed constants; every other op's
 // constants are already relocated. Plans the chunks, relocates, inserts the loads.
 Result<WeightStreamStats> StreamWeights(RunStream& stream, const std::vector<StreamedLayer>& layers,
