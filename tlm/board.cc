@@ -103,8 +103,10 @@ Result<std::unique_ptr<Board>> Board::Make(const std::vector<ChipConfig>& chips,
     const double burst = 2.0 * t.dma_bus_bytes;
     s.dram = std::make_unique<Dram>((p + "_dram").c_str(), c.dram().bytes(), t.dram_bytes_per_s,
                                     t.dram_latency_ps, burst);
-    s.host = std::make_unique<HostWindow>((p + "_host").c_str(), host, t.host_bytes_per_s,
-                                          t.host_latency_ps, burst);
+    s.host = std::make_unique<HostWindow>(
+        (p + "_host").c_str(), host,
+        options.pcie_host_window ? t.host_bytes_per_s : t.dram_bytes_per_s, t.host_latency_ps,
+        burst);
     s.bus = std::make_unique<Bus>((p + "_bus").c_str(), c.dram().bytes(), host != nullptr);
     s.bar0 = im.root->bar0[i].get();
     s.bar2 = im.root->bar2[i].get();

@@ -33,6 +33,9 @@ struct BoardOptions {
   double quantum_ns = 1000;
   // Receives every chip's timed events (chip i reports as chip i); null: none.
   ChipObserver* observer = nullptr;
+  // The host window's bandwidth: false (default) the DRAM's, as the RTL's bench serves it (the
+  // figures calibrated against the RTL, docs/tlm.md); true the PCIe link's (generation x lanes).
+  bool pcie_host_window = false;
 };
 
 class Board {

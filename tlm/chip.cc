@@ -486,6 +486,8 @@ Chip::Issued Chip::Issue(const Entry& e) {
           loadw_free_ = a + Cycles(LoadwReadCycles(n));
           bank_load_end_[i.bank] = loadw_free_;
           mx_done_ = std::max(a + Cycles(LoadwCycles(n)), mx_done_ + clk_);
+          // The array takes a weight row per cycle, a + 2 .. a + N + 1.
+          AddBusy(Counter::kArrayBusy, a + Cycles(2), a + Cycles(n + 2), &array_busy_until_);
           return {ExAccepted(e.insn, a, mx_done_),
                   [this, i] { return golden::ExecLoadw(chip_, i, counters_); }};
         } else if constexpr (std::is_same_v<T, isa::Matmul>) {

@@ -30,13 +30,13 @@ BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps, double bur
 
 sc_time BandwidthModel::Access(const sc_time& start, uint64_t bytes, bool write) {
   if (burst_ <= 0) return Transfer(start, bytes);
-  // Served at t >= the earliest time (reads: after the latency) when the bucket, refilled at
-  // the bandwidth up to its capacity, holds the bytes (at most a full bucket is waited for; a
-  // larger access leaves the bucket owing the rest). Accesses are served in order.
+  // Served (its last beat) at t >= the earliest time (reads: after the latency) when the
+  // bucket, refilled at the bandwidth and holding at most its capacity while idle, has supplied
+  // the bytes. Accesses are served in order.
   const double earliest = (write ? start : start + latency_).to_seconds() * 1e12;
   double t = std::max(earliest, last_ps_);
   double tokens = std::min(burst_, tokens_ + (t - last_ps_) / ps_per_byte_);
-  const double need = std::min(static_cast<double>(bytes), burst_);
+  const auto need = static_cast<double>(bytes);
   if (tokens < need) {
     t += (need - tokens) * ps_per_byte_;
     tokens = need;

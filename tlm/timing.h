@@ -40,8 +40,10 @@ struct ShellTiming {
   // DMA_LOAD: the beat that completes the last row -> done (row buffer, output register, the
   // on-chip write, the done pulse).
   uint32_t dma_load_tail = 3;
-  // DMA_STORE / PERF: the last write response -> done.
-  uint32_t dma_store_tail = 1;
+  // DMA_STORE / PERF: the last write response -> done (the store mover's on-chip row read and
+  // two-row W buffer ahead of the first beat, the response walker and the done pulse; 5 fits the
+  // RTL's ST_BUSY exactly on the demo, tiny and sim16).
+  uint32_t dma_store_tail = 5;
 };
 
 struct ChipTiming {
