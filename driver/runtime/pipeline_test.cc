@@ -1,5 +1,4 @@
-// Pipelined multi-chip runs: several requests in flight give the same outputs as one at a time
-// and as the whole program run by one Session.
+// The board links of multi-chip programs: metadata format, and a four-chip program wired from it.
 #include "driver/runtime/pipeline.h"
 
 #include <gtest/gtest.h>
@@ -55,91 +54,31 @@ TEST(BoardLinks, FormatAndParse) {
   }
 }
 
-TEST(Pipeline, SeveralInFlightMatchOneAtATimeAndSession) {
+// A board program on golden chips wired from its own metadata, through one Session.
+TEST(BoardLinks, SessionRunsAFourChipProgramWiredFromItsMetadata) {
   const Program p = DemoOnChips(4);
   ASSERT_EQ(p.chips_size(), 4);
   auto links = BoardLinksOf(p);
   ASSERT_TRUE(links.ok()) << links.status().ToString();
-  const std::vector<TensorMap> requests = Requests(6);
-
-  // The reference: the whole program, one request at a time, on one Session.
-  auto b0 = MakeGoldenBackend(Chips(p), *links);
-  ASSERT_TRUE(b0.ok());
-  auto session = Session::Load(p, **b0);
-  ASSERT_TRUE(session.ok()) << session.status().ToString();
-  std::vector<TensorMap> want;
-  for (const TensorMap& r : requests) {
-    auto out = (*session)->Run(r);
-    ASSERT_TRUE(out.ok()) << out.status().ToString();
-    want.push_back(*out);
-  }
-
-  for (uint32_t in_flight : {1u, 4u}) {
-    SCOPED_TRACE(fmt::format("{} in flight", in_flight));
-    auto backend = MakeGoldenBackend(Chips(p), *links);
-    ASSERT_TRUE(backend.ok());
-    Pipeline::Options po;
-    po.in_flight = in_flight;
-    auto pipe = Pipeline::Load(p, **backend, po);
-    ASSERT_TRUE(pipe.ok()) << pipe.status().ToString();
-    PipelineReport report;
-    auto got = (*pipe)->RunAll(requests, &report);
-    ASSERT_TRUE(got.ok()) << got.status().ToString();
-    ASSERT_EQ(got->size(), requests.size());
-    for (size_t i = 0; i < requests.size(); ++i)
-      EXPECT_EQ(got->at(i).at("logits").ToDoubles(), want[i].at("logits").ToDoubles())
-          << "request " << i;
-    EXPECT_EQ(report.chips, 4u);
-    EXPECT_EQ(report.requests, requests.size());
-    EXPECT_GE(report.peak_in_flight, 1u);
-    EXPECT_LE(report.peak_in_flight, in_flight);
-    ASSERT_EQ(report.per_chip.size(), 4u);
-    for (const ChipUtilization& u : report.per_chip) EXPECT_EQ(u.requests, requests.size());
-    EXPECT_NE(report.ToString().find("busy cycles"), std::string::npos);
-    // One more request, alone, on the same loaded pipeline.
-    auto one = (*pipe)->Run(requests[2]);
-    ASSERT_TRUE(one.ok()) << one.status().ToString();
-    EXPECT_EQ(one->at("logits").ToDoubles(), want[2].at("logits").ToDoubles());
-  }
-}
-
-TEST(Pipeline, ErrorsNameTheCause) {
-  const Program p = DemoOnChips(2);
-  auto links = BoardLinksOf(p);
-  ASSERT_TRUE(links.ok());
-  // Too few devices.
-  auto one = MakeGoldenBackend({Chips(p)[0]});
-  ASSERT_TRUE(one.ok());
-  auto small = Pipeline::Load(p, **one);
-  ASSERT_FALSE(small.ok());
-  EXPECT_NE(small.status().message().find("needs 2 chips"), std::string::npos)
-      << small.status().ToString();
+  EXPECT_EQ(links->size(), 3u);
   auto backend = MakeGoldenBackend(Chips(p), *links);
   ASSERT_TRUE(backend.ok());
-  auto pipe = Pipeline::Load(p, **backend);
-  ASSERT_TRUE(pipe.ok()) << pipe.status().ToString();
-  // A request without its input, and one with an input the program does not have.
-  std::vector<TensorMap> requests = Requests(3);
-  requests[1].clear();
-  auto missing = (*pipe)->RunAll(requests);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("request 1: missing input 'input'"), std::string::npos)
-      << missing.status().ToString();
-  requests[1] = Requests(1)[0];
-  requests[1]["extra"] = requests[1]["input"];
-  auto extra = (*pipe)->RunAll(requests);
-  ASSERT_FALSE(extra.ok());
-  EXPECT_NE(extra.status().message().find("no input 'extra'"), std::string::npos);
-  // Unwired links: chip 1's RECV has no peer, which ends in an error naming the chip, not a hang.
+  auto session = Session::Load(p, **backend);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  for (const TensorMap& r : Requests(3)) {
+    auto out = (*session)->Run(r);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ(out->at("logits").shape(), (Shape{1, 10}));
+  }
+  // Unwired: the first SEND finds no peer, an error naming the chip (not a hang).
   auto unwired = MakeGoldenBackend(Chips(p));
   ASSERT_TRUE(unwired.ok());
-  Pipeline::Options po;
-  po.timeout = std::chrono::milliseconds(2000);
-  auto bad = Pipeline::Load(p, **unwired, po);
+  auto bad = Session::Load(p, **unwired);
   ASSERT_TRUE(bad.ok()) << bad.status().ToString();
-  auto fault = (*bad)->RunAll(Requests(1));
+  auto fault = (*bad)->Run(Requests(1)[0]);
   ASSERT_FALSE(fault.ok());
-  EXPECT_NE(fault.status().message().find("chip "), std::string::npos) << fault.status().ToString();
+  EXPECT_NE(fault.status().message().find("LINK_FAULT"), std::string::npos)
+      << fault.status().ToString();
 }
 
 }  // namespace
