@@ -376,7 +376,8 @@ Result<std::vector<StudyPoint>> ExpandSweep(const Sweep& sweep, const std::strin
 std::string CsvHeader(const Sweep& sweep) {
   std::string h = "point,model";
   for (const auto& a : sweep.axes()) h += "," + CsvField(AxisName(a));
-  h += ",num_chips,array_n,clock_mhz,cycles,latency_us,throughput_per_s,mac_utilization,macs,"
+  h += ",num_chips,array_n,clock_mhz,cycles,latency_us,throughput_per_s,mac_utilization,"
+       "useful_utilization,macs,model_macs,"
        "dram_rd_bytes,dram_wr_bytes,dram_bytes,link_bytes,weight_pinned_bytes,"
        "weight_streamed_bytes,array_busy,ld_busy,ex_busy,st_busy,compile_s,simulate_s,status";
   return h;
@@ -386,12 +387,13 @@ std::string CsvRow(const StudyPoint& p, const PointResult& r) {
   std::string row = fmt::format("{},{}", p.index, CsvField(p.model_name));
   for (const auto& s : p.settings) row += "," + CsvField(s.second);
   row += fmt::format(",{},{},{}", p.num_chips(), p.chip().array_rows(), p.chip().clock_mhz());
-  if (!r.ok) return row + std::string(18, ',') + CsvField("error: " + r.error);
-  row += fmt::format(",{},{:.3f},{:.3f},{:.5f},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},ok",
-                     r.cycles, r.latency_us, r.throughput_per_s, r.mac_utilization, r.macs,
-                     r.dram_rd_bytes, r.dram_wr_bytes, r.dram_rd_bytes + r.dram_wr_bytes,
-                     r.link_bytes, r.weight_pinned_bytes, r.weight_streamed_bytes, r.array_busy,
-                     r.ld_busy, r.ex_busy, r.st_busy, r.compile_s, r.simulate_s);
+  if (!r.ok) return row + std::string(20, ',') + CsvField("error: " + r.error);
+  row += fmt::format(
+      ",{},{:.3f},{:.3f},{:.5f},{:.5f},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},ok",
+      r.cycles, r.latency_us, r.throughput_per_s, r.mac_utilization, r.useful_utilization, r.macs,
+      r.model_macs, r.dram_rd_bytes, r.dram_wr_bytes, r.dram_rd_bytes + r.dram_wr_bytes,
+      r.link_bytes, r.weight_pinned_bytes, r.weight_streamed_bytes, r.array_busy, r.ld_busy,
+      r.ex_busy, r.st_busy, r.compile_s, r.simulate_s);
   return row;
 }
 
@@ -412,7 +414,8 @@ const std::vector<Metric>& PlotMetrics() {
   static const std::vector<Metric> m = {
       {"latency_us", "batch-1 latency (us)"},
       {"throughput_per_s", "throughput (inferences/s)"},
-      {"mac_utilization", "MAC utilization"},
+      {"mac_utilization", "MAC utilization (issued MACs, padding included)"},
+      {"useful_utilization", "useful MAC utilization (the model's MACs)"},
       {"dram_bytes", "DRAM traffic per inference (MB)"},
   };
   return m;
@@ -424,6 +427,7 @@ double MetricValue(const PointResult& r, const std::string& column) {
   if (column == "latency_us") return r.latency_us;
   if (column == "throughput_per_s") return r.throughput_per_s;
   if (column == "mac_utilization") return r.mac_utilization;
+  if (column == "useful_utilization") return r.useful_utilization;
   return static_cast<double>(r.dram_rd_bytes + r.dram_wr_bytes) / 1e6;  // dram_bytes, in MB
 }
 
@@ -499,6 +503,7 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
        << fmt::format("set xlabel '{}'\nset ylabel '{}'\n", x_name, m.label)
        << "set grid\nset key outside right top\nset yrange [0:*]\n";
     if (numeric && sweep.log_x()) gp << "set logscale x 2\n";
+    if (numeric) gp << "set offsets graph 0.04, graph 0.04, 0, 0\n";  // keep end labels inside
     if (!numeric) gp << "set xtics rotate by -30\nset offsets 0.3, 0.3, 0, 0\n";
     gp << "plot ";
     for (size_t b = 0; b < blocks; ++b) {

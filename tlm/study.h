@@ -59,10 +59,13 @@ struct PointResult {
   std::string error;    // why the point failed (compile or run), when !ok
   uint64_t cycles = 0;  // batch-1 latency: CYCLES of the run (max over chips)
   double clock_mhz = 0;
-  double latency_us = 0;        // cycles at the clock
-  double throughput_per_s = 0;  // inferences per second (pipelined over the chips)
-  double mac_utilization = 0;   // MACS / (cycles * N^2 * chips)
-  uint64_t macs = 0;
+  double latency_us = 0;          // cycles at the clock
+  double throughput_per_s = 0;    // inferences per second (pipelined over the chips)
+  double mac_utilization = 0;     // MACS / (cycles * N^2 * chips): padded lanes count as used
+  uint64_t macs = 0;              // MACS + VEC_MACS: what the array and vector unit issued
+  uint64_t model_macs = 0;        // the model's own MACs (the program's layers, no padding)
+  double useful_utilization = 0;  // model_macs / (cycles * N^2 * chips): the model's work
+                                  // (depthwise on the vector unit included) against the peak
   uint64_t dram_rd_bytes = 0, dram_wr_bytes = 0;  // DMA_RD_BYTES, DMA_WR_BYTES (all chips)
   uint64_t link_bytes = 0;                        // LINK_TX_BYTES (all chips)
   uint64_t weight_pinned_bytes = 0, weight_streamed_bytes = 0;  // the compiler's figures

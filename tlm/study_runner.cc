@@ -70,6 +70,8 @@ json ToJson(const PointResult& r) {
           {"throughput_per_s", r.throughput_per_s},
           {"mac_utilization", r.mac_utilization},
           {"macs", r.macs},
+          {"model_macs", r.model_macs},
+          {"useful_utilization", r.useful_utilization},
           {"dram_rd_bytes", r.dram_rd_bytes},
           {"dram_wr_bytes", r.dram_wr_bytes},
           {"link_bytes", r.link_bytes},
@@ -98,6 +100,8 @@ PointResult FromJson(const std::string& text) {
   r.throughput_per_s = j.value("throughput_per_s", 0.0);
   r.mac_utilization = j.value("mac_utilization", 0.0);
   r.macs = j.value("macs", uint64_t{0});
+  r.model_macs = j.value("model_macs", uint64_t{0});
+  r.useful_utilization = j.value("useful_utilization", 0.0);
   r.dram_rd_bytes = j.value("dram_rd_bytes", uint64_t{0});
   r.dram_wr_bytes = j.value("dram_wr_bytes", uint64_t{0});
   r.link_bytes = j.value("link_bytes", uint64_t{0});
@@ -298,6 +302,10 @@ Result<PointResult> RunPoint(const StudyPoint& point, const Program& program, ui
   r.throughput_per_s = stage > 0 ? report.clock_mhz * 1e6 / static_cast<double>(stage) : 0;
   r.mac_utilization = report.mac_utilization;
   r.macs = ctr(regs::Counter::kMacs) + ctr(regs::Counter::kVecMacs);
+  for (const auto& l : report.layers) r.model_macs += l.host ? 0 : l.macs;
+  const double peak = static_cast<double>(report.cycles) * report.array_n * report.array_n *
+                      static_cast<double>(chips.size());
+  r.useful_utilization = peak > 0 ? static_cast<double>(r.model_macs) / peak : 0;
   r.dram_rd_bytes = ctr(regs::Counter::kDmaRdBytes);
   r.dram_wr_bytes = ctr(regs::Counter::kDmaWrBytes);
   r.link_bytes = ctr(regs::Counter::kLinkTxBytes);

@@ -286,6 +286,9 @@ TEST(StudyRun, RunsPointsOnTheTlmModelAndCachesPrograms) {
     EXPECT_GT(p.cycles, 0u);
     EXPECT_GT(p.mac_utilization, 0);
     EXPECT_LE(p.mac_utilization, 1);
+    EXPECT_GT(p.model_macs, 0u);
+    EXPECT_LE(p.model_macs, p.macs);  // padding to the array's lanes only adds MACs
+    EXPECT_GT(p.useful_utilization, 0);
     EXPECT_GT(p.dram_rd_bytes, 0u);
     EXPECT_GT(p.throughput_per_s, 0);
   }
