@@ -393,8 +393,15 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
     AORTA_ASSIGN_OR_RETURN(codegen::CodegenResult probe, codegen::GenerateProgram(q, chip, co));
     AORTA_ASSIGN_OR_RETURN(Program probe_program,
                            AssembleProgram(graph, part, host_models, probe.program, image));
+    // Each probe's op type: the layer computing it (layers tiled through DRAM have no probe).
     std::vector<std::string> ops;
-    for (const codegen::LayerSummary& l : probe.layers) ops.push_back(l.op_type);
+    for (const program::TensorBinding& b : probe.probes) {
+      const ir::Node* producer = graph.Producer(b.name());
+      std::string op;
+      for (const codegen::LayerSummary& l : probe.layers)
+        if (producer != nullptr && l.name == producer->name) op = l.op_type;
+      ops.push_back(op);
+    }
     AORTA_RETURN_IF_ERROR(MeasureAccuracy(graph, probe_program, probe.probes, ops, samples, r)
                               .WithContext("--report"));
   }
