@@ -415,7 +415,7 @@ const std::vector<Metric>& PlotMetrics() {
       {"latency_us", "batch-1 latency (us)"},
       {"throughput_per_s", "throughput (inferences/s)"},
       {"mac_utilization", "MAC utilization (issued MACs, padding included)"},
-      {"useful_utilization", "useful MAC utilization (the model's MACs)"},
+      {"useful_utilization", "useful MAC utilization (model MACs, no padding)"},
       {"dram_bytes", "DRAM traffic per inference (MB)"},
   };
   return m;
@@ -429,6 +429,13 @@ double MetricValue(const PointResult& r, const std::string& column) {
   if (column == "mac_utilization") return r.mac_utilization;
   if (column == "useful_utilization") return r.useful_utilization;
   return static_cast<double>(r.dram_rd_bytes + r.dram_wr_bytes) / 1e6;  // dram_bytes, in MB
+}
+
+// Text inside a single-quoted gnuplot string (a quote is written twice).
+std::string GpQuote(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out;
 }
 
 // A number for the x axis: the value itself when numeric, else its position.
@@ -497,10 +504,11 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
     if (blocks == 0) continue;  // no point succeeded
     std::ofstream gp(stem + ".gp");
     gp << "set terminal pngcairo size 900,560 noenhanced font ',11'\n"
-       << fmt::format("set output '{}.png'\n", stem)
-       << fmt::format("set title '{}: {} vs {}'\n", sweep.name().empty() ? "study" : sweep.name(),
-                      m.label, x_name)
-       << fmt::format("set xlabel '{}'\nset ylabel '{}'\n", x_name, m.label)
+       << fmt::format("set output '{}.png'\n", GpQuote(stem))
+       << fmt::format("set title '{}: {} vs {}'\n",
+                      GpQuote(sweep.name().empty() ? "study" : sweep.name()), m.label,
+                      GpQuote(x_name))
+       << fmt::format("set xlabel '{}'\nset ylabel '{}'\n", GpQuote(x_name), m.label)
        << "set grid\nset key outside right top\nset yrange [0:*]\n";
     if (numeric && sweep.log_x()) gp << "set logscale x 2\n";
     if (numeric) gp << "set offsets graph 0.04, graph 0.04, 0, 0\n";  // keep end labels inside
@@ -508,8 +516,8 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
     gp << "plot ";
     for (size_t b = 0; b < blocks; ++b) {
       gp << (b ? ", \\\n     " : "")
-         << fmt::format("'{}.dat' index {} using 1:2{} with linespoints lw 2 pt 7 title '{}'", stem,
-                        b, ":xtic(3)", titles[b]);
+         << fmt::format("'{}.dat' index {} using 1:2:xtic(3) with linespoints lw 2 pt 7 title '{}'",
+                        GpQuote(stem), b, GpQuote(titles[b]));
     }
     gp << "\n";
     gp.close();

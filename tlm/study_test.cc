@@ -229,7 +229,7 @@ bool HaveGnuplot() { return std::system("gnuplot --version > /dev/null 2>&1") ==
 TEST(StudyPlots, GnuplotWritesNonEmptyPngs) {
   if (!HaveGnuplot()) GTEST_SKIP() << "gnuplot is not installed (scripts/setup-deps installs it)";
   TempDir dir;
-  Sweep s = MustParse(R"(name: "plot test" chip: "tiny" log_x: true
+  Sweep s = MustParse(R"(name: "plot's test" chip: "tiny" log_x: true
       models { synthetic: "mlp" } models { synthetic: "gemm512" }
       axes { fields: "clock_mhz" values: "100" values: "200" values: "400" })");
   std::vector<StudyPoint> pts = *ExpandSweep(s, "");
