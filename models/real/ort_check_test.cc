@@ -253,7 +253,9 @@ TEST_P(OrtCheckTest, ReferenceMatchesOnnxRuntime) {
     for (const std::string& v : {c.sigmoid->logit, c.sigmoid->prob}) {
       const ir::Node* p = g->Producer(v);
       ASSERT_NE(p, nullptr) << c.model << " has no top-level value '" << v << "'";
-      if (v == c.sigmoid->prob) ASSERT_EQ(p->op_type, "Sigmoid") << v;
+      if (v == c.sigmoid->prob) {
+        ASSERT_EQ(p->op_type, "Sigmoid") << v;
+      }
       g->outputs.push_back(v);
     }
     Result<std::string> bytes = ExportOnnxBytes(*g);
