@@ -43,10 +43,7 @@ template <typename Msg>
 Result<Msg> ParseTextProto(const std::string& path) {
   AORTA_ASSIGN_OR_RETURN(std::string text, ReadText(path));
   Msg msg;
-  pb::TextFormat::Parser parser;
-  ErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &msg)) return InvalidArgument("{}: {}", path, errors.first());
+  AORTA_RETURN_IF_ERROR(ParseTextFormat(text, path, &msg));
   return msg;
 }
 
@@ -118,6 +115,14 @@ uint64_t Fnv1a64(const std::string& s) {
 }
 
 }  // namespace
+
+Status ParseTextFormat(const std::string& text, const std::string& origin, pb::Message* msg) {
+  pb::TextFormat::Parser parser;
+  ErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, msg)) return InvalidArgument("{}: {}", origin, errors.first());
+  return Status::Ok();
+}
 
 uint32_t ChipGeometry::RowBytes(unsigned mem) const {
   switch (static_cast<isa::Mem>(mem)) {

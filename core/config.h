@@ -15,7 +15,7 @@ using config::ChipConfig;
 
 // Row counts and widths of the on-chip memories, derived from a validated ChipConfig.
 struct ChipGeometry {
-  uint32_t n = 0;          // array rows == cols == lanes per row
+  uint32_t n = 0;           // array rows == cols == lanes per row
   uint64_t ub_rows = 0;     // unified buffer: rows of n int8
   uint64_t wb_rows = 0;     // weight buffer: rows of n int8
   uint64_t acc_rows = 0;    // accumulator: rows of n int32
@@ -45,6 +45,11 @@ std::string CanonicalText(const ChipConfig& c);
 std::string FingerprintHex(uint64_t fp);  // 16 lower-case hex digits
 
 // Loads a .textproto ChipConfig, or a bundled config by name ("tiny", "sim16"), and validates it.
+// Parses the text-format `text` into `msg`. On failure the error names `origin` and the parser's
+// first error with its line and column: "<origin>: line L:C: <message>".
+Status ParseTextFormat(const std::string& text, const std::string& origin,
+                       google::protobuf::Message* msg);
+
 Result<ChipConfig> LoadChipConfig(const std::string& path_or_name);
 Result<BoardConfig> LoadBoardConfig(const std::string& path);
 // A board's fingerprint covers its chips' configs and its links.

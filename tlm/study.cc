@@ -1,8 +1,6 @@
 #include "tlm/study.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -20,15 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace pb = google::protobuf;
-
-// The text-format parser's first error, with its line and column.
-class FirstError : public pb::io::ErrorCollector {
- public:
-  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
-    if (text.empty()) text = fmt::format("line {}, column {}: {}", line + 1, column + 1, message);
-  }
-  std::string text;
-};
 
 std::string Resolve(const std::string& base_dir, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
@@ -179,10 +168,7 @@ std::string CsvField(const std::string& s) {
 
 Result<Sweep> ParseSweep(const std::string& text, const std::string& origin) {
   Sweep sweep;
-  pb::TextFormat::Parser parser;
-  FirstError errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(text, &sweep)) return InvalidArgument("{}: {}", origin, errors.text);
+  AORTA_RETURN_IF_ERROR(ParseTextFormat(text, origin, &sweep));
   if (sweep.models_size() == 0) return InvalidArgument("{}: the sweep names no model", origin);
   for (int i = 0; i < sweep.models_size(); ++i) {
     const StudyModel& m = sweep.models(i);
