@@ -412,15 +412,19 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
       touched[i] = UbRows(stream.op(i).insn, g, false);
 
   // Consumers of a split transfer, before the positions change. A load's dependants rely on EX
-  // running in order (only the first EX instruction after the loads names them), so every EX
-  // instruction from the load's first EX dependant on waits for the chunks whose rows it
-  // touches; anything else that waited for a transfer waits for every chunk.
+  // running in order (only the first EX instruction after the loads names them) and on LD running
+  // in order (an EX op names only the last of the loads it needs: waiting for it covered every
+  // earlier one). So an EX op that waited for a split load stands for all the split loads before
+  // it in the LD queue back to the nearest whole LD op (or barrier), which it keeps waiting for
+  // instead; every EX instruction from the first such dependant on waits for the chunks whose
+  // rows it touches. Anything else that waited for a transfer waits for every chunk.
   struct Wait {
     size_t op;  // original position of the consumer
     size_t split;
     std::vector<size_t> chunks;
   };
   std::vector<Wait> waits;
+  std::vector<std::pair<size_t, size_t>> keeps;  // (consumer, whole LD op), original positions
   std::vector<size_t> first_ex(splits.size(), count);
   for (size_t i = 0; i < count; ++i) {
     const bool ex = isa::QueueOf(stream.op(i).insn) == isa::Queue::kEx;
@@ -429,7 +433,17 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
       const auto si = static_cast<size_t>(split_of[a]);
       const Split& sp = splits[si];
       if (sp.load && ex) {
-        first_ex[si] = std::min(first_ex[si], i);
+        for (size_t j = a + 1; j-- > 0;) {
+          const isa::Queue q = isa::QueueOf(stream.op(j).insn);
+          if (q == isa::Queue::kBarrier) break;
+          if (q != isa::Queue::kLd) continue;
+          if (split_of[j] < 0) {
+            keeps.push_back({i, j});
+            break;
+          }
+          size_t& f = first_ex[static_cast<size_t>(split_of[j])];
+          f = std::min(f, i);
+        }
         continue;
       }
       Wait w{i, si, {}};
@@ -461,6 +475,11 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
     const Split& sp = splits[w.split];
     std::vector<size_t>& after = stream.op(ins.renumber[w.op]).after;
     for (size_t k : w.chunks) after.push_back(chunk_pos(sp, k));
+  }
+  for (const auto& [op, whole] : keeps) {
+    std::vector<size_t>& after = stream.op(ins.renumber[op]).after;
+    if (std::find(after.begin(), after.end(), ins.renumber[whole]) == after.end())
+      after.push_back(ins.renumber[whole]);
   }
   // Every dependency must still point backwards in fetch order.
   for (size_t i = 0; i < stream.size(); ++i)

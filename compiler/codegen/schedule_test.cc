@@ -176,5 +176,37 @@ TEST(SplitTransfers, ConsumersOutsideEXWaitForEveryChunk) {
   EXPECT_EQ(d.after.size(), 8u);
 }
 
+// A tile of two channel blocks loaded by two loads, computed by one EX op per block, of which only
+// the first names a load, the last one (LD runs in order, so that covered both): after the split,
+// the first block's op waits for the chunks of the first load, which nobody named; the op that
+// named the split loads also keeps waiting for the whole LD op before them (a weight load).
+TEST(SplitTransfers, ConsumerOfTheLastLoadWaitsForTheEarlierSplitLoadsItReads) {
+  RunStream s;
+  isa::DmaLoad w;
+  w.mem = isa::Mem::kWb;
+  w.rows = 16;
+  w.row_bytes = 16;
+  const size_t weights = s.Add(isa::Insn{w});
+  const size_t block0 = s.Add(UbLoad(0, 1024));
+  const size_t block1 = s.Add(UbLoad(1024, 1024));
+  const size_t pass0 = s.Add(Pass(0, 1024), {block1});
+  const size_t pass1 = s.Add(Pass(1024, 1024));
+  Result<TransferSplitStats> st =
+      SplitTransfers(s, Geometry(), {.min_chunk_rows = 256, .max_chunks = 32});
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->loads_split, 2u);
+  EXPECT_EQ(st->chunks, 8u);
+  // Three chunks inserted after each load.
+  ASSERT_EQ(s.size(), pass1 + 7);
+  const size_t first0 = block0, first1 = block1 + 3;
+  const std::vector<size_t>& a0 = s.op(pass0 + 6).after;
+  ASSERT_TRUE(std::holds_alternative<isa::Matmul>(s.op(pass0 + 6).insn));
+  EXPECT_EQ(std::set<size_t>(a0.begin(), a0.end()),
+            (std::set<size_t>{weights, first0, first0 + 1, first0 + 2, first0 + 3}));
+  const std::vector<size_t>& a1 = s.op(pass1 + 6).after;
+  EXPECT_EQ(std::set<size_t>(a1.begin(), a1.end()),
+            (std::set<size_t>{first1, first1 + 1, first1 + 2, first1 + 3}));
+}
+
 }  // namespace
 }  // namespace aorta::codegen

@@ -3,10 +3,10 @@
 // (driver/runtime/backend_compare_test_util.h). Accuracy against fp32 is real_models_test's and
 // wakeword_e2e_test's business; here only golden == RTL counts. Prints the run's cycles, MAC
 // utilization and the simulation time (docs/perf.md, "Real models on the RTL").
-//   rtl_models_test (default run): BlazeFace front (128 x 128) on sim16, on astronaut.png.
+//   rtl_models_test (default run): BlazeFace front (128 x 128) on sim16, on astronaut.png, and
+//     openWakeWord's embedding model on sim16.
 //   rtl_models_slow_test (AORTA_RTL_SLOW_MODELS, label slow): BlazeFace back (256 x 256, its
-//     activations tiled through DRAM, the input Transpose on the host) and openWakeWord's
-//     embedding model, on sim16.
+//     activations tiled through DRAM, the input Transpose on the host) on sim16.
 // Skips with a message when scripts/fetch-models has not run.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -85,17 +85,12 @@ void BlazeFaceOnRtl(const std::string& model, int64_t size) {
 }
 
 #ifndef AORTA_RTL_SLOW_MODELS
-// KNOWN MISMATCH (disabled until the RTL is fixed; docs/perf.md "Programs on the RTL"): outputs
-// differ from golden, counters equal. Reproduce with --gtest_also_run_disabled_tests.
-TEST(RtlModels, DISABLED_BlazeFaceFrontMatchesGolden) { BlazeFaceOnRtl("blazeface_front", 128); }
-#else
-TEST(RtlModelsSlow, BlazeFaceBackMatchesGolden) { BlazeFaceOnRtl("blazeface_back", 256); }
+TEST(RtlModels, BlazeFaceFrontMatchesGolden) { BlazeFaceOnRtl("blazeface_front", 128); }
 
 // The embedding model on 76 x 32 mel windows. Bit-exactness does not depend on the speech, so
 // the windows are drawn from the range of openWakeWord's mel features (about -10..+4 after its
 // x / 10 + 2 scaling); calibration on eight more such windows.
-// KNOWN MISMATCH (see BlazeFace front): outputs differ from golden, counters equal.
-TEST(RtlModelsSlow, DISABLED_WakeWordEmbeddingMatchesGolden) {
+TEST(RtlModels, WakeWordEmbeddingMatchesGolden) {
   const std::string path = Models() + "/oww_embedding.onnx";
   if (!fs::exists(path)) GTEST_SKIP() << path << " not fetched (scripts/fetch-models)";
   std::mt19937_64 rng(7);
@@ -114,6 +109,8 @@ TEST(RtlModelsSlow, DISABLED_WakeWordEmbeddingMatchesGolden) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   CompareOnRtl(c->program, {{"input_1", windows(1)}}, "oww_embedding (random mel window)");
 }
+#else
+TEST(RtlModelsSlow, BlazeFaceBackMatchesGolden) { BlazeFaceOnRtl("blazeface_back", 256); }
 #endif
 
 }  // namespace

@@ -227,19 +227,18 @@ TEST(RtlOps, StreamedWeightsOnTiny) {
   RunCase(op_cases::ConvChain(6, 32, 5, 6), "tiny", "six convs 32->32 streamed");
 }
 
-// KNOWN MISMATCH (disabled until the RTL is fixed; docs/perf.md "Programs on the RTL"): outputs
-// differ from golden on the RTL committed at 0462f14 (and on 05:30's working tree), counters
-// equal. Reproduce with
-// --gtest_also_run_disabled_tests --gtest_filter='*TiledThroughDram*:*SmallCnnTiled*'.
-TEST(RtlOps, DISABLED_ConvolutionsTiledThroughDramOnTiny) {
+// The tiled cases are the ones whose loads SplitTransfers splits into chunks (one per channel
+// block, the EX op of each block naming only the last load): they caught the missing dependency
+// of a block's op on the chunks of the earlier blocks' loads (the RTL ran it before its rows
+// arrived; the golden model's queue order hid it).
+TEST(RtlOps, ConvolutionsTiledThroughDramOnTiny) {
   // compile_test's six: inputs of 2 blocks x 64 x 72 rows, more than tiny's unified buffer.
   const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
   for (size_t i = 0; i < specs.size(); ++i)
     RunCase(ConvGraph(specs[i], 300 + i), "tiny", specs[i].Label());
 }
 
-// KNOWN MISMATCH for c = 10 (see above); c = 3 and 17 match.
-TEST(RtlOps, DISABLED_VectorOpsTiledThroughDramOnTiny) {
+TEST(RtlOps, VectorOpsTiledThroughDramOnTiny) {
   // compile_test's: depthwise, pools, Add and Relu on c x 96 x 96.
   for (int64_t c : {3, 10, 17}) {
     ConvSpec dw;
@@ -259,8 +258,7 @@ TEST(RtlOps, DISABLED_VectorOpsTiledThroughDramOnTiny) {
   }
 }
 
-// KNOWN MISMATCH (see above).
-TEST(RtlOps, DISABLED_SmallCnnTiledOnTiny) {
+TEST(RtlOps, SmallCnnTiledOnTiny) {
   RunCase(op_cases::SmallCnn(77, 56), "tiny", "small CNN 56x56 tiled");
 }
 
