@@ -540,11 +540,25 @@ TEST(CompileErrors, UnsupportedOpNamesNodeAndOp) {
   EXPECT_EQ(report.placement[0].where, "host");
 }
 
+// Models the compiler refuses: each fails with Unsupported and a message containing `expect`.
+struct RefusedCase {
+  std::string label, expect;
+  std::function<void(ir::Graph&)> build;
+};
+void ExpectRefused(const std::vector<RefusedCase>& cases) {
+  for (const RefusedCase& c : cases) {
+    ir::Graph g = NewGraph();
+    c.build(g);
+    Result<Compiled> r = CompileGraph(g, Chip("sim16"), {});
+    ASSERT_FALSE(r.ok()) << c.label;
+    EXPECT_EQ(r.status().code(), StatusCode::kUnsupported) << c.label;
+    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
+        << c.label << ": " << r.status().message();
+  }
+}
+
 TEST(CompileErrors, WhatTheChipDoesNotRunYet) {
-  struct Case {
-    std::string label, expect;
-    std::function<void(ir::Graph&)> build;
-  };
+  using Case = RefusedCase;
   Rng rng(3);
   const std::vector<Case> cases = {
       {"Concat", "Concat node 'cat' cannot run on the chip: no lowering for op type 'Concat'",
@@ -554,13 +568,20 @@ TEST(CompileErrors, WhatTheChipDoesNotRunYet) {
          g.AddNode("Concat", {"x", "z"}, {"y"}, {{"axis", int64_t{1}}}, "cat");
          g.AddOutput("y");
        }},
-      {"ConvTranspose", "ConvTranspose is not lowered yet",
+      {"ConvTranspose", "input 1 ('w') is not a constant",
        [&](ir::Graph& g) {
          g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
-         g.AddInitializer("w", RandomTensor(rng, {4, 4, 2, 2}, -1, 1));
+         g.AddInput("w", DType::kF32, ir::StaticDims({4, 4, 2, 2}));
          g.AddNode("ConvTranspose", {"x", "w"}, {"y"}, {{"strides", Ints{2, 2}}}, "up");
          g.AddOutput("y");
        }},
+      {"Resize align_corners", "coordinate_transformation_mode 'align_corners'",
+       [&](ir::Graph& g) {
+         g = op_cases::ResizeGraph(4, 3, 3, 2, 2, 11, false, "align_corners", "");
+       }},
+      {"Resize floor half_pixel", "only modes equivalent to floor(x / scale)",
+       [&](ir::Graph& g) { g = op_cases::ResizeGraph(4, 3, 3, 2, 2, 13, false, "", "floor"); }},
+
       {"Gemm transA", "transA = 1",
        [&](ir::Graph& g) {
          g.AddInput("a", DType::kF32, ir::StaticDims({6, 2}));
@@ -582,15 +603,7 @@ TEST(CompileErrors, WhatTheChipDoesNotRunYet) {
          g.AddOutput("y");
        }},
   };
-  for (const Case& c : cases) {
-    ir::Graph g = NewGraph();
-    c.build(g);
-    Result<Compiled> r = CompileGraph(g, Chip("sim16"), {});
-    ASSERT_FALSE(r.ok()) << c.label;
-    EXPECT_EQ(r.status().code(), StatusCode::kUnsupported) << c.label;
-    EXPECT_NE(r.status().message().find(c.expect), std::string::npos)
-        << c.label << ": " << r.status().message();
-  }
+  ExpectRefused(cases);
 }
 
 TEST(CompileErrors, ParametersTooBigToStreamNameTheLayerAndSizes) {
@@ -849,6 +862,252 @@ TEST(CodegenParts, ConstantImageLayout) {
   EXPECT_EQ(static_cast<uint8_t>(b[16 + 7]), 0xff);
   EXPECT_EQ(k.lut_offset(), 48u);
   EXPECT_EQ(b[48 + 5], 9);
+}
+
+// ---- ConvTranspose, Pad, Resize on the chip ----------------------------------------------------
+
+const NodePlacement* PlacementOf(const CompileReport& r, const std::string& node) {
+  for (const NodePlacement& p : r.placement)
+    if (p.node == node) return &p;
+  return nullptr;
+}
+
+// Every case of op_cases::LayoutOpCases on tiny and sim16 against the fp32 reference. Pad and
+// Resize are copies (exact; a pad value off the input's grid rounds to it: half a step); a
+// ConvTranspose is a convolution with one output rounding (one step, as Conv).
+TEST(CompileLayoutOps, PadResizeConvTransposeOnTheChip) {
+  for (const char* chip : {"tiny", "sim16"}) {
+    for (const auto& [label, g] : op_cases::LayoutOpCases()) {
+      Checked c = CompileAndCompare(g, chip, 1.0, label);
+      const CompileReport& r = c.compiled.report;
+      for (const ir::Node& n : g.nodes) {
+        const NodePlacement* p = PlacementOf(r, n.name);
+        ASSERT_NE(p, nullptr) << label << ": " << n.name;
+        // The zero Pad before a conv folds into it, activations fuse into their layer.
+        const bool folded =
+            (label.find("(folded)") != std::string::npos && n.op_type == "Pad") || n.name == "act";
+        EXPECT_EQ(p->where, folded ? "folded away" : "chip")
+            << label << ": " << n.name << " " << p->detail;
+      }
+      if (c.compiled.program.chips_size() == 0) continue;
+      const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
+      const bool resize =
+          label.find("resize") != std::string::npos || label.find("upsample") != std::string::npos;
+      EXPECT_EQ(Count<isa::Resize>(insns) > 0, resize) << label;
+      if (label.find("convtranspose") != std::string::npos) {
+        EXPECT_GT(Count<isa::Dwconv>(insns), 0u) << label;  // the zero insertion
+        EXPECT_GT(Count<isa::Matmul>(insns), 0u) << label;
+      }
+      if (label.find("(folded)") != std::string::npos) {
+        EXPECT_EQ(Count<isa::Dwconv>(insns), 0u) << label;  // no copy: the conv pads
+      }
+    }
+  }
+}
+
+TEST(CompileLayoutOps, ConvTransposeMacsAreTheOpsOwn) {
+  op_cases::DeconvSpec s;  // 4 -> 6, 3x3, stride 2, on 5 x 4
+  Checked c = CompileAndCompare(op_cases::ConvTransposeGraph(s, 1), "tiny", 1.0, s.Label());
+  ASSERT_EQ(c.compiled.report.codegen.layers.size(), 1u);
+  EXPECT_EQ(c.compiled.report.codegen.layers[0].macs, uint64_t{6 * 4 * 9 * 5 * 4});
+}
+
+// ---- Pre-quantized graphs --------------------------------------------------------------------
+
+// The ONNX QLinear semantics in integers, computed here from the model's own integers (not by the
+// compiler): x quantized half to even; per layer acc = sum (x - x_zp) w + bias over the window
+// (padding reads x_zp, i.e. adds 0), y = clamp(y_zp + round(acc * x_scale * w_scale[m] / y_scale)),
+// Relu as max(y, y_zp), then the 2x2 max pool. `near_tie` marks elements whose real value lay
+// within 1e-4 of a rounding tie that changes the result (where ONNX's float arithmetic, the
+// runtime's input quantization and the chip's 31-bit multiplier may round either way), and
+// everything computed from such an element.
+struct QRef {
+  std::vector<int32_t> q;
+  std::vector<bool> near_tie;
+};
+
+QRef RunQModel(const op_cases::QModel& m, const Tensor& x) {
+  Shape s = x.shape();  // [1, C, H, W], or [1, K] before a matrix layer
+  int64_t c = s[1], h = s.size() == 4 ? s[2] : 1, w = s.size() == 4 ? s[3] : 1;
+  QRef cur;
+  auto near_half = [](double r) { return std::abs(r - std::floor(r) - 0.5) < 1e-4; };
+  for (float v : x.ToVector<float>()) {
+    const double r = static_cast<double>(v) / static_cast<double>(m.x_scale);
+    cur.q.push_back(static_cast<int32_t>(std::clamp(std::nearbyint(r) + m.x_zp, -128.0, 127.0)));
+    cur.near_tie.push_back(near_half(r) && std::abs(r + m.x_zp) < 128);
+  }
+  double x_scale = m.x_scale;
+  int32_t x_zp = m.x_zp;
+  for (const op_cases::QLayer& l : m.layers) {
+    const int64_t mo = l.w_shape[0], kh = l.w_shape[2], kw = l.w_shape[3];
+    const int64_t oh = (h + 2 * l.pad - kh) / l.stride + 1,
+                  ow = (w + 2 * l.pad - kw) / l.stride + 1;
+    QRef next;
+    for (int64_t o = 0; o < mo; ++o)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t xx = 0; xx < ow; ++xx) {
+          int64_t acc = l.bias.empty() ? 0 : l.bias[static_cast<size_t>(o)];
+          bool dep = false;  // reads an element marked near a tie
+          for (int64_t ci = 0; ci < c; ++ci)
+            for (int64_t ky = 0; ky < kh; ++ky)
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                const int64_t iy = y * l.stride - l.pad + ky, ix = xx * l.stride - l.pad + kx;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                const auto i = static_cast<size_t>((ci * h + iy) * w + ix);
+                acc += int64_t{cur.q[i] - x_zp} *
+                       l.w[static_cast<size_t>(((o * c + ci) * kh + ky) * kw + kx)];
+                dep = dep || cur.near_tie[i];
+              }
+          const double real = static_cast<double>(acc) * x_scale *
+                              static_cast<double>(l.w_scale[static_cast<size_t>(o)]) /
+                              static_cast<double>(l.y_scale);
+          const int64_t lo = l.relu ? l.y_zp : -128;
+          auto clamp = [&](double v) {
+            return std::clamp<int64_t>(static_cast<int64_t>(v), lo, 127);
+          };
+          const int64_t q = clamp(std::floor(real + 0.5) + l.y_zp);
+          const bool tie = near_half(real) &&
+                           clamp(std::floor(real) + l.y_zp) != clamp(std::floor(real) + 1 + l.y_zp);
+          next.q.push_back(static_cast<int32_t>(q));
+          next.near_tie.push_back(tie || dep);
+        }
+    c = mo;
+    h = oh;
+    w = ow;
+    if (l.pool2) {
+      QRef pooled;
+      for (int64_t o = 0; o < c; ++o)
+        for (int64_t y = 0; y < h / 2; ++y)
+          for (int64_t xx = 0; xx < w / 2; ++xx) {
+            int32_t best = -128;
+            bool tie = false;
+            for (int64_t d = 0; d < 4; ++d) {
+              const auto i = static_cast<size_t>((o * h + 2 * y + d / 2) * w + 2 * xx + d % 2);
+              best = std::max(best, next.q[i]);
+              tie = tie || next.near_tie[i];
+            }
+            pooled.q.push_back(best);
+            pooled.near_tie.push_back(tie);
+          }
+      next = std::move(pooled);
+      h /= 2;
+      w /= 2;
+    }
+    cur = std::move(next);
+    x_scale = l.y_scale;
+    x_zp = l.y_zp;
+  }
+  return cur;
+}
+
+// Compiles a pre-quantized model (the calibration inputs do not matter: the graph fixes every
+// tensor's parameters), runs it on the golden model and compares the int8 output with RunQModel.
+void CheckPreQuantized(const op_cases::QModel& m, const std::string& chip,
+                       const std::string& label) {
+  SCOPED_TRACE(label + " on " + chip);
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(m.graph, Chip(chip), 3);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Program& p = c->compiled.program;
+  // The graph's parameters, not calibrated ones, at the model's edges.
+  ASSERT_EQ(p.inputs_size(), 1);
+  EXPECT_FLOAT_EQ(p.inputs(0).quant().scale(), m.x_scale);
+  EXPECT_EQ(p.inputs(0).quant().zero_point(), m.x_zp);
+  ASSERT_EQ(p.outputs_size(), 1);
+  const program::QuantParams& oq = p.outputs(0).quant();
+  EXPECT_FLOAT_EQ(oq.scale(), m.layers.back().y_scale);
+  EXPECT_EQ(oq.zero_point(), m.layers.back().y_zp);
+  // Every node on the chip or folded away (the quantization nodes): nothing on the host.
+  EXPECT_EQ(c->compiled.report.nodes_host, 0u);
+  auto backend = runtime::MakeGoldenBackend({p.chips(0).config()});
+  ASSERT_TRUE(backend.ok());
+  auto session = runtime::Session::Load(p, **backend);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  Result<TensorMap> out = (*session)->Run(c->inputs);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const std::vector<double> y = out->at(p.outputs(0).name()).ToDoubles();
+  const QRef ref = RunQModel(m, c->inputs.at("x"));
+  ASSERT_EQ(y.size(), ref.q.size());
+  size_t exact = 0, ties = 0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    const auto q = static_cast<int32_t>(std::lround(y[i] / oq.scale()) + oq.zero_point());
+    if (ref.near_tie[i]) {
+      ++ties;  // either rounding is the ONNX semantics' own
+    } else {
+      exact += q == ref.q[i];
+      EXPECT_EQ(q, ref.q[i]) << "element " << i;
+    }
+  }
+  // Ties are rare (the scales are arbitrary floats): most of the output is checked exactly.
+  EXPECT_LE(ties * 10, y.size());
+  std::cout << fmt::format("[pre-quantized] {:<40} {:<6} {} of {} outputs exact, {} near a tie\n",
+                           label, chip, exact, y.size(), ties);
+}
+
+TEST(CompilePreQuantized, QdqFormatMatchesTheIntegerSemantics) {
+  for (const char* chip : {"tiny", "sim16"})
+    for (bool u8 : {true, false})
+      CheckPreQuantized(op_cases::QdqConvModel(7, u8), chip,
+                        fmt::format("QDQ conv-relu-pool-conv {}", u8 ? "uint8" : "int8"));
+}
+
+TEST(CompilePreQuantized, QLinearOpsMatchTheIntegerSemantics) {
+  for (const char* chip : {"tiny", "sim16"})
+    for (bool u8 : {true, false})
+      CheckPreQuantized(op_cases::QLinearModel(8, u8), chip,
+                        fmt::format("QLinearConv x2, QLinearMatMul {}", u8 ? "uint8" : "int8"));
+}
+
+TEST(CompilePreQuantized, PlacementAndTheGraphsIntegers) {
+  op_cases::QModel m = op_cases::QLinearModel(8, true);
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(m.graph, Chip("sim16"), 3);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const CompileReport& r = c->compiled.report;
+  for (const char* n : {"c1", "c2", "fc"}) {
+    const NodePlacement* p = PlacementOf(r, n);
+    ASSERT_NE(p, nullptr) << n;
+    EXPECT_EQ(p->where, "chip") << n;
+  }
+  EXPECT_EQ(PlacementOf(r, "x_quant")->where, "folded away");
+  EXPECT_EQ(PlacementOf(r, "y_dequant")->where, "folded away");
+  // The layers' weights are the graph's integers (uint8 minus the zero point 128), not
+  // re-quantized: the first layer's WB image holds them.
+  EXPECT_EQ(r.codegen.layers.size(), 3u);
+}
+
+TEST(CompilePreQuantized, WhatIsRefusedNamesTheNode) {
+  using Case = RefusedCase;
+  const std::vector<Case> cases = {
+      {"quantized output", "QuantizeLinear node 'q': its quantized result 'y'",
+       [](ir::Graph& g) {
+         g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInitializer("s", Tensor::Scalar<float>(0.1f));
+         g.AddInitializer("z", Tensor::Scalar<uint8_t>(128));
+         g.AddNode("Relu", {"x"}, {"r"}, {}, "relu");
+         g.AddNode("QuantizeLinear", {"r", "s", "z"}, {"y"}, {}, "q");
+         g.AddOutput("y");
+       }},
+      {"quantized input", "DequantizeLinear node 'dq': dequantizes 'x'",
+       [](ir::Graph& g) {
+         g.AddInput("x", DType::kU8, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInitializer("s", Tensor::Scalar<float>(0.1f));
+         g.AddInitializer("z", Tensor::Scalar<uint8_t>(128));
+         g.AddNode("DequantizeLinear", {"x", "s", "z"}, {"d"}, {}, "dq");
+         g.AddNode("Relu", {"d"}, {"y"}, {}, "relu");
+         g.AddOutput("y");
+       }},
+      {"mismatched pair", "dequantizes 'q_out' with other parameters",
+       [](ir::Graph& g) {
+         g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 3, 3}));
+         g.AddInitializer("s", Tensor::Scalar<float>(0.1f));
+         g.AddInitializer("s2", Tensor::Scalar<float>(0.2f));
+         g.AddInitializer("z", Tensor::Scalar<uint8_t>(128));
+         g.AddNode("QuantizeLinear", {"x", "s", "z"}, {"q_out"}, {}, "q");
+         g.AddNode("DequantizeLinear", {"q_out", "s2", "z"}, {"d"}, {}, "dq");
+         g.AddNode("Relu", {"d"}, {"y"}, {}, "relu");
+         g.AddOutput("y");
+       }},
+  };
+  ExpectRefused(cases);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "compiler/passes/cancel_transposes.h"
 #include "compiler/passes/fold_batch_norm.h"
 #include "compiler/passes/fold_constants.h"
+#include "compiler/passes/fold_pad_into_window.h"
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/fuse_activation.h"
 #include "compiler/passes/fuse_residual_add.h"
 #include "compiler/passes/graph_edit.h"
@@ -17,11 +19,13 @@ namespace aorta {
 
 std::vector<std::unique_ptr<passes::Pass>> GraphPasses(const PipelineOptions& options) {
   std::vector<std::unique_ptr<passes::Pass>> list;
+  list.push_back(std::make_unique<passes::FoldQdq>());
   list.push_back(std::make_unique<passes::InferShapes>(options.input_shapes));
   list.push_back(std::make_unique<passes::FoldConstants>());
   list.push_back(std::make_unique<passes::RemoveDeadNodes>());
   list.push_back(std::make_unique<passes::CancelTransposes>());
   list.push_back(std::make_unique<passes::ZeroPadConcatToConv>());
+  list.push_back(std::make_unique<passes::FoldPadIntoWindow>());
   list.push_back(std::make_unique<passes::FoldBatchNorm>());
   list.push_back(std::make_unique<passes::FuseActivation>());
   list.push_back(std::make_unique<passes::FuseResidualAdd>());

@@ -110,10 +110,10 @@ TEST(Pipeline, NamesTheFailingPass) {
 TEST(Pipeline, ListReadsLikeTheDocs) {
   std::vector<std::string> names;
   for (const auto& pass : GraphPasses({})) names.emplace_back(pass->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"InferShapes", "FoldConstants", "RemoveDeadNodes",
-                                             "CancelTransposes", "ZeroPadConcatToConv",
-                                             "FoldBatchNorm", "FuseActivation", "FuseResidualAdd",
-                                             "RemoveDeadNodes"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "FoldQdq", "InferShapes", "FoldConstants", "RemoveDeadNodes",
+                       "CancelTransposes", "ZeroPadConcatToConv", "FoldPadIntoWindow",
+                       "FoldBatchNorm", "FuseActivation", "FuseResidualAdd", "RemoveDeadNodes"}));
 }
 
 }  // namespace

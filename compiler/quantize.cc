@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/graph_edit.h"
 #include "compiler/reference/executor.h"
 #include "core/io/npy.h"
@@ -297,6 +298,8 @@ class GraphQuantizer {
 
   Result<QuantizedGraph> Run() {
     q_.graph = graph_;
+    // Pre-quantized graphs: the parameters the graph fixes (FoldQdq) instead of calibrated ones.
+    AORTA_ASSIGN_OR_RETURN(fixed_, passes::FixedActivationParams(graph_));
     for (const std::string& in : graph_.inputs) AORTA_RETURN_IF_ERROR(FromRange(in, in));
     AORTA_ASSIGN_OR_RETURN(std::vector<size_t> order, graph_.TopologicalOrder());
     for (size_t i : order) {
@@ -308,6 +311,10 @@ class GraphQuantizer {
 
  private:
   Status FromRange(const std::string& key, const std::string& what) {
+    if (auto f = fixed_.find(key); f != fixed_.end()) {
+      q_.act[key] = QParams{f->second.scale, f->second.zero_point};
+      return Status::Ok();
+    }
     auto it = ranges_.find(key);
     if (it == ranges_.end()) return Internal("no calibration range for '{}'", what);
     q_.act[key] = ChooseQParams(it->second.lo, it->second.hi);
@@ -326,13 +333,27 @@ class GraphQuantizer {
     const std::string& op = node.op_type;
     // Ops whose output has the input's parameters: max pooling commutes with quantization, and
     // layout ops move bytes.
+    // Nearest resizing and padding copy bytes too (Pad: a 1x1 depthwise copy, the pad value
+    // quantized with the input's parameters).
     if (op == "MaxPool" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
-        op == "Unsqueeze" || op == "Identity") {
+        op == "Unsqueeze" || op == "Identity" || op == "Resize" || op == "Upsample" ||
+        op == "Pad") {
       AORTA_ASSIGN_OR_RETURN(q_.act[out], Act(node.inputs.at(0)));
+      if (auto f = fixed_.find(out);
+          f != fixed_.end() &&
+          !(q_.act[out].scale == f->second.scale && q_.act[out].zero_point == f->second.zero_point))
+        q_.warnings.push_back(fmt::format(
+            "{}: the graph quantizes its output '{}' differently from its input; the chip keeps "
+            "the input's parameters",
+            node.Describe(), out));
+      const ir::ValueInfo* info = graph_.FindValue(out);
+      std::optional<Shape> shape = info ? info->StaticShape() : std::nullopt;
+      if (op == "Pad" && shape && shape->size() >= 2)
+        q_.ops[node.name] = CopyOp(q_.act[out], (*shape)[1]);
       return Status::Ok();
     }
     AORTA_RETURN_IF_ERROR(FromRange(out, out));
-    if (passes::IsFusedOp(node) && node.op_type != "aorta.ConvTranspose") return Matrix(node);
+    if (passes::IsFusedOp(node)) return Matrix(node);
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
       return Binary(node);
     if (op == "Relu" || op == "Clip" || op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" ||
@@ -369,6 +390,36 @@ class GraphQuantizer {
     if (node.HasInput(2) && b == nullptr)
       return Unsupported("the bias ('{}') is not a constant", node.inputs[2]);
     const std::vector<double> wv = w->ToDoubles();
+    if (base == "ConvTranspose") {
+      // Lowered as a convolution of the zero-inserted input: W [C, M/g, kh, kw] becomes the
+      // convolution weights [M, C/g, kh, kw], the kernel flipped.
+      if (w->rank() != 4)
+        return Unsupported("only 2-D transposed convolutions (weights {})",
+                           ShapeToString(w->shape()));
+      AORTA_ASSIGN_OR_RETURN(m.group, node.GetInt("group", 1));
+      const int64_t c = w->dim(0), mg = w->dim(1), kh = w->dim(2), kw = w->dim(3);
+      const int64_t cg = c / m.group;
+      m.out_c = mg * m.group;
+      m.in_per_group = cg;
+      m.k_h = kh;
+      m.k_w = kw;
+      m.w.resize(wv.size());
+      for (int64_t o = 0; o < m.out_c; ++o)
+        for (int64_t i = 0; i < cg; ++i)
+          for (int64_t y = 0; y < kh; ++y)
+            for (int64_t x = 0; x < kw; ++x) {
+              const int64_t src =
+                  (((o / mg) * cg + i) * mg + o % mg) * kh * kw + (kh - 1 - y) * kw + (kw - 1 - x);
+              m.w[static_cast<size_t>(((o * cg + i) * kh + y) * kw + x)] =
+                  wv[static_cast<size_t>(src)];
+            }
+      m.b.assign(static_cast<size_t>(m.out_c), 0.0);
+      if (b != nullptr) {
+        if (b->element_count() != m.out_c) return InvalidArgument("bias has the wrong size");
+        m.b = b->ToDoubles();
+      }
+      return m;
+    }
     if (base == "Conv") {
       if (w->rank() != 4)
         return Unsupported("only 2-D convolutions (weights {})", ShapeToString(w->shape()));
@@ -436,12 +487,26 @@ class GraphQuantizer {
       m.post = m.out;
     }
     ChannelWeights cw = QuantizeWeightsPerChannel(f.w, f.out_c);
+    const size_t per = static_cast<size_t>(f.in_per_group * f.k_h * f.k_w);
+    // Pre-quantized weights (FoldQdq): the graph's scales, the integers recovered exactly.
+    AORTA_ASSIGN_OR_RETURN(std::vector<float> fixed_w, node.GetFloats(passes::kQWeight));
+    if (fixed_w.size() == static_cast<size_t>(f.out_c)) {
+      for (size_t i = 0; i < f.w.size(); ++i)
+        cw.q[i] = static_cast<int8_t>(
+            std::clamp(std::nearbyint(f.w[i] / fixed_w[i / per]), -128.0, 127.0));
+      cw.scale.assign(fixed_w.begin(), fixed_w.end());
+    }
     m.w = std::move(cw.q);
     m.w_scale = std::move(cw.scale);
-    const size_t per = static_cast<size_t>(f.in_per_group * f.k_h * f.k_w);
+    AORTA_ASSIGN_OR_RETURN(std::vector<int64_t> fixed_b, node.GetInts(passes::kQBias));
+    AORTA_ASSIGN_OR_RETURN(std::vector<float> fixed_bs, node.GetFloats(passes::kQBiasScale));
     for (size_t c = 0; c < static_cast<size_t>(f.out_c); ++c) {
       const double acc_scale = m.in.scale * m.w_scale[c];
-      const double bias = std::nearbyint(f.b[c] / acc_scale);
+      double bias = std::nearbyint(f.b[c] / acc_scale);
+      // The graph's int32 bias when its scale is the accumulator's (x_scale * w_scale).
+      if (fixed_b.size() == static_cast<size_t>(f.out_c) && fixed_bs.size() == fixed_b.size() &&
+          std::abs(fixed_bs[c] - acc_scale) <= 1e-6 * acc_scale)
+        bias = static_cast<double>(fixed_b[c]);
       if (std::abs(bias) >= kTwo30)
         return Unsupported("bias of channel {} ({}) overflows at scale {}", c, f.b[c], acc_scale);
       int64_t sum = 0;
@@ -590,18 +655,24 @@ class GraphQuantizer {
   //   LUT activations: a depthwise 1x1 convolution with weight 1 (the accumulator holds the
   //   input), bias -z_in, requantization by 1 to the input's own parameters, and the LUT from
   //   the input's to the output's parameters: exact up to the output rounding.
+  // A copy of a tensor of C channels: a 1x1 depthwise convolution by 1, bias -z_in and
+  // requantization by 1 (the accumulator holds the input, POSTPROC gives it back exactly).
+  static QuantizedMatrixOp CopyOp(const QParams& in, int64_t c) {
+    QuantizedMatrixOp m;
+    m.out_c = m.in_c = m.group = c;
+    m.w.assign(static_cast<size_t>(c), 1);
+    m.w_scale.assign(static_cast<size_t>(c), 1.0);
+    m.bias.assign(static_cast<size_t>(c), 0);
+    m.folded_bias.assign(static_cast<size_t>(c), -in.zero_point);
+    m.mult.assign(static_cast<size_t>(c), Multiplier{1 << 30, -1});  // 2^30 * 2^-30 = 1
+    m.in = m.post = m.out = in;
+    return m;
+  }
+
   static Result<QuantizedOp> UnaryOp(const passes::Activation& act, const QParams& in,
                                      const QParams& out, int64_t c) {
     if (std::optional<std::function<double(double)>> f = LutFunction(act)) {
-      QuantizedMatrixOp m;
-      m.out_c = m.in_c = m.group = c;
-      m.w.assign(static_cast<size_t>(c), 1);
-      m.w_scale.assign(static_cast<size_t>(c), 1.0);
-      m.bias.assign(static_cast<size_t>(c), 0);
-      m.folded_bias.assign(static_cast<size_t>(c), -in.zero_point);
-      AORTA_ASSIGN_OR_RETURN(Multiplier one, QuantizeMultiplier(1.0));
-      m.mult.assign(static_cast<size_t>(c), one);
-      m.in = m.post = in;
+      QuantizedMatrixOp m = CopyOp(in, c);
       m.out = out;
       m.lut = BuildLut(*f, in, out);
       return QuantizedOp(std::move(m));
@@ -623,6 +694,7 @@ class GraphQuantizer {
 
   const ir::Graph& graph_;
   const std::map<std::string, Range>& ranges_;
+  std::map<std::string, passes::FixedQParams> fixed_;
   QuantizedGraph q_;
 };
 

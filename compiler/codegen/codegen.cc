@@ -293,7 +293,8 @@ class Generator {
       return o;
     }
     const std::string& op = node.op_type;
-    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") {
+    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "Resize" ||
+        op == "Upsample") {
       o.in = node.inputs[0];
       return o;
     }
@@ -366,6 +367,8 @@ class Generator {
             std::holds_alternative<quant::QuantizedMatrixOp>(q_.ops.at(node.name)))
           temps.push_back(sim.Allocate(out.rows()));
         if (q_.ops.count(quant::ActKey(node.name))) temps.push_back(sim.Allocate(out.rows()));
+        AORTA_ASSIGN_OR_RETURN(std::optional<TensorPlace> z, ZeroInserted(node));
+        if (z) temps.push_back(sim.Allocate(z->rows()));
         if (sim.end() > g_.ub_rows) return names();
       } else {
         TiledIo io;
@@ -388,6 +391,17 @@ class Generator {
       }
     }
     return std::optional<std::vector<std::string>>();
+  }
+
+  // The zero-inserted input of a ConvTranspose (EmitZeroInsert), without its address; nullopt for
+  // other nodes.
+  Result<std::optional<TensorPlace>> ZeroInserted(const ir::Node& node) {
+    if (passes::BaseOpType(node) != "ConvTranspose") return std::optional<TensorPlace>();
+    AORTA_ASSIGN_OR_RETURN(TensorPlace z, Dims(node.inputs[0]));
+    AORTA_ASSIGN_OR_RETURN(reference::DeconvGeometry geo, NodeDeconv(q_.graph, node));
+    z.h *= geo.strides[0];
+    z.w *= geo.strides[1];
+    return std::optional<TensorPlace>(z);
   }
 
   Status Layer(const ir::Node& node) {
@@ -458,7 +472,7 @@ class Generator {
     LayerIo io;
     io.out = &out;
     TensorPlace in, in2, temp;
-    std::optional<uint64_t> temp_addr, sum_addr;
+    std::optional<uint64_t> temp_addr, sum_addr, zins_addr;
     AORTA_ASSIGN_OR_RETURN(in, Find(o.in));
     io.in = &in;
     if (!o.in2.empty()) {
@@ -490,6 +504,18 @@ class Generator {
             layer_name,
             fmt::format(" (its output {}x{}x{} and two temporaries)", out.c, out.h, out.w)));
       }
+      // ConvTranspose: the convolution of its input with zeros inserted, in a temporary.
+      AORTA_ASSIGN_OR_RETURN(std::optional<TensorPlace> zins, ZeroInserted(node));
+      if (zins) {
+        zins->addr = ub_.Allocate(zins->rows());
+        zins_addr = zins->addr;
+        AORTA_RETURN_IF_ERROR(CheckUb(
+            layer_name, fmt::format(" (its output {}x{}x{} and its input with zeros inserted)",
+                                    out.c, out.h, out.w)));
+        const auto& m = std::get<quant::QuantizedMatrixOp>(quantized->second);
+        AORTA_RETURN_IF_ERROR(EmitZeroInsert(ctx, node, in, *zins, m.in.zero_point, code));
+        io.in = &*zins;
+      }
       AORTA_RETURN_IF_ERROR(LowerMatrix(ctx, node, io, code));
       if (act_op != q_.ops.end()) {
         AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act,
@@ -510,12 +536,15 @@ class Generator {
       const std::string& op = node.op_type;
       if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool") {
         AORTA_RETURN_IF_ERROR(LowerPool(ctx, node, io, code));
+      } else if (op == "Resize" || op == "Upsample") {
+        AORTA_RETURN_IF_ERROR(LowerResize(ctx, node, io, code));
       } else {
         AORTA_RETURN_IF_ERROR(LowerEltwise(ctx, node, io, code));
       }
     }
     if (temp_addr) ub_.Free(*temp_addr);
     if (sum_addr) ub_.Free(*sum_addr);
+    if (zins_addr) ub_.Free(*zins_addr);
     return Status::Ok();
   }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "compiler/codegen/lowering.h"
+#include "compiler/passes/fold_pad_into_window.h"
 #include "compiler/passes/fused_ops.h"
 
 namespace aorta::codegen {
@@ -114,12 +115,38 @@ Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const Ten
     plan.pad_t = win.pads_begin[0];
     plan.pad_l = win.pads_begin[1];
   }
+  if (base == "ConvTranspose") {
+    // The stride-1 convolution of the zero-inserted input (`in`, EmitZeroInsert) by the flipped
+    // kernel (the quantizer's weights): begin padding d (k - 1) - pad_begin; the zero rows and
+    // columns after the last pixel read the zero point, like the padding.
+    AORTA_ASSIGN_OR_RETURN(reference::DeconvGeometry geo, NodeDeconv(ctx.q.graph, node));
+    plan.dil_h = geo.dilations[0];
+    plan.dil_w = geo.dilations[1];
+    plan.pad_t = geo.dilations[0] * (m.k_h - 1) - geo.pads_begin[0];
+    plan.pad_l = geo.dilations[1] * (m.k_w - 1) - geo.pads_begin[1];
+  }
+  plan.pad_value = m.in.zero_point;
+  if (node.op_type == "Pad") {
+    // A copy whose window starts at (-top, -left): outside the image it reads the pad value.
+    AORTA_ASSIGN_OR_RETURN(std::optional<passes::ConstantPad> p,
+                           passes::ConstantPadOf(ctx.q.graph, node));
+    if (!p || p->begin.size() != 4)
+      return Internal("{}: not a constant 4-D pad (support and lowering disagree)",
+                      node.Describe());
+    plan.pad_t = p->begin[2];
+    plan.pad_l = p->begin[3];
+    plan.pad_value = m.in.Quantize(p->value);
+  }
   plan.depthwise = IsDepthwise(m, plan.dil_h, plan.dil_w);
   plan.taps = m.k_h * m.k_w;
   const int64_t taps = plan.taps;
   // Logical MACs of the op (none for a stand-alone activation lowered as a 1x1 depthwise pass).
   if (base == "Conv" || base == "Gemm")
     code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * out.h * out.w);
+  if (base == "ConvTranspose") {  // every input pixel times every weight (not the zeros)
+    AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(ctx.q.graph, node.inputs[0]));
+    code.macs = static_cast<uint64_t>(m.out_c * (m.in_c / m.group) * taps * x[2] * x[3]);
+  }
 
   AORTA_ASSIGN_OR_RETURN(plan.acc_tile_rows, AccTileRows(node, out, ctx.g));
   plan.param = PackPostproc(ctx.consts, m);
@@ -197,7 +224,7 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
     AORTA_RETURN_IF_ERROR(CheckOffset(node, -plan.pad_l));
     d.y_off = static_cast<int32_t>(y_off);
     d.x_off = static_cast<int32_t>(-plan.pad_l);
-    d.pad_value = m.in.zero_point;
+    d.pad_value = plan.pad_value;
     d.wb_addr = static_cast<uint32_t>(plan.dw_first + ob * static_cast<uint64_t>(plan.taps));
     d.acc_addr = acc;
     code.Add(d, pixels * static_cast<uint64_t>(plan.taps));
@@ -224,7 +251,7 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
       AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
       mm.y_off = static_cast<int32_t>(y_off);
       mm.x_off = static_cast<int32_t>(x_off);
-      mm.pad_value = m.in.zero_point;
+      mm.pad_value = plan.pad_value;
       mm.acc_addr = acc;
       code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
       ++code.passes;
@@ -235,6 +262,59 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
   p.acc_addr = acc;
   p.rows = static_cast<uint32_t>(pixels);
   code.Add(p, pixels);
+  return Status::Ok();
+}
+
+Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                      const TensorPlace& z, int32_t zp, LayerCode& code) {
+  const uint32_t n = ctx.g.n;
+  const int64_t s_h = z.h / in.h, s_w = z.w / in.w;
+  // Tap weight 1 in every lane; POSTPROC adds -zp and requantizes by 1 (2^30 * 2^-30) to zp.
+  const uint64_t ones = ctx.consts.AddWbRows(1);
+  const uint64_t param = ctx.consts.AddParamRows(3);
+  for (uint32_t j = 0; j < n; ++j) {
+    ctx.consts.Wb(ones, j) = 1;
+    ctx.consts.Param(param, j) = -zp;
+    ctx.consts.Param(param + 1, j) = 1 << 30;
+    ctx.consts.Param(param + 2, j) = -1;
+  }
+  const int64_t per_row = s_h * z.w;  // accumulator rows of one input row and its zero rows
+  const auto half = static_cast<int64_t>(ctx.g.acc_rows / 2);
+  if (per_row > half)
+    return Unsupported(
+        "{}: one input row with its zeros inserted ({} pixels) does not fit half of the "
+        "accumulator ({} rows)",
+        node.Describe(), per_row, half);
+  const int64_t tile_rows = half / per_row;
+  for (uint32_t b = 0; b < in.blocks; ++b) {
+    for (int64_t y0 = 0; y0 < in.h; y0 += tile_rows) {
+      const int64_t th = std::min(tile_rows, in.h - y0);
+      const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * static_cast<uint64_t>(half));
+      for (int64_t y = y0; y < y0 + th; ++y) {
+        isa::Dwconv d;
+        d.act_addr =
+            static_cast<uint32_t>(in.addr + b * in.plane() + static_cast<uint64_t>(y * in.w));
+        d.in_h = static_cast<uint32_t>(in.w);
+        d.in_w = 1;
+        d.out_h = static_cast<uint32_t>(s_h * in.w);
+        d.out_w = static_cast<uint32_t>(s_w);
+        d.pad_value = zp;
+        d.wb_addr = static_cast<uint32_t>(ones);
+        d.acc_addr = acc + static_cast<uint32_t>((y - y0) * per_row);
+        code.Add(d, static_cast<uint64_t>(per_row));
+      }
+      isa::Postproc p;
+      p.param_addr = static_cast<uint32_t>(param);
+      p.out_zp = zp;
+      p.lo = -128;
+      p.hi = 127;
+      p.acc_addr = acc;
+      p.ub_addr =
+          static_cast<uint32_t>(z.addr + b * z.plane() + static_cast<uint64_t>(y0 * per_row));
+      p.rows = static_cast<uint32_t>(th * per_row);
+      code.Add(p, static_cast<uint64_t>(th * per_row));
+    }
+  }
   return Status::Ok();
 }
 

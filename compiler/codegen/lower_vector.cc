@@ -119,6 +119,26 @@ Result<isa::Pool> PlanPool(LowerContext& ctx, const ir::Node& node, const Tensor
   return p;
 }
 
+Status LowerResize(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+  (void)ctx;
+  const TensorPlace& in = *io.in;
+  const TensorPlace& out = *io.out;
+  if (out.h % in.h != 0 || out.w % in.w != 0)
+    return Internal("{}: {}x{} -> {}x{} is not an integer upscale", node.Describe(), in.h, in.w,
+                    out.h, out.w);
+  isa::Resize r;
+  r.in_h = static_cast<uint32_t>(in.h);
+  r.in_w = static_cast<uint32_t>(in.w);
+  r.scale_h = static_cast<uint32_t>(out.h / in.h);
+  r.scale_w = static_cast<uint32_t>(out.w / in.w);
+  for (uint32_t blk = 0; blk < in.blocks; ++blk) {
+    r.in_addr = static_cast<uint32_t>(in.addr + blk * in.plane());
+    r.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());
+    code.Add(r, out.plane());
+  }
+  return Status::Ok();
+}
+
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
   const TensorPlace& in = *io.in;
   const TensorPlace& out = *io.out;

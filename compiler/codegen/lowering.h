@@ -19,11 +19,12 @@
 namespace aorta::codegen {
 
 // Field limits of the ISA (docs/isa.md tables).
-inline constexpr int64_t kMaxDim = 4095;       // u12 image dims
-inline constexpr int64_t kMaxMatStride = 15;   // u4 MATMUL / DWCONV strides
-inline constexpr int64_t kMaxDwKernel = 15;    // u4 DWCONV kernel and dilation
-inline constexpr int64_t kMaxPoolField = 255;  // u8 POOL kernel, stride, padding
-inline constexpr int64_t kMaxOffset = 4095;    // s13 y_off / x_off
+inline constexpr int64_t kMaxDim = 4095;        // u12 image dims
+inline constexpr int64_t kMaxMatStride = 15;    // u4 MATMUL / DWCONV strides
+inline constexpr int64_t kMaxDwKernel = 15;     // u4 DWCONV kernel and dilation
+inline constexpr int64_t kMaxPoolField = 255;   // u8 POOL kernel, stride, padding
+inline constexpr int64_t kMaxOffset = 4095;     // s13 y_off / x_off
+inline constexpr int64_t kMaxResizeScale = 15;  // u4 RESIZE scale_h / scale_w
 
 // A tensor in the unified buffer: ceil(c / n) planes of h*w rows from `addr`.
 struct TensorPlace {
@@ -97,6 +98,8 @@ Result<const T*> QuantizedAs(const LowerContext& ctx, const ir::Node& node) {
 // `in` (the fp32 reference's ResolveWindow, so auto_pad and ceil_mode mean what they mean there).
 Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
                                      const Shape& kernel, bool ceil_mode);
+// ConvTranspose geometry (strides, dilations, begin / end padding, output size) of a node.
+Result<reference::DeconvGeometry> NodeDeconv(const ir::Graph& graph, const ir::Node& node);
 
 // The static shape of a value.
 Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value);
@@ -125,6 +128,7 @@ struct MatrixPlan {
   uint64_t dw_first = 0;                 // first tap row (DWCONV)
   int64_t acc_tile_rows = 1;             // output rows that fill at most half the accumulator
   uint64_t residual_record = 0;          // PARAM row of the residual add's record
+  int32_t pad_value = 0;                 // read outside the image: z_in, or a Pad's value
 };
 Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
                               const TensorPlace& out, LayerCode& code);
@@ -133,6 +137,16 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
                       LayerCode& code);
 void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uint64_t out_row,
                      uint64_t rows, LayerCode& code);
+// ConvTranspose: its input with (s_h - 1) zero rows and (s_w - 1) zero columns after every pixel
+// (zero = the zero point `zp`), written to `z` (in.h * s_h x in.w * s_w); the transposed
+// convolution is then the stride-1 convolution of `z` (PlanMatrix). Per input row, one 1x1
+// DWCONV by 1 whose window is the row seen as an in.w x 1 image read in an (s_h * in.w) x s_w
+// grid: column 0 of the grid is inside the image, the other columns and the rows past in.w are
+// padding, and the accumulator rows come out in the order of the zero-inserted rows.
+Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                      const TensorPlace& z, int32_t zp, LayerCode& code);
+// Resize / Upsample (nearest, integer factors): one RESIZE per channel block.
+Status LowerResize(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 

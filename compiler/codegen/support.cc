@@ -5,6 +5,7 @@
 
 #include "compiler/codegen/codegen.h"
 #include "compiler/codegen/lowering.h"
+#include "compiler/passes/fold_pad_into_window.h"
 #include "compiler/passes/fused_ops.h"
 #include "compiler/passes/graph_edit.h"
 
@@ -30,12 +31,26 @@ Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value) {
   return *s;
 }
 
-Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
-                                     const Shape& kernel, bool ceil_mode) {
+namespace {
+
+// The reference's view of one node, for its geometry helpers.
+reference::KernelContext NodeContext(const ir::Graph& graph, const ir::Node& node) {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   static dnnl::stream stream(engine);
-  const reference::KernelContext ctx{node, graph.opset(), {}, engine, stream};
-  return reference::ResolveWindow(ctx, in, kernel, ceil_mode);
+  return reference::KernelContext{node, graph.opset(), {}, engine, stream};
+}
+
+}  // namespace
+
+Result<reference::Window> NodeWindow(const ir::Graph& graph, const ir::Node& node, const Shape& in,
+                                     const Shape& kernel, bool ceil_mode) {
+  return reference::ResolveWindow(NodeContext(graph, node), in, kernel, ceil_mode);
+}
+
+Result<reference::DeconvGeometry> NodeDeconv(const ir::Graph& graph, const ir::Node& node) {
+  AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(graph, node.inputs.at(0)));
+  AORTA_ASSIGN_OR_RETURN(Shape w, ShapeOf(graph, node.inputs.at(1)));
+  return reference::ResolveDeconv(NodeContext(graph, node), x, w);
 }
 
 namespace {
@@ -59,12 +74,21 @@ Why CheckActivation(const ir::Graph& graph, const std::string& value) {
 
 Why CheckMatrix(const ir::Graph& graph, const ir::Node& node) {
   const std::string base = passes::BaseOpType(node);
-  if (base == "ConvTranspose") return std::string("ConvTranspose is not lowered yet");
   for (size_t i : {size_t{1}, size_t{2}})
     if (node.HasInput(i) && passes::ConstantValue(graph, node.inputs[i]) == nullptr)
       return fmt::format("input {} ('{}') is not a constant", i, node.inputs[i]);
   AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(graph, node.inputs[0]));
   AORTA_ASSIGN_OR_RETURN(Shape w, ShapeOf(graph, node.inputs[1]));
+  if (base == "ConvTranspose") {
+    // A convolution of the input with zeros inserted (ZeroInsert in lower_matrix.cc).
+    if (x.size() != 4 || w.size() != 4) return std::string("only 2-D transposed convolutions");
+    AORTA_ASSIGN_OR_RETURN(reference::DeconvGeometry geo, NodeDeconv(graph, node));
+    const int64_t zh = x[2] * geo.strides[0], zw = x[3] * geo.strides[1];
+    if (zh > kMaxDim || zw > kMaxDim || geo.strides[0] * x[3] > kMaxDim)
+      return fmt::format("the input with zeros inserted is {}x{} (image dims are at most {})", zh,
+                         zw, kMaxDim);
+    return std::string();
+  }
   if (base == "Gemm") {
     AORTA_ASSIGN_OR_RETURN(int64_t trans_a, node.GetInt("transA", 0));
     if (trans_a != 0) return std::string("transA = 1");
@@ -151,6 +175,46 @@ Why CheckBinary(const ir::Graph& graph, const ir::Node& node) {
   return fmt::format("broadcasting '{}' of shape {} to {}", b, ShapeToString(sb), ShapeToString(o));
 }
 
+// A constant Pad of H and W (negative: cropped): a 1x1 depthwise copy whose window reads the pad
+// value outside the image.
+Why CheckPad(const ir::Graph& graph, const ir::Node& node) {
+  AORTA_ASSIGN_OR_RETURN(std::optional<passes::ConstantPad> p, passes::ConstantPadOf(graph, node));
+  if (!p) return std::string("a mode other than constant, or pads / value that are not constants");
+  if (p->begin.size() != 4) return std::string("only 4-D tensors");
+  if (p->begin[0] != 0 || p->end[0] != 0 || p->begin[1] != 0 || p->end[1] != 0)
+    return std::string("padding of the batch or channel axis");
+  for (int64_t v : {p->begin[2], p->begin[3]})
+    if (std::abs(v) > kMaxOffset)
+      return fmt::format("padding {} (window offsets are at most {})", v, kMaxOffset);
+  return CheckActivation(graph, node.inputs[0]);
+}
+
+// Nearest Resize / Upsample by integer factors of H and W: RESIZE. Which modes mean floor(o / s)
+// is the reference's rule (it runs only those), so the node is tried on it.
+Why CheckResize(const ir::Graph& graph, const ir::Node& node) {
+  AORTA_ASSIGN_OR_RETURN(Shape x, ShapeOf(graph, node.inputs[0]));
+  AORTA_ASSIGN_OR_RETURN(Shape y, ShapeOf(graph, node.outputs[0]));
+  if (x.size() != 4) return std::string("only 4-D tensors");
+  if (y[0] != x[0] || y[1] != x[1]) return std::string("scaling of the batch or channel axis");
+  if (y[2] % x[2] != 0 || y[3] % x[3] != 0)
+    return fmt::format("{} -> {} is not an integer upscale", ShapeToString(x), ShapeToString(y));
+  if (y[2] / x[2] > kMaxResizeScale || y[3] / x[3] > kMaxResizeScale)
+    return fmt::format("scale {}x{} (RESIZE factors are at most {})", y[2] / x[2], y[3] / x[3],
+                       kMaxResizeScale);
+  const Tensor stand_in(DType::kF32, x);
+  std::vector<const Tensor*> ins = {&stand_in};
+  for (size_t i = 1; i < node.inputs.size(); ++i) {
+    ins.push_back(node.inputs[i].empty() ? nullptr : passes::ConstantValue(graph, node.inputs[i]));
+    if (!node.inputs[i].empty() && ins.back() == nullptr)
+      return fmt::format("input {} ('{}') is not a constant", i, node.inputs[i]);
+  }
+  Result<std::vector<Tensor>> r = passes::EvaluateNode(graph, node, ins);
+  if (!r.ok()) return r.status().message();
+  if (r->empty() || r->front().shape() != y)
+    return fmt::format("the reference gives another shape than {}", ShapeToString(y));
+  return CheckActivation(graph, node.inputs[0]);
+}
+
 Why CheckLayout(const ir::Graph& graph, const ir::Node& node, bool* layout) {
   AORTA_ASSIGN_OR_RETURN(Shape in, ShapeOf(graph, node.inputs[0]));
   AORTA_ASSIGN_OR_RETURN(Shape out, ShapeOf(graph, node.outputs[0]));
@@ -183,6 +247,8 @@ Why Check(const ir::Graph& graph, const ir::Node& node, bool* layout) {
   if (passes::IsFusedOp(node)) return CheckMatrix(graph, node);
   if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool")
     return CheckPool(graph, node);
+  if (op == "Pad") return CheckPad(graph, node);
+  if (op == "Resize" || op == "Upsample") return CheckResize(graph, node);
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max" || op == "Min")
     return CheckBinary(graph, node);
   if (op == "Relu" || op == "LeakyRelu" || op == "Clip" || op == "Sigmoid" || op == "Tanh" ||

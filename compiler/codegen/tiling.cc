@@ -9,6 +9,11 @@ namespace aorta::codegen {
 Result<TileShape> TileShapeOf(const quant::QuantizedGraph& q, const ChipGeometry& g,
                               const ir::Node& node, const TiledIo& io) {
   TileShape s;
+  const std::string base = passes::BaseOpType(node);
+  if (base == "ConvTranspose" || base == "Pad" || base == "Resize" || base == "Upsample")
+    return Unsupported(
+        "{}: {} cannot be tiled through DRAM yet (its tensors do not fit the unified buffer)",
+        node.Describe(), base);
   const TensorPlace& in = io.in.t;
   const TensorPlace& out = io.out.t;
   s.max_rows = out.h;

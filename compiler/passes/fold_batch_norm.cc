@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/graph_edit.h"
 
 namespace aorta::passes {
@@ -90,8 +91,8 @@ Result<std::optional<Folded>> FoldInto(const ir::Graph& graph, ir::Node& op, con
       f.weights = ScaleWeights(*w, a.scale, w->dim(1),
                                [](int64_t row) { return static_cast<size_t>(row); });
     } else {
-      f.weights = ScaleWeights(*w, a.scale, 1,
-                               [m](int64_t i) { return static_cast<size_t>(i % m); });
+      f.weights =
+          ScaleWeights(*w, a.scale, 1, [m](int64_t i) { return static_cast<size_t>(i % m); });
     }
     // C' = s * beta * C + t over C broadcast to [rows, m] (rows 1 unless C has them).
     const Shape c_shape = b ? b->shape() : Shape{};
@@ -152,6 +153,7 @@ Status FoldBatchNorm::Run(ir::Graph& graph) {
     op.inputs.resize(std::max<size_t>(op.inputs.size(), 3));
     op.inputs[1] = w_name;
     op.inputs[2] = b_name;
+    for (const char* k : {kQWeight, kQBias, kQBiasScale}) op.attributes.erase(k);  // new weights
     Absorb(graph, static_cast<size_t>(p), i);
   }
   EraseDetached(graph);

@@ -1,5 +1,6 @@
 #include "compiler/passes/fuse_activation.h"
 
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/fused_ops.h"
 #include "compiler/passes/graph_edit.h"
 #include "compiler/reference/kernel.h"
@@ -71,6 +72,8 @@ Status FuseActivation::Run(ir::Graph& graph) {
       ir::Node& node = graph.nodes[i];
       const int64_t r = SoleReader(graph, node.outputs[0]);
       if (r < 0) break;
+      // A tensor a pre-quantized graph quantizes (FoldQdq) stays a tensor of its own.
+      if (HasFixedParams(graph, node.outputs[0])) break;
       const ir::Node& reader = graph.nodes[static_cast<size_t>(r)];
       std::string k_name;
       if (const Tensor* k = ConstantAddend(graph, reader, node.outputs[0], &k_name)) {
@@ -83,6 +86,8 @@ Status FuseActivation::Run(ir::Graph& graph) {
         graph.AddInitializer(name, std::move(*bias));
         node.inputs.resize(std::max<size_t>(node.inputs.size(), 3));
         node.inputs[2] = name;
+        node.attributes.erase(kQBias);  // the bias changed: no longer the graph's integers
+        node.attributes.erase(kQBiasScale);
         Absorb(graph, i, static_cast<size_t>(r));
         continue;
       }

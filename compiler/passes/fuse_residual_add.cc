@@ -1,5 +1,6 @@
 #include "compiler/passes/fuse_residual_add.h"
 
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/fused_ops.h"
 #include "compiler/passes/graph_edit.h"
 
@@ -12,6 +13,8 @@ Result<int64_t> ResidualTaker(const ir::Graph& graph, size_t a, size_t side) {
   const ir::Node& add = graph.nodes[a];
   const int64_t p = ProducerIndex(graph, add.inputs[side]);
   if (p < 0 || SoleReader(graph, add.inputs[side]) != static_cast<int64_t>(a)) return -1;
+  // A tensor a pre-quantized graph quantizes (FoldQdq) stays a tensor of its own.
+  if (HasFixedParams(graph, add.inputs[side])) return -1;
   const ir::Node& node = graph.nodes[static_cast<size_t>(p)];
   if (IsFusedOp(node)) {
     AORTA_ASSIGN_OR_RETURN(std::optional<Activation> act, FusedActivation(node));
@@ -33,8 +36,8 @@ Result<int64_t> ResidualTaker(const ir::Graph& graph, size_t a, size_t side) {
 Status FuseResidualAdd::Run(ir::Graph& graph) {
   for (size_t a = 0; a < graph.nodes.size(); ++a) {
     const ir::Node& add = graph.nodes[a];
-    if (!add.domain.empty() || add.op_type != "Add" || add.inputs.size() != 2 ||
-        !add.HasInput(0) || !add.HasInput(1) || add.inputs[0] == add.inputs[1]) {
+    if (!add.domain.empty() || add.op_type != "Add" || add.inputs.size() != 2 || !add.HasInput(0) ||
+        !add.HasInput(1) || add.inputs[0] == add.inputs[1]) {
       continue;
     }
     AORTA_ASSIGN_OR_RETURN(int64_t p0, ResidualTaker(graph, a, 0));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/reference/executor.h"
 
 namespace aorta::passes {
@@ -44,6 +45,7 @@ void Absorb(ir::Graph& graph, size_t node, size_t reader) {
   ir::Node& n = graph.nodes[node];
   graph.values.erase(n.outputs[0]);
   n.outputs[0] = r.outputs[0];
+  CopyQuantAnnotations(r, n);  // the reader's output is n's now
   r.inputs.clear();
   r.outputs.clear();
 }

@@ -318,6 +318,337 @@ ir::Graph SmallCnn(uint64_t seed, int64_t hw) {
   return g;
 }
 
+// ---- ConvTranspose, Pad, Resize ----
+
+std::string DeconvSpec::Label() const {
+  return fmt::format("convtranspose {}->{} k{}x{} s{}x{} d{}x{} g{} p{},{},{},{} op{},{} {}x{}{}",
+                     cin, cout, kh, kw, sh, sw, dh, dw, group, pads[0], pads[1], pads[2], pads[3],
+                     out_pad[0], out_pad[1], h, w, act.empty() ? "" : " +" + act);
+}
+
+ir::Graph ConvTransposeGraph(const DeconvSpec& s, uint64_t seed) {
+  Rng rng(seed);
+  ir::Graph g = NewGraph();
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, s.cin, s.h, s.w}));
+  // Convolution-form weights [M, C/g, kh, kw] on the per-output-channel grid, stored as
+  // ConvTranspose's [C, M/g, kh, kw] (output channel g * M/g + j is column j of group g).
+  const int64_t cg = s.cin / s.group, mg = s.cout / s.group;
+  const Tensor wc = GridWeights(rng, {s.cout, cg, s.kh, s.kw}, s.cout,
+                                std::sqrt(3.0 / static_cast<double>(cg * s.kh * s.kw)));
+  const std::vector<float> v = wc.ToVector<float>();
+  std::vector<float> wt(v.size());
+  const int64_t taps = s.kh * s.kw;
+  for (int64_t m = 0; m < s.cout; ++m)
+    for (int64_t i = 0; i < cg; ++i)
+      for (int64_t t = 0; t < taps; ++t)
+        wt[static_cast<size_t>((((m / mg) * cg + i) * mg + m % mg) * taps + t)] =
+            v[static_cast<size_t>((m * cg + i) * taps + t)];
+  g.AddInitializer("w", Tensor::FromVector<float>({s.cin, mg, s.kh, s.kw}, wt));
+  g.AddInitializer("b", RandomTensor(rng, {s.cout}, -0.2, 0.2));
+  g.AddNode("ConvTranspose", {"x", "w", "b"}, {s.act.empty() ? "y" : "up_out"},
+            {{"kernel_shape", Ints{s.kh, s.kw}},
+             {"strides", Ints{s.sh, s.sw}},
+             {"dilations", Ints{s.dh, s.dw}},
+             {"pads", s.pads},
+             {"output_padding", s.out_pad},
+             {"group", s.group}},
+            "up");
+  if (!s.act.empty()) AddActivation(g, s.act, "up_out", "y");
+  g.AddOutput("y");
+  return g;
+}
+
+std::vector<DeconvSpec> DeconvSpecs() {
+  using S = DeconvSpec;
+  return {
+      S{.cin = 3, .cout = 10, .kh = 2, .kw = 2, .pads = {0, 0, 0, 0}, .h = 4, .w = 5},
+      S{.cin = 10, .cout = 3, .out_pad = {1, 1}, .h = 4},
+      S{.cin = 17, .cout = 8, .kh = 4, .kw = 4, .h = 3, .w = 3},
+      S{.cin = 6, .sh = 1, .sw = 1, .dh = 2, .dw = 2, .pads = {2, 2, 2, 2}, .w = 5, .act = "Relu"},
+      S{.kh = 2, .kw = 2, .group = 2, .pads = {0, 0, 0, 0}, .h = 3},
+      S{.cin = 5,
+        .cout = 4,
+        .kw = 1,
+        .sh = 3,
+        .sw = 1,
+        .pads = {0, 0, 1, 0},
+        .h = 3,
+        .act = "Relu"},
+  };
+}
+
+ir::Graph PadGraph(int64_t c, int64_t h, int64_t w, const Ints& pads, float value, int64_t opset,
+                   const std::string& then) {
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = opset;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, c, h, w}));
+  const std::string out = then.empty() ? "y" : "padded";
+  if (opset < 11) {
+    g.AddNode("Pad", {"x"}, {out}, {{"pads", pads}, {"value", value}}, "pad");
+  } else {
+    g.AddInitializer("pads",
+                     Tensor::FromVector<int64_t>({static_cast<int64_t>(pads.size())}, pads));
+    g.AddInitializer("value", Tensor::Scalar<float>(value));
+    g.AddNode("Pad", {"x", "pads", "value"}, {out}, {}, "pad");
+  }
+  if (then == "Conv") {
+    Rng rng(5);
+    g.AddInitializer("w", GridWeights(rng, {5, c, 3, 3}, 5, 0.3));
+    g.AddNode("Conv", {out, "w"}, {"y"}, {{"kernel_shape", Ints{3, 3}}}, "conv");
+  } else if (then == "MaxPool") {
+    g.AddNode("MaxPool", {out}, {"y"}, {{"kernel_shape", Ints{2, 2}}, {"strides", Ints{2, 2}}},
+              "pool");
+  }
+  g.AddOutput("y");
+  return g;
+}
+
+ir::Graph ResizeGraph(int64_t c, int64_t h, int64_t w, int64_t sh, int64_t sw, int64_t opset,
+                      bool sizes, const std::string& coord, const std::string& nearest) {
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = opset;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, c, h, w}));
+  const std::vector<float> scales = {1, 1, static_cast<float>(sh), static_cast<float>(sw)};
+  g.AddInitializer("scales", Tensor::FromVector<float>({4}, scales));
+  std::map<std::string, ir::Attribute> attrs = {{"mode", std::string("nearest")}};
+  if (!coord.empty()) attrs["coordinate_transformation_mode"] = coord;
+  if (!nearest.empty()) attrs["nearest_mode"] = nearest;
+  if (opset <= 9) {
+    g.AddNode("Upsample", {"x", "scales"}, {"y"}, attrs, "up");
+  } else if (opset == 10) {
+    g.AddNode("Resize", {"x", "scales"}, {"y"}, attrs, "up");
+  } else {
+    // Opset 11 requires roi and scales (empty when sizes are given); 13 lets them be omitted.
+    g.AddInitializer("roi", Tensor(DType::kF32, {0}));
+    g.AddInitializer("no_scales", Tensor(DType::kF32, {0}));
+    g.AddInitializer("sizes", Tensor::FromVector<int64_t>({4}, {1, c, h * sh, w * sw}));
+    const std::string roi = opset >= 13 ? "" : "roi";
+    if (sizes)
+      g.AddNode("Resize", {"x", roi, opset >= 13 ? "" : "no_scales", "sizes"}, {"y"}, attrs, "up");
+    else
+      g.AddNode("Resize", {"x", roi, "scales"}, {"y"}, attrs, "up");
+  }
+  g.AddOutput("y");
+  return g;
+}
+
+std::vector<std::pair<std::string, ir::Graph>> LayoutOpCases() {
+  std::vector<std::pair<std::string, ir::Graph>> out;
+  out.emplace_back("pad 10x5x6 by 1,2,0,1 (copy, opset 13)",
+                   PadGraph(10, 5, 6, {0, 0, 1, 2, 0, 0, 0, 1}, 0.0f, 13, ""));
+  out.emplace_back("pad 3x6x5 by 1,0,0,2 value 0.5 (copy, opset 9)",
+                   PadGraph(3, 6, 5, {0, 0, 1, 0, 0, 0, 0, 2}, 0.5f, 9, ""));
+  out.emplace_back("pad 17x6x7 crop -1,0,0,-2 (copy, opset 11)",
+                   PadGraph(17, 6, 7, {0, 0, -1, 0, 0, 0, 0, -2}, 0.0f, 11, ""));
+  out.emplace_back("pad 10x5x5 by 1,1,2,1 then conv 3x3 (folded)",
+                   PadGraph(10, 5, 5, {0, 0, 1, 1, 0, 0, 2, 1}, 0.0f, 13, "Conv"));
+  out.emplace_back("pad 10x6x6 by 1 then maxpool (copy)",
+                   PadGraph(10, 6, 6, {0, 0, 1, 1, 0, 0, 1, 1}, 0.0f, 13, "MaxPool"));
+  out.emplace_back("upsample 10x4x5 by 2x2 (opset 9)", ResizeGraph(10, 4, 5, 2, 2, 9, false));
+  out.emplace_back("resize 3x3x4 scales 2x3 (opset 10)", ResizeGraph(3, 3, 4, 2, 3, 10, false));
+  out.emplace_back("resize 17x3x3 sizes 3x2 half_pixel (opset 11)",
+                   ResizeGraph(17, 3, 3, 3, 2, 11, true));
+  out.emplace_back("resize 10x4x4 scales 2x2 asymmetric floor (opset 13)",
+                   ResizeGraph(10, 4, 4, 2, 2, 13, false, "asymmetric", "floor"));
+  for (const DeconvSpec& s : DeconvSpecs())
+    out.emplace_back(s.Label(), ConvTransposeGraph(s, static_cast<uint64_t>(s.cin * 10 + s.cout)));
+  return out;
+}
+
+// ---- Pre-quantized graphs ----
+
+namespace {
+
+// Scalar scale and zero point initializers "<tag>_s", "<tag>_z" (uint8 zp8 + 128, or int8).
+std::pair<std::string, std::string> QParamsInit(ir::Graph& g, const std::string& tag, float s,
+                                                int32_t zp8, bool uint8) {
+  g.AddInitializer(tag + "_s", Tensor::Scalar<float>(s));
+  if (uint8)
+    g.AddInitializer(tag + "_z", Tensor::Scalar<uint8_t>(static_cast<uint8_t>(zp8 + 128)));
+  else
+    g.AddInitializer(tag + "_z", Tensor::Scalar<int8_t>(static_cast<int8_t>(zp8)));
+  return {tag + "_s", tag + "_z"};
+}
+
+// x -> QuantizeLinear -> DequantizeLinear; returns the float result.
+std::string AddQdq(ir::Graph& g, const std::string& x, const std::string& tag, float s, int32_t zp8,
+                   bool uint8) {
+  const auto [sn, zn] = QParamsInit(g, tag, s, zp8, uint8);
+  g.AddNode("QuantizeLinear", {x, sn, zn}, {tag + "_q"}, {}, tag + "_quant");
+  g.AddNode("DequantizeLinear", {tag + "_q", sn, zn}, {tag + "_dq"}, {}, tag + "_dequant");
+  return tag + "_dq";
+}
+
+// Integer weights (w + zp, stored int8 or uint8) of a layer.
+Tensor WeightInts(const QLayer& l, bool uint8, int32_t zp) {
+  Tensor t(uint8 ? DType::kU8 : DType::kI8, l.w_shape);
+  for (size_t i = 0; i < l.w.size(); ++i) {
+    if (uint8)
+      t.data<uint8_t>()[i] = static_cast<uint8_t>(l.w[i] + zp);
+    else
+      t.data<int8_t>()[i] = static_cast<int8_t>(l.w[i] + zp);
+  }
+  return t;
+}
+
+QLayer RandomQLayer(Rng& rng, Shape w_shape, bool per_channel, bool bias, int32_t wlo, int32_t whi,
+                    double s_lo, double s_hi) {
+  QLayer l;
+  l.w_shape = std::move(w_shape);
+  for (int64_t i = 0; i < ElementCount(l.w_shape); ++i)
+    l.w.push_back(static_cast<int32_t>(rng.Int(wlo, whi)));
+  const double s = rng.Uniform(s_lo, s_hi);
+  for (int64_t m = 0; m < l.w_shape[0]; ++m)
+    l.w_scale.push_back(static_cast<float>(per_channel ? rng.Uniform(s_lo, s_hi) : s));
+  if (bias)
+    for (int64_t m = 0; m < l.w_shape[0]; ++m)
+      l.bias.push_back(static_cast<int32_t>(rng.Int(-3000, 3000)));
+  return l;
+}
+
+Tensor Floats(const std::vector<float>& v) {
+  return v.size() == 1 ? Tensor::Scalar<float>(v[0])
+                       : Tensor::FromVector<float>({static_cast<int64_t>(v.size())}, v);
+}
+
+Tensor BiasScale(float x_scale, const QLayer& l) {
+  std::vector<float> s;
+  for (float w : l.w_scale) s.push_back(x_scale * w);
+  return Floats(s);
+}
+
+// A model of opset 13 with input "x" of `shape` quantized with (scale, zp).
+QModel NewQModel(const Shape& shape, float x_scale, int32_t x_zp) {
+  QModel m;
+  m.graph = NewGraph();
+  m.graph.opset_imports[""] = 13;
+  m.graph.AddInput("x", DType::kF32, ir::StaticDims(shape));
+  m.x_scale = x_scale;
+  m.x_zp = x_zp;
+  return m;
+}
+
+}  // namespace
+
+QModel QdqConvModel(uint64_t seed, bool uint8) {
+  Rng rng(seed);
+  // 3 / x_scale (the inputs are clamped to +-3) is not a rounding tie.
+  QModel m = NewQModel({1, 3, 6, 7}, 0.0241f, -3);
+  ir::Graph& g = m.graph;
+  std::string cur = AddQdq(g, "x", "xq", m.x_scale, m.x_zp, uint8);
+  // Conv 3x3 pad 1, 3 -> 8, weights per channel, int32 bias, Relu.
+  QLayer c1 = RandomQLayer(rng, {8, 3, 3, 3}, true, true, -127, 127, 0.003, 0.008);
+  c1.pad = 1;
+  c1.relu = true;
+  c1.pool2 = true;
+  c1.y_scale = 6.0f / 255.0f;
+  c1.y_zp = -128;
+  g.AddInitializer("w1_q", WeightInts(c1, false, 0));
+  g.AddInitializer("w1_s", Tensor::FromVector<float>({8}, c1.w_scale));
+  g.AddInitializer("w1_z", Tensor(DType::kI8, {8}));
+  g.AddNode("DequantizeLinear", {"w1_q", "w1_s", "w1_z"}, {"w1"}, {{"axis", int64_t{0}}},
+            "w1_dequant");
+  Tensor b1(DType::kI32, {8});
+  std::copy(c1.bias.begin(), c1.bias.end(), b1.data<int32_t>().begin());
+  g.AddInitializer("b1_q", b1);
+  g.AddInitializer("b1_s", BiasScale(m.x_scale, c1));
+  g.AddNode("DequantizeLinear", {"b1_q", "b1_s"}, {"b1"}, {{"axis", int64_t{0}}}, "b1_dequant");
+  g.AddNode("Conv", {cur, "w1", "b1"}, {"c1"}, {{"pads", Ints{1, 1, 1, 1}}}, "conv1");
+  g.AddNode("Relu", {"c1"}, {"r1"}, {}, "relu1");
+  cur = AddQdq(g, "r1", "r1q", c1.y_scale, c1.y_zp, uint8);
+  g.AddNode("MaxPool", {cur}, {"p1"}, {{"kernel_shape", Ints{2, 2}}, {"strides", Ints{2, 2}}},
+            "pool");
+  cur = AddQdq(g, "p1", "p1q", c1.y_scale, c1.y_zp, uint8);
+  // Conv 1x1, 8 -> 5, one weight scale, int32 bias.
+  QLayer c2 = RandomQLayer(rng, {5, 8, 1, 1}, false, true, -127, 127, 0.008, 0.012);
+  c2.y_scale = 10.0f / 255.0f;
+  c2.y_zp = 5;
+  g.AddInitializer("w2_q", WeightInts(c2, false, 0));
+  g.AddInitializer("w2_s", Tensor::Scalar<float>(c2.w_scale[0]));
+  g.AddNode("DequantizeLinear", {"w2_q", "w2_s"}, {"w2"}, {}, "w2_dequant");
+  Tensor b2(DType::kI32, {5});
+  std::copy(c2.bias.begin(), c2.bias.end(), b2.data<int32_t>().begin());
+  g.AddInitializer("b2_q", b2);
+  g.AddInitializer("b2_s", BiasScale(c1.y_scale, c2));
+  g.AddNode("DequantizeLinear", {"b2_q", "b2_s"}, {"b2"}, {{"axis", int64_t{0}}}, "b2_dequant");
+  g.AddNode("Conv", {cur, "w2", "b2"}, {"c2"}, {}, "conv2");
+  const auto [sn, zn] = QParamsInit(g, "yq", c2.y_scale, c2.y_zp, uint8);
+  g.AddNode("QuantizeLinear", {"c2", sn, zn}, {"y_q"}, {}, "y_quant");
+  g.AddNode("DequantizeLinear", {"y_q", sn, zn}, {"y"}, {}, "y_dequant");
+  g.AddOutput("y");
+  m.layers = {c1, c2};
+  return m;
+}
+
+QModel QLinearModel(uint64_t seed, bool uint8) {
+  Rng rng(seed);
+  QModel m = NewQModel({1, 4, 5, 5}, 0.0237f, 2);
+  ir::Graph& g = m.graph;
+  const int32_t wzp = uint8 ? 128 : 0;
+  const auto [xs, xz] = QParamsInit(g, "x", m.x_scale, m.x_zp, uint8);
+  g.AddNode("QuantizeLinear", {"x", xs, xz}, {"xq"}, {}, "x_quant");
+  std::string cur = "xq", cur_s = xs, cur_z = xz;
+  float cur_scale = m.x_scale;
+  auto weights = [&](const std::string& tag, const QLayer& l, bool per_channel) {
+    g.AddInitializer(tag + "_q", WeightInts(l, uint8, wzp));
+    g.AddInitializer(tag + "_s",
+                     per_channel ? Floats(l.w_scale) : Tensor::Scalar<float>(l.w_scale[0]));
+    if (uint8)
+      g.AddInitializer(tag + "_z", Tensor::Scalar<uint8_t>(static_cast<uint8_t>(wzp)));
+    else
+      g.AddInitializer(tag + "_z", Tensor::Scalar<int8_t>(0));
+  };
+  // QLinearConv 3x3 stride 2 pad 1, 4 -> 6 (per-channel scales), then 3x3 6 -> 6 (one scale).
+  QLayer c1 = RandomQLayer(rng, {6, 4, 3, 3}, true, true, -100, 100, 0.003, 0.008);
+  c1.stride = 2;
+  c1.pad = 1;
+  c1.y_scale = 5.0f / 255.0f;
+  c1.y_zp = -10;
+  QLayer c2 = RandomQLayer(rng, {6, 6, 3, 3}, false, true, -100, 100, 0.002, 0.004);
+  c2.y_scale = 4.0f / 255.0f;
+  c2.y_zp = 7;
+  int i = 0;
+  for (QLayer* l : {&c1, &c2}) {
+    const std::string tag = fmt::format("c{}", ++i);
+    weights(tag + "w", *l, i == 1);
+    Tensor b(DType::kI32, {l->w_shape[0]});
+    std::copy(l->bias.begin(), l->bias.end(), b.data<int32_t>().begin());
+    g.AddInitializer(tag + "b", b);
+    const auto [ys, yz] = QParamsInit(g, tag + "y", l->y_scale, l->y_zp, uint8);
+    g.AddNode("QLinearConv",
+              {cur, cur_s, cur_z, tag + "w_q", tag + "w_s", tag + "w_z", ys, yz, tag + "b"},
+              {tag + "_out"},
+              {{"kernel_shape", Ints{3, 3}},
+               {"strides", Ints{l->stride, l->stride}},
+               {"pads", Ints{l->pad, l->pad, l->pad, l->pad}}},
+              tag);
+    cur = tag + "_out";
+    cur_s = ys;
+    cur_z = yz;
+    cur_scale = l->y_scale;
+  }
+  (void)cur_scale;
+  g.AddInitializer("flat", Tensor::FromVector<int64_t>({2}, {1, 6}));
+  g.AddNode("Reshape", {cur, "flat"}, {"flat_q"}, {}, "flatten");
+  // QLinearMatMul [1, 6] x [6, 12]: stored [K, N]; the layer holds it as [N, K, 1, 1].
+  QLayer mm = RandomQLayer(rng, {12, 6, 1, 1}, false, false, -120, 120, 0.01, 0.02);
+  mm.y_scale = 3.0f / 255.0f;
+  mm.y_zp = -4;
+  QLayer stored = mm;
+  stored.w_shape = {6, 12};
+  for (int64_t k = 0; k < 6; ++k)
+    for (int64_t n = 0; n < 12; ++n)
+      stored.w[static_cast<size_t>(k * 12 + n)] = mm.w[static_cast<size_t>(n * 6 + k)];
+  weights("mmw", stored, false);
+  const auto [ys, yz] = QParamsInit(g, "mmy", mm.y_scale, mm.y_zp, uint8);
+  g.AddNode("QLinearMatMul", {"flat_q", cur_s, cur_z, "mmw_q", "mmw_s", "mmw_z", ys, yz},
+            {"mm_out"}, {}, "fc");
+  g.AddNode("DequantizeLinear", {"mm_out", ys, yz}, {"y"}, {}, "y_dequant");
+  g.AddOutput("y");
+  m.layers = {c1, c2, mm};
+  return m;
+}
+
 ir::Graph ConvAndPoolOutputs() {
   ConvSpec s;
   s.cin = 3;

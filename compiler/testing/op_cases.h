@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/compile.h"
@@ -110,6 +111,69 @@ ir::Graph PoolGraph(const PoolSpec& p, int64_t c, int64_t h, int64_t w);
 // global average.
 std::vector<PoolSpec> PoolSpecs();
 inline constexpr const char* kBinaryOps[] = {"Add", "Sub", "Mul", "Max", "Min"};
+
+// ---- ConvTranspose, Pad, Resize (chip copies and the matrix unit) ----
+
+struct DeconvSpec {
+  int64_t cin = 4, cout = 6, kh = 3, kw = 3, sh = 2, sw = 2, dh = 1, dw = 1, group = 1;
+  Ints pads = {1, 1, 1, 1};  // top, left, bottom, right
+  Ints out_pad = {0, 0};
+  int64_t h = 5, w = 4;
+  std::string act = {};  // as ConvSpec::act
+  std::string Label() const;
+};
+// x -> ConvTranspose (weights on the per-output-channel int8 grid, bias) "up" [-> act]; output
+// "y".
+ir::Graph ConvTransposeGraph(const DeconvSpec& s, uint64_t seed);
+// 2x2 stride 2 (U-Net), 3x3 stride 2 padded with output_padding, 4x4 stride 2 pad 1, 3x3
+// stride 1 dilation 2, grouped 2x2 stride 2, asymmetric strides 3x1 + Relu; channel counts
+// that do not divide 8 and 16.
+std::vector<DeconvSpec> DeconvSpecs();
+// Pad of x [1, c, h, w] (pads in ONNX order [n, c, t, l, n, c, b, r]) by `value` at `opset`
+// (pads / value as attributes before 11, as inputs from 11), then `then`: "" (the output),
+// "Conv" (3x3, its padding 0: the Pad folds into it when value is 0) or "MaxPool" (2x2).
+ir::Graph PadGraph(int64_t c, int64_t h, int64_t w, const Ints& pads, float value, int64_t opset,
+                   const std::string& then);
+// Nearest upsampling of x [1, c, h, w] by (sh, sw) at `opset`: Upsample (9), Resize with scales
+// (10, 11, 13; roi / scales omitted as the opset allows) or with sizes (`sizes`, 11+), with the
+// given coordinate_transformation_mode and nearest_mode (11+, "" = the default).
+ir::Graph ResizeGraph(int64_t c, int64_t h, int64_t w, int64_t sh, int64_t sw, int64_t opset,
+                      bool sizes, const std::string& coord = "", const std::string& nearest = "");
+
+// A few of each of the above for the chip (label, graph): what compile_test checks against the
+// fp32 reference and verif/soc/rtl_ops_test.cc runs on the RTL.
+std::vector<std::pair<std::string, ir::Graph>> LayoutOpCases();
+
+// ---- Pre-quantized graphs ----
+
+// One int8 layer of a pre-quantized model as the graph holds it: weights (q - zero point, i.e.
+// what the chip multiplies) [M, C, kh, kw] with per-output-channel scales, int32 bias (scale
+// x_scale * w_scale), the output's scale and zero point (int8, uint8 shifted by -128).
+struct QLayer {
+  Shape w_shape;
+  std::vector<int32_t> w;
+  std::vector<float> w_scale;
+  std::vector<int32_t> bias;  // empty: none
+  float y_scale = 1;
+  int32_t y_zp = 0;
+  int64_t stride = 1, pad = 0;
+  bool relu = false;
+  bool pool2 = false;  // a 2x2 stride-2 max pool follows (same parameters)
+};
+struct QModel {
+  ir::Graph graph;
+  float x_scale = 1;
+  int32_t x_zp = 0;            // int8 (uint8 shifted)
+  std::vector<QLayer> layers;  // in order; a [1, C] -> [1, N] MatMul is a 1x1 layer
+};
+// QDQ format (ONNX Runtime's): x -> Q -> DQ -> Conv 3x3 pad 1 (DQ weights per channel, DQ int32
+// bias) -> Relu -> Q -> DQ -> MaxPool 2x2 -> Q -> DQ -> Conv 1x1 (per-tensor weight scale) -> Q
+// -> DQ -> y; activations uint8 or int8.
+QModel QdqConvModel(uint64_t seed, bool uint8);
+// QOperator format: x -> QuantizeLinear -> QLinearConv 3x3 stride 2 pad 1 -> QLinearConv 3x3 ->
+// Reshape [1, C] -> QLinearMatMul (12 outputs) -> DequantizeLinear -> y; uint8 (weights too, zero
+// point 128) or int8.
+QModel QLinearModel(uint64_t seed, bool uint8);
 
 // ---- Models ----
 
