@@ -54,6 +54,7 @@ module aorta_regfile
 
   // Register values and pulses towards the shell.
   output logic [31:0]                 chip_index_o,
+  output logic [31:0]                 link_timeout_o,    // LINK_TIMEOUT (link watchdogs)
   output logic                        soft_reset_o,      // CTRL.soft_reset written 1 (pulse)
   output logic                        clear_counters_o,  // CTRL.clear_counters written 1 (pulse)
   output logic                        doorbell_o,        // DOORBELL written (pulse)
@@ -90,7 +91,8 @@ module aorta_regfile
   // ---- Address decode -------------------------------------------------------------------
 
   typedef enum logic [4:0] {
-    RegNone, RegId, RegVersion, RegFpLo, RegFpHi, RegGeometry, RegChipIndex, RegCtrl, RegStatus,
+    RegNone, RegId, RegVersion, RegFpLo, RegFpHi, RegGeometry, RegChipIndex, RegLinkTimeout,
+    RegCtrl, RegStatus,
     RegDoorbell, RegIqBaseLo, RegIqBaseHi, RegIqLen, RegIrqStatus, RegIrqMask, RegErrCode,
     RegErrPc, RegErrAddrLo, RegErrAddrHi, RegSlot, RegCounter
   } reg_e;
@@ -140,6 +142,7 @@ module aorta_regfile
         ConfigFpHiOffset: d.reg_sel = RegFpHi;
         GeometryOffset:   d.reg_sel = RegGeometry;
         ChipIndexOffset:  d.reg_sel = RegChipIndex;
+        LinkTimeoutOffset: d.reg_sel = RegLinkTimeout;
         CtrlOffset:       d.reg_sel = RegCtrl;
         StatusOffset:     d.reg_sel = RegStatus;
         DoorbellOffset:   d.reg_sel = RegDoorbell;
@@ -161,6 +164,7 @@ module aorta_regfile
   // ---- State ------------------------------------------------------------------------------
 
   logic [31:0]                 chip_index_q, chip_index_d;
+  logic [31:0]                 link_timeout_q, link_timeout_d;
   logic [63:0]                 iq_base_q, iq_base_d;
   logic [31:0]                 iq_len_q, iq_len_d;
   logic [31:0]                 irq_status_q, irq_status_d;
@@ -229,6 +233,7 @@ module aorta_regfile
       RegFpHi:      rvalue = ConfigFp[63:32];
       RegGeometry:  rvalue = GeometryValue;
       RegChipIndex: rvalue = chip_index_q;
+      RegLinkTimeout: rvalue = link_timeout_q;
       RegStatus:    rvalue = (32'(status_busy_i) << StatusBusyLsb) |
                              (32'(status_done_i) << StatusDoneLsb) |
                              (32'(status_error_i) << StatusErrorLsb);
@@ -259,6 +264,7 @@ module aorta_regfile
 
   always_comb begin
     chip_index_d     = chip_index_q;
+    link_timeout_d   = link_timeout_q;
     iq_base_d        = iq_base_q;
     iq_len_d         = iq_len_q;
     irq_status_d     = irq_status_q;
@@ -295,6 +301,7 @@ module aorta_regfile
       b_resp_d   = wdec.reg_sel == RegNone ? RespSlvErr : RespOkay;
       unique case (wdec.reg_sel)
         RegChipIndex: chip_index_d = merge(chip_index_q, w_data_q, wmask);
+        RegLinkTimeout: link_timeout_d = merge(link_timeout_q, w_data_q, wmask);
         RegCtrl: begin
           soft_reset_d     = wval[CtrlSoftResetLsb];
           clear_counters_d = wval[CtrlClearCountersLsb];
@@ -354,6 +361,7 @@ module aorta_regfile
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       chip_index_q     <= ChipIndexReset;
+      link_timeout_q   <= LinkTimeoutReset;
       iq_base_q        <= {IqBaseHiReset, IqBaseLoReset};
       iq_len_q         <= IqLenReset;
       irq_status_q     <= IrqStatusReset;
@@ -374,6 +382,7 @@ module aorta_regfile
       r_resp_q         <= RespOkay;
     end else begin
       chip_index_q     <= chip_index_d;
+      link_timeout_q   <= link_timeout_d;
       iq_base_q        <= iq_base_d;
       iq_len_q         <= iq_len_d;
       irq_status_q     <= irq_status_d;
@@ -402,6 +411,7 @@ module aorta_regfile
   assign s_axil_rresp_o   = r_resp_q;
 
   assign chip_index_o     = chip_index_q;
+  assign link_timeout_o   = link_timeout_q;
   assign soft_reset_o     = soft_reset_q;
   assign clear_counters_o = clear_counters_q;
   assign doorbell_o       = doorbell_q;

@@ -148,6 +148,7 @@ module aorta_soc
   logic                       irq_done_set, irq_error_set;
   logic [NumCounters*64-1:0]  counters;
   logic [31:0]                unused_chip_index;
+  logic [31:0]                link_timeout;
 
   aorta_regfile #(
     .N        (N),
@@ -176,6 +177,7 @@ module aorta_soc
     .s_axil_rvalid_o,
     .s_axil_rready_i,
     .chip_index_o    (unused_chip_index),  // informational register: the chip does not use it
+    .link_timeout_o  (link_timeout),
     .soft_reset_o    (soft_reset),
     .clear_counters_o(clear_counters),
     .doorbell_o      (doorbell),
@@ -691,6 +693,7 @@ module aorta_soc
   logic             tx_rd_q, tx_hold_q;
   logic [RowW-1:0]  tx_data_q;
   logic             rx_done, tx_done;
+  logic             rx_expired, tx_expired;  // link watchdogs: LINK_FAULT of the RECV / SEND
   logic [19:0]      ld_rows_q, st_rows_q;  // rows of the RECV / SEND in flight
 
   function automatic logic is_matrix_op(opcode_e op);
@@ -790,14 +793,14 @@ module aorta_soc
   logic [63:0] ld_unit_addr, st_unit_addr, ex_unit_addr;
   logic perf_active_q;
 
-  assign ld_unit_done = ld_busy_q && ((ld_fl_q.op == OpRecv) ? rx_done : ld_done);
-  assign ld_unit_err  = ld_fl_q.op != OpRecv && ld_err;
-  assign ld_unit_code = err_code_e'(ld_err_code);
-  assign ld_unit_addr = ld_err_addr;
-  assign st_unit_done = st_busy_q && ((st_fl_q.op == OpSend) ? tx_done : st_done);
-  assign st_unit_err  = st_fl_q.op != OpSend && st_err;
-  assign st_unit_code = err_code_e'(st_err_code);
-  assign st_unit_addr = st_err_addr;
+  assign ld_unit_done = ld_busy_q && ((ld_fl_q.op == OpRecv) ? rx_done || rx_expired : ld_done);
+  assign ld_unit_err  = (ld_fl_q.op == OpRecv) ? rx_expired : ld_err;
+  assign ld_unit_code = (ld_fl_q.op == OpRecv) ? ErrCodeLinkFault : err_code_e'(ld_err_code);
+  assign ld_unit_addr = (ld_fl_q.op == OpRecv) ? 64'(rx_port_q) : ld_err_addr;
+  assign st_unit_done = st_busy_q && ((st_fl_q.op == OpSend) ? tx_done || tx_expired : st_done);
+  assign st_unit_err  = (st_fl_q.op == OpSend) ? tx_expired : st_err;
+  assign st_unit_code = (st_fl_q.op == OpSend) ? ErrCodeLinkFault : err_code_e'(st_err_code);
+  assign st_unit_addr = (st_fl_q.op == OpSend) ? 64'(tx_port_q) : st_err_addr;
   assign ex_unit_done = ex_retire;
   assign ex_unit_err  = ex_head_ent.err;
   assign ex_unit_addr = {32'd0, ex_head_ent.err_row};
@@ -1283,6 +1286,29 @@ module aorta_soc
   assign ub_raddr[UbAw*3 +: UbAw] = tx_addr_q;
   assign tx_done                  = tx_beat && tx_sent_left_q == 20'd1;
 
+  // Link faults while an engine waits on its link: the link went down, or LINK_TIMEOUT cycles
+  // without a row (aorta_link_watchdog). The instruction ends with LINK_FAULT, ERR_ADDR = port.
+  aorta_link_watchdog u_rx_watchdog (
+    .clk_i,
+    .rst_ni,
+    .start_i  (rx_start),
+    .active_i (rx_busy_q && !abort),
+    .beat_i   (rx_beat),
+    .up_i     (link_up_i[rx_port_q]),
+    .timeout_i(link_timeout),
+    .expired_o(rx_expired)
+  );
+  aorta_link_watchdog u_tx_watchdog (
+    .clk_i,
+    .rst_ni,
+    .start_i  (tx_start),
+    .active_i (tx_hold_q && !abort),
+    .beat_i   (tx_beat),
+    .up_i     (link_up_i[tx_port_q]),
+    .timeout_i(link_timeout),
+    .expired_o(tx_expired)
+  );
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rx_busy_q <= 1'b0;
@@ -1308,6 +1334,8 @@ module aorta_soc
         rx_port_q <= LinkW'(rx_f.link);
         rx_addr_q <= UbAw'(rx_f.ub_addr);
         rx_left_q <= rx_f.rows;
+      end else if (rx_expired) begin
+        rx_busy_q <= 1'b0;
       end else if (rx_beat) begin
         rx_addr_q <= rx_addr_q + 1'b1;
         rx_left_q <= rx_left_q - 1'b1;
@@ -1319,6 +1347,10 @@ module aorta_soc
         tx_addr_q      <= UbAw'(tx_f.ub_addr);
         tx_left_q      <= tx_f.rows;
         tx_sent_left_q <= tx_f.rows;
+      end else if (tx_expired) begin
+        tx_busy_q <= 1'b0;
+        tx_rd_q   <= 1'b0;
+        tx_hold_q <= 1'b0;
       end else begin
         tx_rd_q <= ub_re[3];
         if (ub_re[3]) begin
@@ -1482,7 +1514,8 @@ module aorta_soc
     else $error("aorta_soc: dispatch into a full queue");
   LinkRxHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                link_tx_valid_o != '0 && (link_tx_valid_o & link_tx_ready_i) == '0
-                               && !abort |=> $stable(link_tx_valid_o) && $stable(link_tx_data_o))
+                               && !abort && !tx_expired
+                               |=> $stable(link_tx_valid_o) && $stable(link_tx_data_o))
     else $error("aorta_soc: link TX offer withdrawn or changed");
   CheckerFree: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                 chk_start |-> dec_state_q == DecEmpty || dispatch)

@@ -566,6 +566,8 @@ std::string RegsHeader(const RegisterMap& rm) {
       o += fmt::format("inline constexpr uint32_t k{}Count = {};\n", c, r.count());
     } else {
       o += fmt::format("inline constexpr uint32_t k{} = {:#05x};\n", c, r.offset());
+      if (r.reset() != 0)
+        o += fmt::format("inline constexpr uint32_t k{}Reset = {:#010x};\n", c, r.reset());
     }
     for (const Field& f : r.fields()) {
       std::string fc = c + Camel(f.name());

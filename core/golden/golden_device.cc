@@ -49,6 +49,21 @@ bool LinkChannel::Pop(std::span<uint8_t> out) {
   return true;
 }
 
+void LinkChannel::SetUp(bool up) {
+  std::function<void()> cb;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    up_ = up;
+    cb = on_push_;
+  }
+  if (cb) cb();
+}
+
+bool LinkChannel::up() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return up_;
+}
+
 void LinkChannel::SetOnPush(std::function<void()> on_push) {
   std::lock_guard<std::mutex> lock(mu_);
   on_push_ = std::move(on_push);
@@ -191,6 +206,21 @@ bool GoldenDevice::busy() const {
 bool GoldenDevice::waiting_on_link() const {
   std::lock_guard<std::mutex> lock(mu_);
   return rf_.busy && waiting_on_link_;
+}
+
+bool GoldenDevice::ExpireLinkWaits() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!rf_.busy || !waiting_on_link_ || rf_.link_timeout == 0 || queues_[kLd].empty())
+      return false;
+    const Entry& e = queues_[kLd].front();
+    const auto* recv = std::get_if<isa::Recv>(&e.insn);
+    if (recv == nullptr) return false;
+    waiting_on_link_ = false;
+    Fail({ErrCode::kLinkFault, recv->link}, e.pc);
+  }
+  Wake();
+  return true;
 }
 
 // ---- Board DRAM -----------------------------------------------------------------------------
@@ -415,7 +445,8 @@ GoldenDevice::HeadResult GoldenDevice::TryHead(int q) {
 }
 
 Fault GoldenDevice::CheckLink(uint32_t link) const {
-  if (link >= links_.size() || !links_[link].tx || !links_[link].rx)
+  if (link >= links_.size() || !links_[link].tx || !links_[link].rx || !links_[link].tx->up() ||
+      !links_[link].rx->up())
     return {ErrCode::kLinkFault, link};
   return {};
 }

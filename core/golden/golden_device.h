@@ -36,6 +36,16 @@
 // TOKEN_DEADLOCK: 0; TOKEN_OVERFLOW: the counter (0 LD->EX, 1 EX->LD, 2 EX->ST, 3 ST->EX);
 // BAD_PARAM: PARAM row; LINK_FAULT: link port; ABORTED: 0.
 //
+// Link faults (LINK_FAULT, ERR_ADDR = port, ERR_PC = the RECV / SEND): a port that is not
+// attached or whose link is down (LinkChannel::SetUp(false) on either direction: a dropped link,
+// a peer in reset) when a RECV / SEND reaches the head of its queue, also while a RECV waits. The
+// model has no cycles, so LINK_TIMEOUT (register map) cannot count: a RECV waiting for bytes
+// that the board can no longer deliver (nothing on any chip can progress: a peer that never
+// sends, a channel that stopped delivering) expires through ExpireLinkWaits(), which the board
+// (driver/runtime golden backend) calls for the chip it waits for when it finds the board stuck,
+// if LINK_TIMEOUT != 0 — the outcome a timed model reaches LINK_TIMEOUT cycles later. SEND never waits here (the
+// channels are unbounded), so it never times out.
+//
 // Soft reset (CTRL.soft_reset) clears queues, tokens, STATUS, IRQ_STATUS and ERR_*; memories,
 // weight banks, slots, counters and link FIFOs keep their contents. If a run was in progress
 // it is aborted and reported as STATUS.error with ERR_CODE ABORTED (no interrupt).
@@ -69,6 +79,10 @@ namespace aorta {
 // One direction of a chip-to-chip link: an unbounded byte FIFO. Thread-safe.
 class LinkChannel {
  public:
+  // A link that goes down (a dropped link, a peer held in reset) faults the RECV / SEND of the
+  // ports attached to it; the bytes already queued stay. Wakes the receiver like a Push.
+  void SetUp(bool up);
+  bool up() const;
   // Appends bytes, then calls the receiver's callback (if set) without holding the lock.
   void Push(std::span<const uint8_t> bytes);
   size_t Available() const;
@@ -81,6 +95,7 @@ class LinkChannel {
   mutable std::mutex mu_;
   std::deque<uint8_t> fifo_;
   std::function<void()> on_push_;
+  bool up_ = true;
 };
 
 // A chip's end of a link: SEND pushes into tx, RECV pops from rx.
@@ -115,6 +130,9 @@ class GoldenDevice : public Device {
   bool busy() const;
   // True while busy and waiting for link data.
   bool waiting_on_link() const;
+  // The board can no longer deliver the link data this device waits for: if LINK_TIMEOUT != 0,
+  // the waiting RECV ends the run with LINK_FAULT (ERR_ADDR: its port). Returns whether it did.
+  bool ExpireLinkWaits();
 
   // Connects link port `port` (< link_ports) to an endpoint.
   Status AttachLink(uint32_t port, LinkEndpoint endpoint);

@@ -47,6 +47,8 @@ uint32_t RegisterFile::Read(uint32_t offset, const Counters& counters) {
       return (geometry_.n & 0xffff) | ((geometry_.n & 0xffff) << 16);
     case r::kChipIndex:
       return chip_index;
+    case r::kLinkTimeout:
+      return link_timeout;
     case r::kStatus:
       return (busy ? r::kStatusBusyMask : 0) | (done ? r::kStatusDoneMask : 0) |
              (error ? r::kStatusErrorMask : 0);
@@ -90,6 +92,9 @@ RegisterFile::Effect RegisterFile::Write(uint32_t offset, uint32_t value) {
   switch (offset) {
     case r::kChipIndex:
       chip_index = value;
+      break;
+    case r::kLinkTimeout:
+      link_timeout = value;
       break;
     case r::kCtrl:
       e.soft_reset = (value & r::kCtrlSoftResetMask) != 0;

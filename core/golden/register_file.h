@@ -45,6 +45,9 @@ class RegisterFile {
   void ClearCounterLatches() { hi_latch_.fill(0); }
 
   uint32_t chip_index = 0;
+  // LINK_TIMEOUT (cycles; 0: none). The golden model has no cycles: a link wait that the board
+  // can no longer satisfy expires when it is non-zero (GoldenDevice::ExpireLinkWaits).
+  uint32_t link_timeout = regs::kLinkTimeoutReset;
   uint64_t iq_base = 0;
   uint32_t iq_len = 0;
   uint32_t irq_status = 0;

@@ -13,12 +13,15 @@ class GoldenBackend : public Backend {
 
   bool Wait(size_t i, std::chrono::milliseconds timeout) override {
     // Chips blocked on link data resume once a peer has sent; step every chip until this one
-    // finishes or nothing moves any more.
+    // finishes or nothing moves any more. Then this chip's link wait can never be satisfied: it
+    // expires (LINK_FAULT, when LINK_TIMEOUT != 0), as on a timed board after LINK_TIMEOUT
+    // cycles. (Other chips' waits expire when they are waited for.)
     for (;;) {
       if (devices_[i]->WaitIrq(std::chrono::milliseconds(0))) return true;
       bool progress = false;
       for (auto& d : devices_) progress |= d->Step();
-      if (!progress) return devices_[i]->WaitIrq(timeout);
+      if (progress) continue;
+      if (!devices_[i]->ExpireLinkWaits()) return devices_[i]->WaitIrq(timeout);
     }
   }
 

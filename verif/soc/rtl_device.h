@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -33,6 +34,28 @@
 #include "core/status.h"
 
 namespace aorta::verif {
+
+// Cycle-level link pins of one port (verif/multichip/cycle_link.h): what the SoC's link_* ports
+// see in a cycle, and the handshakes it made at the cycle's edge.
+class LinkPins {
+ public:
+  virtual ~LinkPins() = default;
+  virtual bool up() const = 0;
+  virtual bool rx_valid() const = 0;
+  virtual std::span<const uint8_t> rx_row() const = 0;  // N bytes while rx_valid()
+  virtual bool tx_ready() const = 0;
+  virtual void RxTaken() = 0;                             // rx valid && ready at the edge
+  virtual void TxSent(std::span<const uint8_t> row) = 0;  // tx valid && ready at the edge
+  virtual void TxBlocked() = 0;                           // tx valid, not ready
+};
+
+// The clock of a board of RtlDevices that run in lock-step (verif/multichip/rtl_board.h).
+class BoardClock {
+ public:
+  virtual ~BoardClock() = default;
+  // `cycles` cycles of the whole board: each one clocks every device once, then the links.
+  virtual void Tick(uint64_t cycles) = 0;
+};
 
 struct RtlDeviceOptions {
   bool fast = false;             // the speed build (no assertions)
@@ -57,6 +80,19 @@ class RtlDevice : public Device {
   // Protocol violations seen by the bus models, and register accesses that got no answer.
   virtual std::vector<std::string> bus_errors() const = 0;
   virtual const ChipGeometry& geometry() const = 0;
+
+  // Lock-step boards (verif/multichip/rtl_board.h). Connects port `port` to cycle-level pins
+  // instead of a LinkEndpoint.
+  virtual Status AttachLinkPins(uint32_t port, std::shared_ptr<LinkPins> pins) = 0;
+  // From now on every clock cycle this device runs (register accesses, WaitIrq, Run) is a cycle
+  // of `clock`, and the device locks `mu` (shared by the board) instead of its own mutex. Call
+  // before the device is used from more than one thread.
+  virtual void JoinBoard(BoardClock* clock, std::shared_ptr<std::mutex> mu) = 0;
+  // One clock cycle of this device alone: the board clock's step (takes no lock).
+  virtual void CycleAlone() = 0;
+  // Holds the chip in reset (rst_ni low) from the next cycle on, or releases it.
+  virtual void HoldReset(bool hold) = 0;
+  virtual bool held_in_reset() const = 0;
 };
 
 // The RTL model built for `config` (by fingerprint). An error names the config and the models

@@ -27,6 +27,7 @@ class SocDevice final : public RtlDevice {
         axil_(AxilMaster::Options{}),
         wires_(kDataBytes),
         links_(geometry_.link_ports),
+        pins_(geometry_.link_ports),
         rx_buf_(geometry_.link_ports, std::vector<uint8_t>(geometry_.n)),
         rx_full_(geometry_.link_ports, false),
         rx_(geometry_.link_ports * geometry_.n) {
@@ -57,18 +58,18 @@ class SocDevice final : public RtlDevice {
   SocDevice& operator=(const SocDevice&) = delete;
 
   uint32_t ReadReg(uint32_t offset) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     axil_.StartRead(offset);
     return Transact(offset);
   }
   void WriteReg(uint32_t offset, uint32_t value) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     axil_.StartWrite(offset, value);
     Transact(offset);
   }
 
   bool WaitIrq(std::chrono::milliseconds timeout) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     const uint64_t start = cycles_;
     while (!model_->irq_o) {
@@ -80,7 +81,7 @@ class SocDevice final : public RtlDevice {
   }
 
   Status DramWrite(uint64_t addr, std::span<const uint8_t> data) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     if (addr > geometry_.dram_bytes || data.size() > geometry_.dram_bytes - addr)
       return InvalidArgument("DRAM write of {} bytes at {:#x} exceeds the {} bytes of DRAM",
                              data.size(), addr, geometry_.dram_bytes);
@@ -88,7 +89,7 @@ class SocDevice final : public RtlDevice {
     return Status::Ok();
   }
   Status DramRead(uint64_t addr, std::span<uint8_t> out) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     if (addr > geometry_.dram_bytes || out.size() > geometry_.dram_bytes - addr)
       return InvalidArgument("DRAM read of {} bytes at {:#x} exceeds the {} bytes of DRAM",
                              out.size(), addr, geometry_.dram_bytes);
@@ -97,17 +98,45 @@ class SocDevice final : public RtlDevice {
   }
 
   Status AttachLink(uint32_t port, LinkEndpoint endpoint) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     if (port >= links_.size())
       return InvalidArgument("link port {} does not exist ({} ports)", port, links_.size());
     if (!endpoint.tx || !endpoint.rx) return InvalidArgument("link endpoint without channels");
+    if (pins_[port]) return InvalidArgument("link port {} is already wired to link pins", port);
     links_[port] = std::move(endpoint);
     any_link_ = true;
     return Status::Ok();
   }
 
+  Status AttachLinkPins(uint32_t port, std::shared_ptr<LinkPins> pins) override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    if (port >= pins_.size())
+      return InvalidArgument("link port {} does not exist ({} ports)", port, pins_.size());
+    if (!pins) return InvalidArgument("link port {}: no pins", port);
+    if (links_[port].rx) return InvalidArgument("link port {} is already wired to a channel", port);
+    pins_[port] = std::move(pins);
+    any_link_ = true;
+    return Status::Ok();
+  }
+  void JoinBoard(BoardClock* clock, std::shared_ptr<std::mutex> mu) override {
+    board_ = clock;
+    mu_ = std::move(mu);
+  }
+  void CycleAlone() override {
+    Drive();
+    model_->rst_ni = reset_held_ ? 0 : 1;
+    model_->clk_i = 0;
+    model_->eval();
+    Sample();
+    model_->clk_i = 1;
+    model_->eval();
+    ++cycles_;
+  }
+  void HoldReset(bool hold) override { reset_held_ = hold; }
+  bool held_in_reset() const override { return reset_held_; }
+
   bool Run(uint64_t n) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     Clock(n);
     return model_->irq_o;
   }
@@ -196,9 +225,22 @@ class SocDevice final : public RtlDevice {
         std::copy(rx_buf_[p].begin(), rx_buf_[p].end(), rx_.begin() + p * n);
       }
     }
+    uint64_t tx_ready = up;
+    for (size_t p = 0; p < pins_.size(); ++p) {
+      if (!pins_[p]) continue;
+      const LinkPins& pin = *pins_[p];
+      const uint64_t bit = uint64_t{1} << p;
+      if (pin.up()) up |= bit;
+      if (pin.tx_ready()) tx_ready |= bit;
+      if (pin.rx_valid()) {
+        rx_valid |= bit;
+        const std::span<const uint8_t> row = pin.rx_row();
+        std::copy(row.begin(), row.end(), rx_.begin() + p * n);
+      }
+    }
     model_->link_up_i = up;
     model_->link_rx_valid_i = rx_valid;
-    model_->link_tx_ready_i = up;
+    model_->link_tx_ready_i = tx_ready;
     PackBytes(model_->link_rx_data_i, rx_);
   }
 
@@ -210,16 +252,31 @@ class SocDevice final : public RtlDevice {
     mem_->Sample(wires_);
     const uint32_t n = geometry_.n;
     const uint64_t rx_ready = model_->link_rx_ready_o, tx_valid = model_->link_tx_valid_o;
+    const uint64_t rx_valid = model_->link_rx_valid_i, tx_ready = model_->link_tx_ready_i;
     if (tx_valid) {
       std::vector<uint8_t> tx(links_.size() * n);
       UnpackBytes(model_->link_tx_data_o, tx);
       for (size_t p = 0; p < links_.size(); ++p) {
-        if ((tx_valid >> p & 1) && links_[p].tx)
-          links_[p].tx->Push(std::span(tx).subspan(p * n, n));
+        if (!(tx_valid >> p & 1)) continue;
+        const std::span<const uint8_t> row = std::span(tx).subspan(p * n, n);
+        if (pins_[p]) {
+          if (tx_ready >> p & 1) {
+            pins_[p]->TxSent(row);
+          } else {
+            pins_[p]->TxBlocked();
+          }
+        } else if (links_[p].tx) {
+          links_[p].tx->Push(row);
+        }
       }
     }
     for (size_t p = 0; p < links_.size(); ++p) {
-      if ((rx_ready >> p & 1) && rx_full_[p]) rx_full_[p] = false;
+      if (!(rx_ready >> p & 1)) continue;
+      if (pins_[p]) {
+        if (rx_valid >> p & 1) pins_[p]->RxTaken();
+      } else if (rx_full_[p]) {
+        rx_full_[p] = false;
+      }
     }
   }
 
@@ -227,16 +284,13 @@ class SocDevice final : public RtlDevice {
   // models sample, which may depend on those inputs), then the rising edge. Verilator
   // re-evaluates all input-dependent logic on every eval(), so a third one (as Tick() after an
   // eval would make) costs a third more of that logic.
+  // On a board (JoinBoard) every cycle is the board's: all its devices and links advance.
   void Clock(uint64_t n) {
     const auto t0 = std::chrono::steady_clock::now();
-    for (uint64_t i = 0; i < n; ++i) {
-      Drive();
-      model_->clk_i = 0;
-      model_->eval();
-      Sample();
-      model_->clk_i = 1;
-      model_->eval();
-      ++cycles_;
+    if (board_ != nullptr) {
+      board_->Tick(n);
+    } else {
+      for (uint64_t i = 0; i < n; ++i) CycleAlone();
     }
     sim_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -251,6 +305,9 @@ class SocDevice final : public RtlDevice {
   std::unique_ptr<AxiMem> mem_;
   SparseMemory dram_;
   std::vector<LinkEndpoint> links_;
+  std::vector<std::shared_ptr<LinkPins>> pins_;
+  BoardClock* board_ = nullptr;
+  bool reset_held_ = false;
   std::vector<std::vector<uint8_t>> rx_buf_;
   std::vector<bool> rx_full_;
   std::vector<uint8_t> rx_;  // the link_rx_data_i image of one cycle
@@ -259,7 +316,7 @@ class SocDevice final : public RtlDevice {
   uint64_t cycles_ = 0;
   double sim_seconds_ = 0;
   uint64_t max_wait_cycles_ = 0;
-  mutable std::mutex mu_;
+  std::shared_ptr<std::mutex> mu_ = std::make_shared<std::mutex>();
 };
 
 }  // namespace aorta::verif
