@@ -140,8 +140,8 @@ void SortBindings(const std::vector<std::string>& order,
   for (auto& b : v) *bindings->Add() = std::move(b);
 }
 
-// The chip program of `codegen` completed with the host ops, the host-side bindings and the
-// metadata.
+}  // namespace
+
 Result<Program> AssembleProgram(const ir::Graph& graph, const Partition& part,
                                 const std::vector<std::string>& host_models, Program p,
                                 const ImagePreprocess& image) {
@@ -173,6 +173,18 @@ Result<Program> AssembleProgram(const ir::Graph& graph, const Partition& part,
   AORTA_RETURN_IF_ERROR(ValidateProgram(p).WithContext("generated program"));
   return p;
 }
+
+Result<std::string> HostOpModel(const ir::Graph& graph, const HostGroup& group) {
+  AORTA_ASSIGN_OR_RETURN(ir::Graph sub, HostSubgraph(graph, group));
+  // The runtime runs host ops on the fp32 reference: refuse now what it could not run.
+  Result<reference::Executor> exec = reference::Executor::Create(sub);
+  if (!exec.ok())
+    return Unsupported("host op '{}' (after segment {}) cannot run on the host either: {}",
+                       group.name, group.after_segment, exec.status().message());
+  return ExportOnnxBytes(sub);
+}
+
+namespace {
 
 // Per chip layer and model output: the probe program's int8 results against the reference.
 Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
@@ -344,13 +356,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
       }
       r.host_macs += hs.macs;
       r.host_ops.push_back(hs);
-      AORTA_ASSIGN_OR_RETURN(ir::Graph sub, HostSubgraph(graph, h));
-      // The runtime runs host ops on the fp32 reference: refuse now what it could not run.
-      Result<reference::Executor> exec = reference::Executor::Create(sub);
-      if (!exec.ok())
-        return Unsupported("host op '{}' (after segment {}) cannot run on the host either: {}",
-                           h.name, h.after_segment, exec.status().message());
-      AORTA_ASSIGN_OR_RETURN(std::string bytes, ExportOnnxBytes(sub));
+      AORTA_ASSIGN_OR_RETURN(std::string bytes, HostOpModel(graph, h));
       host_models.push_back(std::move(bytes));
     }
     AORTA_ASSIGN_OR_RETURN(q, quant::QuantizeGraph(part.chip, ranges));

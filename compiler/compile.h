@@ -10,6 +10,7 @@
 #include "compiler/calibration.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/ir.h"
+#include "compiler/partition.h"
 #include "compiler/quantize.h"
 #include "core/config.h"
 #include "core/program.h"
@@ -89,6 +90,17 @@ struct Compiled {
   Program program;
   CompileReport report;
 };
+
+// A host op's subgraph as the serialized ONNX model the runtime runs (HostOp.onnx_model); fails
+// naming the host op when the fp32 reference could not run it.
+Result<std::string> HostOpModel(const ir::Graph& graph, const HostGroup& group);
+
+// A program of chip code completed with the host ops of `part` (their models from HostOpModel,
+// in part.host order), the host-side fp32 bindings (on chip 0's host buffers), the model's input
+// and output order and the image metadata; validated.
+Result<Program> AssembleProgram(const ir::Graph& graph, const Partition& part,
+                                const std::vector<std::string>& host_models, Program p,
+                                const ImagePreprocess& image);
 
 // Compiles an imported graph for `chip`. On failure `report` (if given) still holds what was
 // known: the placement table once the graph passes ran, and the warnings.

@@ -57,6 +57,9 @@ struct BoardReport {
   uint64_t weight_bytes = 0;                  // the model's WB bytes
   uint64_t board_weight_capacity = 0;         // WB bytes of the chips used
   double clock_mhz = 0;
+  // Cuts the plan avoids because a tensor crossing them is tiled through board DRAM on one end
+  // ("before LAYER: why"), in the order they were found.
+  std::vector<std::string> ruled_out_cuts;
   Plan plan;            // the partitioner's plan (its own cost estimate)
   CompileReport front;  // placement, warnings, quantization
 };

@@ -138,6 +138,42 @@ TEST(MultichipCompile, SmallChipsStreamTheRemainder) {
   ExpectSameAsOneChip(g, chip, {2}, Options(), RandomInputs(g, {1, 16, 16, 16}, 4));
 }
 
+TEST(MultichipCompile, CutAtATensorTiledThroughDramIsRuledOut) {
+  // Two sim16 chips, the second with a 24 KiB unified buffer (1,536 rows). The planner's first
+  // choice cuts after conv_b (the balance: conv_a + conv_b against conv_c and the rest); on the
+  // second chip conv_c's 32 KiB input and 16 KiB output do not fit, so the code generator keeps
+  // the received tensor in DRAM and stages it tile by tile, which a RECV cannot fill. That cut
+  // is ruled out, the plan made again, and the program still computes the one-chip numbers.
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  BoardConfig board = Ring(chip, 2);
+  ChipConfig small = chip;
+  small.set_unified_buffer_bytes(24 * 1024);
+  ASSERT_TRUE(ValidateChipConfig(small).ok()) << ValidateChipConfig(small).ToString();
+  *board.mutable_chips(1)->mutable_config() = small;
+  const ir::Graph g = testing::WideInputCnn();
+  BoardOptions bo;
+  bo.chips = 2;
+  auto c = CompileGraphForBoard(g, board, Options(), bo);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const std::string table = FormatStageTable(c->report);
+  ASSERT_EQ(c->report.ruled_out_cuts.size(), 1u) << table;
+  EXPECT_NE(c->report.ruled_out_cuts[0].find("before conv_c: tensor 'relu_b' is tiled through "
+                                             "board DRAM on the receiving chip"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("cut ruled out"), std::string::npos) << table;
+  ASSERT_EQ(c->report.stages.size(), 2u) << table;
+  EXPECT_NE(c->report.stages[0].layers.back(), "relu_b") << table;
+  auto single = CompileGraph(g, chip, Options());
+  ASSERT_TRUE(single.ok()) << single.status().ToString();
+  const runtime::TensorMap inputs = RandomInputs(g, {1, 16, 32, 32}, 9);
+  auto want = RunGolden(single->program, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  auto got = RunGolden(c->program, inputs);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->at("logits").ToDoubles(), want->at("logits").ToDoubles());
+}
+
 TEST(MultichipCompile, ErrorsNameTheCause) {
   const ChipConfig chip = *LoadChipConfig("sim16");
   BoardOptions bo;
@@ -185,7 +221,8 @@ std::string CachedModel(const std::string& stem) {
 }
 
 // A fetched model (or a skip) on one chip and on 2 and 4 chips, calibrated on one sample.
-void RealModelMatchesOneChip(const std::string& stem, const Shape& input_shape, uint64_t seed) {
+void RealModelMatchesOneChip(const std::string& stem, const Shape& input_shape, uint64_t seed,
+                             const std::vector<uint32_t>& ks = {2, 4}) {
   const std::string path = CachedModel(stem);
   if (path.empty()) GTEST_SKIP() << stem << ".onnx not fetched (scripts/fetch-models)";
   auto g = ImportOnnxFile(path);
@@ -193,30 +230,65 @@ void RealModelMatchesOneChip(const std::string& stem, const Shape& input_shape, 
   CompileOptions o = Options();
   o.calib.synthetic_samples = 1;
   o.input_shapes[""] = input_shape;
-  ExpectSameAsOneChip(*g, *LoadChipConfig("sim16"), {2, 4}, o, RandomInputs(*g, input_shape, seed));
+  ExpectSameAsOneChip(*g, *LoadChipConfig("sim16"), ks, o, RandomInputs(*g, input_shape, seed));
 }
 
 TEST(MultichipCompile, BlazeFaceFrontOnTwoAndFourChipsMatchesOneChip) {
   RealModelMatchesOneChip("blazeface_front", {1, 128, 128, 3}, 5);
 }
 
-// The wake-word embedding starts and ends with reordering Reshapes that run on the host: a
-// pipelined program is chip-only, so the compile is refused, naming them.
-TEST(MultichipCompile, WakeWordEmbeddingWithHostOpsIsRefusedNamingThem) {
-  const std::string path = CachedModel("oww_embedding");
-  if (path.empty()) GTEST_SKIP() << "oww_embedding.onnx not fetched (scripts/fetch-models)";
-  auto g = ImportOnnxFile(path);
-  ASSERT_TRUE(g.ok()) << g.status().ToString();
-  CompileOptions o = Options();
-  o.calib.synthetic_samples = 1;
-  o.input_shapes[""] = {1, 76, 32, 1};
+// The wake-word embedding starts and ends with reordering Reshapes that run on the host: host
+// ops before and after the pipeline, the chips in between.
+TEST(MultichipCompile, WakeWordEmbeddingWithHostOpsAtTheEndsMatchesOneChip) {
+  RealModelMatchesOneChip("oww_embedding", {1, 76, 32, 1}, 6, {2});
+}
+
+// The demo CNN between two host Softmaxes (on its input and on its logits).
+ir::Graph DemoCnnWithHostEnds() {
+  ir::Graph g = DemoCnn();
+  for (ir::Node& node : g.nodes)
+    for (std::string& v : node.inputs)
+      if (v == "input") v = "input_softmax";
+  g.AddNode("Softmax", {"input"}, {"input_softmax"}, {{"axis", int64_t{1}}}, "softmax_in");
+  g.AddNode("Softmax", {"logits"}, {"probs"}, {{"axis", int64_t{1}}}, "softmax_out");
+  g.outputs = {"probs"};
+  return g;
+}
+
+TEST(MultichipCompile, HostOpsBeforeAndAfterThePipelineMatchOneChip) {
+  const ir::Graph g = DemoCnnWithHostEnds();
+  const ChipConfig chip = *LoadChipConfig("sim16");
   BoardOptions bo;
   bo.chips = 2;
-  auto c = CompileGraphForBoard(*g, Ring(*LoadChipConfig("sim16"), 2), o, bo);
+  auto c = CompileGraphForBoard(g, Ring(chip, 2), Options(), bo);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Program& p = c->program;
+  ASSERT_EQ(p.host_ops_size(), 2);
+  // Segment 0 only the first host op's (nothing on the chips), segment 1 the pipeline.
+  for (const program::ChipProgram& cp : p.chips()) EXPECT_EQ(cp.run_segments_size(), 2);
+  EXPECT_EQ(p.host_ops(0).after_segment(), 0u);
+  EXPECT_EQ(p.host_ops(1).after_segment(), 1u);
+  ASSERT_EQ(p.inputs_size(), 1);
+  EXPECT_EQ(p.inputs(0).dtype(), program::DTYPE_F32);  // read by the host op only
+  ASSERT_EQ(p.outputs_size(), 1);
+  EXPECT_EQ(p.outputs(0).name(), "probs");
+  ExpectSameAsOneChip(g, chip, {2, 4}, Options(), RandomInputs(g, {1, 16, 16, 16}, 8));
+}
+
+TEST(MultichipCompile, HostOpInTheMiddleIsRefusedNamingIt) {
+  ir::Graph g = DemoCnn();
+  for (ir::Node& node : g.nodes)
+    for (std::string& v : node.inputs)
+      if (v == "pool1") v = "pool1_softmax";
+  g.AddNode("Softmax", {"pool1"}, {"pool1_softmax"}, {{"axis", int64_t{1}}}, "softmax_mid");
+  BoardOptions bo;
+  bo.chips = 2;
+  auto c = CompileGraphForBoard(g, Ring(*LoadChipConfig("sim16"), 2), Options(), bo);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(c.status().message().find("would run on the host: Reshape node"), std::string::npos)
+  EXPECT_NE(c.status().message().find("in the middle of the model"), std::string::npos)
       << c.status().ToString();
+  EXPECT_NE(c.status().message().find("softmax_mid"), std::string::npos) << c.status().ToString();
 }
 
 }  // namespace

@@ -26,20 +26,40 @@ BoardConfig Ring(const ChipConfig& chip, uint32_t k) {
   return b;
 }
 
+namespace {
+
+// A k x k convolution (same padding) `name` of `in` with seeded weights and bias, output `name`.
+void AddConv(ir::Graph& g, op_cases::Rng& rng, const std::string& name, const std::string& in,
+             int64_t cin, int64_t cout, int64_t k, int64_t group) {
+  g.AddInitializer(name + "_w", op_cases::GridWeights(rng, {cout, cin / group, k, k}, cout,
+                                                      std::sqrt(3.0 / (cin / group * k * k))));
+  g.AddInitializer(name + "_b", op_cases::RandomTensor(rng, {cout}, -0.1, 0.1));
+  const int64_t p = k / 2;
+  g.AddNode("Conv", {in, name + "_w", name + "_b"}, {name},
+            {{"kernel_shape", Ints{k, k}}, {"pads", Ints{p, p, p, p}}, {"group", group}}, name);
+}
+
+// Global average pool `gap` of `in` (`channels` channels), Flatten "flat", fully connected `fc`
+// to 10 classes: the model output "logits".
+void AddClassifier(ir::Graph& g, op_cases::Rng& rng, const std::string& in, int64_t channels,
+                   const std::string& gap, const std::string& fc) {
+  g.AddNode("GlobalAveragePool", {in}, {gap}, {}, gap);
+  g.AddNode("Flatten", {gap}, {"flat"}, {}, "flat");
+  g.AddInitializer(fc + "_w", op_cases::RandomTensor(rng, {10, channels}, -0.3, 0.3));
+  g.AddInitializer(fc + "_b", op_cases::RandomTensor(rng, {10}, -0.1, 0.1));
+  g.AddNode("Gemm", {"flat", fc + "_w", fc + "_b"}, {"logits"}, {{"transB", int64_t{1}}}, fc);
+  g.AddOutput("logits");
+}
+
+}  // namespace
+
 ir::Graph DemoCnn() {
   op_cases::Rng rng(7);
   ir::Graph g = op_cases::NewGraph();
   g.name = "demo_cnn";
   g.AddInput("input", DType::kF32, ir::StaticDims({1, 16, 16, 16}));
   auto conv = [&](const std::string& name, const std::string& in, int64_t cin, int64_t cout,
-                  int64_t k, int64_t group) {
-    g.AddInitializer(name + "_w", op_cases::GridWeights(rng, {cout, cin / group, k, k}, cout,
-                                                        std::sqrt(3.0 / (cin / group * k * k))));
-    g.AddInitializer(name + "_b", op_cases::RandomTensor(rng, {cout}, -0.1, 0.1));
-    const int64_t p = k / 2;
-    g.AddNode("Conv", {in, name + "_w", name + "_b"}, {name},
-              {{"kernel_shape", Ints{k, k}}, {"pads", Ints{p, p, p, p}}, {"group", group}}, name);
-  };
+                  int64_t k, int64_t group) { AddConv(g, rng, name, in, cin, cout, k, group); };
   conv("conv1", "input", 16, 16, 3, 1);
   g.AddNode("Relu", {"conv1"}, {"relu1"}, {}, "relu1");
   g.AddNode("MaxPool", {"relu1"}, {"pool1"},
@@ -51,12 +71,22 @@ ir::Graph DemoCnn() {
   g.AddInitializer("hi", Tensor::Scalar(6.0f));
   g.AddNode("Clip", {"dwconv3", "lo", "hi"}, {"relu6"}, {}, "relu6");
   g.AddNode("Add", {"relu6", "relu2"}, {"add4"}, {}, "add4");
-  g.AddNode("GlobalAveragePool", {"add4"}, {"gap5"}, {}, "gap5");
-  g.AddNode("Flatten", {"gap5"}, {"flat"}, {}, "flat");
-  g.AddInitializer("fc6_w", op_cases::RandomTensor(rng, {10, 32}, -0.3, 0.3));
-  g.AddInitializer("fc6_b", op_cases::RandomTensor(rng, {10}, -0.1, 0.1));
-  g.AddNode("Gemm", {"flat", "fc6_w", "fc6_b"}, {"logits"}, {{"transB", int64_t{1}}}, "fc6");
-  g.AddOutput("logits");
+  AddClassifier(g, rng, "add4", 32, "gap5", "fc6");
+  return g;
+}
+
+ir::Graph WideInputCnn() {
+  op_cases::Rng rng(11);
+  ir::Graph g = op_cases::NewGraph();
+  g.name = "wide_input_cnn";
+  g.AddInput("input", DType::kF32, ir::StaticDims({1, 16, 32, 32}));
+  AddConv(g, rng, "conv_a", "input", 16, 16, 3, 1);
+  g.AddNode("Relu", {"conv_a"}, {"relu_a"}, {}, "relu_a");
+  AddConv(g, rng, "conv_b", "relu_a", 16, 32, 3, 1);
+  g.AddNode("Relu", {"conv_b"}, {"relu_b"}, {}, "relu_b");
+  AddConv(g, rng, "conv_c", "relu_b", 32, 16, 3, 1);
+  g.AddNode("Relu", {"conv_c"}, {"relu_c"}, {}, "relu_c");
+  AddClassifier(g, rng, "relu_c", 16, "gap", "fc");
   return g;
 }
 

@@ -17,4 +17,9 @@ BoardConfig Ring(const ChipConfig& chip, uint32_t k);
 // pool, fully connected 32->10. Input "input" [1, 16, 16, 16], output "logits" [1, 10].
 ir::Graph DemoCnn();
 
+// A CNN with large early tensors: input "input" [1, 32, 32, 32], conv 3x3 32->32 + Relu, conv 3x3
+// 32->16 + Relu, conv 3x3 16->16 + Relu, global average pool, fully connected 16->10 ("logits").
+// On a chip with a small unified buffer its first layers are tiled through board DRAM.
+ir::Graph WideInputCnn();
+
 }  // namespace aorta::multichip::testing
