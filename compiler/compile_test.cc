@@ -1110,5 +1110,136 @@ TEST(CompilePreQuantized, WhatIsRefusedNamesTheNode) {
   ExpectRefused(cases);
 }
 
+// ---- Opsets 9-17 and NHWC ----------------------------------------------------------------------
+
+// The same small model at `opset`, with every attribute-vs-input variant in it: Pad (pads and
+// value as attributes before 11, inputs from 11) folded into a conv, Clip (min / max attributes
+// before 11), Upsample (9) / Resize with scales (11, 13) or sizes (17), Squeeze (axes attribute
+// before 13), Slice of a constant bias (starts / ends attributes before 10).
+ir::Graph OpsetModel(int64_t opset) {
+  Rng rng(41);
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = opset;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 3, 6, 6}));
+  const Ints pads = {0, 0, 1, 1, 0, 0, 1, 1};
+  if (opset < 11) {
+    g.AddNode("Pad", {"x"}, {"p"}, {{"pads", pads}, {"value", 0.0f}}, "pad");
+  } else {
+    g.AddInitializer("pads", Tensor::FromVector<int64_t>({8}, pads));
+    g.AddNode("Pad", {"x", "pads"}, {"p"}, {}, "pad");
+  }
+  g.AddInitializer("w1", op_cases::GridWeights(rng, {8, 3, 3, 3}, 8, 0.3));
+  g.AddInitializer("b1", RandomTensor(rng, {8}, -0.2, 0.2));
+  g.AddNode("Conv", {"p", "w1", "b1"}, {"c1"}, {{"kernel_shape", Ints{3, 3}}}, "conv1");
+  if (opset < 11) {
+    g.AddNode("Clip", {"c1"}, {"r1"}, {{"min", 0.0f}, {"max", 6.0f}}, "clip");
+  } else {
+    g.AddInitializer("lo", Tensor::Scalar<float>(0.0f));
+    g.AddInitializer("hi", Tensor::Scalar<float>(6.0f));
+    g.AddNode("Clip", {"c1", "lo", "hi"}, {"r1"}, {}, "clip");
+  }
+  g.AddInitializer("scales", Tensor::FromVector<float>({4}, {1, 1, 2, 2}));
+  g.AddInitializer("sizes", Tensor::FromVector<int64_t>({4}, {1, 8, 12, 12}));
+  g.AddInitializer("roi", Tensor(DType::kF32, {0}));
+  const std::map<std::string, ir::Attribute> nearest = {{"mode", std::string("nearest")}};
+  if (opset < 10)
+    g.AddNode("Upsample", {"r1", "scales"}, {"u"}, nearest, "up");
+  else if (opset < 13)
+    g.AddNode("Resize", {"r1", "roi", "scales"}, {"u"}, nearest, "up");
+  else if (opset < 17)
+    g.AddNode("Resize", {"r1", "", "scales"}, {"u"}, nearest, "up");
+  else
+    g.AddNode("Resize", {"r1", "", "", "sizes"}, {"u"}, nearest, "up");
+  g.AddInitializer("w2", op_cases::GridWeights(rng, {4, 8, 1, 1}, 4, 0.3));
+  g.AddNode("Conv", {"u", "w2"}, {"c2"}, {}, "conv2");
+  g.AddNode("Relu", {"c2"}, {"r2"}, {}, "relu");
+  g.AddNode("GlobalAveragePool", {"r2"}, {"gap"}, {}, "gap");
+  if (opset < 13) {
+    g.AddNode("Squeeze", {"gap"}, {"sq"}, {{"axes", Ints{2, 3}}}, "squeeze");
+  } else {
+    g.AddInitializer("axes", Tensor::FromVector<int64_t>({2}, {2, 3}));
+    g.AddNode("Squeeze", {"gap", "axes"}, {"sq"}, {}, "squeeze");
+  }
+  g.AddInitializer("bias_all", RandomTensor(rng, {10}, -0.5, 0.5));
+  if (opset < 10) {
+    g.AddNode("Slice", {"bias_all"}, {"b3"}, {{"starts", Ints{0}}, {"ends", Ints{5}}}, "slice");
+  } else {
+    g.AddInitializer("starts", Tensor::FromVector<int64_t>({1}, {0}));
+    g.AddInitializer("ends", Tensor::FromVector<int64_t>({1}, {5}));
+    g.AddNode("Slice", {"bias_all", "starts", "ends"}, {"b3"}, {}, "slice");
+  }
+  g.AddInitializer("w3", RandomTensor(rng, {4, 5}, -0.5, 0.5));
+  g.AddNode("Gemm", {"sq", "w3", "b3"}, {"y"}, {}, "fc");
+  g.AddOutput("y");
+  return g;
+}
+
+TEST(CompileOpsets, SameModelAtOpsets9To17) {
+  const std::map<std::string, std::string> where = {
+      {"pad", "folded away"},   {"conv1", "chip"},
+      {"clip", "folded away"},  {"up", "chip"},
+      {"conv2", "chip"},        {"relu", "folded away"},
+      {"gap", "chip"},          {"squeeze", "chip (layout only, no instructions)"},
+      {"slice", "folded away"}, {"fc", "chip"}};
+  std::optional<std::vector<double>> first;
+  for (int64_t opset : {9, 11, 13, 17}) {
+    const std::string label = fmt::format("opset {} model", opset);
+    Checked c = CompileAndCompare(OpsetModel(opset), "sim16", 6.0, label);
+    const CompileReport& r = c.compiled.report;
+    EXPECT_EQ(r.nodes_host, 0u) << label;
+    for (const auto& [node, w] : where) {
+      const NodePlacement* p = PlacementOf(r, node);
+      ASSERT_NE(p, nullptr) << label << ": " << node;
+      EXPECT_EQ(p->where, w) << label << ": " << node << " " << p->detail;
+    }
+    // The same float function, calibration and program: bit-identical outputs at every opset.
+    Result<op_cases::CompiledCase> cc = op_cases::CompileCase(OpsetModel(opset), Chip("sim16"));
+    ASSERT_TRUE(cc.ok()) << cc.status().ToString();
+    auto backend = runtime::MakeGoldenBackend({cc->compiled.program.chips(0).config()});
+    ASSERT_TRUE(backend.ok());
+    auto session = runtime::Session::Load(cc->compiled.program, **backend);
+    ASSERT_TRUE(session.ok());
+    Result<TensorMap> out = (*session)->Run(cc->inputs);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    const std::vector<double> y = out->at("y").ToDoubles();
+    if (!first) first = y;
+    EXPECT_EQ(y, *first) << label;
+  }
+}
+
+// NHWC (tf2onnx style): the input and output Transposes are the DMA's, the Resize between the
+// convolutions runs on the chip.
+TEST(CompileOpsets, NhwcModelWithResize) {
+  Rng rng(43);
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = 13;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 6, 6, 3}));
+  g.AddNode("Transpose", {"x"}, {"xt"}, {{"perm", Ints{0, 3, 1, 2}}}, "to_nchw");
+  g.AddInitializer("w1", op_cases::GridWeights(rng, {10, 3, 3, 3}, 10, 0.3));
+  g.AddNode("Conv", {"xt", "w1"}, {"c1"}, {{"pads", Ints{1, 1, 1, 1}}}, "conv1");
+  g.AddNode("Relu", {"c1"}, {"r1"}, {}, "relu");
+  g.AddInitializer("scales", Tensor::FromVector<float>({4}, {1, 1, 2, 2}));
+  g.AddNode("Resize", {"r1", "", "scales"}, {"u"},
+            {{"mode", std::string("nearest")},
+             {"coordinate_transformation_mode", std::string("asymmetric")},
+             {"nearest_mode", std::string("floor")}},
+            "up");
+  g.AddInitializer("w2", op_cases::GridWeights(rng, {4, 10, 1, 1}, 4, 0.3));
+  g.AddNode("Conv", {"u", "w2"}, {"c2"}, {}, "conv2");
+  g.AddNode("Transpose", {"c2"}, {"y"}, {{"perm", Ints{0, 2, 3, 1}}}, "to_nhwc");
+  g.AddOutput("y");
+  for (const char* chip : {"tiny", "sim16"}) {
+    Checked c = CompileAndCompare(g, chip, 2.0, "NHWC conv-relu-resize-conv");  // two roundings
+    const CompileReport& r = c.compiled.report;
+    EXPECT_EQ(r.nodes_host, 0u);
+    for (const char* t : {"to_nchw", "to_nhwc"})
+      EXPECT_EQ(PlacementOf(r, t)->where, "chip (NHWC layout in the DMA)") << t;
+    EXPECT_EQ(PlacementOf(r, "up")->where, "chip");
+    EXPECT_EQ(Count<isa::Resize>(RunStream(c.compiled.program)),
+              size_t{2} / (chip[0] == 't' ? 1 : 2))
+        << chip;  // one per channel block: 10 channels are 2 blocks on tiny, 1 on sim16
+  }
+}
+
 }  // namespace
 }  // namespace aorta

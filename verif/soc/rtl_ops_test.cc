@@ -262,5 +262,18 @@ TEST(RtlOps, SmallCnnTiledOnTiny) {
   RunCase(op_cases::SmallCnn(77, 56), "tiny", "small CNN 56x56 tiled");
 }
 
+// Pad (a copy, or folded into a conv), Resize / Upsample (RESIZE), ConvTranspose (zero insertion
+// + convolution) and the pre-quantized models (QDQ and QLinear ops), as compile_test runs them.
+TEST(RtlOps, LayoutOpsAndPreQuantizedModels) {
+  for (const char* chip : kChips) {
+    for (const auto& [label, g] : op_cases::LayoutOpCases()) RunCase(g, chip, label);
+    for (bool u8 : {true, false}) {
+      const char* type = u8 ? "uint8" : "int8";
+      RunCase(op_cases::QdqConvModel(7, u8).graph, chip, fmt::format("QDQ conv model {}", type));
+      RunCase(op_cases::QLinearModel(8, u8).graph, chip, fmt::format("QLinear model {}", type));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace aorta::runtime
