@@ -383,10 +383,23 @@ void Chip::QueueThread(int q) {
         continue;
       }
       LinkChannel* rx = rx_[recv->link];
-      if (rx->Arrived() < uint64_t{recv->rows} * geometry_.n) {
+      const uint64_t arrived = rx->Arrived();
+      if (arrived < uint64_t{recv->rows} * geometry_.n) {
+        // The watchdog (rtl/aorta_link_watchdog.sv): LINK_TIMEOUT cycles without a byte.
+        LinkWatch& w = link_watch_[q];
+        if (w.run != run || w.pc != e.pc || w.arrived != arrived) w = {run, e.pc, arrived, now};
+        const uint64_t timeout = rf_.link_timeout;
+        const sc_time expiry = w.since + Cycles(timeout);
+        if (timeout != 0 && now >= expiry) {
+          Fail({ErrCode::kLinkFault, recv->link}, e.pc);
+          continue;
+        }
         link_wait_[q] = true;
         if (rx->InFlight() > 0) {
-          wait(rx->NextArrival() - now, changed_);
+          const sc_time next = rx->NextArrival() - now;
+          wait(timeout != 0 ? std::min(next, expiry - now) : next, changed_);
+        } else if (timeout != 0) {
+          wait(expiry - now, rx->arrival() | changed_);
         } else {
           wait(rx->arrival() | changed_);
         }

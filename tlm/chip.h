@@ -219,6 +219,15 @@ class Chip : public sc_core::sc_module {
   std::array<uint32_t, 4> tokens_{}, inflight_push_{};
   std::array<uint32_t, isa::kNumQueues> inflight_{};
   std::array<bool, isa::kNumQueues> link_wait_{};
+  // The link watchdog of a waiting RECV (LINK_TIMEOUT): the run and instruction it watches, the
+  // bytes that had arrived when it last looked, and since when none arrived.
+  struct LinkWatch {
+    uint64_t run = UINT64_MAX;
+    uint32_t pc = 0;
+    uint64_t arrived = 0;
+    sc_core::sc_time since;
+  };
+  std::array<LinkWatch, isa::kNumQueues> link_watch_{};
   std::multimap<sc_core::sc_time, Completion> completions_;
   // Matrix / vector unit state (EX).
   // Matrix unit: the next acceptance of any instruction (one per cycle, in order), of a pass

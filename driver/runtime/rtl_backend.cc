@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "verif/multichip/rtl_board.h"
 #include "verif/soc/rtl_device.h"
 #include "verif/soc/rtl_trace.h"
 
@@ -28,36 +29,32 @@ Result<uint64_t> ParseCycle(const std::string& text, uint64_t empty, const std::
 class RtlBackend : public Backend {
  public:
   std::string name() const override { return "rtl"; }
-  size_t num_devices() const override { return devices_.size(); }
-  Device& device(size_t i) override { return *devices_[i]; }
+  size_t num_devices() const override { return chips_.size(); }
+  Device& device(size_t i) override { return *chips_[i]; }
   HostMemory& host() override { return host_; }
 
+  // On a board every cycle of the chip waited for clocks all of them (lock-step).
   bool Wait(size_t i, std::chrono::milliseconds timeout) override {
-    if (devices_.size() == 1) return devices_[i]->WaitIrq(timeout);
-    // Every chip advances: a chip may wait for link data another one sends.
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!devices_[i]->irq()) {
-      if (std::chrono::steady_clock::now() >= deadline) return false;
-      for (auto& d : devices_) d->Run(kSlice);
-    }
-    return true;
+    return chips_[i]->WaitIrq(timeout);
   }
 
   uint64_t simulated_cycles() const override {
     uint64_t c = 0;
-    for (const auto& d : devices_) c += d->cycles();
+    for (const auto* d : chips_) c += d->cycles();
     return c;
   }
   double simulation_seconds() const override {
     double s = 0;
-    for (const auto& d : devices_) s += d->sim_seconds();
+    for (const auto* d : chips_) s += d->sim_seconds();
     return s;
   }
 
   Status Init(const std::vector<ChipConfig>& chips, const std::vector<config::BoardLink>& links,
               RtlBackendOptions options) {
+    if (chips.empty()) return InvalidArgument("an rtl backend needs at least one chip");
     verif::RtlDeviceOptions o;
     o.fast = options.fast;
+    std::vector<std::unique_ptr<verif::RtlDevice>> devices;
     for (size_t i = 0; i < chips.size(); ++i) {
       const ChipConfig& c = chips[i];
       std::unique_ptr<verif::RtlDevice> d;
@@ -70,23 +67,34 @@ class RtlBackend : public Backend {
       } else {
         AORTA_ASSIGN_OR_RETURN(d, verif::MakeRtlDevice(c, &host_, o));
       }
-      devices_.push_back(std::move(d));
+      devices.push_back(std::move(d));
     }
+    if (chips.size() == 1 && links.empty()) {
+      single_ = std::move(devices[0]);
+      chips_.push_back(single_.get());
+      return Status::Ok();
+    }
+    std::vector<verif::LinkTiming> timing;
     for (const auto& l : links) {
-      if (l.chip_a() >= devices_.size() || l.chip_b() >= devices_.size())
+      if (l.chip_a() >= chips.size())
         return InvalidArgument("link {}.{}-{}.{} names a chip the board does not have", l.chip_a(),
                                l.port_a(), l.chip_b(), l.port_b());
-      auto [ea, eb] = MakeLink();
-      AORTA_RETURN_IF_ERROR(devices_[l.chip_a()]->AttachLink(l.port_a(), ea));
-      AORTA_RETURN_IF_ERROR(devices_[l.chip_b()]->AttachLink(l.port_b(), eb));
+      verif::LinkTiming t = verif::LinkTimingOf(chips[l.chip_a()], options.link_fifo_rows);
+      if (options.link_bytes_per_cycle > 0) t.bytes_per_cycle = options.link_bytes_per_cycle;
+      if (options.link_latency_cycles > 0) t.latency_cycles = options.link_latency_cycles;
+      timing.push_back(t);
     }
+    AORTA_ASSIGN_OR_RETURN(board_, verif::RtlBoard::Create(std::move(devices), links, timing));
+    for (size_t i = 0; i < board_->size(); ++i) chips_.push_back(&board_->device(i));
+    if (options.on_board) options.on_board(*board_);
     return Status::Ok();
   }
 
  private:
-  static constexpr uint64_t kSlice = 256;  // cycles per chip per round of a multi-chip wait
   HostMemory host_;
-  std::vector<std::unique_ptr<verif::RtlDevice>> devices_;
+  std::unique_ptr<verif::RtlDevice> single_;  // one chip without links
+  std::unique_ptr<verif::RtlBoard> board_;    // or a board of them
+  std::vector<verif::RtlDevice*> chips_;
 };
 
 }  // namespace

@@ -4,8 +4,10 @@
 //   auto backend = MakeRtlBackend({config});             // the speed build (no assertions)
 //   auto session = Session::Load(program, **backend);
 //
-// Wait advances every chip of the board in slices of cycles (chips of a pipeline talk over
-// links), until the chip waited for raises its interrupt or the wall-clock timeout passes.
+// A board of several chips runs in lock-step (verif/multichip/rtl_board.h): every cycle clocks
+// every chip, and the links are cycle-level channels with the board's latency, bandwidth and
+// back-pressure (verif/multichip/cycle_link.h). Wait runs the board until the chip waited for
+// raises its interrupt or the wall-clock timeout passes.
 // With options.trace_path, every chip runs the trace build and dumps FST waveforms
 // (verif/soc/rtl_trace.h). A binary links this library with either aorta_rtl_device_fast (the speed
 // builds only; the aorta CLI) or aorta_rtl_device (also the builds with SystemVerilog assertions;
@@ -22,6 +24,7 @@
 
 namespace aorta::verif {
 class RtlDevice;
+class RtlBoard;
 }  // namespace aorta::verif
 
 namespace aorta::runtime {
@@ -39,6 +42,14 @@ struct RtlBackendOptions {
   // default initializer: designated initializers such as {.fast = false} stay warning-free.)
   std::function<Result<std::unique_ptr<verif::RtlDevice>>(const ChipConfig&, DeviceMemory*)>
       make_device{};
+  // Boards of several chips: the links' timing. 0: from the sending chip's config
+  // (verif::LinkTimingOf: links.bandwidth_gbps, latency_ns at clock_mhz; FIFO rows = the
+  // bandwidth-delay product + 8).
+  double link_bytes_per_cycle = 0;
+  uint32_t link_latency_cycles = 0;
+  uint32_t link_fifo_rows = 0;
+  // Called once with the board of a multi-chip backend (fault injection, link statistics).
+  std::function<void(verif::RtlBoard&)> on_board{};
 };
 
 // "FROM:TO" (device cycles, FROM < TO; either may be empty: 0 and the end of the run) into

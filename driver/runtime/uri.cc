@@ -17,6 +17,8 @@ std::map<std::string, SimulatorFactory>& Registry() {
   return *r;
 }
 
+constexpr uint64_t kMaxUriChips = 64;
+
 struct Board {
   std::vector<ChipConfig> chips;
   std::vector<config::BoardLink> links;
@@ -62,6 +64,29 @@ Result<Board> BoardOf(const std::string& uri, const std::string& config, const D
         "device URI '{}' names no config and there is no program to take one "
         "from (e.g. golden://tiny)",
         uri);
+  // ?chips=K: K copies of the config in a ring, port 1 of chip i to port 0 of chip i + 1 (mod
+  // K), as the ring boards and the partitioner's programs wire them.
+  if (auto k = u.options.find("chips"); k != u.options.end()) {
+    if (config.empty())
+      return InvalidArgument("device URI '{}': chips= needs a config (e.g. rtl://sim16?chips=4)",
+                             uri);
+    AORTA_ASSIGN_OR_RETURN(uint64_t count, ParseUint(uri, k->first, k->second));
+    if (count < 1 || count > kMaxUriChips)
+      return InvalidArgument("device URI '{}': chips={} is outside 1..{}", uri, count,
+                             kMaxUriChips);
+    if (count > 1 && b.chips[0].links().count() < 2)
+      return InvalidArgument("device URI '{}': a ring needs 2 link ports per chip; {} has {}", uri,
+                             b.chips[0].name(), b.chips[0].links().count());
+    b.chips.assign(count, b.chips[0]);
+    for (uint32_t i = 0; i < count && count > 1; ++i) {
+      config::BoardLink l;
+      l.set_chip_a(i);
+      l.set_port_a(1);
+      l.set_chip_b(static_cast<uint32_t>((i + 1) % count));
+      l.set_port_b(0);
+      b.links.push_back(l);
+    }
+  }
   return b;
 }
 
@@ -141,7 +166,7 @@ Result<std::unique_ptr<Backend>> OpenBackend(const std::string& uri,
                                              const std::vector<ChipConfig>& program_chips) {
   AORTA_ASSIGN_OR_RETURN(DeviceUri u, ParseDeviceUri(uri));
   if (u.scheme == "golden" || u.scheme == "tlm" || u.scheme == "rtl") {
-    AORTA_RETURN_IF_ERROR(CheckOptions(uri, u, {"board", "asserts"}));
+    AORTA_RETURN_IF_ERROR(CheckOptions(uri, u, {"board", "asserts", "chips"}));
     if (u.scheme != "rtl" && u.options.count("asserts"))
       return InvalidArgument("device URI '{}': asserts= is an rtl option", uri);
     return OpenSimulated(uri, u.scheme, u.target, u, program_chips);

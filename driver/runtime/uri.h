@@ -3,6 +3,9 @@
 //   golden://[CONFIG][?board=BOARD.textproto]   the golden model
 //   tlm://[CONFIG][?board=BOARD.textproto]      the SystemC TLM model
 //   rtl://[CONFIG][?board=BOARD.textproto]      the verilated RTL (the aorta CLI: speed build)
+//   golden|tlm|rtl://CONFIG?chips=K             K chips of CONFIG in a ring (port 1 of chip i to
+//                                               port 0 of chip i + 1 mod K), e.g.
+//                                               rtl://sim16?chips=4
 //   pcie:///dev/aorta0                          a board through the kernel driver
 //   pcie+emu://SIM[/CONFIG][?timeout_ms=N]      the pcie path against the in-process emulation
 //                                               of the kernel driver over SIM (golden|tlm|rtl)

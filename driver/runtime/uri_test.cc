@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "core/golden/host_memory.h"
+#include "core/isa/isa.h"
 #include "core/testing/test_programs.h"
 #include "driver/runtime/session.h"
 
@@ -44,6 +48,43 @@ TEST(DeviceUri, OpensTheNamedConfigOrTheProgramsOwn) {
   ASSERT_TRUE(emu.ok()) << emu.status().ToString();
   EXPECT_EQ((*emu)->name(), "pcie");
   EXPECT_EQ(Fp(**emu), Fingerprint(sim16));
+}
+
+// ?chips=K: K chips of the config in a ring (port 1 of chip i to port 0 of chip i + 1 mod K):
+// chip 0 sends, and chip 1 receives what it sent over the ring link.
+TEST(DeviceUri, ChipsMakesARingOfTheConfig) {
+  auto b = OpenBackend("golden://tiny?chips=3");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ((*b)->num_devices(), 3u);
+  EXPECT_EQ(Fp(**b), Fingerprint(Tiny()));
+  // Chip 1's port 1 reaches chip 2's port 0, and chip 2's port 1 chip 0's port 0 (the ring).
+  isa::Send snd;
+  snd.link = 1;
+  isa::Recv rcv;
+  auto run = [&](size_t chip, const std::vector<isa::Insn>& prog) {
+    auto s = isa::EncodeStream(prog);
+    ASSERT_TRUE(s.ok());
+    HostMemory::Buffer iq = (*b)->host().Alloc(s->size()).value();
+    std::memcpy(iq.span.data(), s->data(), s->size());
+    Device& d = (*b)->device(chip);
+    d.WriteReg(regs::kIrqMask, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
+    d.WriteReg(regs::kIqBaseLo, static_cast<uint32_t>(kHostWindowBase + iq.iova));
+    d.WriteReg(regs::kIqBaseHi, static_cast<uint32_t>((kHostWindowBase + iq.iova) >> 32));
+    d.WriteReg(regs::kIqLen, static_cast<uint32_t>(prog.size()));
+    d.WriteReg(regs::kDoorbell, 1);
+  };
+  run(2, {rcv, isa::Halt{}});
+  run(1, {snd, isa::Halt{}});
+  run(0, {rcv, isa::Halt{}});
+  EXPECT_TRUE((*b)->Wait(2, std::chrono::milliseconds(100)));
+  EXPECT_EQ((*b)->device(2).ReadReg(regs::kStatus), regs::kStatusDoneMask);
+  EXPECT_EQ((*b)->device(0).ReadReg(regs::kStatus), regs::kStatusBusyMask);  // nobody sent
+  for (const char* bad : {"golden://tiny?chips=0", "golden://tiny?chips=x", "golden://?chips=2",
+                          "golden://tiny?chips=65"}) {
+    auto r = OpenBackend(bad, {Tiny()});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("chips="), std::string::npos) << r.status().ToString();
+  }
 }
 
 TEST(DeviceUri, ErrorsNameTheProblem) {
