@@ -15,8 +15,10 @@
 #include "compiler/compile.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -24,9 +26,11 @@
 #include "compiler/codegen/constants.h"
 #include "compiler/codegen/schedule.h"
 #include "compiler/codegen/ub_allocator.h"
+#include "compiler/onnx_export.h"
 #include "compiler/onnx_import.h"
 #include "compiler/reference/executor.h"
 #include "compiler/testing/op_cases.h"
+#include "core/io/npy.h"
 #include "core/isa/isa.h"
 #include "driver/runtime/backend.h"
 #include "driver/runtime/session.h"
@@ -1000,6 +1004,30 @@ QRef RunQModel(const op_cases::QModel& m, const Tensor& x) {
   return cur;
 }
 
+// The int8 values of a model output `y` (dequantized with the model's output parameters) against
+// the integer reference: equal wherever the reference is not near a rounding tie.
+void ExpectSameInts(const Tensor& y_out, const op_cases::QModel& m, const QRef& ref,
+                    const std::string& label) {
+  const std::vector<double> y = y_out.ToDoubles();
+  ASSERT_EQ(y.size(), ref.q.size()) << label;
+  const double scale = m.layers.back().y_scale;
+  const int32_t zp = m.layers.back().y_zp;
+  size_t exact = 0, ties = 0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    const auto q = static_cast<int32_t>(std::lround(y[i] / scale) + zp);
+    if (ref.near_tie[i]) {
+      ++ties;  // either rounding is the ONNX semantics' own
+    } else {
+      exact += q == ref.q[i];
+      EXPECT_EQ(q, ref.q[i]) << label << ": element " << i;
+    }
+  }
+  // Ties are rare (the scales are arbitrary floats): most of the output is checked exactly.
+  EXPECT_LE(ties * 10, y.size()) << label;
+  std::cout << fmt::format("[pre-quantized] {:<50} {} of {} outputs exact, {} near a tie\n", label,
+                           exact, y.size(), ties);
+}
+
 // Compiles a pre-quantized model (the calibration inputs do not matter: the graph fixes every
 // tensor's parameters), runs it on the golden model and compares the int8 output with RunQModel.
 void CheckPreQuantized(const op_cases::QModel& m, const std::string& chip,
@@ -1024,23 +1052,8 @@ void CheckPreQuantized(const op_cases::QModel& m, const std::string& chip,
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   Result<TensorMap> out = (*session)->Run(c->inputs);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  const std::vector<double> y = out->at(p.outputs(0).name()).ToDoubles();
-  const QRef ref = RunQModel(m, c->inputs.at("x"));
-  ASSERT_EQ(y.size(), ref.q.size());
-  size_t exact = 0, ties = 0;
-  for (size_t i = 0; i < y.size(); ++i) {
-    const auto q = static_cast<int32_t>(std::lround(y[i] / oq.scale()) + oq.zero_point());
-    if (ref.near_tie[i]) {
-      ++ties;  // either rounding is the ONNX semantics' own
-    } else {
-      exact += q == ref.q[i];
-      EXPECT_EQ(q, ref.q[i]) << "element " << i;
-    }
-  }
-  // Ties are rare (the scales are arbitrary floats): most of the output is checked exactly.
-  EXPECT_LE(ties * 10, y.size());
-  std::cout << fmt::format("[pre-quantized] {:<40} {:<6} {} of {} outputs exact, {} near a tie\n",
-                           label, chip, exact, y.size(), ties);
+  ExpectSameInts(out->at(p.outputs(0).name()), m, RunQModel(m, c->inputs.at("x")),
+                 label + " on " + chip);
 }
 
 TEST(CompilePreQuantized, QdqFormatMatchesTheIntegerSemantics) {
@@ -1239,6 +1252,42 @@ TEST(CompileOpsets, NhwcModelWithResize) {
               size_t{2} / (chip[0] == 't' ? 1 : 2))
         << chip;  // one per channel block: 10 channels are 2 blocks on tiny, 1 on sim16
   }
+}
+
+// The integer reference above is ONNX's semantics: ONNX Runtime (npm onnxruntime-node, through
+// models/ort_check.js) runs the same pre-quantized models and gives the same int8 outputs.
+TEST(CompilePreQuantized, IntegerReferenceAgreesWithOnnxRuntime) {
+  const std::string setup =
+      "run scripts/setup-deps (scripts/test runs it): it installs node and "
+      "onnxruntime-node";
+  ASSERT_EQ(std::system("node --version > /dev/null 2>&1"), 0)
+      << "node is not available: " << setup;
+  const std::filesystem::path dir = std::filesystem::path(AORTA_TEST_BUILD_DIR) / "compiler" /
+                                    fmt::format("ort_prequantized_{}", ::getpid());
+  for (bool u8 : {true, false}) {
+    for (const auto& [name, m] : {std::pair{"qdq", op_cases::QdqConvModel(7, u8)},
+                                  std::pair{"qlinear", op_cases::QLinearModel(8, u8)}}) {
+      const std::string label = fmt::format("{} {} on ONNX Runtime", name, u8 ? "uint8" : "int8");
+      const std::filesystem::path d = dir / fmt::format("{}_{}", name, u8 ? "u8" : "i8");
+      std::filesystem::create_directories(d);
+      ASSERT_TRUE(ExportOnnxFile(m.graph, (d / "model.onnx").string()).ok());
+      const ir::ValueInfo* xi = m.graph.FindValue("x");
+      Shape shape;
+      for (const ir::Dim& dim : *xi->dims) shape.push_back(dim.value);
+      Rng rng(11);
+      const Tensor x = Tensor::FromVector<float>(shape, rng.Normal(ElementCount(shape)));
+      ASSERT_TRUE(WriteNpy((d / "x.npy").string(), x).ok());
+      const std::string cmd =
+          fmt::format("node '{}/models/ort_check.js' '{}' --input x='{}' --out '{}' > '{}' 2>&1",
+                      AORTA_TEST_SOURCE_DIR, (d / "model.onnx").string(), (d / "x.npy").string(),
+                      (d / "ort").string(), (d / "log.txt").string());
+      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << " failed (" << setup << "); see " << d;
+      Result<Tensor> y = ReadNpy((d / "ort" / "0.npy").string());
+      ASSERT_TRUE(y.ok()) << y.status().ToString();
+      ExpectSameInts(*y, m, RunQModel(m, x), label);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
