@@ -168,7 +168,7 @@ Status Session::Setup() {
   // backend runs them only while waited for).
   for (size_t ci = 0; ci < chips_.size(); ++ci) {
     if (chips_[ci].init.second == 0) continue;
-    AORTA_RETURN_IF_ERROR(RunStream(ci, chips_[ci].init, "init stream"));
+    StartStream(ci, chips_[ci].init);
   }
   for (size_t ci = 0; ci < chips_.size(); ++ci) {
     if (chips_[ci].init.second == 0) continue;
@@ -186,52 +186,58 @@ Status Session::Setup() {
   return Status::Ok();
 }
 
-Status Session::RunStream(size_t chip, std::pair<uint64_t, uint32_t> stream,
-                          const std::string& what) {
+void Session::StartStream(size_t chip, std::pair<uint64_t, uint32_t> stream) {
   Device& dev = backend_.device(chip);
   dev.WriteReg(regs::kIrqStatus, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
   WriteReg64(dev, regs::kIqBaseLo, regs::kIqBaseHi, stream.first);
   dev.WriteReg(regs::kIqLen, stream.second);
   dev.WriteReg(regs::kDoorbell, 1);
-  return Status::Ok().WithContext(what);
+}
+
+void Session::StartSegment(size_t chip, size_t segment, bool clear_counters) {
+  if (clear_counters) backend_.device(chip).WriteReg(regs::kCtrl, regs::kCtrlClearCountersMask);
+  StartStream(chip, chips_[chip].segments[segment]);
+}
+
+Status Session::FinishSegment(size_t ci, size_t segment) {
+  const std::string& words =
+      program_.chips(static_cast<int>(ci)).run_segments(static_cast<int>(segment));
+  return FinishStream(
+      ci, fmt::format("chip {} run segment {}", ci, segment),
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), words.size()));
+}
+
+Status Session::FinishStream(size_t ci, const std::string& what, std::span<const uint8_t> words) {
+  Device& dev = backend_.device(ci);
+  if (!backend_.Wait(ci, options_.timeout)) {
+    dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+    return Timeout("{}: the {} device did not finish within {} ms; it was reset", what,
+                   backend_.name(), options_.timeout.count());
+  }
+  uint32_t status = dev.ReadReg(regs::kStatus);
+  if (status & regs::kStatusErrorMask) {
+    auto code = static_cast<regs::ErrCode>(dev.ReadReg(regs::kErrCode));
+    uint32_t pc = dev.ReadReg(regs::kErrPc);
+    uint64_t addr = ReadReg64(dev, regs::kErrAddrLo, regs::kErrAddrHi);
+    std::string insn = "?";
+    if ((uint64_t{pc} + 1) * isa::kWordBytes <= words.size())
+      insn = isa::Disassemble(isa::WordAt(words, pc));
+    dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
+    return DeviceError("{}: {} at instruction {} ({}), address {:#x}; the device was reset", what,
+                       regs::ErrCodeName(code), pc, insn, addr);
+  }
+  if (!(status & regs::kStatusDoneMask))
+    return DeviceError("{}: interrupt without DONE or ERROR (STATUS {:#x})", what, status);
+  return Status::Ok();
 }
 
 Status Session::RunSegment(size_t segment) {
   // Start every chip, then wait for every chip: chips of a pipeline run concurrently.
-  for (size_t ci = 0; ci < chips_.size(); ++ci)
-    AORTA_RETURN_IF_ERROR(RunStream(ci, chips_[ci].segments[segment], "run"));
+  for (size_t ci = 0; ci < chips_.size(); ++ci) StartSegment(ci, segment, false);
   Status first_error;
   for (size_t ci = 0; ci < chips_.size(); ++ci) {
-    Device& dev = backend_.device(ci);
-    std::string what = fmt::format("chip {} run segment {}", ci, segment);
-    if (!backend_.Wait(ci, options_.timeout)) {
-      dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
-      if (first_error.ok())
-        first_error = Timeout("{}: the {} device did not finish within {} ms; it was reset", what,
-                              backend_.name(), options_.timeout.count());
-      continue;
-    }
-    uint32_t status = dev.ReadReg(regs::kStatus);
-    if (status & regs::kStatusErrorMask) {
-      auto code = static_cast<regs::ErrCode>(dev.ReadReg(regs::kErrCode));
-      uint32_t pc = dev.ReadReg(regs::kErrPc);
-      uint64_t addr = ReadReg64(dev, regs::kErrAddrLo, regs::kErrAddrHi);
-      std::string insn = "?";
-      const std::string& words =
-          program_.chips(static_cast<int>(ci)).run_segments(static_cast<int>(segment));
-      if ((uint64_t{pc} + 1) * isa::kWordBytes <= words.size())
-        insn = isa::Disassemble(isa::WordAt(
-            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), words.size()),
-            pc));
-      dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
-      if (first_error.ok())
-        first_error =
-            DeviceError("{}: {} at instruction {} ({}), address {:#x}; the device was reset", what,
-                        regs::ErrCodeName(code), pc, insn, addr);
-      continue;
-    }
-    if (!(status & regs::kStatusDoneMask) && first_error.ok())
-      first_error = DeviceError("{}: interrupt without DONE or ERROR (STATUS {:#x})", what, status);
+    Status st = FinishSegment(ci, segment);
+    if (first_error.ok() && !st.ok()) first_error = std::move(st);
   }
   return first_error;
 }
@@ -330,14 +336,11 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
   return Status::Ok();
 }
 
-Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
-  std::lock_guard<std::mutex> lock(run_mu_);
-  auto t0 = std::chrono::steady_clock::now();
-  const double cpu0 = ThreadCpuSeconds();
-  double segments_cpu = 0;  // the calling thread's CPU time inside RunSegment
+Status Session::WriteInputs(const TensorMap& inputs, std::optional<uint32_t> chip) {
   for (const auto& b : program_.inputs()) {
     auto it = inputs.find(b.name());
     if (it == inputs.end()) return InvalidArgument("missing input '{}'", b.name());
+    if (chip && b.chip() != *chip) continue;
     AORTA_RETURN_IF_ERROR(
         WriteBinding(b, it->second).WithContext(fmt::format("input '{}'", b.name())));
   }
@@ -346,6 +349,63 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
     for (const auto& b : program_.inputs()) known |= b.name() == name;
     if (!known) return InvalidArgument("the program has no input '{}'", name);
   }
+  return Status::Ok();
+}
+
+Status Session::ReadOutputs(TensorMap& outputs, std::optional<uint32_t> chip) {
+  for (const auto& b : program_.outputs()) {
+    if (chip && b.chip() != *chip) continue;
+    AORTA_ASSIGN_OR_RETURN(Tensor t, ReadBinding(b));
+    outputs[b.name()] = std::move(t);
+  }
+  return Status::Ok();
+}
+
+Status Session::ReadChipReport(size_t ci, Counters& counters, std::vector<LayerReport>& layers) {
+  counters = ReadCounters(ci);
+  // Per-layer counters from the PERF snapshot records: each record minus the one before.
+  const program::Buffer* perf = chips_[ci].perf;
+  if (perf == nullptr) return Status::Ok();
+  const uint32_t n = program_.chips(static_cast<int>(ci)).config().array_rows();
+  AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
+                         ReadBuffer(static_cast<uint32_t>(ci), perf->name(), 0, perf->size()));
+  Counters prev{};
+  for (const auto& layer : program_.layers()) {
+    if (layer.chip() != ci) continue;
+    uint64_t off = uint64_t{layer.perf_tag()} * regs::kSnapshotBytes;
+    if (off + regs::kSnapshotBytes > raw.size()) continue;
+    auto word = [&](uint64_t k) {
+      uint64_t v;
+      std::memcpy(&v, raw.data() + off + 8 * k, 8);
+      return v;
+    };
+    LayerReport lr;
+    lr.name = layer.name();
+    lr.op_type = layer.op_type();
+    lr.chip = layer.chip();
+    lr.segment = layer.segment();
+    lr.macs = layer.macs();
+    Counters now{};
+    for (uint32_t i = 0; i < regs::kNumCounters; ++i) {
+      now[i] = word(1 + i);
+      lr.counters[i] = now[i] - prev[i];
+    }
+    if (word(0) != layer.perf_tag())
+      return DeviceError("chip {}: PERF record {} carries tag {} (expected {})", ci,
+                         layer.perf_tag(), word(0), layer.perf_tag());
+    prev = now;
+    lr.utilization = Utilization(lr.counters, n);
+    layers.push_back(std::move(lr));
+  }
+  return Status::Ok();
+}
+
+Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
+  std::lock_guard<std::mutex> lock(run_mu_);
+  auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = ThreadCpuSeconds();
+  double segments_cpu = 0;  // the calling thread's CPU time inside RunSegment
+  AORTA_RETURN_IF_ERROR(WriteInputs(inputs));
   for (size_t ci = 0; ci < chips_.size(); ++ci)
     backend_.device(ci).WriteReg(regs::kCtrl, regs::kCtrlClearCountersMask);
   TensorMap values = inputs;  // what the host side has, by name
@@ -358,10 +418,7 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
     AORTA_RETURN_IF_ERROR(RunHostOps(seg, values, host_reports));
   }
   TensorMap outputs;
-  for (const auto& b : program_.outputs()) {
-    AORTA_ASSIGN_OR_RETURN(Tensor t, ReadBinding(b));
-    outputs[b.name()] = std::move(t);
-  }
+  AORTA_RETURN_IF_ERROR(ReadOutputs(outputs));
   if (report != nullptr) {
     RunReport r;
     r.backend = backend_.name();
@@ -370,46 +427,12 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
     r.array_n = cfg0.array_rows();
     r.clock_mhz = cfg0.clock_mhz();
     for (size_t ci = 0; ci < chips_.size(); ++ci) {
-      Counters c = ReadCounters(ci);
+      Counters c{};
+      AORTA_RETURN_IF_ERROR(ReadChipReport(ci, c, r.layers));
       for (uint32_t i = 0; i < regs::kNumCounters; ++i) r.counters[i] += c[i];
       r.cycles = std::max(r.cycles, c[CounterIndex(regs::Counter::kCycles)]);
-      // Per-layer counters from the PERF snapshot records: each record minus the one before.
-      const program::Buffer* perf = chips_[ci].perf;
-      if (perf == nullptr) continue;
-      AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
-                             ReadBuffer(static_cast<uint32_t>(ci), perf->name(), 0, perf->size()));
-      Counters prev{};
-      for (const auto& layer : program_.layers()) {
-        if (layer.chip() != ci) continue;
-        uint64_t off = uint64_t{layer.perf_tag()} * regs::kSnapshotBytes;
-        if (off + regs::kSnapshotBytes > raw.size()) continue;
-        auto word = [&](uint64_t k) {
-          uint64_t v;
-          std::memcpy(&v, raw.data() + off + 8 * k, 8);
-          return v;
-        };
-        LayerReport lr;
-        lr.name = layer.name();
-        lr.op_type = layer.op_type();
-        lr.chip = layer.chip();
-        lr.macs = layer.macs();
-        Counters now{};
-        for (uint32_t i = 0; i < regs::kNumCounters; ++i) {
-          now[i] = word(1 + i);
-          lr.counters[i] = now[i] - prev[i];
-        }
-        if (word(0) != layer.perf_tag())
-          return DeviceError("chip {}: PERF record {} carries tag {} (expected {})", ci,
-                             layer.perf_tag(), word(0), layer.perf_tag());
-        prev = now;
-        lr.utilization = Utilization(lr.counters, r.array_n);
-        r.layers.push_back(std::move(lr));
-      }
     }
     // Execution order: the chip layers of each segment, then the host ops after it.
-    std::map<std::string, uint32_t> segment_of;
-    for (const auto& layer : program_.layers()) segment_of[layer.name()] = layer.segment();
-    for (LayerReport& l : r.layers) l.segment = segment_of[l.name];
     for (LayerReport& h : host_reports) r.host_wall_s += h.wall_s;
     r.layers.insert(r.layers.end(), host_reports.begin(), host_reports.end());
     std::stable_sort(r.layers.begin(), r.layers.end(),

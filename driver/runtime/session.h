@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,33 @@ class Session {
   }
 
   const Program& program() const { return program_; }
+  Backend& backend() { return backend_; }
+  const Options& options() const { return options_; }
+
+  // Per-chip steps, for runners that schedule the chips themselves (pipeline.h streams requests
+  // through the chips of a multi-chip program). Not synchronized with Run or with each other:
+  // a caller that uses them drives the session from one thread and does not call Run.
+  //
+  // Writes the caller's inputs bound on `chip` (every input when `chip` is nullopt); checks that
+  // every program input is given and every given name is an input.
+  Status WriteInputs(const TensorMap& inputs, std::optional<uint32_t> chip = std::nullopt);
+  // Reads the outputs bound on `chip` (every output when nullopt) into `outputs`.
+  Status ReadOutputs(TensorMap& outputs, std::optional<uint32_t> chip = std::nullopt);
+  // Rings chip `chip` for run segment `segment` (counters zeroed first if `clear_counters`).
+  void StartSegment(size_t chip, size_t segment, bool clear_counters);
+  // Waits for chip `chip` to end run segment `segment`: Ok on DONE; otherwise the error (timeout,
+  // device error with the faulting instruction) naming the chip and segment, the chip reset.
+  Status FinishSegment(size_t chip, size_t segment);
+  // Rings chip `chip` for an instruction stream at device address `stream.first`, of
+  // `stream.second` words.
+  void StartStream(size_t chip, std::pair<uint64_t, uint32_t> stream);
+  // Waits for chip `chip` to end the stream `words` it runs: as FinishSegment, the error
+  // prefixed with `what`.
+  Status FinishStream(size_t chip, const std::string& what, std::span<const uint8_t> words);
+  // Chip `chip`'s counters and its layers' counters from its PERF records (after a run).
+  Status ReadChipReport(size_t chip, Counters& counters, std::vector<LayerReport>& layers);
+  size_t num_chips() const { return chips_.size(); }
+  size_t num_segments() const { return chips_.empty() ? 0 : chips_[0].segments.size(); }
 
  private:
   struct ChipState {
@@ -113,7 +141,6 @@ class Session {
 
   Session(const Program& program, Backend& backend, Options options);
   Status Setup();
-  Status RunStream(size_t chip, std::pair<uint64_t, uint32_t> stream, const std::string& what);
   Status RunSegment(size_t segment);
   Status WriteBinding(const program::TensorBinding& b, const Tensor& t);
   Result<Tensor> ReadBinding(const program::TensorBinding& b);
