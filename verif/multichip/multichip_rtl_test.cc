@@ -47,8 +47,9 @@ uint64_t CounterOf(Device& d, regs::Counter c) {
 
 // `g` on one sim16 chip (golden) and on rings of `ks` sim16 chips (golden and RTL): the same
 // bytes out everywhere; prints each RTL chip's cycles and link bytes.
-void ExpectBitIdenticalOnRtlBoards(const ir::Graph& g, const CompileOptions& o,
-                                   const TensorMap& inputs, const std::vector<uint32_t>& ks) {
+void ExpectBitIdenticalOnRtlBoards(const std::string& name, const ir::Graph& g,
+                                   const CompileOptions& o, const TensorMap& inputs,
+                                   const std::vector<uint32_t>& ks) {
   const ChipConfig chip = runtime::testing::Chip("sim16");
   auto single = CompileGraph(g, chip, o);
   ASSERT_TRUE(single.ok()) << single.status().ToString();
@@ -63,7 +64,7 @@ void ExpectBitIdenticalOnRtlBoards(const ir::Graph& g, const CompileOptions& o,
   ASSERT_FALSE(one.outputs.empty());
   const runtime::testing::Ran rtl_one =
       runtime::testing::CompareWithGolden(**golden1, **rtl1, single->program, inputs, so);
-  std::cout << g.name << " on 1 sim16 chip (RTL): " << rtl_one.report.cycles << " cycles\n";
+  std::cout << name << " on 1 sim16 chip (RTL): " << rtl_one.report.cycles << " cycles\n";
   for (uint32_t k : ks) {
     SCOPED_TRACE(fmt::format("{} chips", k));
     multichip::BoardOptions bo;
@@ -84,7 +85,7 @@ void ExpectBitIdenticalOnRtlBoards(const ir::Graph& g, const CompileOptions& o,
       EXPECT_EQ(got.outputs.at(name).ToDoubles(), t.ToDoubles())
           << name << " on " << k << " RTL chips differs from one chip";
     }
-    std::cout << g.name << " on " << k << " sim16 chips (RTL, lock-step): " << got.report.cycles
+    std::cout << name << " on " << k << " sim16 chips (RTL, lock-step): " << got.report.cycles
               << " cycles (slowest chip)\n";
     for (size_t c = 0; c < k; ++c) {
       Device& d = (*rtl)->device(c);
@@ -110,7 +111,8 @@ CompileOptions DemoOptions() {
 
 TEST(MultichipRtl, DemoCnnOnTwoAndFourChipsMatchesGoldenAndOneChip) {
   const ir::Graph g = multichip::testing::DemoCnn();
-  ExpectBitIdenticalOnRtlBoards(g, DemoOptions(), RandomInputs(g, {1, 16, 16, 16}, 3), {2, 4});
+  ExpectBitIdenticalOnRtlBoards("demo CNN", g, DemoOptions(), RandomInputs(g, {1, 16, 16, 16}, 3),
+                                {2, 4});
 }
 
 // rtl://sim16?chips=2 opens two chips in a ring, which run the demo CNN's 2-chip program.
@@ -200,7 +202,8 @@ TEST(MultichipRtlSlow, BlazeFaceFrontOnTwoAndFourChipsMatchesGoldenAndOneChip) {
   CompileOptions o = DemoOptions();
   o.calib.synthetic_samples = 1;
   o.input_shapes[""] = {1, 128, 128, 3};
-  ExpectBitIdenticalOnRtlBoards(*g, o, RandomInputs(*g, {1, 128, 128, 3}, 5), {2, 4});
+  ExpectBitIdenticalOnRtlBoards("BlazeFace front", *g, o, RandomInputs(*g, {1, 128, 128, 3}, 5),
+                                {2, 4});
 }
 
 #endif
