@@ -12,6 +12,7 @@
 #include "aorta/regs_gen.h"
 #include "core/isa/extents.h"
 #include "core/isa/isa.h"
+#include "core/isa/ordering.h"
 
 namespace aorta {
 namespace {
@@ -100,7 +101,9 @@ Status ValidateStream(const std::string& bytes, const std::string& what, const C
       return InvalidArgument("{}: link {} does not exist (the chip has {})", where, r->link,
                              g.link_ports);
   }
-  return Status::Ok();
+  // Every order the result depends on is in the program (tokens, barriers), so every device
+  // computes the same bytes whatever its timing.
+  return isa::CheckOrdering(insns, g, what);
 }
 
 Status ValidateBinding(const TensorBinding& t, const std::string& role, const Program& p,
