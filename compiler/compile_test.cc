@@ -1290,5 +1290,93 @@ TEST(CompilePreQuantized, IntegerReferenceAgreesWithOnnxRuntime) {
   std::filesystem::remove_all(dir);
 }
 
+// ONNX Runtime's contrib QLinear ops (QOperator models from its quantizer): x -> QuantizeLinear
+// -> QLinearConv 3x3 and QLinearConv 1x1 -> com.microsoft QLinearAdd -> QLinearGlobalAveragePool,
+// the add and the pool dequantized as outputs. On the chip (two convs, VEC_ELTWISE, POOL, all with
+// the graph's parameters) against ONNX Runtime on the same input: every int8 output within one
+// step, and nearly all equal (the element-wise and pooling ratios are 30-bit fixed point on the
+// chip, float in ORT: they differ only near rounding ties).
+TEST(CompilePreQuantized, ContribQLinearAddAndPoolAgainstOnnxRuntime) {
+  Rng rng(17);
+  ir::Graph g = NewGraph();
+  g.opset_imports[""] = 13;
+  g.opset_imports["com.microsoft"] = 1;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 4, 5, 5}));
+  auto scalar = [&](const std::string& n, float s, uint8_t z) {
+    g.AddInitializer(n + "_s", Tensor::Scalar<float>(s));
+    g.AddInitializer(n + "_z", Tensor::Scalar<uint8_t>(z));
+  };
+  scalar("x", 0.0237f, 130);
+  scalar("w", 0.011f, 128);
+  scalar("c1", 0.031f, 125);
+  scalar("c2", 0.027f, 131);
+  scalar("a", 0.043f, 120);
+  scalar("p", 0.013f, 127);
+  for (const auto& [name, k] : {std::pair{"w1", int64_t{3}}, std::pair{"w2", int64_t{1}}}) {
+    Tensor w(DType::kU8, {6, 4, k, k});
+    for (uint8_t& v : w.data<uint8_t>()) v = static_cast<uint8_t>(128 + rng.Int(-63, 63));
+    g.AddInitializer(name, w);
+  }
+  g.AddNode("QuantizeLinear", {"x", "x_s", "x_z"}, {"xq"}, {}, "quant");
+  g.AddNode("QLinearConv", {"xq", "x_s", "x_z", "w1", "w_s", "w_z", "c1_s", "c1_z"}, {"c1"},
+            {{"pads", Ints{1, 1, 1, 1}}}, "conv3x3");
+  g.AddNode("QLinearConv", {"xq", "x_s", "x_z", "w2", "w_s", "w_z", "c2_s", "c2_z"}, {"c2"}, {},
+            "conv1x1");
+  ir::Node& add = g.AddNode(
+      "QLinearAdd", {"c1", "c1_s", "c1_z", "c2", "c2_s", "c2_z", "a_s", "a_z"}, {"aq"}, {}, "add");
+  add.domain = "com.microsoft";
+  ir::Node& gap = g.AddNode("QLinearGlobalAveragePool", {"aq", "a_s", "a_z", "p_s", "p_z"}, {"pq"},
+                            {{"channels_last", int64_t{0}}}, "gap");
+  gap.domain = "com.microsoft";
+  g.AddNode("DequantizeLinear", {"aq", "a_s", "a_z"}, {"sum"}, {}, "dq_sum");
+  g.AddNode("DequantizeLinear", {"pq", "p_s", "p_z"}, {"pooled"}, {}, "dq_pool");
+  g.AddOutput("sum");
+  g.AddOutput("pooled");
+
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip("sim16"), 5);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->compiled.report.nodes_host, 0u);
+  for (const char* n : {"conv3x3", "conv1x1", "add", "gap"})
+    EXPECT_EQ(PlacementOf(c->compiled.report, n)->where, "chip") << n;
+  const Program& p = c->compiled.program;
+  auto backend = runtime::MakeGoldenBackend({p.chips(0).config()});
+  ASSERT_TRUE(backend.ok());
+  auto session = runtime::Session::Load(p, **backend);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  Result<TensorMap> chip = (*session)->Run(c->inputs);
+  ASSERT_TRUE(chip.ok()) << chip.status().ToString();
+
+  const std::filesystem::path d = std::filesystem::path(AORTA_TEST_BUILD_DIR) / "compiler" /
+                                  fmt::format("ort_contrib_{}", ::getpid());
+  std::filesystem::create_directories(d);
+  ASSERT_TRUE(ExportOnnxFile(g, (d / "model.onnx").string()).ok());
+  ASSERT_TRUE(WriteNpy((d / "x.npy").string(), c->inputs.at("x")).ok());
+  const std::string cmd =
+      fmt::format("node '{}/models/ort_check.js' '{}' --input x='{}' --out '{}' > '{}' 2>&1",
+                  AORTA_TEST_SOURCE_DIR, (d / "model.onnx").string(), (d / "x.npy").string(),
+                  (d / "ort").string(), (d / "log.txt").string());
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd << " failed; see " << d;
+  size_t equal = 0, total = 0;
+  for (const auto& [i, name, s, z] :
+       {std::tuple{0, "sum", 0.043, 120 - 128}, std::tuple{1, "pooled", 0.013, 127 - 128}}) {
+    Result<Tensor> ort = ReadNpy((d / "ort" / fmt::format("{}.npy", i)).string());
+    ASSERT_TRUE(ort.ok()) << ort.status().ToString();
+    const std::vector<double> a = chip->at(name).ToDoubles(), b = ort->ToDoubles();
+    ASSERT_EQ(a.size(), b.size()) << name;
+    for (size_t k = 0; k < a.size(); ++k) {
+      const long qa = std::lround(a[k] / s) + z, qb = std::lround(b[k] / s) + z;
+      EXPECT_LE(std::abs(qa - qb), 1) << name << " " << k;
+      equal += qa == qb;
+      ++total;
+    }
+  }
+  EXPECT_GE(equal * 100, total * 95) << equal << " of " << total;
+  std::cout << fmt::format(
+      "[pre-quantized] contrib QLinearAdd + QLinearGlobalAveragePool vs ORT: "
+      "{} of {} int8 outputs equal\n",
+      equal, total);
+  std::filesystem::remove_all(d);
+}
+
 }  // namespace
 }  // namespace aorta

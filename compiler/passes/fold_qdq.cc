@@ -10,9 +10,31 @@
 namespace aorta::passes {
 namespace {
 
+// ONNX Runtime's contrib QLinear ops (domain com.microsoft) and the float op each computes
+// between DequantizeLinear and QuantizeLinear: binary (A, A_scale, A_zp, B, B_scale, B_zp,
+// C_scale, C_zp) and unary (X, X_scale, X_zp, Y_scale, Y_zp).
+const std::map<std::string, std::string>& ContribBinary() {
+  static const std::map<std::string, std::string> ops = {{"QLinearAdd", "Add"},
+                                                         {"QLinearMul", "Mul"}};
+  return ops;
+}
+const std::map<std::string, std::string>& ContribUnary() {
+  static const std::map<std::string, std::string> ops = {
+      {"QLinearGlobalAveragePool", "GlobalAveragePool"},
+      {"QLinearAveragePool", "AveragePool"},
+      {"QLinearSigmoid", "Sigmoid"},
+      {"QLinearLeakyRelu", "LeakyRelu"}};
+  return ops;
+}
+bool IsContribQLinear(const ir::Node& n) {
+  return n.domain == "com.microsoft" &&
+         (ContribBinary().count(n.op_type) != 0 || ContribUnary().count(n.op_type) != 0);
+}
+
 bool IsQdqOp(const ir::Node& n) {
-  return n.domain.empty() && (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" ||
-                              n.op_type == "QLinearConv" || n.op_type == "QLinearMatMul");
+  return IsContribQLinear(n) ||
+         (n.domain.empty() && (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" ||
+                               n.op_type == "QLinearConv" || n.op_type == "QLinearMatMul"));
 }
 
 // The quantization of a QuantizeLinear / DequantizeLinear node: scale per element of `axis`
@@ -141,6 +163,10 @@ class Folder {
   Status ExpandQLinear() {
     std::vector<ir::Node> out;
     for (ir::Node& n : g_.nodes) {
+      if (IsContribQLinear(n)) {
+        AORTA_RETURN_IF_ERROR(ExpandContrib(n, out));
+        continue;
+      }
       if (!n.domain.empty() || (n.op_type != "QLinearConv" && n.op_type != "QLinearMatMul")) {
         out.push_back(std::move(n));
         continue;
@@ -195,6 +221,42 @@ class Folder {
                              {}});
     }
     g_.nodes = std::move(out);
+    return Status::Ok();
+  }
+
+  // A contrib QLinear op: its operands dequantized, the float op (the node's name and attributes
+  // but channels_last), its result quantized.
+  Status ExpandContrib(const ir::Node& n, std::vector<ir::Node>& out) {
+    const bool binary = ContribBinary().count(n.op_type) != 0;
+    const size_t operands = binary ? 2 : 1;
+    if (n.inputs.size() < 3 * operands + 1 || !n.HasInput(0) || (binary && !n.HasInput(3)))
+      return InvalidArgument("{}: needs {} inputs", n.Describe(), 3 * operands + 2);
+    AORTA_ASSIGN_OR_RETURN(int64_t channels_last, n.GetInt("channels_last", 0));
+    if (channels_last != 0)
+      return Unsupported("{}: channels_last = 1 (NHWC contrib ops are not mapped)", n.Describe());
+    auto in = [&](size_t i) { return i < n.inputs.size() ? n.inputs[i] : std::string(); };
+    std::vector<std::string> ins;
+    for (size_t k = 0; k < operands; ++k) {
+      const std::string o = NewValue(fmt::format("{}_in{}", n.name, k));
+      out.push_back(ir::Node{FreshNodeName(g_, fmt::format("{}_dq{}", n.name, k)),
+                             "DequantizeLinear",
+                             "",
+                             {in(3 * k), in(3 * k + 1), in(3 * k + 2)},
+                             {o},
+                             {}});
+      ins.push_back(o);
+    }
+    std::map<std::string, ir::Attribute> attrs = n.attributes;
+    attrs.erase("channels_last");
+    const std::string y = NewValue(n.name + "_y");
+    out.push_back(ir::Node{
+        n.name, (binary ? ContribBinary() : ContribUnary()).at(n.op_type), "", ins, {y}, attrs});
+    out.push_back(ir::Node{FreshNodeName(g_, n.name + "_q"),
+                           "QuantizeLinear",
+                           "",
+                           {y, in(3 * operands), in(3 * operands + 1)},
+                           {n.outputs.at(0)},
+                           {}});
     return Status::Ok();
   }
 

@@ -5,6 +5,9 @@
 //
 //   QLinearConv(x, xs, xz, w, ws, wz, ys, yz, B)    -> Q(Conv(DQ(x), DQ(w), DQ(B)), ys, yz)
 //   QLinearMatMul(a, as, az, b, bs, bz, ys, yz)     -> Q(MatMul(DQ(a), DQ(b)), ys, yz)
+//   com.microsoft QLinearAdd / QLinearMul           -> Q(Add / Mul(DQ(a), DQ(b)), cs, cz)
+//   com.microsoft QLinearGlobalAveragePool, QLinearAveragePool, QLinearSigmoid,
+//   QLinearLeakyRelu                                -> Q(op(DQ(x)), ys, yz)
 //   QuantizeLinear(constant)                        -> the quantized constant
 //   DequantizeLinear(constant q, s, z)              -> the float constant (q - z) * s; a Conv /
 //                                                      Gemm / MatMul reading it as weights keeps

@@ -147,6 +147,34 @@ TEST(FoldQdq, QLinearOpsAndMovesOfQuantizedTensors) {
   ASSERT_TRUE(FoldConstants().Run(g).ok());
 }
 
+TEST(FoldQdq, ContribQLinearOpsBecomeTheirFloatOps) {
+  ir::Graph g = NewGraph(13);
+  g.opset_imports["com.microsoft"] = 1;
+  F32Input(g, "x", {1, 2, 3, 3});
+  QParamsInit(g, "x", 0.1f, 128, true);
+  QParamsInit(g, "y", 0.2f, 100, true);
+  QParamsInit(g, "z", 0.05f, 90, true);
+  g.AddNode("QuantizeLinear", {"x", "x_s", "x_z"}, {"xq"}, {}, "quant");
+  g.AddNode("QLinearAdd", {"xq", "x_s", "x_z", "xq", "x_s", "x_z", "y_s", "y_z"}, {"aq"}, {}, "add")
+      .domain = "com.microsoft";
+  g.AddNode("QLinearGlobalAveragePool", {"aq", "y_s", "y_z", "z_s", "z_z"}, {"pq"},
+            {{"channels_last", int64_t{0}}}, "gap")
+      .domain = "com.microsoft";
+  g.AddNode("DequantizeLinear", {"pq", "z_s", "z_z"}, {"out"}, {}, "dequant");
+  g.AddOutput("out");
+  Status s = FoldQdq().Run(g);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(OpTypes(g), (std::vector<std::string>{"Add", "GlobalAveragePool"}));
+  EXPECT_EQ(g.nodes[0].name, "add");
+  EXPECT_EQ(g.nodes[0].inputs, (std::vector<std::string>{"x", "x"}));
+  EXPECT_TRUE(g.nodes[1].domain.empty());
+  EXPECT_FALSE(g.nodes[1].HasAttribute("channels_last"));
+  Result<std::map<std::string, FixedQParams>> fixed = FixedActivationParams(g);
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(fixed->at(g.nodes[0].outputs[0]), (FixedQParams{0.2f, -28}));
+  EXPECT_EQ(fixed->at("out"), (FixedQParams{0.05f, -38}));
+}
+
 TEST(FoldQdq, FusionKeepsAQuantizedTensorOfItsOwn) {
   // Conv -> Q -> DQ -> Relu: the conv's output has its own parameters, so the Relu stays.
   ir::Graph g = NewGraph(13);
