@@ -405,6 +405,9 @@ void Chip::QueueThread(int q) {
         }
         link_wait_[q] = false;
         counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
+        if (observer_)
+          observer_->OnLinkWait(observer_index_, static_cast<isa::Queue>(q), Ps(now),
+                                Ps(sc_core::sc_time_stamp()));
         continue;
       }
     }

@@ -69,6 +69,10 @@ class ChipObserver {
   virtual void OnRunEnd(uint32_t chip, uint64_t at_ps, bool error) = 0;
   // CTRL.CLEAR_COUNTERS: the counters restart from zero.
   virtual void OnCountersCleared(uint32_t chip, uint64_t at_ps) = 0;
+  // Queue `queue` waited from `from_ps` to `to_ps` for a RECV's rows to arrive over its link
+  // (part of the queue's *_STALL count). Default: ignored.
+  virtual void OnLinkWait(uint32_t /*chip*/, isa::Queue /*queue*/, uint64_t /*from_ps*/,
+                          uint64_t /*to_ps*/) {}
 };
 
 class Chip : public sc_core::sc_module {

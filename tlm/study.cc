@@ -363,7 +363,7 @@ std::string CsvHeader(const Sweep& sweep) {
   std::string h = "point,model";
   for (const auto& a : sweep.axes()) h += "," + CsvField(AxisName(a));
   h += ",num_chips,array_n,clock_mhz,cycles,latency_us,throughput_per_s,mac_utilization,"
-       "useful_utilization,macs,model_macs,"
+       "useful_utilization,stage_cycles,pipeline_utilization,macs,model_macs,"
        "dram_rd_bytes,dram_wr_bytes,dram_bytes,link_bytes,weight_pinned_bytes,"
        "weight_streamed_bytes,array_busy,ld_busy,ex_busy,st_busy,compile_s,simulate_s,status";
   return h;
@@ -373,13 +373,15 @@ std::string CsvRow(const StudyPoint& p, const PointResult& r) {
   std::string row = fmt::format("{},{}", p.index, CsvField(p.model_name));
   for (const auto& s : p.settings) row += "," + CsvField(s.second);
   row += fmt::format(",{},{},{}", p.num_chips(), p.chip().array_rows(), p.chip().clock_mhz());
-  if (!r.ok) return row + std::string(20, ',') + CsvField("error: " + r.error);
+  if (!r.ok) return row + std::string(22, ',') + CsvField("error: " + r.error);
   row += fmt::format(
-      ",{},{:.3f},{:.3f},{:.5f},{:.5f},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},ok",
-      r.cycles, r.latency_us, r.throughput_per_s, r.mac_utilization, r.useful_utilization, r.macs,
-      r.model_macs, r.dram_rd_bytes, r.dram_wr_bytes, r.dram_rd_bytes + r.dram_wr_bytes,
-      r.link_bytes, r.weight_pinned_bytes, r.weight_streamed_bytes, r.array_busy, r.ld_busy,
-      r.ex_busy, r.st_busy, r.compile_s, r.simulate_s);
+      ",{},{:.3f},{:.3f},{:.5f},{:.5f},{},{:.5f},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{:.3f},"
+      "ok",
+      r.cycles, r.latency_us, r.throughput_per_s, r.mac_utilization, r.useful_utilization,
+      r.stage_cycles, r.pipeline_utilization, r.macs, r.model_macs, r.dram_rd_bytes,
+      r.dram_wr_bytes, r.dram_rd_bytes + r.dram_wr_bytes, r.link_bytes, r.weight_pinned_bytes,
+      r.weight_streamed_bytes, r.array_busy, r.ld_busy, r.ex_busy, r.st_busy, r.compile_s,
+      r.simulate_s);
   return row;
 }
 
@@ -402,6 +404,7 @@ const std::vector<Metric>& PlotMetrics() {
       {"throughput_per_s", "throughput (inferences/s)"},
       {"mac_utilization", "MAC utilization (issued MACs, padding included)"},
       {"useful_utilization", "useful MAC utilization (model MACs, no padding)"},
+      {"pipeline_utilization", "MAC utilization with the pipeline full (model MACs)"},
       {"dram_bytes", "DRAM traffic per inference (MB)"},
   };
   return m;
@@ -414,6 +417,7 @@ double MetricValue(const PointResult& r, const std::string& column) {
   if (column == "throughput_per_s") return r.throughput_per_s;
   if (column == "mac_utilization") return r.mac_utilization;
   if (column == "useful_utilization") return r.useful_utilization;
+  if (column == "pipeline_utilization") return r.pipeline_utilization;
   return static_cast<double>(r.dram_rd_bytes + r.dram_wr_bytes) / 1e6;  // dram_bytes, in MB
 }
 

@@ -66,6 +66,11 @@ struct PointResult {
   uint64_t model_macs = 0;        // the model's own MACs (the program's layers, no padding)
   double useful_utilization = 0;  // model_macs / (cycles * N^2 * chips): the model's work
                                   // (depthwise on the vector unit included) against the peak
+  // A pipeline of chips starts an inference every stage_cycles: its slowest chip's run less that
+  // chip's waits for link data (one chip: cycles); throughput_per_s is the clock over it.
+  uint64_t stage_cycles = 0;
+  double pipeline_utilization = 0;  // model_macs / (stage_cycles * N^2 * chips): the arrays'
+                                    // use with the pipeline full (one chip: useful_utilization)
   uint64_t dram_rd_bytes = 0, dram_wr_bytes = 0;  // DMA_RD_BYTES, DMA_WR_BYTES (all chips)
   uint64_t link_bytes = 0;                        // LINK_TX_BYTES (all chips)
   uint64_t weight_pinned_bytes = 0, weight_streamed_bytes = 0;  // the compiler's figures

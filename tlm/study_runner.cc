@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,8 @@ json ToJson(const PointResult& r) {
           {"macs", r.macs},
           {"model_macs", r.model_macs},
           {"useful_utilization", r.useful_utilization},
+          {"stage_cycles", r.stage_cycles},
+          {"pipeline_utilization", r.pipeline_utilization},
           {"dram_rd_bytes", r.dram_rd_bytes},
           {"dram_wr_bytes", r.dram_wr_bytes},
           {"link_bytes", r.link_bytes},
@@ -102,6 +105,8 @@ PointResult FromJson(const std::string& text) {
   r.macs = j.value("macs", uint64_t{0});
   r.model_macs = j.value("model_macs", uint64_t{0});
   r.useful_utilization = j.value("useful_utilization", 0.0);
+  r.stage_cycles = j.value("stage_cycles", uint64_t{0});
+  r.pipeline_utilization = j.value("pipeline_utilization", 0.0);
   r.dram_rd_bytes = j.value("dram_rd_bytes", uint64_t{0});
   r.dram_wr_bytes = j.value("dram_wr_bytes", uint64_t{0});
   r.link_bytes = j.value("link_bytes", uint64_t{0});
@@ -260,14 +265,65 @@ Result<CompiledPoint> CompileCached(const Sweep& sweep, const StudyPoint& point,
   return out;
 }
 
+namespace {
+
+// Per chip: the time its runs took and, inside them, the time its queues waited for link data
+// (RECV rows not yet arrived); forwards every event to `next` (the timeline, or none).
+class StageObserver : public tlm::ChipObserver {
+ public:
+  explicit StageObserver(tlm::ChipObserver* next) : next_(next) {}
+  void OnInstruction(uint32_t chip, isa::Queue queue, const isa::Insn& insn, uint32_t pc,
+                     uint64_t issue_ps, uint64_t done_ps) override {
+    if (next_) next_->OnInstruction(chip, queue, insn, pc, issue_ps, done_ps);
+  }
+  void OnBarrier(uint32_t chip, const isa::Insn& insn, uint32_t pc, uint64_t at_ps) override {
+    if (next_) next_->OnBarrier(chip, insn, pc, at_ps);
+  }
+  void OnRunStart(uint32_t chip, uint64_t at_ps) override {
+    start_[chip] = at_ps;
+    if (next_) next_->OnRunStart(chip, at_ps);
+  }
+  void OnRunEnd(uint32_t chip, uint64_t at_ps, bool error) override {
+    if (auto it = start_.find(chip); it != start_.end() && at_ps >= it->second)
+      run_ps_[chip] += at_ps - it->second;
+    if (next_) next_->OnRunEnd(chip, at_ps, error);
+  }
+  void OnCountersCleared(uint32_t chip, uint64_t at_ps) override {
+    if (next_) next_->OnCountersCleared(chip, at_ps);
+  }
+  void OnLinkWait(uint32_t chip, isa::Queue queue, uint64_t from_ps, uint64_t to_ps) override {
+    // The load queue is the one that receives; a wait of one queue is the chip's wait.
+    wait_ps_[chip] += to_ps - from_ps;
+    if (next_) next_->OnLinkWait(chip, queue, from_ps, to_ps);
+  }
+  // The slowest chip's run time less its link waits, in cycles of `clock_mhz`.
+  uint64_t SlowestStageCycles(double clock_mhz) const {
+    uint64_t slowest = 0;
+    for (const auto& [chip, run] : run_ps_) {
+      const auto w = wait_ps_.find(chip);
+      const uint64_t busy = run - std::min(run, w == wait_ps_.end() ? 0 : w->second);
+      slowest = std::max(slowest, static_cast<uint64_t>(
+                                      std::llround(static_cast<double>(busy) * clock_mhz / 1e6)));
+    }
+    return slowest;
+  }
+
+ private:
+  tlm::ChipObserver* next_;
+  std::map<uint32_t, uint64_t> start_, run_ps_, wait_ps_;
+};
+
+}  // namespace
+
 Result<PointResult> RunPoint(const StudyPoint& point, const Program& program, uint64_t seed,
                              tlm::ChipObserver* observer) {
   std::vector<ChipConfig> chips;
   for (const auto& c : program.chips()) chips.push_back(c.config());
   // A multi-chip program names the links its stages use (board.links metadata).
   AORTA_ASSIGN_OR_RETURN(std::vector<config::BoardLink> links, runtime::BoardLinksOf(program));
+  StageObserver stages(observer);
   tlm::BoardOptions options;
-  options.observer = observer;
+  options.observer = &stages;
   AORTA_ASSIGN_OR_RETURN(std::unique_ptr<runtime::Backend> backend,
                          runtime::MakeTlmBackend(chips, links, options));
   const runtime::TensorMap inputs = SyntheticInputs(program, seed);
@@ -275,6 +331,8 @@ Result<PointResult> RunPoint(const StudyPoint& point, const Program& program, ui
   runtime::Session::Options so;
   so.timeout = std::chrono::minutes(30);
   AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(program, *backend, so));
+  // Loading ran the init streams: only the inference's runs count towards the stages.
+  stages = StageObserver(observer);
   runtime::RunReport report;
   AORTA_RETURN_IF_ERROR(session->Run(inputs, &report).status().WithContext(point.Label()));
   PointResult r;
@@ -285,27 +343,25 @@ Result<PointResult> RunPoint(const StudyPoint& point, const Program& program, ui
   r.clock_mhz = report.clock_mhz;
   r.latency_us = report.latency_us;
   // One chip: one inference at a time. Several (a pipeline): a new inference enters every
-  // slowest-stage time, a stage's time being its chip's cycles less its waits for link data.
-  uint64_t stage = report.cycles;
+  // slowest-stage time, a stage's time being its chip's runs less their waits for link data
+  // (the link transfer itself stays in the sender's and the receiver's time).
+  r.stage_cycles = report.cycles;
   if (chips.size() > 1) {
-    stage = 0;
-    std::map<uint32_t, uint64_t> per_chip;
-    for (const auto& l : report.layers) {
-      if (l.host) continue;
-      const auto k = static_cast<size_t>(regs::Counter::kCycles);
-      const auto s = static_cast<size_t>(regs::Counter::kLdStall);
-      per_chip[l.chip] += l.counters[k] - std::min(l.counters[k], l.counters[s]);
-    }
-    for (const auto& [c, cycles] : per_chip) stage = std::max(stage, cycles);
-    if (stage == 0) stage = report.cycles;
+    const uint64_t slowest = stages.SlowestStageCycles(report.clock_mhz);
+    if (slowest > 0) r.stage_cycles = slowest;
   }
-  r.throughput_per_s = stage > 0 ? report.clock_mhz * 1e6 / static_cast<double>(stage) : 0;
+  r.throughput_per_s =
+      r.stage_cycles > 0 ? report.clock_mhz * 1e6 / static_cast<double>(r.stage_cycles) : 0;
   r.mac_utilization = report.mac_utilization;
   r.macs = ctr(regs::Counter::kMacs) + ctr(regs::Counter::kVecMacs);
   for (const auto& l : report.layers) r.model_macs += l.host ? 0 : l.macs;
   const double peak = static_cast<double>(report.cycles) * report.array_n * report.array_n *
                       static_cast<double>(chips.size());
   r.useful_utilization = peak > 0 ? static_cast<double>(r.model_macs) / peak : 0;
+  const double pipeline_peak = static_cast<double>(r.stage_cycles) * report.array_n *
+                               report.array_n * static_cast<double>(chips.size());
+  r.pipeline_utilization =
+      pipeline_peak > 0 ? static_cast<double>(r.model_macs) / pipeline_peak : 0;
   r.dram_rd_bytes = ctr(regs::Counter::kDmaRdBytes);
   r.dram_wr_bytes = ctr(regs::Counter::kDmaWrBytes);
   r.link_bytes = ctr(regs::Counter::kLinkTxBytes);
