@@ -916,6 +916,21 @@ TEST(CompileLayoutOps, ConvTransposeMacsAreTheOpsOwn) {
   EXPECT_EQ(c.compiled.report.codegen.layers[0].macs, uint64_t{6 * 4 * 9 * 5 * 4});
 }
 
+// A zero-inserted row wider than half of tiny's accumulator (2 x 130 pixels -> 2 x 260 with its
+// zero row: 520 > 512 rows): the zero insertion goes in pieces (pixel runs, then zero rows).
+TEST(CompileLayoutOps, ConvTransposeOfWideRowsInPieces) {
+  op_cases::DeconvSpec s;
+  s.cin = 3;
+  s.cout = 5;
+  s.kh = s.kw = 2;
+  s.pads = {0, 0, 0, 0};
+  s.h = 2;
+  s.w = 130;
+  Checked c = CompileAndCompare(op_cases::ConvTransposeGraph(s, 3), "tiny", 1.0, s.Label());
+  // More DWCONVs than input rows: each row is a run of pixels plus a run of zero rows.
+  EXPECT_GT(Count<isa::Dwconv>(RunStream(c.compiled.program)), size_t{2});
+}
+
 // ---- Pre-quantized graphs --------------------------------------------------------------------
 
 // The ONNX QLinear semantics in integers, computed here from the model's own integers (not by the

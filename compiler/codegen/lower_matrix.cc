@@ -278,42 +278,78 @@ Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace
     ctx.consts.Param(param + 1, j) = 1 << 30;
     ctx.consts.Param(param + 2, j) = -1;
   }
-  const int64_t per_row = s_h * z.w;  // accumulator rows of one input row and its zero rows
   const auto half = static_cast<int64_t>(ctx.g.acc_rows / 2);
-  if (per_row > half)
-    return Unsupported(
-        "{}: one input row with its zeros inserted ({} pixels) does not fit half of the "
-        "accumulator ({} rows)",
-        node.Describe(), per_row, half);
-  const int64_t tile_rows = half / per_row;
+  if (s_w > half)
+    return Unsupported("{}: stride {} is wider than half of the accumulator ({} rows)",
+                       node.Describe(), s_w, half);
+  // The zero-inserted rows go through the accumulator in tiles of at most half of it: `fill`
+  // rows of the current tile, which starts at zero-inserted row `z_row` of the block.
+  int64_t fill = 0, z_row = 0;
+  uint32_t acc = 0;
+  auto flush = [&](uint32_t b) {
+    if (fill == 0) return;
+    isa::Postproc p;
+    p.param_addr = static_cast<uint32_t>(param);
+    p.out_zp = zp;
+    p.lo = -128;
+    p.hi = 127;
+    p.acc_addr = acc;
+    p.ub_addr = static_cast<uint32_t>(z.addr + b * z.plane() + static_cast<uint64_t>(z_row));
+    p.rows = static_cast<uint32_t>(fill);
+    code.Add(p, static_cast<uint64_t>(fill));
+    z_row += fill;
+    fill = 0;
+  };
+  // `pixels` input pixels from `row` read as a pixels x 1 image in an out_h x s_w grid: column 0
+  // of the first `pixels` grid rows is inside the image, everything else reads zp. With
+  // pixels = 0 (row unused: in_h 1 and every tap below it) the grid is all zeros.
+  auto piece = [&](uint32_t b, uint64_t row, int64_t pixels, int64_t out_h, int64_t out_w) {
+    if (fill == 0) acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * static_cast<uint64_t>(half));
+    isa::Dwconv d;
+    d.act_addr = static_cast<uint32_t>(in.addr + b * in.plane() + row);
+    d.in_h = static_cast<uint32_t>(std::max<int64_t>(pixels, 1));
+    d.in_w = 1;
+    d.out_h = static_cast<uint32_t>(out_h);
+    d.out_w = static_cast<uint32_t>(out_w);
+    d.y_off = pixels == 0 ? 1 : 0;
+    d.pad_value = zp;
+    d.wb_addr = static_cast<uint32_t>(ones);
+    d.acc_addr = acc + static_cast<uint32_t>(fill);
+    code.Add(d, static_cast<uint64_t>(out_h * out_w));
+    fill += out_h * out_w;
+  };
+  const int64_t per_row = s_h * z.w;  // accumulator rows of one input row and its zero rows
   for (uint32_t b = 0; b < in.blocks; ++b) {
-    for (int64_t y0 = 0; y0 < in.h; y0 += tile_rows) {
-      const int64_t th = std::min(tile_rows, in.h - y0);
-      const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * static_cast<uint64_t>(half));
-      for (int64_t y = y0; y < y0 + th; ++y) {
-        isa::Dwconv d;
-        d.act_addr =
-            static_cast<uint32_t>(in.addr + b * in.plane() + static_cast<uint64_t>(y * in.w));
-        d.in_h = static_cast<uint32_t>(in.w);
-        d.in_w = 1;
-        d.out_h = static_cast<uint32_t>(s_h * in.w);
-        d.out_w = static_cast<uint32_t>(s_w);
-        d.pad_value = zp;
-        d.wb_addr = static_cast<uint32_t>(ones);
-        d.acc_addr = acc + static_cast<uint32_t>((y - y0) * per_row);
-        code.Add(d, static_cast<uint64_t>(per_row));
+    z_row = 0;
+    for (int64_t y = 0; y < in.h; ++y) {
+      const auto row = static_cast<uint64_t>(y * in.w);
+      if (per_row <= half && s_h * in.w <= kMaxDim) {
+        // The row and its s_h - 1 zero rows in one pass: grid rows past in.w are all zeros.
+        if (fill + per_row > half) flush(b);
+        piece(b, row, in.w, s_h * in.w, s_w);
+        continue;
       }
-      isa::Postproc p;
-      p.param_addr = static_cast<uint32_t>(param);
-      p.out_zp = zp;
-      p.lo = -128;
-      p.hi = 127;
-      p.acc_addr = acc;
-      p.ub_addr =
-          static_cast<uint32_t>(z.addr + b * z.plane() + static_cast<uint64_t>(y0 * per_row));
-      p.rows = static_cast<uint32_t>(th * per_row);
-      code.Add(p, static_cast<uint64_t>(th * per_row));
+      // A row too wide for that: its pixels, then its zero rows, in pieces that fit.
+      for (int64_t x = 0; x < in.w;) {
+        const int64_t count = std::min({(half - fill) / s_w, in.w - x, kMaxDim});
+        if (count == 0) {
+          flush(b);
+          continue;
+        }
+        piece(b, row + static_cast<uint64_t>(x), count, count, s_w);
+        x += count;
+      }
+      for (int64_t zeros = (s_h - 1) * z.w; zeros > 0;) {
+        const int64_t count = std::min({half - fill, zeros, kMaxDim});
+        if (count == 0) {
+          flush(b);
+          continue;
+        }
+        piece(b, row, 0, count, 1);
+        zeros -= count;
+      }
     }
+    flush(b);
   }
   return Status::Ok();
 }

@@ -142,7 +142,10 @@ void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uin
 // convolution is then the stride-1 convolution of `z` (PlanMatrix). Per input row, one 1x1
 // DWCONV by 1 whose window is the row seen as an in.w x 1 image read in an (s_h * in.w) x s_w
 // grid: column 0 of the grid is inside the image, the other columns and the rows past in.w are
-// padding, and the accumulator rows come out in the order of the zero-inserted rows.
+// padding, and the accumulator rows come out in the order of the zero-inserted rows; POSTPROC
+// per accumulator tile (half of it). A row whose s_h * in.w * s_w rows exceed a tile goes in
+// pieces: runs of its pixels (the same grid with fewer rows), then its zero rows (a window
+// entirely below a one-row image).
 Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
                       const TensorPlace& z, int32_t zp, LayerCode& code);
 // Resize / Upsample (nearest, integer factors): one RESIZE per channel block.
