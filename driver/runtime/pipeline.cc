@@ -214,9 +214,23 @@ uint64_t Pipeline::Submit(TensorMap inputs, Callback done) {
 }
 
 std::vector<Pipeline::Outcome> Pipeline::RunAll(std::vector<TensorMap> requests) {
+  // Queued at once (no back-pressure on the caller): the worker always finds the next request
+  // when a chip frees, whatever the host's thread scheduling.
   std::vector<std::future<Outcome>> futures;
   futures.reserve(requests.size());
-  for (TensorMap& r : requests) futures.push_back(Submit(std::move(r)));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (TensorMap& inputs : requests) {
+      auto promise = std::make_shared<std::promise<Outcome>>();
+      futures.push_back(promise->get_future());
+      auto r = std::make_unique<Request>();
+      r->ticket = next_ticket_++;
+      r->inputs = std::move(inputs);
+      r->done = [promise](Outcome o) { promise->set_value(std::move(o)); };
+      pending_.push_back(std::move(r));
+    }
+  }
+  changed_.notify_all();
   std::vector<Outcome> out;
   out.reserve(futures.size());
   for (auto& f : futures) out.push_back(f.get());
@@ -343,21 +357,35 @@ void Pipeline::Complete(size_t c) {
 }
 
 void Pipeline::Fail(size_t c, Request& r, Status error) {
-  if (r.error.ok()) {
-    r.error = std::move(error);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.chip[c].failures;
+  size_t culprit = c;
+  if (r.error.ok()) r.error = std::move(error);
+  // kStreaming: a chip up the chain still on this request may be the cause (a chip that stopped
+  // answering starves the next one's RECVs): its own end, or its timeout, names it instead.
+  for (size_t d = 0; d < c; ++d) {
+    if (running_[d] != &r) continue;
+    Status up = session_->FinishSegment(d, segment_[d]);
+    NoteSimulatedTime();
+    running_[d] = nullptr;
+    --r.running;
+    NoteLinks(d, r);
+    if (!up.ok() && culprit == c) {
+      culprit = d;
+      r.error = std::move(up);
+    }
   }
-  // The other chips still on this request (kStreaming) would wait for link data that will not
-  // come, or send into a link nobody reads: reset them (a soft reset aborts the run, no IRQ).
-  for (size_t d = 0; d < running_.size(); ++d) {
+  // The chips further down still on it would wait for link data that will not come: reset them
+  // (a soft reset aborts the run, no IRQ).
+  for (size_t d = c + 1; d < running_.size(); ++d) {
     if (running_[d] != &r) continue;
     backend_.device(d).WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
     running_[d] = nullptr;
     --r.running;
     NoteLinks(d, r);
   }
-  if (r.running > 0) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.chip[culprit].failures;
+  }
   // What each link still holds of this request: sent by its source minus read by its receiver.
   for (size_t d = 0; d < plan_.size(); ++d) {
     if (plan_[d].source < 0) continue;
@@ -580,7 +608,7 @@ std::string FormatPipelineTable(const PipelineReport& r) {
         "  (the {} backend counts no cycles: throughput at the config clock needs tlm or rtl)\n",
         r.backend);
   }
-  s += fmt::format("  host: {:.1f} requests/s over {:.3f} s wall\n", r.wall_throughput, r.wall_s);
+  s += fmt::format("  host: {:.4g} requests/s over {:.3f} s wall\n", r.wall_throughput, r.wall_s);
   return s;
 }
 

@@ -32,8 +32,10 @@
 //                               are upper bounds; the elapsed time and throughput stay exact.
 //
 // Faults. A chip that fails a request (device error, or a timeout: the chip is reset) ends that
-// request with the chip's error; every other chip still running that request is reset too
-// (kStreaming); the requests before and after it are unaffected. The failed runs may have left
+// request with the chip's error (kStreaming: the chips up the chain still on that request are
+// waited for first, and the first of them that failed is named instead: a chip that stops
+// answering starves the next one's RECVs; the chips down the chain still on it are reset); the
+// requests before and after it are unaffected. The failed runs may have left
 // link data unread or sent only part of theirs: from the LINK_TX_BYTES / LINK_RX_BYTES counters
 // of the request's runs the runner knows what each link still holds of it and, before the
 // receiving chip runs a later request, discards those bytes with a RECV stream, so the links
@@ -147,7 +149,8 @@ class Pipeline {
   // in that order). Thread-safe.
   std::future<Outcome> Submit(TensorMap inputs);
   uint64_t Submit(TensorMap inputs, Callback done);
-  // Streams every request through the chips; one outcome per request, in order.
+  // Streams every request through the chips (queued at once, without Submit's back-pressure);
+  // one outcome per request, in order.
   std::vector<Outcome> RunAll(std::vector<TensorMap> requests);
   // Blocks until every request submitted so far has its outcome.
   void Drain();
@@ -183,8 +186,8 @@ class Pipeline {
   void Complete(size_t chip);
   // Chip `chip`'s run of r ended (ok or not): its link counters into r.
   void NoteLinks(size_t chip, Request& r);
-  // r failed on `chip`: resets the other chips running it, then queues the discards of what
-  // the links still hold of it.
+  // r failed on `chip`: waits for the chips before it still running r (and names the first that
+  // failed), resets those after it, then queues the discards of what the links hold of r.
   void Fail(size_t chip, Request& r, Status error);
   Status Discard(size_t chip, uint64_t before_ticket);
   void Deliver();
