@@ -116,9 +116,10 @@ void RegisterCompileCommand(CLI::App& app) {
                   "Directory of calibration inputs: .npy (one sample, or a stack along the batch "
                   "dim), .npz (one sample keyed by input name) or images (.png .jpg, prepared as "
                   "--image-* say). Without it: synthetic N(0, 1) inputs and a warning");
-  sub->add_option("--calib-method", args->calib_method, "Activation ranges: minmax or percentile")
+  sub->add_option("--calib-method", args->calib_method,
+                  "Activation ranges: minmax, percentile or mse")
       ->capture_default_str()
-      ->check(CLI::IsMember({"minmax", "percentile"}));
+      ->check(CLI::IsMember({"minmax", "percentile", "mse"}));
   sub->add_option("--percentile", args->percentile,
                   "With --calib-method percentile: range = [P(100 - p), P(p)]")
       ->capture_default_str();

@@ -190,7 +190,9 @@ namespace {
 Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
                        const std::vector<program::TensorBinding>& probes,
                        const std::vector<std::string>& probe_ops,
-                       const std::vector<TensorMap>& samples, CompileReport& r) {
+                       const std::vector<TensorMap>& samples,
+                       const std::map<std::string, std::vector<double>>& equalized,
+                       CompileReport& r) {
   const auto start = std::chrono::steady_clock::now();
   AORTA_ASSIGN_OR_RETURN(ir::Graph expanded, passes::ExpandFusedOps(graph));
   std::set<std::string> outs(expanded.outputs.begin(), expanded.outputs.end());
@@ -224,6 +226,15 @@ Status MeasureAccuracy(const ir::Graph& graph, const Program& probe_program,
     AORTA_ASSIGN_OR_RETURN(TensorMap got, session->Run(sample));
     for (size_t l = 0; l < probes.size(); ++l) {
       AORTA_ASSIGN_OR_RETURN(Tensor t, session->ReadTensor(probes[l]));
+      // An equalized tensor holds channel c divided by s_c (quant::QuantizedGraph::equalized).
+      if (auto e = equalized.find(probes[l].name());
+          e != equalized.end() && t.dtype() == DType::kF32 && t.rank() == 4 &&
+          t.dim(1) == static_cast<int64_t>(e->second.size())) {
+        auto v = t.data<float>();
+        const auto plane = static_cast<size_t>(t.dim(2) * t.dim(3));
+        for (size_t i = 0; i < v.size(); ++i)
+          v[i] = static_cast<float>(v[i] * e->second[(i / plane) % e->second.size()]);
+      }
       layer[l].Add(t, ref.at(probes[l].name()));
     }
     for (size_t o = 0; o < graph.outputs.size(); ++o)
@@ -408,8 +419,9 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
         if (producer != nullptr && l.name == producer->name) op = l.op_type;
       ops.push_back(op);
     }
-    AORTA_RETURN_IF_ERROR(MeasureAccuracy(graph, probe_program, probe.probes, ops, samples, r)
-                              .WithContext("--report"));
+    AORTA_RETURN_IF_ERROR(
+        MeasureAccuracy(graph, probe_program, probe.probes, ops, samples, q.equalized, r)
+            .WithContext("--report"));
   }
   c.report = r;
   return c;

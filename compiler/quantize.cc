@@ -109,12 +109,45 @@ std::optional<std::function<double(double)>> LutFunction(const passes::Activatio
 Result<CalibMethod> ParseCalibMethod(const std::string& text) {
   if (text == "minmax") return CalibMethod::kMinMax;
   if (text == "percentile") return CalibMethod::kPercentile;
-  return InvalidArgument("--calib-method: '{}' is not minmax or percentile", text);
+  if (text == "mse") return CalibMethod::kMse;
+  return InvalidArgument("--calib-method: '{}' is not minmax, percentile or mse", text);
 }
 
 std::string BaseKey(const std::string& fused_output) { return fused_output + "#base"; }
 std::string SumKey(const std::string& fused_output) { return fused_output + "#sum"; }
 std::string ActKey(const std::string& fused_node) { return fused_node + "#act"; }
+
+std::string ChannelKey(const std::string& value, int64_t c) {
+  return fmt::format("{}#c{}", value, c);
+}
+
+std::vector<EqualizedPair> FindEqualizedPairs(const ir::Graph& graph) {
+  std::vector<EqualizedPair> pairs;
+  const std::set<std::string> outputs(graph.outputs.begin(), graph.outputs.end());
+  for (const ir::Node& node : graph.nodes) {
+    if (node.op_type != "aorta.Conv" || node.outputs.empty() ||
+        node.HasInput(passes::kResidualInput))
+      continue;
+    const std::string& out = node.outputs[0];
+    const Tensor* w = node.HasInput(1) ? passes::ConstantValue(graph, node.inputs[1]) : nullptr;
+    const Result<int64_t> group = node.GetInt("group", 1);
+    const Result<std::optional<passes::Activation>> act = passes::FusedActivation(node);
+    if (w == nullptr || w->rank() != 4 || w->dim(1) != 1 || !group.ok() || *group != w->dim(0) ||
+        !act.ok() || (act->has_value() && (*act)->op != "Relu") || outputs.count(out))
+      continue;
+    const std::vector<const ir::Node*> readers = graph.Consumers(out);
+    if (readers.size() != 1) continue;
+    const ir::Node& next = *readers[0];
+    const Tensor* w2 = next.HasInput(1) ? passes::ConstantValue(graph, next.inputs[1]) : nullptr;
+    const Result<int64_t> group2 = next.GetInt("group", 1);
+    if (next.op_type != "aorta.Conv" || next.inputs[0] != out || w2 == nullptr || w2->rank() != 4 ||
+        w2->dim(1) != w->dim(0) || !group2.ok() || *group2 != 1 ||
+        (next.HasInput(passes::kResidualInput) && next.inputs[passes::kResidualInput] == out))
+      continue;
+    pairs.push_back({node.name, next.name, out, w->dim(0)});
+  }
+  return pairs;
+}
 
 // ---- Calibration ----------------------------------------------------------------------------
 
@@ -212,17 +245,84 @@ Result<std::vector<TensorMap>> LoadCalibrationDir(const ir::Graph& graph, const 
   return samples;
 }
 
+Histogram::Histogram(double lo_, double hi_, int bins)
+    : lo(lo_),
+      hi(hi_),
+      n(static_cast<size_t>(bins)),
+      sum(static_cast<size_t>(bins)),
+      sq(static_cast<size_t>(bins)) {}
+
+void Histogram::Add(double x) {
+  const auto bins = static_cast<double>(n.size());
+  const double at = hi > lo ? (x - lo) / (hi - lo) * bins : 0.0;
+  const auto b = static_cast<size_t>(std::clamp(at, 0.0, bins - 1));
+  n[b] += 1;
+  sum[b] += x;
+  sq[b] += x * x;
+}
+
+Range MseRange(const Histogram& h, int grid) {
+  const double lo = std::min(h.lo, 0.0), hi = std::max(h.hi, 0.0);
+  if (!(hi > lo) || h.n.empty()) return {h.lo, h.hi};
+  // Prefix sums over the bins: the values below a bin boundary.
+  const size_t bins = h.n.size();
+  std::vector<double> pn(bins + 1), ps(bins + 1), pq(bins + 1);
+  for (size_t b = 0; b < bins; ++b) {
+    pn[b + 1] = pn[b] + h.n[b];
+    ps[b + 1] = ps[b] + h.sum[b];
+    pq[b + 1] = pq[b] + h.sq[b];
+  }
+  // A candidate bound moves to a bin edge, so that every bin is wholly clipped or wholly
+  // inside: the lower one down (bins [0, b) below it), the upper one up (bins [b, bins) above).
+  const double width = (h.hi - h.lo) / static_cast<double>(bins);
+  auto snap = [&](double x, bool up) -> std::pair<double, size_t> {
+    if (!(width > 0) || x <= h.lo) return {x, 0};
+    if (x >= h.hi) return {x, bins};
+    const double at = (x - h.lo) / width;
+    const auto b = static_cast<size_t>(
+        std::clamp(up ? std::ceil(at) : std::floor(at), 0.0, static_cast<double>(bins)));
+    return {h.lo + static_cast<double>(b) * width, b};
+  };
+  double best = std::numeric_limits<double>::infinity();
+  Range r{lo, hi};
+  const int lo_steps = lo < 0 ? grid : 1, hi_steps = hi > 0 ? grid : 1;
+  for (int i = 1; i <= lo_steps; ++i) {
+    const auto [l, bl] = snap(lo * i / lo_steps, false);
+    // Clipped below l: sum (x - l)^2.
+    const double below = pq[bl] - 2 * l * ps[bl] + l * l * pn[bl];
+    for (int j = 1; j <= hi_steps; ++j) {
+      auto [u, bu] = snap(hi * j / hi_steps, true);
+      bu = std::max(bu, bl);
+      const double above =
+          (pq[bins] - pq[bu]) - 2 * u * (ps[bins] - ps[bu]) + u * u * (pn[bins] - pn[bu]);
+      const double step = (u - l) / 255.0;
+      const double err = below + above + (pn[bu] - pn[bl]) * step * step / 12.0;
+      if (err < best) {
+        best = err;
+        r = {l, u};
+      }
+    }
+  }
+  // Never wider than the values themselves.
+  return {std::max(r.lo, h.lo), std::min(r.hi, h.hi)};
+}
+
 namespace {
 
-// Min / max, or all samples for a percentile.
+// Min / max; all samples for a percentile; a histogram for kMse (second pass).
 struct Recorder {
   bool keep_all = false;
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
   std::vector<float> all;
+  std::optional<Histogram> hist;
 
   void Add(const Tensor& t) {
     if (t.dtype() != DType::kF32) return;
+    if (hist) {
+      for (float x : t.data<float>()) hist->Add(x);
+      return;
+    }
     for (float x : t.data<float>()) {
       lo = std::min<double>(lo, x);
       hi = std::max<double>(hi, x);
@@ -230,6 +330,7 @@ struct Recorder {
     }
   }
   Range Get(double percentile) {
+    if (hist && lo <= hi) return MseRange(*hist, kMseGrid);
     if (!keep_all || all.empty() || !(lo <= hi)) return lo <= hi ? Range{lo, hi} : Range{};
     auto at = [&](double p) {
       const auto k =
@@ -272,18 +373,48 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
       }
   AORTA_ASSIGN_OR_RETURN(reference::Executor exec, reference::Executor::Create(expanded));
   const reference::ScopedReferenceThreads one_thread(1);
+  // Per channel min / max of the equalized pairs' values ([1, C, H, W]).
+  std::map<std::string, std::vector<Range>> channels;
+  for (const EqualizedPair& p : FindEqualizedPairs(graph))
+    channels[p.value].assign(
+        static_cast<size_t>(p.channels),
+        {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()});
+  auto record_channels = [&](const std::string& name, const Tensor& t) {
+    auto it = channels.find(name);
+    if (it == channels.end() || t.dtype() != DType::kF32 || t.rank() != 4 ||
+        t.dim(1) != static_cast<int64_t>(it->second.size()))
+      return;
+    const auto v = t.data<float>();
+    const auto plane = static_cast<size_t>(t.dim(2) * t.dim(3));
+    for (size_t i = 0; i < v.size(); ++i) {
+      Range& r = it->second[(i / plane) % it->second.size()];
+      r.lo = std::min<double>(r.lo, v[i]);
+      r.hi = std::max<double>(r.hi, v[i]);
+    }
+  };
   std::map<std::string, Recorder> rec;
   for (const auto& [value, key] : key_of) rec[key].keep_all = method == CalibMethod::kPercentile;
-  for (const TensorMap& sample : samples) {
-    AORTA_ASSIGN_OR_RETURN(TensorMap got, exec.Run(sample));
-    for (const auto& [name, t] : sample) rec[name].Add(t);
-    for (const auto& [name, t] : got) {
-      auto it = key_of.find(name);
-      if (it != key_of.end()) rec[it->second].Add(t);
+  // One pass for min / max (and the percentile's values); kMse bins the values between them in
+  // a second.
+  for (int pass = 0; pass < (method == CalibMethod::kMse ? 2 : 1); ++pass) {
+    if (pass == 1)
+      for (auto& [key, r] : rec)
+        if (r.lo <= r.hi) r.hist.emplace(r.lo, r.hi, kMseBins);
+    for (const TensorMap& sample : samples) {
+      AORTA_ASSIGN_OR_RETURN(TensorMap got, exec.Run(sample));
+      for (const auto& [name, t] : sample) rec[name].Add(t);
+      for (const auto& [name, t] : got) {
+        auto it = key_of.find(name);
+        if (it != key_of.end()) rec[it->second].Add(t);
+        if (pass == 0) record_channels(name, t);
+      }
     }
   }
   std::map<std::string, Range> ranges;
   for (auto& [key, r] : rec) ranges[key] = r.Get(percentile);
+  for (const auto& [value, per] : channels)
+    for (size_t c = 0; c < per.size(); ++c)
+      if (per[c].lo <= per[c].hi) ranges[ChannelKey(value, static_cast<int64_t>(c))] = per[c];
   return ranges;
 }
 
@@ -300,6 +431,8 @@ class GraphQuantizer {
     q_.graph = graph_;
     // Pre-quantized graphs: the parameters the graph fixes (FoldQdq) instead of calibrated ones.
     AORTA_ASSIGN_OR_RETURN(fixed_, passes::FixedActivationParams(graph_));
+    // Channel equalization changes weights and ranges: only where the graph fixes neither.
+    if (fixed_.empty()) Equalize();
     for (const std::string& in : graph_.inputs) AORTA_RETURN_IF_ERROR(FromRange(in, in));
     AORTA_ASSIGN_OR_RETURN(std::vector<size_t> order, graph_.TopologicalOrder());
     for (size_t i : order) {
@@ -310,7 +443,46 @@ class GraphQuantizer {
   }
 
  private:
+  // s_c of every pair whose channel ranges were calibrated (FindEqualizedPairs).
+  void Equalize() {
+    for (const EqualizedPair& p : FindEqualizedPairs(graph_)) {
+      const ir::Node* next = graph_.FindNode(p.consumer);
+      const ir::Node* dw = graph_.FindNode(p.depthwise);
+      // Pre-quantized weights keep the graph's scales.
+      if (next->HasAttribute(passes::kQWeight) || dw->HasAttribute(passes::kQWeight)) continue;
+      const Tensor* w2 = passes::ConstantValue(graph_, next->inputs[1]);
+      const std::vector<double> w = w2->ToDoubles();
+      const auto c_n = static_cast<size_t>(p.channels);
+      const auto taps = static_cast<size_t>(w2->dim(2) * w2->dim(3));
+      std::vector<double> r2(c_n, 0.0);
+      for (size_t i = 0; i < w.size(); ++i)
+        r2[(i / taps) % c_n] = std::max(r2[(i / taps) % c_n], std::abs(w[i]));
+      std::vector<double> s(c_n, 1.0);
+      Range all{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+      bool complete = true;
+      for (size_t c = 0; c < c_n; ++c) {
+        auto it = ranges_.find(ChannelKey(p.value, static_cast<int64_t>(c)));
+        if (it == ranges_.end()) {
+          complete = false;
+          break;
+        }
+        const double r1 = std::max(std::abs(it->second.lo), std::abs(it->second.hi));
+        if (r1 > 0 && r2[c] > 0) s[c] = std::sqrt(r1 / r2[c]);
+        all.lo = std::min(all.lo, it->second.lo / s[c]);
+        all.hi = std::max(all.hi, it->second.hi / s[c]);
+      }
+      if (!complete) continue;
+      q_.equalized[p.value] = s;
+      consumer_scale_[p.consumer] = s;
+      equalized_range_[p.value] = all;
+    }
+  }
+
   Status FromRange(const std::string& key, const std::string& what) {
+    if (auto e = equalized_range_.find(key); e != equalized_range_.end()) {
+      q_.act[key] = ChooseQParams(e->second.lo, e->second.hi);
+      return Status::Ok();
+    }
     if (auto f = fixed_.find(key); f != fixed_.end()) {
       q_.act[key] = QParams{f->second.scale, f->second.zero_point};
       return Status::Ok();
@@ -467,6 +639,17 @@ class GraphQuantizer {
 
   Status Matrix(const ir::Node& node) {
     AORTA_ASSIGN_OR_RETURN(FloatMatrix f, MatrixWeights(node));
+    // Channel equalization: a depthwise producer's channel c divided by s_c, a consumer's input
+    // channel c multiplied by it.
+    if (auto e = q_.equalized.find(node.outputs[0]); e != q_.equalized.end()) {
+      const size_t per = f.w.size() / e->second.size();
+      for (size_t i = 0; i < f.w.size(); ++i) f.w[i] /= e->second[i / per];
+      for (size_t c = 0; c < f.b.size(); ++c) f.b[c] /= e->second[c];
+    }
+    if (auto e = consumer_scale_.find(node.name); e != consumer_scale_.end()) {
+      const size_t taps = static_cast<size_t>(f.k_h * f.k_w), c_n = e->second.size();
+      for (size_t i = 0; i < f.w.size(); ++i) f.w[i] *= e->second[(i / taps) % c_n];
+    }
     AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act, passes::FusedActivation(node));
     const std::string& out = node.outputs[0];
     QuantizedMatrixOp m;
@@ -482,6 +665,8 @@ class GraphQuantizer {
         act ? LutFunction(*act) : std::nullopt;
     if (residual || lut_f) {
       AORTA_RETURN_IF_ERROR(FromRange(BaseKey(out), out + " (before the activation)"));
+      if (residual && act && (act->op == "Relu" || act->op == "Clip"))
+        AORTA_RETURN_IF_ERROR(NarrowBase(node, *act));
       m.post = q_.act[BaseKey(out)];
     } else {
       m.post = m.out;
@@ -565,6 +750,22 @@ class GraphQuantizer {
       m.hi = hi;
     }
     q_.ops[node.name] = std::move(m);
+    return Status::Ok();
+  }
+
+  // A residual add followed by Relu or Clip: y = act(base + r) with r within what its int8 holds,
+  // [r_lo, r_hi]. A base below act_lo - r_hi gives act_lo whatever r is, one above act_hi - r_lo
+  // gives act_hi: the base result's range is narrowed to that, losslessly, for a finer step.
+  Status NarrowBase(const ir::Node& node, const passes::Activation& act) {
+    const std::string& out = node.outputs[0];
+    AORTA_ASSIGN_OR_RETURN(QParams r, Act(node.inputs[passes::kResidualInput]));
+    const auto it = ranges_.find(BaseKey(out));
+    if (it == ranges_.end() || equalized_range_.count(BaseKey(out))) return Status::Ok();
+    const double act_lo = act.op == "Clip" ? act.clip_min : 0.0;
+    const double act_hi = act.op == "Clip" ? act.clip_max : std::numeric_limits<double>::infinity();
+    const double lo = std::max(it->second.lo, act_lo - r.Dequantize(127));
+    const double hi = std::min(it->second.hi, act_hi - r.Dequantize(-128));
+    if (lo < hi) q_.act[BaseKey(out)] = ChooseQParams(lo, hi);
     return Status::Ok();
   }
 
@@ -696,6 +897,8 @@ class GraphQuantizer {
   const std::map<std::string, Range>& ranges_;
   std::map<std::string, passes::FixedQParams> fixed_;
   QuantizedGraph q_;
+  std::map<std::string, std::vector<double>> consumer_scale_;  // consumer node -> s_c
+  std::map<std::string, Range> equalized_range_;               // value -> range after scaling
 };
 
 }  // namespace

@@ -86,8 +86,17 @@ std::optional<std::function<double(double)>> LutFunction(const passes::Activatio
 
 // ---- Calibration ---------------------------------------------------------------------------
 
-enum class CalibMethod { kMinMax, kPercentile };
-// "minmax" | "percentile".
+//   kMinMax      [min, max] of every value of every sample
+//   kPercentile  [P(100 - p), P(p)] of all values (outliers clipped)
+//   kMse         the range [lo, hi] (0 inside, lo in (min, 0] and hi in [0, max] on a grid of
+//                kMseGrid steps each) whose int8 quantization has the smallest mean squared
+//                error over all values: clipping error (x - lo)^2 / (x - hi)^2 outside, step^2 / 12
+//                inside; the values are binned in a histogram of kMseBins bins between min and max
+//                (a second run of the samples).
+enum class CalibMethod { kMinMax, kPercentile, kMse };
+inline constexpr int kMseBins = 2048;
+inline constexpr int kMseGrid = 128;
+// "minmax" | "percentile" | "mse".
 Result<CalibMethod> ParseCalibMethod(const std::string& text);
 
 struct CalibOptions {
@@ -102,6 +111,17 @@ struct Range {
   double lo = 0, hi = 0;
 };
 
+// A histogram of values between lo and hi (kMse): count, sum and sum of squares per bin.
+struct Histogram {
+  double lo = 0, hi = 0;
+  std::vector<double> n, sum, sq;
+  Histogram(double lo_, double hi_, int bins);
+  void Add(double x);
+};
+// The range of the smallest mean squared quantization error (CalibMethod::kMse) of the values in
+// `h`, whose extremes are h.lo and h.hi.
+Range MseRange(const Histogram& h, int grid);
+
 // Key of a fused node's pre-residual / pre-activation value in the range and QParams maps
 // (its intermediate "base" result, not a value of the graph).
 std::string BaseKey(const std::string& fused_output);
@@ -110,16 +130,40 @@ std::string BaseKey(const std::string& fused_output);
 std::string SumKey(const std::string& fused_output);
 std::string ActKey(const std::string& fused_node);
 
-// Synthetic samples: every f32 graph input filled with N(0, 1) clipped to [-3, 3] (SplitMix64 +
-// Box-Muller, seeded), `count` samples.
+// ---- Channel equalization ------------------------------------------------------------------
+//
+// A depthwise convolution feeding a convolution (BlazeFace's and MobileNet's separable blocks)
+// leaves its output channels on very different ranges, and one per-tensor int8 scale then gives
+// the narrow channels a few steps only. Channel c of such a pair is rescaled, exactly in fp32:
+// the depthwise weights and bias of c divided by s_c (Relu commutes with it), the consumer's
+// weights of input channel c multiplied by s_c. With r1_c the calibrated range of channel c
+// (max |lo|, |hi|) and r2_c the largest |weight| of input channel c in the consumer,
+// s_c = sqrt(r1_c / r2_c) makes both sqrt(r1_c * r2_c): every channel of the tensor spans the same
+// range and the consumer's per-output-channel weight scales are not dominated by one input
+// channel (cross-layer equalization, Nagel et al., ICCV 2019, with calibrated activation ranges).
+//
+// A pair: an aorta.Conv with group = C_in = C_out, no residual and no activation but Relu, whose
+// output is no graph output and is read by exactly one node, an aorta.Conv with group 1.
+struct EqualizedPair {
+  std::string depthwise, consumer;  // node names
+  std::string value;                // the depthwise output
+  int64_t channels = 0;
+};
+std::vector<EqualizedPair> FindEqualizedPairs(const ir::Graph& graph);
+// Key of channel c of `value` in the range map (CollectRanges records it for every pair's value).
+std::string ChannelKey(const std::string& value, int64_t c);
+
+// Synthetic samples: every f32 graph input filled with N(0, 1) clipped to [-3, 3]
+// (std::mt19937_64 seeded with `seed`, Box-Muller), `count` samples.
 Result<std::vector<TensorMap>> SyntheticSamples(const ir::Graph& graph, int count, uint64_t seed);
 // Samples from a directory, files in name order: an .npz holds one sample keyed by input name;
 // an .npy is a sample of a single-input model, or several when its leading dim is a multiple of
 // the input's batch (a stack of samples). Shapes must match the inputs.
 Result<std::vector<TensorMap>> LoadCalibrationDir(const ir::Graph& graph, const std::string& dir);
 
-// Runs the reference on every sample and returns the range of every graph input, every node
-// output and every fused node's base result (BaseKey) and sum before an activation (SumKey).
+// Runs the reference on every sample (twice for kMse) and returns the range of every graph input,
+// every node output and every fused node's base result (BaseKey) and sum before an activation
+// (SumKey), and per channel the min / max of every equalized pair's value (ChannelKey).
 Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
                                                    const std::vector<TensorMap>& samples,
                                                    CalibMethod method, double percentile);
@@ -166,10 +210,14 @@ struct QuantizedGraph {
   ir::Graph graph;                         // the fused float graph
   std::map<std::string, QParams> act;      // per value (and BaseKey intermediates)
   std::map<std::string, QuantizedOp> ops;  // per node name; monostate: nothing to quantize
+  // Per equalized value (a depthwise output): s_c per channel. Its int8 tensor holds the value of
+  // channel c divided by s_c (act gives the parameters of that scaled tensor).
+  std::map<std::string, std::vector<double>> equalized;
   std::vector<std::string> warnings;
 };
 
-// Quantizes `graph` (after the graph passes) with the given value ranges.
+// Quantizes `graph` (after the graph passes) with the given value ranges; the pairs of
+// FindEqualizedPairs whose channel ranges are given are equalized (QuantizedGraph::equalized).
 Result<QuantizedGraph> QuantizeGraph(const ir::Graph& graph,
                                      const std::map<std::string, Range>& ranges);
 

@@ -173,6 +173,57 @@ TEST(Quantize, PercentileClipsOutliers) {
   EXPECT_EQ(*ParseCalibMethod("percentile"), CalibMethod::kPercentile);
 }
 
+TEST(Quantize, MseRangeClipsWhereItLowersTheError) {
+  // 10^6 values at 1 and one at 100. Range [0, h]: the values at 1 cost h^2 / (255^2 * 12) each
+  // (half a step, uniformly), the one at 100 costs (100 - h)^2 once clipped: 10^6 h^2 / 780300 +
+  // (100 - h)^2, smallest at h = 100 / (1 + 10^6 / 780300) = 43.83. On the grid of 128 steps of
+  // 100 / 128: 43.75 (56 steps, error 5594.6) beats 44.53 (57 steps, 5618.3); a bound moves up
+  // to the next edge of the histogram's bins (99 / 2048 wide).
+  Histogram h(1.0, 100.0, kMseBins);
+  for (int i = 0; i < 1000000; ++i) h.Add(1.0);
+  h.Add(100.0);
+  const Range r = MseRange(h, 128);
+  EXPECT_EQ(r.lo, 1.0);  // no value below 0: the range starts at the smallest value
+  EXPECT_GE(r.hi, 43.75);
+  EXPECT_LT(r.hi, 43.75 + 99.0 / 2048);
+  // Uniform values in [-2, 1] (density n / 3): clipping d off an end costs n d^3 / 9 and saves
+  // about n (6 d / 255^2) / 12 of rounding error. One grid step off the top (d = 1 / 128): costs
+  // 5.3e-8 n, saves 6.0e-8 n, taken; off the bottom (d = 2 / 128): costs 4.2e-7 n, saves
+  // 1.2e-7 n, not taken.
+  Histogram u(-2.0, 1.0, kMseBins);
+  for (int i = 0; i <= 30000; ++i) u.Add(-2.0 + 3.0 * i / 30000.0);
+  const Range ru = MseRange(u, 128);
+  EXPECT_DOUBLE_EQ(ru.lo, -2.0);
+  EXPECT_NEAR(ru.hi, 1.0 - 1.0 / 128, 3.0 / 2048);
+  EXPECT_EQ(*ParseCalibMethod("mse"), CalibMethod::kMse);
+}
+
+TEST(Quantize, MseCalibrationOfAGraph) {
+  // 128 samples of 32 values in [-1, 1], one of them 10^4. Min / max: a step of 10^4 / 255 for
+  // everything. MSE: the outlier clipped a little (its clipping error grows with the square of
+  // the distance, each of the 4096 values' rounding error with the square of the step).
+  ir::Graph g = ConvRelu();
+  std::vector<TensorMap> samples;
+  for (int s = 0; s < 128; ++s) {
+    std::vector<float> v(32);
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = static_cast<float>((s * 32 + static_cast<int>(i)) % 201) / 100.0f - 1.0f;
+    if (s == 5) v[7] = 1e4f;
+    samples.push_back({{"x", Tensor::FromVector<float>({1, 2, 4, 4}, v)}});
+  }
+  auto mm = CollectRanges(g, samples, CalibMethod::kMinMax, 99.99);
+  auto mse = CollectRanges(g, samples, CalibMethod::kMse, 99.99);
+  ASSERT_TRUE(mm.ok() && mse.ok());
+  EXPECT_EQ((*mm)["x"].hi, 1e4);
+  EXPECT_LT((*mse)["x"].hi, 1e4);
+  EXPECT_GT((*mse)["x"].hi, 1e4 * 0.99);
+  EXPECT_EQ((*mse)["x"].lo, -1.0);
+  for (const auto& [key, r] : *mse) {  // never beyond the values
+    EXPECT_GE(r.lo, (*mm)[key].lo) << key;
+    EXPECT_LE(r.hi, (*mm)[key].hi) << key;
+  }
+}
+
 TEST(Quantize, CalibrationDirectory) {
   ir::Graph g = ConvRelu();
   const std::string dir = ::testing::TempDir() + "/aorta_calib_" + std::to_string(getpid());

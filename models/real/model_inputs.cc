@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/io/image.h"
+#include "core/io/npy.h"
 
 namespace aorta::models {
 namespace {
@@ -51,6 +52,64 @@ Result<Tensor> BlazeFaceInput(const std::string& image_path, int64_t size) {
     for (size_t c = 0; c < 3; ++c) dst[p * 3 + c] = src[c * plane + p];
   }
   return nhwc;
+}
+
+Result<Tensor> BlazeFaceCalibrationSet(const std::vector<std::string>& backgrounds,
+                                       const std::string& lfw_npy, int64_t size) {
+  constexpr int64_t kFacesPerImage = kFacesPerComposite, kLfwFaces = 100;
+  if (backgrounds.empty()) return InvalidArgument("BlazeFace calibration: no background image");
+  if (size < 32) return InvalidArgument("BlazeFace calibration: size {} is below 32", size);
+  AORTA_ASSIGN_OR_RETURN(Tensor lfw, ReadNpy(lfw_npy, {.to_f32 = true}));
+  const auto n_bg = static_cast<int64_t>(backgrounds.size());
+  if (lfw.rank() != 3 || lfw.dim(0) < kLfwFaces || lfw.dim(1) < 2 || lfw.dim(2) < 2)
+    return InvalidArgument("{}: shape {}, expected [N >= {}, H, W] grey face crops", lfw_npy,
+                           ShapeToString(lfw.shape()), kLfwFaces);
+  if (n_bg * kFacesPerImage > kLfwFaces)
+    return InvalidArgument("BlazeFace calibration: {} backgrounds need {} faces, {} has {}", n_bg,
+                           n_bg * kFacesPerImage, lfw_npy, kLfwFaces);
+  const int64_t fh = lfw.dim(1), fw = lfw.dim(2);
+  const auto faces = lfw.data<float>();
+  const auto plane = static_cast<size_t>(size * size * 3);
+  Tensor out(DType::kF32, {n_bg, size, size, 3});
+  auto dst = out.data<float>();
+  // Face `f` (0..1 grey) resized into the square of side `side` at (y0, x0) of image `img`.
+  auto paste = [&](int64_t img, int64_t f, int64_t y0, int64_t x0, int64_t side) {
+    const double sy = static_cast<double>(fh) / static_cast<double>(side);
+    const double sx = static_cast<double>(fw) / static_cast<double>(side);
+    for (int64_t y = std::max<int64_t>(y0, 0); y < std::min(y0 + side, size); ++y) {
+      for (int64_t x = std::max<int64_t>(x0, 0); x < std::min(x0 + side, size); ++x) {
+        const double fy = std::clamp((static_cast<double>(y - y0) + 0.5) * sy - 0.5, 0.0,
+                                     static_cast<double>(fh - 1));
+        const double fx = std::clamp((static_cast<double>(x - x0) + 0.5) * sx - 0.5, 0.0,
+                                     static_cast<double>(fw - 1));
+        const auto yl = static_cast<int64_t>(fy), xl = static_cast<int64_t>(fx);
+        const int64_t yh = std::min(yl + 1, fh - 1), xh = std::min(xl + 1, fw - 1);
+        const double wy = fy - static_cast<double>(yl), wx = fx - static_cast<double>(xl);
+        auto at = [&](int64_t yy, int64_t xx) {
+          return static_cast<double>(faces[static_cast<size_t>((f * fh + yy) * fw + xx)]);
+        };
+        const double v = (at(yl, xl) * (1 - wx) + at(yl, xh) * wx) * (1 - wy) +
+                         (at(yh, xl) * (1 - wx) + at(yh, xh) * wx) * wy;
+        for (size_t c = 0; c < 3; ++c)
+          dst[static_cast<size_t>(img) * plane + static_cast<size_t>((y * size + x) * 3) + c] =
+              static_cast<float>(2.0 * v - 1.0);  // MediaPipe's [-1, 1]
+      }
+    }
+  };
+  auto frac = [size](double f) {
+    return static_cast<int64_t>(std::lround(f * static_cast<double>(size)));
+  };
+  for (int64_t k = 0; k < n_bg; ++k) {
+    AORTA_ASSIGN_OR_RETURN(Tensor bg, BlazeFaceInput(backgrounds[static_cast<size_t>(k)], size));
+    const auto src = bg.data<float>();
+    std::copy(src.begin(), src.end(), dst.begin() + static_cast<ptrdiff_t>(k) * plane);
+    const int64_t big = frac(0.45), small = frac(0.16);
+    paste(k, kFacesPerImage * k, frac(0.4) - big / 2, frac(0.35) - big / 2, big);
+    for (int64_t i = 0; i < kFacesPerImage - 1; ++i)
+      paste(k, kFacesPerImage * k + 1 + i, frac(0.06) + i * (small + frac(0.08)),
+            size - small - frac(0.04), small);
+  }
+  return out;
 }
 
 Result<Tensor> TextDirectionInput(const std::vector<ImageCrop>& crops) {

@@ -20,6 +20,17 @@ std::string ModelsDir(const std::string& source_dir);
 // (MediaPipe's [-1, 1] range), laid out NHWC: [1, size, size, 3].
 Result<Tensor> BlazeFaceInput(const std::string& image_path, int64_t size);
 
+// Calibration inputs for BlazeFace that share no pixel with the test photographs: every
+// background photograph prepared as BlazeFaceInput with faces of the LFW subset (scikit-image's
+// lfw_subset.npy: [200, 25, 25] grey crops in 0..1, the first 100 faces) pasted in, so that the
+// score heads see positive logits too. Composite k (of background k) holds one large face (side
+// 0.45 * size, centred at x = 0.35, y = 0.4 of the image) and four small ones (side 0.16 * size,
+// along the right edge), faces 5k .. 5k + 4, resized bilinearly (half-pixel centres) and
+// replicated to RGB. A stack [backgrounds, size, size, 3], NHWC.
+inline constexpr int64_t kFacesPerComposite = 5;
+Result<Tensor> BlazeFaceCalibrationSet(const std::vector<std::string>& backgrounds,
+                                       const std::string& lfw_npy, int64_t size);
+
 // A rectangle of an image, optionally turned by 180 degrees (upside-down text).
 struct ImageCrop {
   std::string image;  // path
