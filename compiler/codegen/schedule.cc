@@ -424,7 +424,8 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
     std::vector<size_t> chunks;
   };
   std::vector<Wait> waits;
-  std::vector<std::pair<size_t, size_t>> keeps;  // (consumer, whole LD op), original positions
+  std::vector<std::pair<size_t, size_t>> keeps;   // (consumer, whole LD op), original positions
+  std::vector<std::pair<size_t, size_t>> direct;  // (EX consumer, split load) it named
   std::vector<size_t> first_ex(splits.size(), count);
   for (size_t i = 0; i < count; ++i) {
     const bool ex = isa::QueueOf(stream.op(i).insn) == isa::Queue::kEx;
@@ -433,6 +434,7 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
       const auto si = static_cast<size_t>(split_of[a]);
       const Split& sp = splits[si];
       if (sp.load && ex) {
+        direct.push_back({i, si});
         for (size_t j = a + 1; j-- > 0;) {
           const isa::Queue q = isa::QueueOf(stream.op(j).insn);
           if (q == isa::Queue::kBarrier) break;
@@ -451,13 +453,24 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
       waits.push_back(std::move(w));
     }
   }
+  // Once an EX op waits for a chunk, every later EX op is ordered after it too (EX runs in
+  // order), and a barrier orders everything: the scan of a split stops when all its chunks are
+  // waited for or at the next barrier (bounded work and memory on programs of 100k ops).
   for (size_t si = 0; si < splits.size(); ++si) {
-    for (size_t i = first_ex[si]; i < count; ++i) {
-      if (isa::QueueOf(stream.op(i).insn) != isa::Queue::kEx) continue;
+    std::vector<bool> covered(splits[si].rows.size(), false);
+    size_t left = covered.size();
+    for (size_t i = first_ex[si]; i < count && left > 0; ++i) {
+      const isa::Queue q = isa::QueueOf(stream.op(i).insn);
+      if (q == isa::Queue::kBarrier) break;
+      if (q != isa::Queue::kEx) continue;
       Wait w{i, si, {}};
-      for (size_t k = 0; k < splits[si].rows.size(); ++k)
-        if (TouchesRows(touched[i], splits[si].rows[k])) w.chunks.push_back(k);
-      waits.push_back(std::move(w));
+      for (size_t k = 0; k < splits[si].rows.size(); ++k) {
+        if (covered[k] || !TouchesRows(touched[i], splits[si].rows[k])) continue;
+        w.chunks.push_back(k);
+        covered[k] = true;
+        --left;
+      }
+      if (!w.chunks.empty()) waits.push_back(std::move(w));
     }
   }
 
@@ -471,6 +484,8 @@ Result<TransferSplitStats> SplitTransfers(RunStream& stream, const ChipGeometry&
     std::vector<size_t>& after = stream.op(ins.renumber[w.op]).after;
     std::erase(after, ins.renumber[sp.pos]);
   }
+  for (const auto& [op, si] : direct)
+    std::erase(stream.op(ins.renumber[op]).after, ins.renumber[splits[si].pos]);
   for (const Wait& w : waits) {
     const Split& sp = splits[w.split];
     std::vector<size_t>& after = stream.op(ins.renumber[w.op]).after;
