@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/ir.h"
+#include "compiler/onnx_export.h"
 #include "tlm/study_runner.h"
 
 namespace aorta::study {
@@ -317,6 +319,70 @@ TEST(StudyRun, RunsPointsOnTheTlmModelAndCachesPrograms) {
   Status bad = WriteStudyTimeline(s, "", opt.out_dir, 7, dir / "t.json");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.ToString().find("2 points"), std::string::npos);
+}
+
+// A small MLP (64 -> 256 -> 256 -> 16, Relu between) written as an ONNX file, for the pipeline
+// test: three layers, so a pipeline of two chips has two stages.
+std::string WriteSmallMlp(const fs::path& dir) {
+  ir::Graph g;
+  g.name = "small_mlp";
+  g.opset_imports[""] = 14;
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, 64}));
+  const std::vector<int64_t> widths = {64, 256, 256, 16};
+  std::string in = "x";
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    const int64_t k = widths[l], m = widths[l + 1];
+    std::vector<float> w(static_cast<size_t>(k * m)), b(static_cast<size_t>(m));
+    for (size_t i = 0; i < w.size(); ++i)
+      w[i] = static_cast<float>((i * 37 + l) % 17) / 64 - 0.125f;
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 5) / 32;
+    const std::string name = fmt::format("fc{}", l);
+    g.AddInitializer(name + "_w", Tensor::FromVector<float>({m, k}, w));
+    g.AddInitializer(name + "_b", Tensor::FromVector<float>({m}, b));
+    g.AddNode("Gemm", {in, name + "_w", name + "_b"}, {name}, {{"transB", int64_t{1}}}, name);
+    in = name;
+    if (l + 2 < widths.size()) {
+      g.AddNode("Relu", {name}, {name + "_relu"}, {}, name + "_relu");
+      in = name + "_relu";
+    }
+  }
+  g.AddOutput(in);
+  const std::string path = (dir / "small_mlp.onnx").string();
+  const Status st = ExportOnnxFile(g, path);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return path;
+}
+
+// The small MLP on one sim16 and on a pipeline of two: the pipeline starts an inference every
+// slowest stage (a chip's run less its waits for link data), which is shorter than the batch-1
+// latency through both chips.
+TEST(StudyRun, PipelineThroughputIsTheSlowestStage) {
+  TempDir dir;
+  Sweep s = MustParse(fmt::format(R"(name: "pipe" chip: "sim16"
+      models {{ onnx: "{}" }}
+      axes {{ fields: "num_chips" values: "1" values: "2" }})",
+                                  WriteSmallMlp(dir.str())));
+  StudyOptions opt;
+  opt.out_dir = dir / "out";
+  opt.jobs = 2;
+  opt.plots = false;
+  opt.log = [](const std::string&) {};
+  Result<StudyOutcome> r = RunStudy(s, "", opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->results.size(), 2u);
+  const PointResult& one = r->results[0];
+  const PointResult& two = r->results[1];
+  ASSERT_TRUE(one.ok) << one.error;
+  ASSERT_TRUE(two.ok) << two.error;
+  EXPECT_EQ(one.stage_cycles, one.cycles);
+  EXPECT_DOUBLE_EQ(one.pipeline_utilization, one.useful_utilization);
+  EXPECT_GT(two.link_bytes, 0u);
+  EXPECT_GT(two.stage_cycles, 0u);
+  EXPECT_LT(two.stage_cycles, two.cycles);
+  EXPECT_NEAR(two.throughput_per_s, two.clock_mhz * 1e6 / static_cast<double>(two.stage_cycles),
+              1e-6 * two.throughput_per_s);
+  EXPECT_GT(two.pipeline_utilization, two.useful_utilization);
+  EXPECT_EQ(one.model_macs, two.model_macs);
 }
 
 TEST(StudyRun, AFailingPointIsReportedNotFatal) {
