@@ -1,4 +1,5 @@
 // The aorta command as a user meets it: help, exit codes, one-line errors, files in and out.
+#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "compiler/multichip/test_models.h"
 #include "compiler/onnx_export.h"
 #include "core/io/npy.h"
 #include "core/testing/test_programs.h"
@@ -300,6 +302,61 @@ TEST_F(CliTest, RunComparesWithTheGoldenModel) {
   EXPECT_NE(o.output.find("compare with the golden model: 1 outputs, 32 values, all equal"),
             std::string::npos)
       << o.output;
+}
+
+// A multi-chip program: compiled for a ring of two sim16 chips, streamed through them (pipelined)
+// by aorta run on tlm and golden (the same outputs), and by aorta bench.
+TEST_F(CliTest, RunAndBenchStreamAMultiChipProgramThroughItsChips) {
+  ASSERT_TRUE(ExportOnnxFile(multichip::testing::DemoCnn(), Path("demo.onnx")).ok());
+  std::string board;
+  ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(
+      multichip::testing::Ring(*LoadChipConfig("sim16"), 2), &board));
+  std::ofstream(Path("ring2.textproto")) << board;
+  Outcome c = Aorta("compile " + Path("demo.onnx") + " --board " + Path("ring2.textproto") +
+                    " -o " + Path("demo2.aprog"));
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  std::vector<float> v(16 * 16 * 16);
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<float>(static_cast<int>(i % 23) - 11) / 8;
+  ASSERT_TRUE(WriteNpy(Path("in.npy"), Tensor::FromVector<float>({1, 16, 16, 16}, v)).ok());
+  Outcome t = Aorta("run " + Path("demo2.aprog") + " --backend tlm --input " + Path("in.npy") +
+                    " --requests 4 --in-flight 2 --output " + Path("tlm.npy") + " --report " +
+                    Path("run.json"));
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  EXPECT_NE(t.output.find("pipeline: demo"), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("requests/s from the slowest stage"), std::string::npos) << t.output;
+  std::ifstream in(Path("run.json"));
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_TRUE(j.contains("pipeline")) << j.dump();
+  const nlohmann::json& pj = j["pipeline"];
+  EXPECT_EQ(pj["requests"], 4);
+  EXPECT_EQ(pj["max_in_flight"], 2);
+  ASSERT_EQ(pj["per_chip"].size(), 2u);
+  uint64_t busy = 0;
+  for (const auto& chip : pj["per_chip"]) {
+    EXPECT_EQ(chip["runs"], 4);
+    EXPECT_GT(chip["utilization"].get<double>(), 0.0);
+    busy += chip["busy_cycles"].get<uint64_t>();
+  }
+  EXPECT_GT(pj["elapsed_cycles"].get<uint64_t>(), 0u);
+  EXPECT_LT(pj["elapsed_cycles"].get<uint64_t>(), busy);  // the two chips overlapped
+  EXPECT_LE(pj["measured_throughput"].get<double>(), 1.001 * pj["stage_throughput"].get<double>());
+  EXPECT_EQ(j["layers"].size(), 7u);  // the first request's layers, of both chips
+  Outcome g = Aorta("run " + Path("demo2.aprog") + " --input " + Path("in.npy") + " --output " +
+                    Path("golden.npy"));
+  ASSERT_EQ(g.exit_code, 0) << g.output;
+  auto a = ReadNpy(Path("tlm.npy"));
+  auto b = ReadNpy(Path("golden.npy"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->ToDoubles(), b->ToDoubles());
+  Outcome bench = Aorta("bench " + Path("demo2.aprog") + " --backend tlm --iterations 3");
+  ASSERT_EQ(bench.exit_code, 0) << bench.output;
+  EXPECT_NE(bench.output.find("3 requests pipelined"), std::string::npos) << bench.output;
+  EXPECT_NE(bench.output.find("batch-1 latency"), std::string::npos) << bench.output;
+  Outcome bad =
+      Aorta("run " + Path("demo2.aprog") + " --input " + Path("in.npy") + " --in-flight 0");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("--in-flight must be at least 1"), std::string::npos) << bad.output;
 }
 
 }  // namespace

@@ -19,6 +19,11 @@
 //               (RunReport::runtime_cpu_s: inputs quantized and written, outputs read and
 //               dequantized, counters and PERF records read): the runtime's own cost around
 //               the device. CPU times suffer less than wall times from a loaded machine.
+//
+// A multi-chip program is streamed through its chips (driver/runtime/pipeline.h, at most
+// --in-flight requests at once): per request its device cycles summed over the chips (the
+// batch-1 latency through the chain), then the per-chip table with the utilization and the
+// throughput (1 / slowest stage, and measured from the device cycles the requests took).
 #include <time.h>
 
 #include <algorithm>
@@ -28,9 +33,11 @@
 #include <numeric>
 
 #include "cli/commands.h"
+#include "cli/program_backend.h"
 #include "cli/tensor_files.h"
 #include "core/program.h"
 #include "driver/runtime/pcie_backend.h"
+#include "driver/runtime/pipeline.h"
 #include "driver/runtime/session.h"
 #include "driver/runtime/uri.h"
 
@@ -45,6 +52,7 @@ struct BenchArgs {
   int iterations = 20;
   int warmup = 1;
   int timeout_ms = 600000;
+  int in_flight = 4;  // multi-chip programs: requests in the chips at once
 };
 
 struct Stats {
@@ -88,6 +96,51 @@ TensorMap SyntheticInputs(const Program& p) {
   return m;
 }
 
+void Row(const char* what, const std::vector<double>& v, int digits) {
+  Stats s = StatsOf(v);
+  fmt::print("  {:<34} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", what, s.mean, digits, s.p50, digits,
+             s.p99, digits);
+}
+
+// A multi-chip program: warm-up requests, then --iterations requests streamed through the chips.
+void BenchPipelined(const BenchArgs& a, const Program& p, runtime::Backend& backend,
+                    const TensorMap& inputs, const std::string& uri) {
+  if (a.in_flight < 1) Fail(InvalidArgument("--in-flight must be at least 1"));
+  runtime::PipelineOptions o;
+  o.max_in_flight = static_cast<size_t>(a.in_flight);
+  o.timeout = std::chrono::milliseconds(a.timeout_ms);
+  const auto load0 = std::chrono::steady_clock::now();
+  auto pipe = Check(runtime::Pipeline::Load(p, backend, o));
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load0).count();
+  for (auto& w : pipe->RunAll(std::vector<TensorMap>(static_cast<size_t>(a.warmup), inputs)))
+    Check(w.outputs.status().WithContext("warm-up"));
+  pipe->ResetReport();
+  const double cpu0 = ProcessCpuSeconds();
+  std::vector<runtime::Pipeline::Outcome> outcomes =
+      pipe->RunAll(std::vector<TensorMap>(static_cast<size_t>(a.iterations), inputs));
+  const double cpu = ProcessCpuSeconds() - cpu0;
+  std::vector<double> cycles, latency_us, wall_us;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    Check(outcomes[i].outputs.status().WithContext(fmt::format("request {}", i + 1)));
+    cycles.push_back(static_cast<double>(outcomes[i].report.cycles));
+    latency_us.push_back(outcomes[i].report.latency_us);
+    wall_us.push_back(outcomes[i].report.wall_s * 1e6);
+  }
+  const ChipConfig& cfg = p.chips(0).config();
+  fmt::print(
+      "bench {} on {} ({} chips of {}: {}x{} array, {} MHz), {} requests pipelined (at most {} in "
+      "flight) after {} warm-up; load {:.3f} s\n",
+      p.model_name(), uri, p.chips_size(), cfg.name(), cfg.array_rows(), cfg.array_cols(),
+      cfg.clock_mhz(), a.iterations, a.in_flight, a.warmup, load_s);
+  fmt::print("  {:<34} {:>12} {:>12} {:>12}\n", "per request", "mean", "p50", "p99");
+  Row("device cycles (sum over chips)", cycles, 0);
+  Row("batch-1 latency (us, config clock)", latency_us, 2);
+  Row("host wall, chip 0 to last (us)", wall_us, 1);
+  fmt::print("  host CPU per request (us): {:.1f}\n", cpu * 1e6 / a.iterations);
+  fmt::print("{}", runtime::FormatPipelineTable(pipe->Report()));
+}
+
 void Bench(const BenchArgs& a) {
   if (a.iterations < 1) Fail(InvalidArgument("--iterations must be at least 1"));
   Program p = Check(ReadProgram(a.program));
@@ -104,7 +157,8 @@ void Bench(const BenchArgs& a) {
   std::vector<ChipConfig> chips;
   for (const auto& c : p.chips()) chips.push_back(c.config());
   const std::string uri = a.device.empty() ? runtime::DefaultUri(a.backend) : a.device;
-  std::unique_ptr<runtime::Backend> backend = Check(runtime::OpenBackend(uri, chips));
+  std::unique_ptr<runtime::Backend> backend = OpenProgramBackend(a.backend, a.device, p);
+  if (p.chips_size() > 1) return BenchPipelined(a, p, *backend, inputs, uri);
   runtime::Session::Options opts;
   opts.timeout = std::chrono::milliseconds(a.timeout_ms);
   const auto load0 = std::chrono::steady_clock::now();
@@ -150,11 +204,7 @@ void Bench(const BenchArgs& a) {
       p.model_name(), uri, cfg.name(), cfg.array_rows(), cfg.array_cols(), cfg.clock_mhz(), gen,
       lanes, a.iterations, a.warmup, load_s);
   fmt::print("  {:<34} {:>12} {:>12} {:>12}\n", "per inference", "mean", "p50", "p99");
-  auto row = [](const char* what, const std::vector<double>& v, int digits) {
-    Stats s = StatsOf(v);
-    fmt::print("  {:<34} {:>12.{}f} {:>12.{}f} {:>12.{}f}\n", what, s.mean, digits, s.p50, digits,
-               s.p99, digits);
-  };
+  const auto row = Row;
   row("device cycles", cycles, 0);
   row("device time (us, config clock)", device_us, 2);
   row("PCIe transfers (us, modelled)", pcie_us, 2);
@@ -186,6 +236,8 @@ void RegisterBenchCommand(CLI::App& app) {
                   "Input file(s) as for aorta run (default: deterministic synthetic values)");
   sub->add_option("--iterations", args->iterations, "Inferences measured (default 20)");
   sub->add_option("--warmup", args->warmup, "Inferences run first and not measured (default 1)");
+  sub->add_option("--in-flight", args->in_flight,
+                  "Multi-chip programs: at most K requests in the chips at once (default 4)");
   sub->add_option("--timeout-ms", args->timeout_ms,
                   "Give up on a device after this many milliseconds");
   sub->callback([args] { Bench(*args); });

@@ -4,12 +4,15 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/postprocess.h"
+#include "cli/program_backend.h"
 #include "cli/tensor_files.h"
 #include "core/program.h"
+#include "driver/runtime/pipeline.h"
 #include "driver/runtime/rtl_backend.h"
 #include "driver/runtime/session.h"
 #include "driver/runtime/tlm_backend.h"
@@ -28,19 +31,22 @@ struct RunArgs {
   std::string report;
   std::string compare;
   int timeout_ms = 60000;
-  std::string timeline;  // tlm backend: Perfetto / Chrome trace JSON of the run
+  std::string timeline;      // tlm backend: Perfetto / Chrome trace JSON of the run
   std::string trace;         // rtl backend: FST waveforms to this file
   std::string trace_window;  // FROM:TO device cycles
   std::string boxes;         // BlazeFace: the input image with the detections drawn (PNG)
   double score_threshold = 0.5;
   double nms_iou = 0.3;
   bool compare_golden = false;
+  int requests = 1;        // > 1, or a multi-chip program: a pipelined run (pipeline.h)
+  int in_flight = 4;       // pipelined runs: requests in the chips at once
+  bool streaming = false;  // pipelined runs: chip k starts a request once chip k-1 has started it
 };
 
 // Compares every output with the golden model's on the same inputs; prints one line.
 void CompareWithGolden(const Program& p, const TensorMap& inputs, const TensorMap& outputs,
                        const std::vector<ChipConfig>& chips) {
-  auto golden = Check(runtime::OpenBackend("golden://", chips));
+  auto golden = Check(runtime::MakeGoldenBackend(chips, Check(runtime::BoardLinksOf(p))));
   auto session = Check(runtime::Session::Load(p, *golden));
   const TensorMap want = Check(session->Run(inputs));
   int64_t values = 0, differ = 0;
@@ -108,6 +114,34 @@ void PostprocessBlazeFace(const RunArgs& a, const Program& p, const TensorMap& o
   fmt::print("wrote {} ({} with the boxes)\n", boxes, image);
 }
 
+// A multi-chip program (or --requests N > 1): the request streamed N times through the chips
+// (driver/runtime/pipeline.h), at most --in-flight at once. Every request's outputs must equal
+// the first's (the same inputs); `outputs` and `report` are the first request's.
+runtime::PipelineReport RunPipelined(const RunArgs& a, const Program& p, runtime::Backend& backend,
+                                     const TensorMap& inputs, TensorMap& outputs,
+                                     runtime::RunReport& report) {
+  if (a.requests < 1) Fail(InvalidArgument("--requests must be at least 1"));
+  if (a.in_flight < 1) Fail(InvalidArgument("--in-flight must be at least 1"));
+  runtime::PipelineOptions o;
+  o.max_in_flight = static_cast<size_t>(a.in_flight);
+  o.timeout = std::chrono::milliseconds(a.timeout_ms);
+  o.handoff = a.streaming ? runtime::PipelineOptions::Handoff::kStreaming
+                          : runtime::PipelineOptions::Handoff::kStoreAndForward;
+  auto pipe = Check(runtime::Pipeline::Load(p, backend, o));
+  std::vector<runtime::Pipeline::Outcome> outcomes =
+      pipe->RunAll(std::vector<TensorMap>(static_cast<size_t>(a.requests), inputs));
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    Check(outcomes[i].outputs.status().WithContext(fmt::format("request {}", i + 1)));
+    for (const auto& [name, t] : *outcomes[i].outputs)
+      if (t.ToDoubles() != outcomes[0].outputs->at(name).ToDoubles())
+        Fail(DataLoss("request {} output '{}' differs from request 1's (the same inputs)", i + 1,
+                      name));
+  }
+  outputs = *outcomes[0].outputs;
+  report = outcomes[0].report;
+  return pipe->Report();
+}
+
 // --trace: the rtl backend runs the SoC's trace builds (driver/runtime/rtl_backend.h).
 void UseTracedRtl(const RunArgs& a) {
   if (a.trace.empty()) {
@@ -153,16 +187,21 @@ void Run(const RunArgs& a) {
     timeline->SetLayers(p);
     tlm::BoardOptions board_options;
     board_options.observer = timeline.get();
-    backend = Check(runtime::MakeTlmBackend(chips, {}, board_options));
+    backend = OpenProgramBackend("tlm", "", p, board_options);
   } else {
-    backend = Check(
-        runtime::OpenBackend(a.device.empty() ? runtime::DefaultUri(a.backend) : a.device, chips));
+    backend = OpenProgramBackend(a.backend, a.device, p);
   }
-  runtime::Session::Options opts;
-  opts.timeout = std::chrono::milliseconds(a.timeout_ms);
-  auto session = Check(runtime::Session::Load(p, *backend, opts));
   runtime::RunReport report;
-  TensorMap outputs = Check(session->Run(inputs, &report));
+  TensorMap outputs;
+  std::optional<runtime::PipelineReport> pipeline;
+  if (p.chips_size() > 1 || a.requests > 1) {
+    pipeline = RunPipelined(a, p, *backend, inputs, outputs, report);
+  } else {
+    runtime::Session::Options opts;
+    opts.timeout = std::chrono::milliseconds(a.timeout_ms);
+    auto session = Check(runtime::Session::Load(p, *backend, opts));
+    outputs = Check(session->Run(inputs, &report));
+  }
   if (timeline) {
     Check(timeline->Write(a.timeline));
     fmt::print("wrote timeline {} (open in https://ui.perfetto.dev)\n", a.timeline);
@@ -211,6 +250,7 @@ void Run(const RunArgs& a) {
                    ctr(l, regs::Counter::kDmaRdBytes) + ctr(l, regs::Counter::kDmaWrBytes));
     }
   }
+  if (pipeline) fmt::print("{}", runtime::FormatPipelineTable(*pipeline));
   if (postprocess == kPostprocessBlazeFace) PostprocessBlazeFace(a, p, outputs);
   if (!a.compare.empty()) {
     // Against a reference (e.g. the fp32 model's output): the error of the quantized run.
@@ -240,12 +280,15 @@ void Run(const RunArgs& a) {
   if (!a.report.empty()) {
     std::ofstream out(a.report);
     std::string json = report.ToJson();
-    if (sim_cycles > 0) {
-      // Simulated backends add how fast the simulation ran.
+    if (sim_cycles > 0 || pipeline) {
       nlohmann::json j = nlohmann::json::parse(json);
-      j["simulation"] = {{"cycles", sim_cycles},
-                         {"seconds", sim_s},
-                         {"cycles_per_second", sim_s > 0 ? sim_cycles / sim_s : 0.0}};
+      // Simulated backends add how fast the simulation ran.
+      if (sim_cycles > 0)
+        j["simulation"] = {{"cycles", sim_cycles},
+                           {"seconds", sim_s},
+                           {"cycles_per_second", sim_s > 0 ? sim_cycles / sim_s : 0.0}};
+      // Pipelined runs: per-chip utilization, throughput, batch-1 latency.
+      if (pipeline) j["pipeline"] = nlohmann::json::parse(pipeline->ToJson());
       json = j.dump(2);
     }
     out << json << "\n";
@@ -293,6 +336,14 @@ void RegisterRunCommand(CLI::App& app) {
   sub->add_flag("--compare-golden", args->compare_golden,
                 "Run the same inputs on the golden model too and check that every output is "
                 "bit-identical");
+  sub->add_option("--requests", args->requests,
+                  "Stream the input through the chips N times, pipelined (a multi-chip program "
+                  "always runs pipelined; docs/runtime.md, \"Pipelined multi-chip runs\")");
+  sub->add_option("--in-flight", args->in_flight,
+                  "Pipelined runs: at most K requests in the chips at once (default 4)");
+  sub->add_flag("--streaming", args->streaming,
+                "Pipelined runs: chip k starts a request once chip k-1 has started it (links "
+                "with back-pressure, the rtl boards); default: once chip k-1 has finished it");
   sub->add_option("--trace", args->trace,
                   "rtl backend: write the run's waveforms to FILE.fst (needs a build configured "
                   "with -DAORTA_RTL_TRACE=ON; docs/rtl.md, \"Waveforms\")");
