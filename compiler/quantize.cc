@@ -346,7 +346,8 @@ struct Recorder {
 
 Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
                                                    const std::vector<TensorMap>& samples,
-                                                   CalibMethod method, double percentile) {
+                                                   CalibMethod method, double percentile,
+                                                   bool equalize) {
   if (samples.empty()) return InvalidArgument("calibration needs at least one sample");
   if (!(percentile > 50 && percentile <= 100))
     return InvalidArgument("calibration percentile {} is not in (50, 100]", percentile);
@@ -375,7 +376,7 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
   const reference::ScopedReferenceThreads one_thread(1);
   // Per channel min / max of the equalized pairs' values ([1, C, H, W]).
   std::map<std::string, std::vector<Range>> channels;
-  for (const EqualizedPair& p : FindEqualizedPairs(graph))
+  for (const EqualizedPair& p : equalize ? FindEqualizedPairs(graph) : std::vector<EqualizedPair>{})
     channels[p.value].assign(
         static_cast<size_t>(p.channels),
         {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()});
@@ -921,8 +922,8 @@ Result<QuantizedGraph> Quantize(const ir::Graph& graph, const CalibOptions& opti
   } else {
     AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationDir(graph, options.dir));
   }
-  AORTA_ASSIGN_OR_RETURN(auto ranges,
-                         CollectRanges(graph, samples, options.method, options.percentile));
+  AORTA_ASSIGN_OR_RETURN(auto ranges, CollectRanges(graph, samples, options.method,
+                                                    options.percentile, options.equalize));
   AORTA_ASSIGN_OR_RETURN(QuantizedGraph q, QuantizeGraph(graph, ranges));
   q.warnings.insert(q.warnings.begin(), warnings.begin(), warnings.end());
   return q;
