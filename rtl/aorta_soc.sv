@@ -402,7 +402,7 @@ module aorta_soc
   logic                 vx_valid, vx_ready, vx_done, vx_err, vx_idle, vx_busy, vx_array_busy;
   logic [31:0]          vx_err_row, vx_macs;
   logic [31:0]          vx_ub_rd, vx_ub_wr, vx_wb_rd, vx_acc_rd, vx_acc_wr;
-  logic [InsnWidth-1:0] ex_insn;
+  logic [InsnWidth-1:0] mx_insn, vx_insn;
 
   aorta_matrix_unit #(
     .N        (N),
@@ -416,7 +416,7 @@ module aorta_soc
     .rst_ni,
     .insn_valid_i  (mx_valid),
     .insn_ready_o  (mx_ready),
-    .insn_i        (ex_insn),
+    .insn_i        (mx_insn),
     .done_o        (mx_done),
     .err_o         (mx_err),
     .err_row_o     (mx_err_row),
@@ -455,7 +455,7 @@ module aorta_soc
     .rst_ni,
     .insn_valid_i  (vx_valid),
     .insn_ready_o  (vx_ready),
-    .insn_i        (ex_insn),
+    .insn_i        (vx_insn),
     .done_o        (vx_done),
     .err_o         (vx_err),
     .err_row_o     (vx_err_row),
@@ -645,7 +645,6 @@ module aorta_soc
   } flight_t;
   flight_t ld_fl_q, st_fl_q;
   logic    ld_busy_q, st_busy_q;
-  logic    ex_unit_q;  // the unit of the instruction in the EX handoff: 0 matrix, 1 vector
 
   // EX instructions in flight: a table in program order (ExInflight entries, oldest at
   // ex_head_q). Both units run at once; each completes its own instructions in order (done_o),
@@ -677,7 +676,8 @@ module aorta_soc
   logic [ExIw:0]     ex_ucnt_q [2];
   logic              ex_any;       // something in flight in EX
   logic              ex_retire;    // the oldest entry retires this cycle
-  logic              ex_take;      // the unit takes the handed-off instruction this cycle
+  logic              mx_take, vx_take;  // the unit takes its handed-off instruction this cycle
+  logic              ex_head_mx;   // the EX head is a matrix-unit instruction
   logic              ex_hazard;    // the EX head overlaps an unfinished entry of the other unit
   ex_range_t         ex_head_rng;
   // The retiring entry: its ranges and done flag are read from the table directly.
@@ -730,18 +730,22 @@ module aorta_soc
     head_unit_ready[QLd] = !ld_busy_q && !rx_busy_q &&
                            (head_op[QLd] == OpRecv ? 1'b1 : !ld_valid_q);
     head_unit_ready[QSt] = !st_busy_q && !tx_busy_q && !st_valid_q;
-    // EX: a free table entry (or the oldest retiring), the handoff free (or taken this cycle),
-    // no hazard with the other unit.
+    // EX: a free table entry (or the oldest retiring), the handoff of the head's unit free (or
+    // taken this cycle), no hazard with the other unit. Each unit has its own handoff, so an
+    // instruction waiting for a busy unit does not hold back the other unit's instructions.
     head_unit_ready[QEx] = (32'(ex_cnt_q) < ExInflight || ex_retire) &&
-                           (!ex_valid_q || ex_take) && !ex_hazard && !ex_err_seen_q;
+                           (ex_head_mx ? (!mx_hv_q || mx_take) : (!vx_hv_q || vx_take)) &&
+                           !ex_hazard && !ex_err_seen_q;
   end
 
-  // The EX handoff: insn_valid held until the unit takes it.
-  logic            ex_valid_q;
-  logic [InsnWidth-1:0] ex_insn_q;
-  assign ex_insn  = ex_insn_q;
-  assign mx_valid = ex_valid_q && ex_unit_q == 1'b0;
-  assign vx_valid = ex_valid_q && ex_unit_q == 1'b1;
+  // The EX handoffs, one per unit: insn_valid held until the unit takes it.
+  logic                 mx_hv_q, vx_hv_q;
+  logic [InsnWidth-1:0] mx_insn_q, vx_insn_q;
+  assign ex_head_mx = is_matrix_op(head_op[QEx]);
+  assign mx_insn    = mx_insn_q;
+  assign vx_insn    = vx_insn_q;
+  assign mx_valid   = mx_hv_q;
+  assign vx_valid   = vx_hv_q;
 
   // Issue decisions and the faults they find, in the golden model's order: for RECV / SEND the
   // link and the rows first, then the token overflow; for the others the overflow first.
@@ -812,7 +816,8 @@ module aorta_soc
   assign ex_head_ent = ex_tab_q[ex_head_q];
   assign ex_any      = ex_cnt_q != '0;
   assign ex_retire   = ex_any && ex_head_ent.done;
-  assign ex_take     = ex_valid_q && (ex_unit_q ? vx_ready : mx_ready);
+  assign mx_take     = mx_hv_q && mx_ready;
+  assign vx_take     = vx_hv_q && vx_ready;
 
   // The rows the EX head touches that the other unit may touch too. The matrix unit reads UB
   // (MATMUL: every in-image row lies in [act_addr, act_addr + in_h * in_w)) and writes ACC; the
@@ -959,7 +964,7 @@ module aorta_soc
   assign inflight = {st_busy_q, ex_any, ld_busy_q};
   // Nothing in flight in the queues, units and engines (the DMA engine's fetch stream may still
   // read ahead: that is not an instruction in flight). drained: the DMA engine idle too.
-  assign all_idle = !ld_busy_q && !st_busy_q && !ex_any && !ex_valid_q && mx_idle &&
+  assign all_idle = !ld_busy_q && !st_busy_q && !ex_any && !mx_hv_q && !vx_hv_q && mx_idle &&
                     vx_idle && !ld_valid_q && !st_valid_q && !rx_busy_q && !tx_busy_q &&
                     !perf_active_q;
   assign drained  = all_idle && dma_idle;
@@ -1203,13 +1208,15 @@ module aorta_soc
       st_valid_q <= 1'b0;
       ld_insn_q  <= '0;
       st_insn_q  <= '0;
-      ex_valid_q <= 1'b0;
-      ex_insn_q  <= '0;
-      ex_unit_q  <= 1'b0;
+      mx_hv_q    <= 1'b0;
+      vx_hv_q    <= 1'b0;
+      mx_insn_q  <= '0;
+      vx_insn_q  <= '0;
     end else begin
       if (ld_valid_q && ld_ready) ld_valid_q <= 1'b0;
       if (st_valid_q && st_ready) st_valid_q <= 1'b0;
-      if (ex_valid_q && (ex_unit_q ? vx_ready : mx_ready)) ex_valid_q <= 1'b0;
+      if (mx_take) mx_hv_q <= 1'b0;
+      if (vx_take) vx_hv_q <= 1'b0;
       if (ld_unit_done) ld_busy_q <= 1'b0;
       if (st_unit_done) st_busy_q <= 1'b0;
       if (issue[QLd]) begin
@@ -1232,14 +1239,17 @@ module aorta_soc
         st_valid_q <= 1'b1;
         st_insn_q  <= dec_q.word;
       end
-      if (issue[QEx]) begin
-        ex_valid_q <= 1'b1;
-        ex_insn_q  <= q_head[QEx].word;
-        ex_unit_q  <= !is_matrix_op(head_op[QEx]);
+      if (issue[QEx] && ex_head_mx) begin
+        mx_hv_q   <= 1'b1;
+        mx_insn_q <= q_head[QEx].word;
+      end
+      if (issue[QEx] && !ex_head_mx) begin
+        vx_hv_q   <= 1'b1;
+        vx_insn_q <= q_head[QEx].word;
       end
       if (abort) begin
         // The DMA is aborted with its jobs; LD / ST instructions in flight are dropped. EX
-        // instructions already handed over finish in their unit (ex_valid_q is kept until the
+        // instructions already handed over finish in their unit (mx_hv_q / vx_hv_q are kept until the
         // unit has taken the word: a valid offer must not be withdrawn).
         ld_busy_q  <= 1'b0;
         st_busy_q  <= 1'b0;
@@ -1475,10 +1485,12 @@ module aorta_soc
   StValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                 st_valid_q && !st_ready && !abort |=> st_valid_q)
     else $error("aorta_soc: DMA store job withdrawn");
-  ExValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                ex_valid_q && !(ex_unit_q ? vx_ready : mx_ready) |=>
-                                ex_valid_q && $stable(ex_insn_q))
-    else $error("aorta_soc: EX instruction withdrawn or changed before the unit took it");
+  ExMxValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                  mx_hv_q && !mx_ready |=> mx_hv_q && $stable(mx_insn_q))
+    else $error("aorta_soc: matrix instruction withdrawn or changed before the unit took it");
+  ExVxValidHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                  vx_hv_q && !vx_ready |=> vx_hv_q && $stable(vx_insn_q))
+    else $error("aorta_soc: vector instruction withdrawn or changed before the unit took it");
   NoStrayExDone: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                   (!mx_done || ex_mx_open || quiesce_q || stop_q) &&
                                   (!vx_done || ex_vx_open || quiesce_q || stop_q))
