@@ -548,7 +548,8 @@ Chip::Issued Chip::Issue(const Entry& e) {
 
 sc_time Chip::ExIssueTime(const isa::Insn& insn, const sc_time& now) {
   while (!ex_table_.empty() && ex_table_.front().retire < now) ex_table_.pop_front();
-  sc_time t = std::max(now, ex_issue_free_);
+  // The handoff register of the instruction's unit is free (rtl/aorta_soc.sv: one per unit).
+  sc_time t = std::max(now, ex_issue_free_[IsMatrix(insn) ? 0 : 1]);
   // A full table takes the next instruction in the cycle its oldest entry retires.
   const size_t cap = timing_.shell.ex_inflight;
   if (ex_table_.size() >= cap) t = std::max(t, ex_table_[ex_table_.size() - cap].retire);
@@ -564,7 +565,7 @@ sc_time Chip::ExIssueTime(const isa::Insn& insn, const sc_time& now) {
 }
 
 sc_time Chip::ExAccepted(const isa::Insn& insn, const sc_time& accept, const sc_time& done) {
-  ex_issue_free_ = accept;  // the handoff register takes the next instruction then
+  ex_issue_free_[IsMatrix(insn) ? 0 : 1] = accept;  // its unit's handoff is free then
   ex_last_retire_ = std::max(done + Cycles(timing_.shell.ex_retire), ex_last_retire_ + clk_);
   ex_table_.push_back({!IsMatrix(insn), ExRangesOf(insn), done, ex_last_retire_});
   return ex_last_retire_;

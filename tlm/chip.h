@@ -246,7 +246,8 @@ class Chip : public sc_core::sc_module {
     sc_core::sc_time done, retire;
   };
   std::deque<ExEntry> ex_table_;
-  sc_core::sc_time ex_issue_free_, ex_last_retire_;
+  // The EX handoff of each unit (0 matrix, 1 vector) takes the next instruction from then.
+  sc_core::sc_time ex_issue_free_[2], ex_last_retire_;
   sc_core::sc_time ld_busy_until_, ex_busy_until_, st_busy_until_, array_busy_until_;
 
   sc_core::sc_event start_, changed_, completion_ev_, deadlock_check_;
