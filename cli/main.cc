@@ -24,17 +24,7 @@ int main(int argc, char** argv) {
       "and check them against the fp32 reference.",
       "aorta"};
   app.require_subcommand(1);
-  // rtl:// (driver/runtime/uri.h): this binary links the speed build of the verilated SoC.
-  aorta::runtime::RegisterSimulator(
-      "rtl",
-      [](const std::vector<aorta::ChipConfig>& chips,
-         const std::vector<aorta::config::BoardLink>& links,
-         const std::map<std::string, std::string>& options)
-          -> aorta::Result<std::unique_ptr<aorta::runtime::Backend>> {
-        if (options.count("asserts"))
-          return aorta::Unsupported("rtl://?asserts=: the aorta CLI links the speed build only");
-        return aorta::runtime::MakeRtlBackend(chips, links);
-      });
+  aorta::runtime::RegisterRtlSimulator("the aorta CLI");  // rtl:// (driver/runtime/uri.h)
   app.set_version_flag("--version", "aorta 0.1.0");
   aorta::cli::RegisterReferenceCommand(app);
   aorta::cli::RegisterInspectCommand(app);

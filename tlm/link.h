@@ -22,7 +22,7 @@ class LinkChannel {
   // Bytes that have arrived by now.
   uint64_t Arrived() const;
   // Bytes sent that have not all arrived yet (0: nothing is on the way).
-  uint64_t InFlight() const { return total_ - Arrived(); }
+  uint64_t InFlight() const { return total_ - popped_ - Arrived(); }
   // Removes out.size() arrived bytes; false (nothing removed) if fewer have arrived.
   bool Pop(std::span<uint8_t> out);
   // The arrival time of the first chunk that has not arrived yet (call only if InFlight() > 0).

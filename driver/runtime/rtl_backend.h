@@ -60,4 +60,9 @@ Result<std::unique_ptr<Backend>> MakeRtlBackend(const std::vector<ChipConfig>& c
                                                 const std::vector<config::BoardLink>& links = {},
                                                 RtlBackendOptions options = {});
 
+// Registers rtl:// (driver/runtime/uri.h) as MakeRtlBackend's speed build, for the binaries that
+// link this backend (the aorta CLI, the Python module); `who` names the binary in the refusal of
+// rtl://?asserts= (only test binaries link the assertion builds).
+void RegisterRtlSimulator(const std::string& who);
+
 }  // namespace aorta::runtime

@@ -149,18 +149,8 @@ PYBIND11_MODULE(aorta, m) {
   m.doc() = "aorta: run compiled programs (.aprog) on the golden model, TLM, RTL or a PCIe board";
   py::register_exception<aorta::python::Error>(m, "Error", PyExc_RuntimeError);
 
-  // rtl:// and pcie+emu://rtl: this module links the speed build of the verilated SoC.
-  aorta::runtime::RegisterSimulator(
-      "rtl",
-      [](const std::vector<aorta::ChipConfig>& chips,
-         const std::vector<aorta::config::BoardLink>& links,
-         const std::map<std::string, std::string>& options)
-          -> aorta::Result<std::unique_ptr<aorta::runtime::Backend>> {
-        if (options.count("asserts"))
-          return aorta::Unsupported(
-              "rtl://?asserts=: the Python module links the speed build of the SoC only");
-        return aorta::runtime::MakeRtlBackend(chips, links);
-      });
+  // rtl:// and pcie+emu://rtl (driver/runtime/uri.h): the speed build of the verilated SoC.
+  aorta::runtime::RegisterRtlSimulator("the Python module");
 
   py::class_<NodeArg>(m, "NodeArg")
       .def_readonly("name", &NodeArg::name)
