@@ -3,7 +3,6 @@
 #include <charconv>
 #include <chrono>
 
-#include "driver/runtime/uri.h"
 #include "verif/multichip/rtl_board.h"
 #include "verif/soc/rtl_device.h"
 #include "verif/soc/rtl_trace.h"
@@ -119,17 +118,6 @@ Result<std::unique_ptr<Backend>> MakeRtlBackend(const std::vector<ChipConfig>& c
   auto b = std::make_unique<RtlBackend>();
   AORTA_RETURN_IF_ERROR(b->Init(chips, links, options));
   return std::unique_ptr<Backend>(std::move(b));
-}
-
-void RegisterRtlSimulator(const std::string& who) {
-  RegisterSimulator(
-      "rtl",
-      [who](const std::vector<ChipConfig>& chips, const std::vector<config::BoardLink>& links,
-            const std::map<std::string, std::string>& options) -> Result<std::unique_ptr<Backend>> {
-        if (options.count("asserts"))
-          return Unsupported("rtl://?asserts=: {} links the speed build only", who);
-        return MakeRtlBackend(chips, links);
-      });
 }
 
 }  // namespace aorta::runtime

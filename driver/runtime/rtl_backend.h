@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "driver/runtime/backend.h"
+#include "driver/runtime/uri.h"
 
 namespace aorta::verif {
 class RtlDevice;
@@ -61,8 +62,19 @@ Result<std::unique_ptr<Backend>> MakeRtlBackend(const std::vector<ChipConfig>& c
                                                 RtlBackendOptions options = {});
 
 // Registers rtl:// (driver/runtime/uri.h) as MakeRtlBackend's speed build, for the binaries that
-// link this backend (the aorta CLI, the Python module); `who` names the binary in the refusal of
-// rtl://?asserts= (only test binaries link the assertion builds).
-void RegisterRtlSimulator(const std::string& who);
+// link this backend and libaorta's URI registry (the aorta CLI, the Python module); `who` names
+// the binary in the refusal of rtl://?asserts= (only test binaries link the assertion builds).
+// Inline: the registry (aorta_libaorta) links this backend, so the backend library must not
+// reference the registry.
+inline void RegisterRtlSimulator(const std::string& who) {
+  RegisterSimulator(
+      "rtl",
+      [who](const std::vector<ChipConfig>& chips, const std::vector<config::BoardLink>& links,
+            const std::map<std::string, std::string>& options) -> Result<std::unique_ptr<Backend>> {
+        if (options.count("asserts"))
+          return Unsupported("rtl://?asserts=: {} links the speed build only", who);
+        return MakeRtlBackend(chips, links);
+      });
+}
 
 }  // namespace aorta::runtime
