@@ -9,6 +9,7 @@
 #include "compiler/testing/op_cases.h"
 #include "core/isa/isa.h"
 #include "driver/runtime/backend.h"
+#include "driver/runtime/fault_injection_test_util.h"
 #include "driver/runtime/session.h"
 #include "driver/runtime/tlm_backend.h"
 
@@ -238,51 +239,7 @@ TEST(Pipeline, PerChipUtilizationSumsRightOnTheTimedModel) {
   EXPECT_GT(r.measured_throughput, serial.measured_throughput);
 }
 
-// Fault injection on one chip of a backend: its next `drops` DOORBELLs go nowhere (a chip that
-// stopped answering), or its next run is cut to its first `cut` instructions (IQ_LEN: the run
-// stops with FETCH_FAULT part-way, after some of its RECVs and SENDs).
-class FaultyDevice : public Device {
- public:
-  explicit FaultyDevice(Device& d) : d_(d) {}
-  uint32_t ReadReg(uint32_t o) override { return d_.ReadReg(o); }
-  void WriteReg(uint32_t o, uint32_t v) override {
-    if (o == regs::kDoorbell && drops > 0) {
-      --drops;
-      return;
-    }
-    if (o == regs::kIqLen && cut > 0) {
-      v = std::min(v, cut);
-      cut = 0;
-    }
-    d_.WriteReg(o, v);
-  }
-  bool WaitIrq(std::chrono::milliseconds t) override { return d_.WaitIrq(t); }
-  Status DramWrite(uint64_t a, std::span<const uint8_t> b) override { return d_.DramWrite(a, b); }
-  Status DramRead(uint64_t a, std::span<uint8_t> b) override { return d_.DramRead(a, b); }
-  int drops = 0;
-  uint32_t cut = 0;
-
- private:
-  Device& d_;
-};
-
-class FaultyBackend : public Backend {
- public:
-  FaultyBackend(std::unique_ptr<Backend> b, size_t faulty) : b_(std::move(b)), faulty_(faulty) {
-    dev_ = std::make_unique<FaultyDevice>(b_->device(faulty));
-  }
-  std::string name() const override { return b_->name(); }
-  size_t num_devices() const override { return b_->num_devices(); }
-  Device& device(size_t i) override { return i == faulty_ ? *dev_ : b_->device(i); }
-  HostMemory& host() override { return b_->host(); }
-  bool Wait(size_t i, std::chrono::milliseconds t) override { return b_->Wait(i, t); }
-  FaultyDevice& faulty() { return *dev_; }
-
- private:
-  std::unique_ptr<Backend> b_;
-  size_t faulty_;
-  std::unique_ptr<FaultyDevice> dev_;
-};
+using faults::FaultyBackend;  // fault injection (fault_injection_test_util.h)
 
 struct Fault {
   uint32_t chips;

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "core/testing/test_programs.h"
+#include "driver/runtime/fault_injection_test_util.h"
 #include "driver/runtime/pcie_backend.h"
 #include "driver/runtime/session.h"
 
@@ -40,50 +41,16 @@ Tensor Input(int salt) {
   return Tensor::FromVector<float>({1, 8, 2, 2}, v);
 }
 
-// A device whose next `drops` DOORBELLs go nowhere: a chip that stopped answering.
-class DroppingDevice : public Device {
- public:
-  explicit DroppingDevice(Device& d) : d_(d) {}
-  uint32_t ReadReg(uint32_t o) override { return d_.ReadReg(o); }
-  void WriteReg(uint32_t o, uint32_t v) override {
-    if (o == regs::kDoorbell && drops > 0) {
-      --drops;
-      return;
-    }
-    d_.WriteReg(o, v);
-  }
-  bool WaitIrq(std::chrono::milliseconds t) override { return d_.WaitIrq(t); }
-  Status DramWrite(uint64_t a, std::span<const uint8_t> b) override { return d_.DramWrite(a, b); }
-  Status DramRead(uint64_t a, std::span<uint8_t> b) override { return d_.DramRead(a, b); }
-  int drops = 0;
-
- private:
-  Device& d_;
-};
-
-class DroppingGolden : public Backend {
- public:
-  explicit DroppingGolden(std::unique_ptr<Backend> b) : b_(std::move(b)), dev_(b_->device(0)) {}
-  std::string name() const override { return "golden"; }
-  size_t num_devices() const override { return 1; }
-  Device& device(size_t) override { return dev_; }
-  HostMemory& host() override { return b_->host(); }
-  bool Wait(size_t i, std::chrono::milliseconds t) override { return b_->Wait(i, t); }
-  DroppingDevice& dropping() { return dev_; }
-
- private:
-  std::unique_ptr<Backend> b_;
-  DroppingDevice dev_;
-};
+using faults::FaultyBackend;  // a chip that stops answering (fault_injection_test_util.h)
 
 // One board of each kind: the backend under test and what the test can observe of the device.
 struct Board {
   std::unique_ptr<Backend> backend;
   std::shared_ptr<EmulatedChip> chip;  // pcie only
-  DroppingGolden* golden = nullptr;    // golden only
+  FaultyBackend* golden = nullptr;     // golden only
   void StopAnswering(uint32_t n) {
     if (chip) chip->StopAnswering(n);
-    if (golden) golden->dropping().drops = static_cast<int>(n);
+    if (golden) golden->faulty().drops = static_cast<int>(n);
   }
   // Host buffers and device runs so far (what "touching the device" would leave behind).
   size_t buffers() {
@@ -98,7 +65,7 @@ struct Board {
 Board MakeBoard(const std::string& kind, const ChipConfig& cfg, EmulatedChip::Options o = {}) {
   Board b;
   if (kind == "golden") {
-    auto g = std::make_unique<DroppingGolden>(Take(MakeGoldenBackend({cfg})));
+    auto g = std::make_unique<FaultyBackend>(Take(MakeGoldenBackend({cfg})), 0);
     b.golden = g.get();
     b.backend = std::move(g);
   } else {
