@@ -11,38 +11,24 @@
 namespace aorta::codegen {
 namespace {
 
-ChipGeometry Geometry() {
-  ChipGeometry g;
-  g.n = 16;
-  g.ub_rows = 65536;
-  g.wb_rows = 65536;
-  g.acc_rows = 4096;
-  g.param_rows = 2048;
-  g.lut_rows = 16;
-  g.queue_depth = 16;
-  g.token_capacity = 64;
-  return g;
-}
+// sim16: N = 16, 65,536 UB rows, token capacity 255 (max_chunks stays 32).
+ChipGeometry Geometry() { return GeometryOf(*LoadChipConfig("sim16")); }
 
+template <typename Dma>
+isa::Insn UbTransfer(uint32_t addr, uint32_t rows, uint64_t ext_offset) {
+  Dma d;
+  d.mem = isa::Mem::kUb;
+  d.chip_addr = addr;
+  d.rows = rows;
+  d.row_bytes = 16;
+  d.ext_offset = ext_offset;
+  d.ext_stride = 16;
+  return isa::Insn{d};
+}
 isa::Insn UbLoad(uint32_t addr, uint32_t rows) {
-  isa::DmaLoad d;
-  d.mem = isa::Mem::kUb;
-  d.chip_addr = addr;
-  d.rows = rows;
-  d.row_bytes = 16;
-  d.ext_offset = 1000;
-  d.ext_stride = 16;
-  return isa::Insn{d};
+  return UbTransfer<isa::DmaLoad>(addr, rows, 1000);
 }
-isa::Insn UbStore(uint32_t addr, uint32_t rows) {
-  isa::DmaStore d;
-  d.mem = isa::Mem::kUb;
-  d.chip_addr = addr;
-  d.rows = rows;
-  d.row_bytes = 16;
-  d.ext_stride = 16;
-  return isa::Insn{d};
-}
+isa::Insn UbStore(uint32_t addr, uint32_t rows) { return UbTransfer<isa::DmaStore>(addr, rows, 0); }
 // A 1x1 pass over `pixels` UB rows from act into ACC row 0.
 isa::Insn Pass(uint32_t act, uint32_t pixels) {
   isa::Matmul m;

@@ -10,20 +10,7 @@
 namespace aorta::isa {
 namespace {
 
-ChipGeometry Geometry() {
-  ChipGeometry g;
-  g.n = 8;
-  g.ub_rows = 4096;
-  g.wb_rows = 1024;
-  g.acc_rows = 512;
-  g.param_rows = 256;
-  g.lut_rows = 4;
-  g.queue_depth = 8;
-  g.token_capacity = 8;
-  g.link_ports = 2;
-  g.dram_bytes = 1 << 20;
-  return g;
-}
+ChipGeometry Geometry() { return GeometryOf(*LoadChipConfig("tiny")); }
 
 Deps D(bool pop_prev, bool pop_next, bool push_prev, bool push_next) {
   return Deps{pop_prev, pop_next, push_prev, push_next};
