@@ -1,4 +1,5 @@
 # Vivado batch build of aorta on an Alveo U250 (boards single_u250 and ring8_u250).
+# Top: aorta_u250_top single_u250/aorta_u250_top.sv
 #   vivado -mode batch -source fpga_board/single_u250/build.tcl -tclargs <build dir>
 # <build dir> is the CMake build tree (its gen/ holds the derived config's package, the clock
 # fragment and the generated ISA / register packages). NOT RUN: Vivado is not installed on the

@@ -1,0 +1,161 @@
+// Interface model of aorta_sv_sys, the Platform Designer (Qsys) system that
+// fpga_board/single_stratixv/aorta_sv_sys.tcl builds for a Stratix V 5SGSD5 card: its exported
+// ports, for Verilator lint only (Quartus generates the real aorta_sv_sys from the script).
+// Inside the system (each component from its Intel user guide):
+//   - pcie: V-Series Avalon-MM DMA for PCI Express (altera_pcie_sv_hip_avmm with the DMA
+//     variant; "V-Series Avalon-MM DMA Interface for PCIe Solutions User Guide", Intel 683514,
+//     formerly UG-01154), Gen3 x8, 256-bit Avalon-MM at 250 MHz: the variant Intel documents for
+//     Gen3 x8 on Stratix V (the plain Avalon-MM variant stops at Gen3 x4, 683411). BAR0: a
+//     non-bursting 32-bit RX master (4 KiB) -> the regs master below; BAR2: the bursting RX
+//     master -> the DDR3 (the host's DramWrite / DramRead, 8 GiB); its 32-bit non-bursting TX
+//     slave (Txs) reaches host memory (the mem slave's host window, and the msi slave). The
+//     descriptor controller is external and unused (the SoC masters the host itself), so the
+//     Read / Write Data Movers are left unconnected. Transceiver Reconfiguration Controller
+//     (alt_xcvr_reconfig) for the PCIe and link transceivers, management clock clk_100.
+//   - ddr3: DDR3 SDRAM Controller with UniPHY ("External Memory Interface Handbook", Intel
+//     EMI_DDR3), one 64-bit DDR3-1333 SO-DIMM (8 GB, two ranks), quarter rate: 512-bit Avalon-MM
+//     at 166.7 MHz, [0, 8 GiB) of the device address map.
+//   - link0, link1: SerialLite III Streaming (duplex, standard clocking, continuous mode;
+//     "Serial Lite III Streaming IP Core User Guide", Intel 683330, formerly UG-01126), one lane
+//     at 10.3125 Gb/s each: 64-bit user data per user clock; the source has no ready and the
+//     sink no back-pressure.
+//   - Avalon-MM Clock Crossing Bridges ("Platform Designer Interconnect" / Embedded Peripherals
+//     IP User Guide, Intel 683130) between the core clock (core_clk) and the PCIe / DDR3 clocks:
+//     mem (slave, core clock) -> DDR3 [0, 8 GiB) and Txs [2^47, 2^48) (offset = IOVA); msi
+//     (slave) -> Txs; BAR0 RX master -> regs (master, core clock). An Error Response Slave is
+//     the default slave of mem: an unmapped device address answers DECODEERROR (the SoC's
+//     DMA_FAULT).
+// Port names are <exported interface>_<signal> as the script exports them; they have not been
+// checked against a generated system (Quartus is not installed where this is developed).
+module aorta_sv_sys #(
+  parameter int unsigned MemDataWidth = 512,
+  parameter int unsigned MemBurstW    = 5
+) (
+  // Board clock (100 MHz oscillator) and reset; the core clock domain of mem / regs / msi.
+  input  logic                      clk_100_clk,
+  input  logic                      reset_reset_n,
+  input  logic                      core_clk_clk,
+  input  logic                      core_reset_reset_n,
+
+  // PCIe hard IP: reference clock, PERST#, eight lanes, the application reset, MsiIntfc_o.
+  input  logic                      pcie_refclk_clk,
+  input  logic                      pcie_npor_pin_perst,
+  input  logic                      pcie_serial_rx_in0,
+  input  logic                      pcie_serial_rx_in1,
+  input  logic                      pcie_serial_rx_in2,
+  input  logic                      pcie_serial_rx_in3,
+  input  logic                      pcie_serial_rx_in4,
+  input  logic                      pcie_serial_rx_in5,
+  input  logic                      pcie_serial_rx_in6,
+  input  logic                      pcie_serial_rx_in7,
+  output logic                      pcie_serial_tx_out0,
+  output logic                      pcie_serial_tx_out1,
+  output logic                      pcie_serial_tx_out2,
+  output logic                      pcie_serial_tx_out3,
+  output logic                      pcie_serial_tx_out4,
+  output logic                      pcie_serial_tx_out5,
+  output logic                      pcie_serial_tx_out6,
+  output logic                      pcie_serial_tx_out7,
+  output logic                      pcie_nreset_status_reset_n,
+  output logic [81:0]               pcie_msi_msi_intfc,
+
+  // DDR3 UniPHY: PLL reference clock, OCT, memory pins, calibration status.
+  input  logic                      ddr3_pll_ref_clk_clk,
+  input  logic                      ddr3_oct_rzqin,
+  output logic [15:0]               ddr3_mem_a,
+  output logic [2:0]                ddr3_mem_ba,
+  output logic [1:0]                ddr3_mem_ck,
+  output logic [1:0]                ddr3_mem_ck_n,
+  output logic [1:0]                ddr3_mem_cke,
+  output logic [1:0]                ddr3_mem_cs_n,
+  output logic [7:0]                ddr3_mem_dm,
+  output logic                      ddr3_mem_ras_n,
+  output logic                      ddr3_mem_cas_n,
+  output logic                      ddr3_mem_we_n,
+  output logic                      ddr3_mem_reset_n,
+  inout  wire  [63:0]               ddr3_mem_dq,
+  inout  wire  [7:0]                ddr3_mem_dqs,
+  inout  wire  [7:0]                ddr3_mem_dqs_n,
+  output logic [1:0]                ddr3_mem_odt,
+  output logic                      ddr3_status_local_init_done,
+  output logic                      ddr3_status_local_cal_success,
+  output logic                      ddr3_status_local_cal_fail,
+
+  // mem: Avalon-MM slave (core clock), the SoC's DMA after aorta_axi_to_avmm.
+  input  logic [63:0]               mem_address,
+  input  logic [MemBurstW-1:0]      mem_burstcount,
+  input  logic                      mem_read,
+  input  logic                      mem_write,
+  input  logic [MemDataWidth-1:0]   mem_writedata,
+  input  logic [MemDataWidth/8-1:0] mem_byteenable,
+  output logic                      mem_waitrequest,
+  output logic [MemDataWidth-1:0]   mem_readdata,
+  output logic                      mem_readdatavalid,
+  output logic [1:0]                mem_response,
+  output logic                      mem_writeresponsevalid,
+
+  // regs: Avalon-MM master (core clock), BAR0 to aorta_avmm_to_axil.
+  output logic [11:0]               regs_address,
+  output logic                      regs_read,
+  output logic                      regs_write,
+  output logic [31:0]               regs_writedata,
+  output logic [3:0]                regs_byteenable,
+  input  logic                      regs_waitrequest,
+  input  logic [31:0]               regs_readdata,
+  input  logic                      regs_readdatavalid,
+  input  logic [1:0]                regs_response,
+  input  logic                      regs_writeresponsevalid,
+
+  // msi: Avalon-MM slave (core clock) onto the TX slave, for aorta_msi_writer.
+  input  logic [63:0]               msi_address,
+  input  logic                      msi_write,
+  input  logic [31:0]               msi_writedata,
+  input  logic [3:0]                msi_byteenable,
+  output logic                      msi_waitrequest,
+
+  // SerialLite III link cores: the transceivers' reference clock, then per core the lane, the
+  // source (user_clock_tx domain) and the sink (user_clock_rx domain).
+  input  logic                      link_refclk_clk,
+  output logic                      link0_tx_serial_data,
+  input  logic                      link0_rx_serial_data,
+  output logic                      link0_user_clock_tx,
+  output logic                      link0_link_up_tx,
+  input  logic [63:0]               link0_data_tx,
+  input  logic                      link0_valid_tx,
+  input  logic                      link0_start_of_burst_tx,
+  input  logic                      link0_end_of_burst_tx,
+  input  logic [7:0]                link0_sync_tx,
+  output logic                      link0_user_clock_rx,
+  output logic                      link0_link_up_rx,
+  output logic [63:0]               link0_data_rx,
+  output logic                      link0_valid_rx,
+  output logic                      link1_tx_serial_data,
+  input  logic                      link1_rx_serial_data,
+  output logic                      link1_user_clock_tx,
+  output logic                      link1_link_up_tx,
+  input  logic [63:0]               link1_data_tx,
+  input  logic                      link1_valid_tx,
+  input  logic                      link1_start_of_burst_tx,
+  input  logic                      link1_end_of_burst_tx,
+  input  logic [7:0]                link1_sync_tx,
+  output logic                      link1_user_clock_rx,
+  output logic                      link1_link_up_rx,
+  output logic [63:0]               link1_data_rx,
+  output logic                      link1_valid_rx
+);
+  assign {pcie_serial_tx_out0, pcie_serial_tx_out1, pcie_serial_tx_out2, pcie_serial_tx_out3,
+          pcie_serial_tx_out4, pcie_serial_tx_out5, pcie_serial_tx_out6, pcie_serial_tx_out7,
+          pcie_nreset_status_reset_n, pcie_msi_msi_intfc} = '0;
+  assign {ddr3_mem_a, ddr3_mem_ba, ddr3_mem_ck, ddr3_mem_ck_n, ddr3_mem_cke, ddr3_mem_cs_n,
+          ddr3_mem_dm, ddr3_mem_ras_n, ddr3_mem_cas_n, ddr3_mem_we_n, ddr3_mem_reset_n,
+          ddr3_mem_odt, ddr3_status_local_init_done, ddr3_status_local_cal_success,
+          ddr3_status_local_cal_fail} = '0;
+  assign {mem_waitrequest, mem_readdata, mem_readdatavalid, mem_response,
+          mem_writeresponsevalid} = '0;
+  assign {regs_address, regs_read, regs_write, regs_writedata, regs_byteenable} = '0;
+  assign msi_waitrequest = 1'b0;
+  assign {link0_tx_serial_data, link0_user_clock_tx, link0_link_up_tx, link0_user_clock_rx,
+          link0_link_up_rx, link0_data_rx, link0_valid_rx} = '0;
+  assign {link1_tx_serial_data, link1_user_clock_tx, link1_link_up_tx, link1_user_clock_rx,
+          link1_link_up_rx, link1_data_rx, link1_valid_rx} = '0;
+endmodule

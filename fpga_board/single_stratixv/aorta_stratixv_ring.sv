@@ -1,0 +1,90 @@
+// aorta_stratixv_ring: a board of Chips Stratix V FPGAs, each running aorta_stratixv_top (the
+// same bitstream), joined in a ring by their 10 Gb/s links as the board files say: port 1 of
+// FPGA c to port 0 of FPGA c + 1, the last back to the first. Boards catapult6_stratixv (six
+// FPGAs on one PCIe card, each behind the card's PCIe switch) and ring8_stratixv (eight). A
+// netlist of the board for lint (the link wiring, the per-FPGA PCIe / DDR3 / clocks); each FPGA
+// is built on its own by single_stratixv/build.tcl. docs/boards.md, "Stratix V wrapper".
+module aorta_stratixv_ring #(
+  parameter int unsigned Chips     = 6,
+  // The derived geometry, passed to every FPGA (the lint tests override it with a small array).
+  parameter int unsigned N         = aorta_cfg_stratixv_catapult_pkg::N,
+  parameter int unsigned UbRows    = aorta_cfg_stratixv_catapult_pkg::UbRows,
+  parameter int unsigned WbRows    = aorta_cfg_stratixv_catapult_pkg::WbRows,
+  parameter int unsigned AccRows   = aorta_cfg_stratixv_catapult_pkg::AccRows,
+  parameter int unsigned ParamRows = aorta_cfg_stratixv_catapult_pkg::ParamRows,
+  parameter int unsigned LutTables = aorta_cfg_stratixv_catapult_pkg::LutTables
+) (
+  // Per FPGA: board clock and reset, PCIe x8, DDR3, the links' reference clock.
+  input  logic [Chips-1:0]        clk_100,
+  input  logic [Chips-1:0]        sys_resetn,
+  input  logic [Chips-1:0]        pcie_refclk,
+  input  logic [Chips-1:0]        pcie_perstn,
+  input  logic [Chips-1:0][7:0]   pcie_rx,
+  output logic [Chips-1:0][7:0]   pcie_tx,
+  input  logic [Chips-1:0]        ddr3_refclk,
+  input  logic [Chips-1:0]        ddr3_rzq,
+  output logic [Chips-1:0][15:0]  ddr3_a,
+  output logic [Chips-1:0][2:0]   ddr3_ba,
+  output logic [Chips-1:0][1:0]   ddr3_ck,
+  output logic [Chips-1:0][1:0]   ddr3_ck_n,
+  output logic [Chips-1:0][1:0]   ddr3_cke,
+  output logic [Chips-1:0][1:0]   ddr3_cs_n,
+  output logic [Chips-1:0][7:0]   ddr3_dm,
+  output logic [Chips-1:0]        ddr3_ras_n,
+  output logic [Chips-1:0]        ddr3_cas_n,
+  output logic [Chips-1:0]        ddr3_we_n,
+  output logic [Chips-1:0]        ddr3_reset_n,
+  inout  wire  [Chips-1:0][63:0]  ddr3_dq,
+  inout  wire  [Chips-1:0][7:0]   ddr3_dqs,
+  inout  wire  [Chips-1:0][7:0]   ddr3_dqs_n,
+  output logic [Chips-1:0][1:0]   ddr3_odt,
+  input  logic [Chips-1:0]        link_refclk
+);
+  if (Chips < 2) begin : g_bad_chips
+    $fatal(1, "aorta_stratixv_ring: a ring needs at least two FPGAs, not %0d", Chips);
+  end
+
+  // lane[c][p]: the lane FPGA c transmits on its link port p.
+  logic [Chips-1:0][1:0] lane;
+
+  for (genvar c = 0; c < Chips; c++) begin : g_fpga
+    localparam int unsigned Prev = (c + Chips - 1) % Chips;
+    localparam int unsigned Next = (c + 1) % Chips;
+    aorta_stratixv_top #(
+      .N        (N),
+      .UbRows   (UbRows),
+      .WbRows   (WbRows),
+      .AccRows  (AccRows),
+      .ParamRows(ParamRows),
+      .LutTables(LutTables)
+    ) u_fpga (
+      .clk_100     (clk_100[c]),
+      .sys_resetn  (sys_resetn[c]),
+      .pcie_refclk (pcie_refclk[c]),
+      .pcie_perstn (pcie_perstn[c]),
+      .pcie_rx     (pcie_rx[c]),
+      .pcie_tx     (pcie_tx[c]),
+      .ddr3_refclk (ddr3_refclk[c]),
+      .ddr3_rzq    (ddr3_rzq[c]),
+      .ddr3_a      (ddr3_a[c]),
+      .ddr3_ba     (ddr3_ba[c]),
+      .ddr3_ck     (ddr3_ck[c]),
+      .ddr3_ck_n   (ddr3_ck_n[c]),
+      .ddr3_cke    (ddr3_cke[c]),
+      .ddr3_cs_n   (ddr3_cs_n[c]),
+      .ddr3_dm     (ddr3_dm[c]),
+      .ddr3_ras_n  (ddr3_ras_n[c]),
+      .ddr3_cas_n  (ddr3_cas_n[c]),
+      .ddr3_we_n   (ddr3_we_n[c]),
+      .ddr3_reset_n(ddr3_reset_n[c]),
+      .ddr3_dq     (ddr3_dq[c]),
+      .ddr3_dqs    (ddr3_dqs[c]),
+      .ddr3_dqs_n  (ddr3_dqs_n[c]),
+      .ddr3_odt    (ddr3_odt[c]),
+      .link_refclk (link_refclk[c]),
+      // Port 0 hears the previous FPGA's port 1, port 1 the next FPGA's port 0.
+      .link_rx     ({lane[Next][0], lane[Prev][1]}),
+      .link_tx     (lane[c])
+    );
+  end
+endmodule
