@@ -8,6 +8,7 @@
 
 #include "aorta/regs_gen.h"
 #include "compiler/codegen/lowering.h"
+#include "compiler/codegen/pack_taps.h"
 #include "compiler/codegen/schedule.h"
 #include "compiler/codegen/tiling.h"
 #include "compiler/codegen/ub_allocator.h"
@@ -416,7 +417,13 @@ class Generator {
     for (const std::string* v : {&o.in, &o.in2, &o.out})
       if (!v->empty() && IsExternal(*v)) tiled = true;
     LayerSummary s;
-    if (tiled) {
+    bool packed = false;
+    if (!tiled) {
+      AORTA_ASSIGN_OR_RETURN(packed, LowerPacked(ctx, node, o, layer, code, s));
+    }
+    if (packed) {
+      // Kernel taps packed into the array's rows (pack_taps.h): already in the stream.
+    } else if (tiled) {
       AORTA_RETURN_IF_ERROR(Place(o.out));
       TiledIo io;
       AORTA_ASSIGN_OR_RETURN(io.in, OperandOf(o.in));
@@ -461,6 +468,42 @@ class Generator {
                               .ext_offset = uint64_t{s.perf_tag} * regs::kSnapshotBytes,
                               .tag = s.perf_tag}));
     return Status::Ok();
+  }
+
+  // A convolution with few input channels whose operands are in the unified buffer: its kernel
+  // taps packed into the array's rows (pack_taps.h) when that lowers the cycle estimate, with
+  // the UB's largest free range for staging and a scratch region for the NHWC copy. False: not
+  // packed (the caller lowers it as usual).
+  Result<bool> LowerPacked(LowerContext& ctx, const ir::Node& node, const NodeOperands& o,
+                           int32_t layer, LayerCode& code, LayerSummary& s) {
+    if (o.in.empty() || !o.in2.empty()) return false;
+    // A model output without an activation may be a wide output (its accumulator rows stored,
+    // no POSTPROC): left to the usual lowering.
+    AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act, passes::FusedActivation(node));
+    for (const std::string& v : q_.graph.outputs)
+      if (!act && Root(v) == Root(o.out)) return false;
+    AORTA_ASSIGN_OR_RETURN(TensorPlace in, Find(o.in));
+    AORTA_ASSIGN_OR_RETURN(TensorPlace out, Dims(o.out));
+    const uint64_t out_addr = ub_.Allocate(out.rows());
+    const auto [gap_addr, gap_rows] = ub_.LargestGap(g_.ub_rows);
+    ub_.Free(out_addr);
+    AORTA_ASSIGN_OR_RETURN(std::optional<TapPacking> p,
+                           PlanTapPacking(q_, g_, node, in, out, gap_rows));
+    if (!p) return false;
+    AORTA_RETURN_IF_ERROR(Place(o.out));
+    AORTA_ASSIGN_OR_RETURN(out, Find(o.out));
+    const auto [stage_addr, stage_rows] = ub_.LargestGap(g_.ub_rows);
+    if (stage_rows < p->staging_rows())
+      return Internal("{}: {} staging rows planned, {} free", node.Describe(),
+                      p->staging_rows(), stage_rows);
+    const uint64_t scratch_row = scratch_.Allocate((p->scratch_bytes + g_.n - 1) / g_.n);
+    AORTA_ASSIGN_OR_RETURN(
+        PackedStats st,
+        LowerPackedConv(ctx, node, *p, in, out, stage_addr,
+                        ExtHome{scratch_slot_, scratch_row * g_.n}, stream_, layer, code));
+    scratch_.Free(scratch_row);
+    s.dram_bytes = st.dram_bytes;
+    return true;
   }
 
   // A layer whose operands are all in the unified buffer: the whole tensors at once.

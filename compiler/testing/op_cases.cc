@@ -135,6 +135,58 @@ std::vector<ConvSpec> DepthwiseSpecs(Rng& rng) {
   return out;
 }
 
+std::vector<ConvSpec> PackedTapSpecs() {
+  using S = ConvSpec;
+  return {S{.cin = 3,
+            .cout = 8,
+            .kh = 7,
+            .kw = 7,
+            .sh = 2,
+            .sw = 2,
+            .pads = {3, 3, 3, 3},
+            .h = 23,
+            .w = 21,
+            .act = "Relu"},
+          S{.cin = 1, .cout = 5, .pads = {1, 1, 1, 1}, .h = 9, .w = 13, .act = "Relu"},
+          S{.cin = 2,
+            .cout = 10,
+            .kh = 5,
+            .kw = 5,
+            .sh = 2,
+            .sw = 2,
+            .pads = {2, 1, 1, 2},
+            .h = 14,
+            .w = 11,
+            .act = "Clip"},
+          S{.cin = 4, .cout = 12, .kw = 5, .pads = {0, 2, 1, 0}, .h = 10, .w = 12, .act = "Relu"},
+          S{.cin = 3,
+            .cout = 17,
+            .kh = 5,
+            .kw = 5,
+            .pads = {2, 2, 2, 2},
+            .h = 12,
+            .w = 12,
+            .act = "LeakyRelu"},
+          S{.cin = 3,
+            .cout = 6,
+            .kw = 7,
+            .sw = 2,
+            .pads = {1, 3, 1, 2},
+            .h = 11,
+            .w = 19,
+            .act = "Clip"},
+          S{.cin = 3,
+            .cout = 8,
+            .kh = 7,
+            .kw = 7,
+            .sh = 2,
+            .sw = 2,
+            .pads = {3, 2, 3, 3},
+            .h = 80,
+            .w = 64,
+            .act = "Relu"}};
+}
+
 std::vector<ConvSpec> TiledConvSpecs() {
   Rng rng(91);
   std::vector<ConvSpec> out;

@@ -72,6 +72,12 @@ std::vector<ConvSpec> DenseConvSpecs(Rng& rng);
 // Depthwise (group = c) for c in {3, 10, 17}: 3x3 or 5x5, strides and dilations 1-2, 7-12
 // pixels a side, Clip; graph seed c. Draws from `rng`.
 std::vector<ConvSpec> DepthwiseSpecs(Rng& rng);
+// Convolutions with 1-4 input channels whose kernel taps pack into the array's rows
+// (compiler/codegen/pack_taps.h): kernels 3, 5, 7 (and 3x5, 3x7), strides 1 and 2, symmetric
+// and asymmetric padding, shapes that do not divide 8 or 16, the last in several bands of output
+// rows on tiny; an activation each (a model output without one is a wide output, which is not
+// packed). Graph seed 400 + index.
+std::vector<ConvSpec> PackedTapSpecs();
 // Six convolutions on 64 x 72 (tiled through DRAM on tiny), the fourth with a residual input;
 // graph seed 300 + index.
 std::vector<ConvSpec> TiledConvSpecs();

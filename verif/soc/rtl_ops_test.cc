@@ -81,6 +81,16 @@ TEST(RtlOps, DenseConvolutions) {
   }
 }
 
+// Kernel taps packed into the array's rows (compiler/codegen/pack_taps.h): the input staged in
+// DRAM with zero-point margins, overlapping packed loads, bands of output rows (the last case in
+// four bands on tiny, the loads of a band waiting for the stores through the EX queue).
+TEST(RtlOps, PackedTapConvolutions) {
+  const std::vector<ConvSpec> specs = op_cases::PackedTapSpecs();
+  for (const char* chip : kChips)
+    for (size_t i = 0; i < specs.size(); ++i)
+      RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label());
+}
+
 TEST(RtlOps, ConvActivations) {
   for (const char* act : op_cases::kActivations) {
     ConvSpec s;
