@@ -2,8 +2,13 @@
 // with the right chips and links, and its chips carry the resource model's derived config.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "fpga_board/devices.h"
@@ -13,6 +18,16 @@ namespace aorta::fpga {
 namespace {
 
 std::string GenDir() { return std::string(AORTA_TEST_BUILD_DIR) + "/gen/fpga_board"; }
+std::filesystem::path BoardDir() {
+  return std::filesystem::path(AORTA_TEST_SOURCE_DIR) / "fpga_board";
+}
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 struct Expected {
   const char* board;
@@ -83,6 +98,63 @@ TEST(Boards, EachDerivedChipFileLoads) {
     auto c = LoadChipConfig(GenDir() + "/" + card.id + ".textproto");
     ASSERT_TRUE(c.ok()) << card.id << ": " << c.status().ToString();
     EXPECT_EQ(c->name(), card.id);
+  }
+}
+
+// Issue #7 item 2: every board in fpga_board/boards/ has its wrapper directory
+// fpga_board/<board>/ with a vendor build script, whose header names the top ("# Top: MODULE
+// FILE [Chips=N]", FILE relative to fpga_board/). The top declares the module and is linted
+// (fpga_board/CMakeLists.txt names it); a single-chip top takes the parameters of its board's
+// chip config (the generated aorta_cfg_<card>_pkg); a multi-chip top has the board's chip count
+// and instantiates the chip top its build script names ("# Chip top: MODULE FILE").
+TEST(Boards, EachBoardHasAWrapperWithATopAndABuildScript) {
+  const std::string cmake = ReadText(BoardDir() / "CMakeLists.txt");
+  std::vector<std::filesystem::path> boards;
+  for (const auto& entry : std::filesystem::directory_iterator(BoardDir() / "boards"))
+    if (entry.path().extension() == ".textproto") boards.push_back(entry.path());
+  ASSERT_EQ(boards.size(), std::size(kBoards)) << "a board file without an entry in kBoards";
+  const std::regex top_line(R"(# Top: (\w+) (\S+\.sv)(?: Chips=(\d+))?)");
+  const std::regex chip_line(R"(# Chip top: (\w+) (\S+\.sv))");
+  for (const auto& board_file : boards) {
+    const std::string board = board_file.stem().string();
+    SCOPED_TRACE(board);
+    const auto build = BoardDir() / board / "build.tcl";
+    ASSERT_TRUE(std::filesystem::exists(build)) << build << " missing: the board has no wrapper";
+    const std::string script = ReadText(build);
+    std::smatch top;
+    ASSERT_TRUE(std::regex_search(script, top, top_line)) << build << " names no '# Top:'";
+    const auto top_file = BoardDir() / top[2].str();
+    ASSERT_TRUE(std::filesystem::exists(top_file)) << top_file;
+    const std::string top_text = ReadText(top_file);
+    EXPECT_TRUE(std::regex_search(top_text, std::regex("module " + top[1].str() + R"(\b)")))
+        << top_file << " does not declare module " << top[1];
+    EXPECT_NE(cmake.find(top[1].str()), std::string::npos)
+        << top[1] << " has no board_lint entry in fpga_board/CMakeLists.txt";
+
+    auto b = LoadBoardConfig(GenDir() + "/" + board + ".textproto");
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    ASSERT_GT(b->chips_size(), 0);
+    const std::string card_pkg = "aorta_cfg_" + b->chips(0).config().name() + "_pkg";
+    if (b->chips_size() == 1) {
+      EXPECT_FALSE(top[3].matched) << "a single-chip board's top has no chip count";
+      EXPECT_NE(top_text.find(card_pkg), std::string::npos)
+          << top_file << " does not take its parameters from " << card_pkg;
+      continue;
+    }
+    ASSERT_TRUE(top[3].matched) << build << ": a multi-chip top names its Chips=";
+    EXPECT_EQ(std::stoi(top[3].str()), b->chips_size());
+    EXPECT_NE(top_text.find("parameter int unsigned Chips"), std::string::npos) << top_file;
+    std::smatch chip;
+    ASSERT_TRUE(std::regex_search(script, chip, chip_line)) << build << " names no chip top";
+    EXPECT_TRUE(std::regex_search(top_text, std::regex(chip[1].str() + R"(\s*#\()")))
+        << top_file << " does not instantiate the chip top " << chip[1];
+    const std::string chip_text = ReadText(BoardDir() / chip[2].str());
+    EXPECT_TRUE(std::regex_search(chip_text, std::regex("module " + chip[1].str() + R"(\b)")));
+    EXPECT_NE(chip_text.find(card_pkg), std::string::npos)
+        << chip[2] << " does not take its parameters from " << card_pkg;
+    // The board's chip count has a lint entry (fpga_board/CMakeLists.txt, AORTA_BOARD_RINGS).
+    EXPECT_NE(cmake.find('"' + board + " "), std::string::npos)
+        << board << " has no ring lint entry";
   }
 }
 
