@@ -107,26 +107,26 @@ class Bench {
     m_.eval();
   }
 
+  // Offers the next burst of `queue` on an address channel (AR or AW) unless one is offered.
+  template <typename Id, typename Len, typename Size, typename BurstT>
+  void Offer(const std::deque<Burst>& queue, uint8_t& valid, Id& id, uint64_t& addr, Len& len,
+             Size& size, BurstT& burst) {
+    if (valid || queue.empty() || !Coin(p_valid)) return;
+    const Burst& b = queue.front();
+    valid = 1;
+    id = b.id;
+    addr = b.addr;
+    len = b.len;
+    size = b.size;
+    burst = 1;  // INCR
+  }
+
   void Cycle() {
     // ---- Drive: AXI master (held until taken), Avalon slave.
-    if (!m_.s_arvalid_i && !ar_.empty() && Coin(p_valid)) {
-      const Burst& b = ar_.front();
-      m_.s_arvalid_i = 1;
-      m_.s_arid_i = b.id;
-      m_.s_araddr_i = b.addr;
-      m_.s_arlen_i = b.len;
-      m_.s_arsize_i = b.size;
-      m_.s_arburst_i = 1;
-    }
-    if (!m_.s_awvalid_i && !aw_.empty() && Coin(p_valid)) {
-      const Burst& b = aw_.front();
-      m_.s_awvalid_i = 1;
-      m_.s_awid_i = b.id;
-      m_.s_awaddr_i = b.addr;
-      m_.s_awlen_i = b.len;
-      m_.s_awsize_i = b.size;
-      m_.s_awburst_i = 1;
-    }
+    Offer(ar_, m_.s_arvalid_i, m_.s_arid_i, m_.s_araddr_i, m_.s_arlen_i, m_.s_arsize_i,
+          m_.s_arburst_i);
+    Offer(aw_, m_.s_awvalid_i, m_.s_awid_i, m_.s_awaddr_i, m_.s_awlen_i, m_.s_awsize_i,
+          m_.s_awburst_i);
     if (!m_.s_wvalid_i && !w_.empty() && Coin(p_valid)) {  // W may lead its AW
       const Burst& b = w_.front();
       m_.s_wvalid_i = 1;
