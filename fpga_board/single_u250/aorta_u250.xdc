@@ -14,7 +14,16 @@ create_clock -name qsfp1_refclk -period 6.400 [get_ports {qsfp_refclk_p[1]}]
 # PCIe reset: asynchronous.
 set_false_path -from [get_ports pcie_perstn]
 
-# Clock crossings in the top are the XPM FIFOs (their own constraints) and two-flop
-# synchronizers of quasi-static levels (channel_up, the PCIe reset into the core clock).
+# Clock crossings written in the wrapper (fpga_board/rtl/): two-flop synchronizers of levels
+# that change rarely (reset releases, channel_up) take an asynchronous first input.
+set_false_path -to [get_cells -hierarchical -filter {NAME =~ *rst_sync_q_reg[0]*}]
 set_false_path -to [get_cells -hierarchical -filter {NAME =~ *up_sync_q_reg[0]*}]
-set_false_path -to [get_cells -hierarchical -filter {NAME =~ *core_rst_sync_q_reg[0]*}]
+# aorta_async_fifo (core clock <-> Aurora user clock): the Gray pointers into the other clock's
+# first synchronizer flop and the storage read in the other clock, bounded to the faster
+# clock's period without the clock skew (-datapath_only), so a pointer never runs ahead of the
+# data it announces (Aurora user clock 25.78125 Gb/s / 66: 390.6 MHz, 2.56 ns).
+set_max_delay -datapath_only -from [get_cells -hierarchical -filter {NAME =~ *_cdc/wgray_q_reg*}] \
+  -to [get_cells -hierarchical -filter {NAME =~ *_cdc/wgray_sync1_q_reg*}] 2.560
+set_max_delay -datapath_only -from [get_cells -hierarchical -filter {NAME =~ *_cdc/rgray_q_reg*}] \
+  -to [get_cells -hierarchical -filter {NAME =~ *_cdc/rgray_sync1_q_reg*}] 2.560
+set_max_delay -datapath_only -from [get_cells -hierarchical -filter {NAME =~ *_cdc/mem_q_reg*}] 2.560

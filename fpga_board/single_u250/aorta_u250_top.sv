@@ -4,7 +4,7 @@
 //   PCIe Gen3 x16 ── aorta_u250_bd (XDMA AXI bridge, 4 x DDR4 MIG, SmartConnect) ──┐
 //        BAR0 ── M_AORTA_REGS (AXI4-lite) ──► aorta_soc s_axil                   │
 //        aorta_soc m_axi (AXI4) ──► S_AORTA_AXI: DRAM [0, 64 GiB), host 2^47 + IOVA ┘
-//   QSFP28 p ── Aurora 64B/66B x4 ── xpm_fifo_axis (clock crossing) ── aorta_link_adapter ──
+//   QSFP28 p ── Aurora 64B/66B x4 (user clock) ── aorta_link_port (async FIFOs, credits) ──
 //        aorta_soc link port p
 //
 // The SoC's parameters come from the derived config (aorta_cfg_alveo_u250_pkg, written by
@@ -58,13 +58,7 @@ module aorta_u250_top
   output logic [1:0][3:0]   qsfp_txp,
   output logic [1:0][3:0]   qsfp_txn
 );
-  localparam int unsigned RowW    = N * 8;
-  localparam int unsigned BeatW   = 256;  // Aurora 64B/66B, four lanes
-  localparam int unsigned Credits = 8;    // rows in each receive FIFO
-  localparam int unsigned Beats   = (RowW + BeatW - 2) / (BeatW - 1);
-  // The receive clock-crossing FIFO holds every beat the credits let be in flight: Credits rows
-  // of Beats data beats and up to Credits credit beats.
-  localparam int unsigned XcvrFifoDepth = 1 << $clog2(Credits * (Beats + 1) + 16);
+  localparam int unsigned BeatW = 256;  // Aurora 64B/66B, four lanes
 
   if (LinkPorts != 2) begin : g_bad_ports
     $fatal(1, "aorta_u250_top: the U250 has two QSFP28 cages; the config has %0d link ports",
@@ -72,9 +66,7 @@ module aorta_u250_top
   end
 
   // ---- Clocks and reset --------------------------------------------------------------------
-  logic axi_aclk, axi_aresetn, core_clk, core_locked;
-  logic [1:0] core_rst_sync_q;
-  logic core_rst_n;
+  logic axi_aclk, axi_aresetn, core_clk, core_locked, core_rst_n;
 
   aorta_core_clk_wiz u_core_clk (
     .clk_in1 (axi_aclk),
@@ -83,23 +75,7 @@ module aorta_u250_top
     .locked  (core_locked)
   );
 
-  // Reset asserted asynchronously, released two core clocks after the clock is locked and PCIe
-  // is out of reset.
-  always_ff @(posedge core_clk or negedge core_locked) begin
-    if (!core_locked) core_rst_sync_q <= '0;
-    else              core_rst_sync_q <= {core_rst_sync_q[0], axi_aresetn};
-  end
-  assign core_rst_n = core_rst_sync_q[1];
-
-  // ---- SoC ----------------------------------------------------------------------------------
-  logic [11:0] regs_awaddr, regs_araddr;
-  logic [2:0]  regs_awprot, regs_arprot;
-  logic        regs_awvalid, regs_awready, regs_wvalid, regs_wready, regs_bvalid, regs_bready;
-  logic        regs_arvalid, regs_arready, regs_rvalid, regs_rready;
-  logic [31:0] regs_wdata, regs_rdata;
-  logic [3:0]  regs_wstrb;
-  logic [1:0]  regs_bresp, regs_rresp;
-
+  // ---- Chip: SoC, core reset (held while the clock is unlocked or PCIe is in reset), links --
   logic [1:0]                mem_awid, mem_bid, mem_arid, mem_rid;
   logic [63:0]               mem_awaddr, mem_araddr;
   logic [7:0]                mem_awlen, mem_arlen;
@@ -112,11 +88,19 @@ module aorta_u250_top
   logic [DmaDataWidth-1:0]   mem_wdata, mem_rdata;
   logic [DmaDataWidth/8-1:0] mem_wstrb;
 
-  logic [LinkPorts-1:0]      link_up, rx_valid, rx_ready, tx_valid, tx_ready;
-  logic [LinkPorts*RowW-1:0] rx_data, tx_data;
-  logic                      irq;
+  logic [11:0] regs_awaddr, regs_araddr;
+  logic [2:0]  regs_awprot, regs_arprot;
+  logic        regs_awvalid, regs_awready, regs_wvalid, regs_wready, regs_bvalid, regs_bready;
+  logic        regs_arvalid, regs_arready, regs_rvalid, regs_rready;
+  logic [31:0] regs_wdata, regs_rdata;
+  logic [3:0]  regs_wstrb;
+  logic [1:0]  regs_bresp, regs_rresp;
 
-  aorta_soc #(
+  logic [1:0]         user_clk, channel_up, a_tx_valid, a_tx_ready, a_rx_valid;
+  logic [2*BeatW-1:0] a_tx_data, a_rx_data;
+  logic               irq;
+
+  aorta_chip #(
     .N            (N),
     .UbRows       (UbRows),
     .WbRows       (WbRows),
@@ -128,10 +112,14 @@ module aorta_u250_top
     .LinkPorts    (LinkPorts),
     .ConfigFp     (ConfigFp),
     .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth)
-  ) u_soc (
+    .DmaDataWidth (DmaDataWidth),
+    .Links        (1'b1),
+    .BeatW        (BeatW),
+    .Credits      (8)
+  ) u_chip (
     .clk_i           (core_clk),
-    .rst_ni          (core_rst_n),
+    .arst_ni         (core_locked && axi_aresetn),
+    .rst_no          (core_rst_n),
     .s_axil_awaddr_i (regs_awaddr),
     .s_axil_awprot_i (regs_awprot),
     .s_axil_awvalid_i(regs_awvalid),
@@ -184,13 +172,16 @@ module aorta_u250_top
     .m_axi_rlast_i   (mem_rlast),
     .m_axi_rvalid_i  (mem_rvalid),
     .m_axi_rready_o  (mem_rready),
-    .link_up_i       (link_up),
-    .link_rx_valid_i (rx_valid),
-    .link_rx_ready_o (rx_ready),
-    .link_rx_data_i  (rx_data),
-    .link_tx_valid_o (tx_valid),
-    .link_tx_ready_i (tx_ready),
-    .link_tx_data_o  (tx_data),
+    // Aurora: one user clock for both directions, channel_up for both sides.
+    .xcvr_tx_clk_i   (user_clk),
+    .xcvr_tx_up_i    (channel_up),
+    .xcvr_tx_valid_o (a_tx_valid),
+    .xcvr_tx_ready_i (a_tx_ready),
+    .xcvr_tx_data_o  (a_tx_data),
+    .xcvr_rx_clk_i   (user_clk),
+    .xcvr_rx_up_i    (channel_up),
+    .xcvr_rx_valid_i (a_rx_valid),
+    .xcvr_rx_data_i  (a_rx_data),
     .irq_o           (irq)
   );
 
@@ -285,15 +276,8 @@ module aorta_u250_top
 
   // ---- Links: one Aurora 64B/66B x4 per QSFP28 cage --------------------------------------------
   for (genvar p = 0; p < 2; p++) begin : g_link
-    logic             user_clk, channel_up, channel_up_core;
-    logic [3:0]       unused_lane_up;
-    logic             unused_hard_err, unused_soft_err;
-    logic             a_tx_valid, a_tx_ready, a_rx_valid;
-    logic [BeatW-1:0] a_tx_data, a_rx_data;
-    logic             c_tx_valid, c_tx_ready, c_rx_valid;
-    logic [BeatW-1:0] c_tx_data, c_rx_data;
-    logic             unused_rx_fifo_ready;
-    logic [1:0]       up_sync_q;
+    logic [3:0] unused_lane_up;
+    logic       unused_hard_err, unused_soft_err;
 
     aorta_aurora_x4 u_aurora (
       .init_clk       (core_clk),
@@ -305,78 +289,16 @@ module aorta_u250_top
       .rxn            (qsfp_rxn[p]),
       .txp            (qsfp_txp[p]),
       .txn            (qsfp_txn[p]),
-      .user_clk_out   (user_clk),
-      .channel_up     (channel_up),
+      .user_clk_out   (user_clk[p]),
+      .channel_up     (channel_up[p]),
       .lane_up        (unused_lane_up),
       .hard_err       (unused_hard_err),
       .soft_err       (unused_soft_err),
-      .s_axi_tx_tdata (a_tx_data),
-      .s_axi_tx_tvalid(a_tx_valid),
-      .s_axi_tx_tready(a_tx_ready),
-      .m_axi_rx_tdata (a_rx_data),
-      .m_axi_rx_tvalid(a_rx_valid)
-    );
-
-    // Core clock -> Aurora user clock (transmit), and back (receive: the credits keep this FIFO
-    // from filling, so its ready is never low when a beat arrives).
-    xpm_fifo_axis #(
-      .CLOCKING_MODE("independent_clock"),
-      .FIFO_DEPTH   (32),
-      .TDATA_WIDTH  (BeatW)
-    ) u_tx_cdc (
-      .s_aclk       (core_clk),
-      .m_aclk       (user_clk),
-      .s_aresetn    (core_rst_n),
-      .s_axis_tvalid(c_tx_valid),
-      .s_axis_tready(c_tx_ready),
-      .s_axis_tdata (c_tx_data),
-      .m_axis_tvalid(a_tx_valid),
-      .m_axis_tready(a_tx_ready),
-      .m_axis_tdata (a_tx_data)
-    );
-    xpm_fifo_axis #(
-      .CLOCKING_MODE("independent_clock"),
-      .FIFO_DEPTH   (XcvrFifoDepth),
-      .TDATA_WIDTH  (BeatW)
-    ) u_rx_cdc (
-      .s_aclk       (user_clk),
-      .m_aclk       (core_clk),
-      .s_aresetn    (core_rst_n),
-      .s_axis_tvalid(a_rx_valid),
-      .s_axis_tready(unused_rx_fifo_ready),
-      .s_axis_tdata (a_rx_data),
-      .m_axis_tvalid(c_rx_valid),
-      .m_axis_tready(1'b1),
-      .m_axis_tdata (c_rx_data)
-    );
-
-    // channel_up into the core clock (two flops: a level that changes rarely).
-    always_ff @(posedge core_clk or negedge core_rst_n) begin
-      if (!core_rst_n) up_sync_q <= '0;
-      else             up_sync_q <= {up_sync_q[0], channel_up};
-    end
-    assign channel_up_core = up_sync_q[1];
-
-    aorta_link_adapter #(
-      .RowW   (RowW),
-      .BeatW  (BeatW),
-      .Credits(Credits)
-    ) u_adapter (
-      .clk_i          (core_clk),
-      .rst_ni         (core_rst_n),
-      .channel_up_i   (channel_up_core),
-      .link_up_o      (link_up[p]),
-      .soc_tx_valid_i (tx_valid[p]),
-      .soc_tx_ready_o (tx_ready[p]),
-      .soc_tx_data_i  (tx_data[RowW*p +: RowW]),
-      .soc_rx_valid_o (rx_valid[p]),
-      .soc_rx_ready_i (rx_ready[p]),
-      .soc_rx_data_o  (rx_data[RowW*p +: RowW]),
-      .xcvr_tx_valid_o(c_tx_valid),
-      .xcvr_tx_ready_i(c_tx_ready),
-      .xcvr_tx_data_o (c_tx_data),
-      .xcvr_rx_valid_i(c_rx_valid),
-      .xcvr_rx_data_i (c_rx_data)
+      .s_axi_tx_tdata (a_tx_data[BeatW*p +: BeatW]),
+      .s_axi_tx_tvalid(a_tx_valid[p]),
+      .s_axi_tx_tready(a_tx_ready[p]),
+      .m_axi_rx_tdata (a_rx_data[BeatW*p +: BeatW]),
+      .m_axi_rx_tvalid(a_rx_valid[p])
     );
   end
 endmodule

@@ -13,12 +13,12 @@ source $gen/fpga_board/constraints/alveo_u250_clock.tcl  ;# aorta_core_clock_mhz
 create_project -in_memory -part $part
 set_property board_part xilinx.com:au250:part0:1.3 [current_project]
 
-# The SoC, the link adapter, the generated packages, the top.
+# The SoC, the wrapper RTL (fpga_board/rtl/), the generated packages, the top.
 read_verilog -sv [list $gen/rtl/aorta_isa_pkg.sv $gen/rtl/aorta_regs_pkg.sv \
   $gen/fpga_board/rtl/aorta_cfg_alveo_u250_pkg.sv]
 read_verilog -sv [lsort [glob $src/rtl/*.sv]]
-read_verilog -sv [list $src/fpga_board/rtl/aorta_link_adapter.sv \
-  $src/fpga_board/single_u250/aorta_u250_top.sv]
+read_verilog -sv [lsort [glob $src/fpga_board/rtl/*.sv]]
+read_verilog -sv $src/fpga_board/single_u250/aorta_u250_top.sv
 
 # Vendor IP (fpga_board/ip/ holds only their interface models for lint; not read here).
 create_ip -name clk_wiz -vendor xilinx.com -library ip -version 6.0 -module_name aorta_core_clk_wiz
@@ -86,7 +86,7 @@ make_wrapper -files [get_files aorta_u250_bd.bd] -top -import
 read_xdc $src/fpga_board/single_u250/aorta_u250.xdc
 read_xdc $gen/fpga_board/constraints/alveo_u250_clock.xdc
 
-synth_design -top aorta_u250_top -part $part
+synth_design -top aorta_u250_top -part $part -verilog_define SYNTHESIS=1
 opt_design
 place_design
 route_design
