@@ -484,11 +484,12 @@ class Generator {
       if (!act && Root(v) == Root(o.out)) return false;
     AORTA_ASSIGN_OR_RETURN(TensorPlace in, Find(o.in));
     AORTA_ASSIGN_OR_RETURN(TensorPlace out, Dims(o.out));
+    const DmaCost dma = DmaCostOf(chip_);
     const uint64_t out_addr = ub_.Allocate(out.rows());
     const auto [gap_addr, gap_rows] = ub_.LargestGap(g_.ub_rows);
     ub_.Free(out_addr);
     AORTA_ASSIGN_OR_RETURN(std::optional<TapPacking> p,
-                           PlanTapPacking(q_, g_, node, in, out, gap_rows));
+                           PlanTapPacking(q_, g_, node, in, out, gap_rows, dma));
     if (!p) return false;
     AORTA_RETURN_IF_ERROR(Place(o.out));
     AORTA_ASSIGN_OR_RETURN(out, Find(o.out));
@@ -500,7 +501,8 @@ class Generator {
     AORTA_ASSIGN_OR_RETURN(
         PackedStats st,
         LowerPackedConv(ctx, node, *p, in, out, stage_addr,
-                        ExtHome{scratch_slot_, scratch_row * g_.n}, stream_, layer, code));
+                        ExtHome{scratch_slot_, scratch_row * g_.n}, dma, stream_,
+                        layer, code));
     scratch_.Free(scratch_row);
     s.dram_bytes = st.dram_bytes;
     return true;

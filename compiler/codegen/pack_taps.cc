@@ -1,6 +1,7 @@
 #include "compiler/codegen/pack_taps.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 #include <vector>
 
@@ -9,6 +10,10 @@
 namespace aorta::codegen {
 
 namespace {
+
+uint64_t DmaCycles(uint64_t rows, double row_cycles) {
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(rows) * row_cycles));
+}
 
 constexpr size_t kNone = ~size_t{0};
 // Pixel stores go in pieces of at most this many rows: SplitTransfers leaves them whole (it
@@ -68,11 +73,12 @@ std::vector<Band> BandsOf(const Conv& conv, int64_t th, const TensorPlace& in,
 int64_t MarginBytes(const TapPacking& p, const TensorPlace& in) { return (p.pitch - in.w) * p.c; }
 
 // The cycle model of docs/compiler.md for the packed form: EX (the zero-point rows, per band
-// and output block the passes and the POSTPROC), ST (one row per cycle: pixels and margin
-// rows) and LD (one packed row per cycle) overlap after the first two bands' stores and the
-// first load.
+// and output block the passes and the POSTPROC), ST (pixel and margin rows) and LD (packed rows)
+// at dma.row_cycles a DMA row overlap, after the first two bands' stores and the first load and
+// two DRAM latencies.
 uint64_t PackedCycles(const Conv& conv, const TapPacking& p, const std::vector<Band>& bands,
-                      const TensorPlace& in, const TensorPlace& out, uint32_t n) {
+                      const TensorPlace& in, const TensorPlace& out, uint32_t n,
+                      const DmaCost& dma) {
   const uint64_t ob_n = Blocks(conv.m->out_c, n);
   const int64_t chunks = (MarginBytes(p, in) + n - 1) / n;
   uint64_t ex = p.zp_rows, st = 0, ld = 0, startup = 0;
@@ -87,7 +93,8 @@ uint64_t PackedCycles(const Conv& conv, const TapPacking& p, const std::vector<B
     if (t < 2) startup += stores;
     if (t == 0) startup += loads;
   }
-  return startup + std::max({ex, st, ld});
+  return 2 * dma.latency + DmaCycles(startup, dma.row_cycles) +
+         std::max({ex, DmaCycles(st, dma.row_cycles), DmaCycles(ld, dma.row_cycles)});
 }
 
 // The unpacked form: per accumulator tile and output block, k_h * k_w passes and the POSTPROC.
@@ -104,10 +111,20 @@ uint64_t UnpackedCycles(const Conv& conv, int64_t acc_tile, const TensorPlace& o
 
 }  // namespace
 
+DmaCost DmaCostOf(const ChipConfig& chip) {
+  // DmaDataWidth (docs/rtl.md, "The chip"): the smallest power of two of at least 256 bits that
+  // carries the DRAM's bandwidth at the clock.
+  const double per_cycle = chip.dram().bandwidth_gbps() * 1e3 / chip.clock_mhz();
+  double bus = 32;
+  while (bus < per_cycle) bus *= 2;
+  return {std::max(1.0, bus / per_cycle),
+          static_cast<uint64_t>(std::ceil(chip.dram().latency_ns() * chip.clock_mhz() / 1e3))};
+}
+
 Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
                                                  const ChipGeometry& g, const ir::Node& node,
                                                  const TensorPlace& in, const TensorPlace& out,
-                                                 uint64_t free_rows) {
+                                                 uint64_t free_rows, const DmaCost& dma) {
   AORTA_ASSIGN_OR_RETURN(std::optional<Conv> conv, Qualifying(q, g, node, in));
   if (!conv) return std::optional<TapPacking>();
   const quant::QuantizedMatrixOp& m = *conv->m;
@@ -134,7 +151,10 @@ Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
       static_cast<uint64_t>(p.c);
   AORTA_ASSIGN_OR_RETURN(const int64_t acc_tile, AccTileRows(node, out, g));
   p.unpacked_cycles = UnpackedCycles(*conv, acc_tile, out, g.n);
-  // The largest band (output rows) whose staging fits the free rows.
+  // The band (output rows, at most an accumulator tile) with the lowest estimate whose staging
+  // fits the free rows: smaller bands start the passes sooner, larger ones fill the array less
+  // often.
+  std::optional<TapPacking> best;
   for (int64_t th = acc_tile; th >= 1; --th) {
     const std::vector<Band> bands = BandsOf(*conv, th, in, out);
     int64_t band_in = 1, gaps = 1;
@@ -146,17 +166,17 @@ Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
     p.zp_rows = static_cast<uint64_t>(gaps);
     p.slot_rows = static_cast<uint64_t>(band_in * p.cols);
     if (p.staging_rows() > free_rows) continue;
-    p.est_cycles = PackedCycles(*conv, p, bands, in, out, g.n);
-    if (p.est_cycles >= p.unpacked_cycles) return std::optional<TapPacking>();
-    return std::optional<TapPacking>(p);
+    p.est_cycles = PackedCycles(*conv, p, bands, in, out, g.n, dma);
+    if (!best || p.est_cycles < best->est_cycles) best = p;
   }
-  return std::optional<TapPacking>();
+  if (best && best->est_cycles >= best->unpacked_cycles) best.reset();
+  return best;
 }
 
 Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, const TapPacking& p,
                                     const TensorPlace& in, const TensorPlace& out,
-                                    uint64_t stage_addr, const ExtHome& scratch, RunStream& stream,
-                                    int32_t layer, LayerCode& code) {
+                                    uint64_t stage_addr, const ExtHome& scratch, const DmaCost& dma,
+                                    RunStream& stream, int32_t layer, LayerCode& code) {
   AORTA_ASSIGN_OR_RETURN(std::optional<Conv> conv, Qualifying(ctx.q, ctx.g, node, in));
   if (!conv)
     return Internal("{}: tap packing planned for a convolution that does not qualify",
@@ -330,7 +350,9 @@ Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, con
     AORTA_RETURN_IF_ERROR(emit_ex(t));
     if (t + 2 < count) emit_load(t + 2);
   }
-  code.cycles += startup + std::max({ex_cycles, st_rows, ld_rows});
+  code.cycles +=
+      2 * dma.latency + DmaCycles(startup, dma.row_cycles) +
+      std::max({ex_cycles, DmaCycles(st_rows, dma.row_cycles), DmaCycles(ld_rows, dma.row_cycles)});
   return stats;
 }
 

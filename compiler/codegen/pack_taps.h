@@ -45,14 +45,26 @@ struct TapPacking {
   uint64_t staging_rows() const { return zp_rows + 2 * slot_rows; }
 };
 
+// What the packed form's DMA costs on a chip: cycles per narrow row (a pixel's C_in bytes, a
+// packed row: the DMA moves one row per cycle at most, and each row costs a whole beat of the DMA
+// bus (docs/rtl.md, "DMA engine"), which the board DRAM delivers in bus bytes / (bandwidth /
+// clock) cycles), and the DRAM latency in cycles (each of the two barriers before the first
+// passes waits for a store's response, then the first load's data).
+struct DmaCost {
+  double row_cycles = 1;
+  uint64_t latency = 0;
+};
+DmaCost DmaCostOf(const ChipConfig& chip);
+
 // How `node` (a Conv of the quantized graph, input `in` and output `out` in the unified buffer)
-// packs its taps with at most `free_rows` UB rows for staging; nullopt when it does not qualify
-// (not a dense single-group convolution with dilation 1, C_in > N / 2, fused residual or
-// activation pass, fewer than 2 taps per row) or when packing does not lower the cycle estimate.
+// packs its taps with at most `free_rows` UB rows for staging, the DMA costing `dma`; the band of
+// output rows is the one with the lowest estimate. nullopt when it does not qualify (not a dense
+// single-group convolution with dilation 1, C_in > N / 2, fused residual or activation pass, fewer
+// than 2 taps per row) or when packing does not lower the cycle estimate.
 Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
                                                  const ChipGeometry& g, const ir::Node& node,
                                                  const TensorPlace& in, const TensorPlace& out,
-                                                 uint64_t free_rows);
+                                                 uint64_t free_rows, const DmaCost& dma);
 
 struct PackedStats {
   uint64_t dram_bytes = 0;  // bytes stored to and loaded from the scratch region
@@ -63,7 +75,7 @@ struct PackedStats {
 // `code` receives the cycle model, MACs and passes.
 Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, const TapPacking& p,
                                     const TensorPlace& in, const TensorPlace& out,
-                                    uint64_t stage_addr, const ExtHome& scratch, RunStream& stream,
-                                    int32_t layer, LayerCode& code);
+                                    uint64_t stage_addr, const ExtHome& scratch, const DmaCost& dma,
+                                    RunStream& stream, int32_t layer, LayerCode& code);
 
 }  // namespace aorta::codegen
