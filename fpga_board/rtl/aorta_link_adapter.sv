@@ -12,8 +12,8 @@
 // (credits back to Credits, partial rows dropped, the FIFO flushed): the SoC sees the port
 // down and a RECV / SEND in flight ends in LINK_FAULT.
 //
-// Runs in the core clock; the wrapper brings the transceiver's user clock across with the
-// vendor's asynchronous stream FIFO (xpm_fifo_axis / dcfifo), sized for Credits rows.
+// Runs in the core clock; aorta_link_port brings the transceiver's user clocks across with two
+// aorta_async_fifo, the receive one sized for every beat Credits rows can put in flight.
 module aorta_link_adapter #(
   parameter int unsigned RowW    = 384,
   parameter int unsigned BeatW   = 256,
