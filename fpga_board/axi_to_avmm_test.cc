@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "Vaxi_to_avmm.h"
+#include "verif/common/bench.h"
 #include "verilated.h"
 
 namespace {
@@ -99,13 +100,7 @@ class Bench {
  private:
   uint32_t Pick(uint32_t n) { return std::uniform_int_distribution<uint32_t>(0, n - 1)(rng_); }
   bool Coin(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-
-  void Clock() {
-    m_.clk_i = 1;
-    m_.eval();
-    m_.clk_i = 0;
-    m_.eval();
-  }
+  void Clock() { aorta::verif::Tick(m_); }
 
   // Offers the next burst of `queue` on an address channel (AR or AW) unless one is offered.
   template <typename Id, typename Len, typename Size, typename BurstT>
