@@ -784,6 +784,121 @@ TEST(CompileTiling, SmallCnnTiledAndStreamedOnTiny) {
                                            "GlobalAveragePool", "Gemm"}));
 }
 
+// One line per tiled case for docs/compiler.md's tiling figures: the tiled layers, their tiles,
+// the activation bytes through DRAM per inference and the SCRATCH buffer.
+void PrintTiling(const std::string& label, const codegen::CodegenResult& r) {
+  uint64_t tiles = 0;
+  for (const codegen::LayerSummary& l : r.layers) tiles += l.tiles;
+  std::cout << fmt::format(
+      "[tiling] {:<58} {} tiled layer(s), {} tiles, {} DRAM bytes, scratch {}\n", label,
+      r.tiled_layers, tiles, r.dram_activation_bytes, r.scratch_bytes);
+}
+
+// The layer kinds that were not tiled before: ConvTranspose (each tile inserts the zeros into the
+// input rows it reads, then the stride-1 convolution), Pad (the 1x1 copy with its window shift),
+// Resize (tiles of whole factors of rows); bounds as in CompileLayoutOps.
+TEST(CompileTiling, ConvTransposePadResizeTiledThroughDram) {
+  for (const auto& [label, g] : op_cases::TiledLayoutOpCases()) {
+    Checked c = CompileAndCompare(g, "tiny", 1.0, label);
+    const codegen::CodegenResult& r = c.compiled.report.codegen;
+    ASSERT_EQ(r.layers.size(), 1u) << label;
+    EXPECT_GT(r.layers[0].tiles, 1u) << label;
+    EXPECT_GT(r.dram_activation_bytes, 0u) << label;
+    EXPECT_LE(r.ub_peak_rows, 8192u) << label;
+    PrintTiling(label, r);
+    const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
+    if (label.find("convtranspose") != std::string::npos) {
+      // Zero insertion per tile: more DWCONVs than one per input row and block would be.
+      EXPECT_GT(Count<isa::Dwconv>(insns), 0u) << label;
+      EXPECT_GT(Count<isa::Matmul>(insns), 0u) << label;
+    }
+    if (label.find("resize") != std::string::npos || label.find("upsample") != std::string::npos) {
+      EXPECT_GE(Count<isa::Resize>(insns), size_t{r.layers[0].tiles}) << label;  // one per block
+    }
+  }
+}
+
+// Output rows wider than half of tiny's accumulator (512 rows): each row goes through it in
+// column pieces, each with its passes and POSTPROC (MATMUL / DWCONV out_w below the row's width).
+TEST(CompileTiling, ColumnTilesOfWideRows) {
+  for (const auto& [label, g] : op_cases::WideRowCases()) {
+    Checked c = CompileAndCompare(g, "tiny", 1.0, label);
+    const codegen::CodegenResult& r = c.compiled.report.codegen;
+    ASSERT_EQ(r.layers.size(), 1u) << label;
+    EXPECT_EQ(r.layers[0].tiles > 0, label.find("(tiled)") != std::string::npos) << label;
+    ASSERT_EQ(c.compiled.program.outputs_size(), 1) << label;
+    const auto& y = c.compiled.program.outputs(0).shape();
+    ASSERT_EQ(y.size(), 4) << label;
+    const auto out_w = static_cast<uint32_t>(y[3]);
+    ASSERT_GT(out_w, 512u) << label;
+    size_t pieces = 0, postprocs = 0;
+    for (const isa::Insn& i : RunStream(c.compiled.program)) {
+      if (const auto* m = std::get_if<isa::Matmul>(&i)) {
+        EXPECT_LE(m->out_h * m->out_w, 512u) << label;
+        pieces += m->out_w < out_w;
+      }
+      if (const auto* d = std::get_if<isa::Dwconv>(&i)) {
+        EXPECT_LE(d->out_h * d->out_w, 512u) << label;
+        pieces += d->out_w < out_w;
+      }
+      if (const auto* p = std::get_if<isa::Postproc>(&i)) {
+        EXPECT_LE(p->rows, 512u) << label;
+        ++postprocs;
+      }
+    }
+    EXPECT_GT(pieces, 0u) << label;
+    // At least two pieces per output row and block.
+    EXPECT_GE(postprocs, 2 * static_cast<size_t>(y[2])) << label;
+    if (r.layers[0].tiles > 0) PrintTiling(label, r);
+  }
+}
+
+// A fused residual add followed by LeakyRelu or a LUT activation, tiled: per tile the add writes
+// a temporary and the activation runs from it (bound as CompileConv.ResidualThenLeakyReluOrLut).
+TEST(CompileTiling, ResidualActivationsTiledThroughDram) {
+  const std::vector<ConvSpec> specs = op_cases::TiledResidualActivationSpecs();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ConvSpec& s = specs[i];
+    const double slope = s.act == "Sigmoid" ? 0.25 : s.act == "HardSwish" ? 1.5 : 1.0;
+    Checked c = CompileAndCompare(
+        ConvGraph(s, 400 + i), "tiny", 1.0, s.Label(), [slope](const CompileReport& rep) {
+          return slope * 0.5 *
+                 (rep.act.at(quant::BaseKey("y")).scale + rep.act.at(quant::SumKey("y")).scale);
+        });
+    const codegen::CodegenResult& r = c.compiled.report.codegen;
+    ASSERT_EQ(r.layers.size(), 1u) << s.Label();
+    EXPECT_EQ(r.layers[0].op_type, "Conv+Add+" + s.act);
+    EXPECT_GT(r.layers[0].tiles, 1u) << s.Label();
+    PrintTiling(s.Label(), r);
+  }
+}
+
+// Squeeze and scale with every tensor in DRAM: the global pool's output is stored per tile of
+// channel blocks, and the Mul's broadcast operand (one row per block) is loaded once. Then a
+// global average pool whose input (3 blocks of 60 x 60) does not fit the unified buffer twice:
+// tiles of channel blocks.
+TEST(CompileTiling, BroadcastOperandAndGlobalPoolTiledThroughDram) {
+  {
+    const std::string label = "squeeze 8x10x10, scale 8x3x2040";
+    Checked c =
+        CompileAndCompare(op_cases::SqueezeScaleGraph(8, 10, 10, 3, 2040), "tiny", 2.0, label);
+    const codegen::CodegenResult& r = c.compiled.report.codegen;
+    ASSERT_EQ(r.layers.size(), 2u);
+    EXPECT_GT(r.layers[0].tiles, 0u);  // the pool's output in DRAM
+    EXPECT_GT(r.layers[1].tiles, 1u);
+    EXPECT_GT(r.scratch_bytes, 0u);  // s
+    PrintTiling(label, r);
+  }
+  const op_cases::PoolSpec gap{"GlobalAveragePool", {}, {}, {}, 0, 0};
+  const std::string label = "GlobalAveragePool 24x60x60 tiled";
+  Checked c = CompileAndCompare(op_cases::PoolGraph(gap, 24, 60, 60), "tiny", 1.0, label);
+  const codegen::CodegenResult& r = c.compiled.report.codegen;
+  ASSERT_EQ(r.layers.size(), 1u);
+  EXPECT_EQ(r.layers[0].tiles, 3u);  // one block per tile: two 3600-row slots
+  EXPECT_EQ(r.dram_activation_bytes, 3u * 3600 * 8);
+  PrintTiling(label, r);
+}
+
 // ---- Allocation and the constant image ---------------------------------------------------------
 
 TEST(CodegenParts, TokensFromDependencies) {

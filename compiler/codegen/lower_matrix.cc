@@ -73,12 +73,9 @@ Status CheckOffset(const ir::Node& node, int64_t off) {
 
 Result<int64_t> AccTileRows(const ir::Node& node, const TensorPlace& out, const ChipGeometry& g) {
   const auto acc = static_cast<int64_t>(g.acc_rows / 2);
-  if (out.w > acc)
-    return Unsupported(
-        "{}: one output row of {} pixels does not fit half of the accumulator ({} rows; column "
-        "tiling is not supported yet)",
-        node.Describe(), out.w, acc);
-  return std::min(out.h, acc / out.w);
+  if (acc < 1) return Internal("{}: an accumulator of {} rows", node.Describe(), g.acc_rows);
+  // A row wider than half the accumulator: one row at a time, in column pieces (EmitMatrixTile).
+  return std::clamp<int64_t>(acc / out.w, 1, out.h);
 }
 
 std::pair<int64_t, int64_t> WindowRows(int64_t oy0, int64_t th, int64_t stride, int64_t off,
@@ -199,12 +196,16 @@ Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const Ten
   return plan;
 }
 
-Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
-                      int64_t oy0, int64_t th, const RowView& in, uint64_t dst_row,
-                      LayerCode& code) {
+namespace {
+
+// Output rows [oy0, oy0 + th), columns [ox0, ox0 + tw) of block ob (th * tw pixels, at most half
+// the accumulator) into UB rows from dst_row: the passes, then POSTPROC.
+Status EmitMatrixPiece(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
+                       int64_t oy0, int64_t th, int64_t ox0, int64_t tw, const RowView& in,
+                       uint64_t dst_row, LayerCode& code) {
   const quant::QuantizedMatrixOp& m = *plan.m;
   const uint32_t n = ctx.g.n;
-  const auto pixels = static_cast<uint64_t>(th * plan.out_w);
+  const auto pixels = static_cast<uint64_t>(th * tw);
   const auto acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * (ctx.g.acc_rows / 2));
   if (plan.depthwise) {
     isa::Dwconv d;
@@ -212,7 +213,7 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
     d.in_h = static_cast<uint32_t>(in.h);
     d.in_w = static_cast<uint32_t>(in.w);
     d.out_h = static_cast<uint32_t>(th);
-    d.out_w = static_cast<uint32_t>(plan.out_w);
+    d.out_w = static_cast<uint32_t>(tw);
     d.stride_h = static_cast<uint32_t>(plan.stride_h);
     d.stride_w = static_cast<uint32_t>(plan.stride_w);
     d.dil_h = static_cast<uint32_t>(plan.dil_h);
@@ -220,10 +221,11 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
     d.k_h = static_cast<uint32_t>(m.k_h);
     d.k_w = static_cast<uint32_t>(m.k_w);
     const int64_t y_off = oy0 * plan.stride_h - plan.pad_t - in.y0;
+    const int64_t x_off = ox0 * plan.stride_w - plan.pad_l;
     AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
-    AORTA_RETURN_IF_ERROR(CheckOffset(node, -plan.pad_l));
+    AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
     d.y_off = static_cast<int32_t>(y_off);
-    d.x_off = static_cast<int32_t>(-plan.pad_l);
+    d.x_off = static_cast<int32_t>(x_off);
     d.pad_value = plan.pad_value;
     d.wb_addr = static_cast<uint32_t>(plan.dw_first + ob * static_cast<uint64_t>(plan.taps));
     d.acc_addr = acc;
@@ -241,12 +243,12 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
       mm.in_h = static_cast<uint32_t>(in.h);
       mm.in_w = static_cast<uint32_t>(in.w);
       mm.out_h = static_cast<uint32_t>(th);
-      mm.out_w = static_cast<uint32_t>(plan.out_w);
+      mm.out_w = static_cast<uint32_t>(tw);
       mm.stride_h = static_cast<uint32_t>(plan.stride_h);
       mm.stride_w = static_cast<uint32_t>(plan.stride_w);
       const int64_t ky = tile.tap / m.k_w, kx = tile.tap % m.k_w;
       const int64_t y_off = ky * plan.dil_h - plan.pad_t + oy0 * plan.stride_h - in.y0;
-      const int64_t x_off = kx * plan.dil_w - plan.pad_l;
+      const int64_t x_off = kx * plan.dil_w - plan.pad_l + ox0 * plan.stride_w;
       AORTA_RETURN_IF_ERROR(CheckOffset(node, y_off));
       AORTA_RETURN_IF_ERROR(CheckOffset(node, x_off));
       mm.y_off = static_cast<int32_t>(y_off);
@@ -265,23 +267,54 @@ Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan&
   return Status::Ok();
 }
 
-Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
-                      const TensorPlace& z, int32_t zp, LayerCode& code) {
+}  // namespace
+
+Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
+                      int64_t oy0, int64_t th, const RowView& in, uint64_t dst_row,
+                      LayerCode& code) {
+  // Column tiling: a row wider than half the accumulator goes in pieces of half of it (a tile is
+  // then one row, AccTileRows), each with its own passes and POSTPROC into its part of the row.
+  const auto half = static_cast<int64_t>(ctx.g.acc_rows / 2);
+  const int64_t cols = th * plan.out_w <= half ? plan.out_w : half;
+  if (cols < plan.out_w && th != 1)
+    return Internal("{}: a tile of {} rows of {} pixels exceeds half of the accumulator",
+                    node.Describe(), th, plan.out_w);
+  for (int64_t ox0 = 0; ox0 < plan.out_w; ox0 += cols)
+    AORTA_RETURN_IF_ERROR(EmitMatrixPiece(ctx, node, plan, ob, oy0, th, ox0,
+                                          std::min(cols, plan.out_w - ox0), in,
+                                          dst_row + static_cast<uint64_t>(ox0), code));
+  return Status::Ok();
+}
+
+Result<ZeroInsertPlan> PlanZeroInsert(LowerContext& ctx, const ir::Node& node, int64_t s_h,
+                                      int64_t s_w, int32_t zp) {
   const uint32_t n = ctx.g.n;
-  const int64_t s_h = z.h / in.h, s_w = z.w / in.w;
-  // Tap weight 1 in every lane; POSTPROC adds -zp and requantizes by 1 (2^30 * 2^-30) to zp.
-  const uint64_t ones = ctx.consts.AddWbRows(1);
-  const uint64_t param = ctx.consts.AddParamRows(3);
-  for (uint32_t j = 0; j < n; ++j) {
-    ctx.consts.Wb(ones, j) = 1;
-    ctx.consts.Param(param, j) = -zp;
-    ctx.consts.Param(param + 1, j) = 1 << 30;
-    ctx.consts.Param(param + 2, j) = -1;
-  }
   const auto half = static_cast<int64_t>(ctx.g.acc_rows / 2);
   if (s_w > half)
     return Unsupported("{}: stride {} is wider than half of the accumulator ({} rows)",
                        node.Describe(), s_w, half);
+  ZeroInsertPlan plan;
+  plan.s_h = s_h;
+  plan.s_w = s_w;
+  plan.zp = zp;
+  // Tap weight 1 in every lane; POSTPROC adds -zp and requantizes by 1 (2^30 * 2^-30) to zp.
+  plan.ones = ctx.consts.AddWbRows(1);
+  plan.param = ctx.consts.AddParamRows(3);
+  for (uint32_t j = 0; j < n; ++j) {
+    ctx.consts.Wb(plan.ones, j) = 1;
+    ctx.consts.Param(plan.param, j) = -zp;
+    ctx.consts.Param(plan.param + 1, j) = 1 << 30;
+    ctx.consts.Param(plan.param + 2, j) = -1;
+  }
+  return plan;
+}
+
+void EmitZeroInsertRows(LowerContext& ctx, const ZeroInsertPlan& plan, const RowView& in,
+                        uint32_t blocks, uint64_t z_addr, uint64_t z_block_stride,
+                        LayerCode& code) {
+  const int64_t s_h = plan.s_h, s_w = plan.s_w, z_w = in.w * plan.s_w;
+  const int32_t zp = plan.zp;
+  const auto half = static_cast<int64_t>(ctx.g.acc_rows / 2);
   // The zero-inserted rows go through the accumulator in tiles of at most half of it: `fill`
   // rows of the current tile, which starts at zero-inserted row `z_row` of the block.
   int64_t fill = 0, z_row = 0;
@@ -289,12 +322,12 @@ Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace
   auto flush = [&](uint32_t b) {
     if (fill == 0) return;
     isa::Postproc p;
-    p.param_addr = static_cast<uint32_t>(param);
+    p.param_addr = static_cast<uint32_t>(plan.param);
     p.out_zp = zp;
     p.lo = -128;
     p.hi = 127;
     p.acc_addr = acc;
-    p.ub_addr = static_cast<uint32_t>(z.addr + b * z.plane() + static_cast<uint64_t>(z_row));
+    p.ub_addr = static_cast<uint32_t>(z_addr + b * z_block_stride + static_cast<uint64_t>(z_row));
     p.rows = static_cast<uint32_t>(fill);
     code.Add(p, static_cast<uint64_t>(fill));
     z_row += fill;
@@ -306,20 +339,20 @@ Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace
   auto piece = [&](uint32_t b, uint64_t row, int64_t pixels, int64_t out_h, int64_t out_w) {
     if (fill == 0) acc = static_cast<uint32_t>((ctx.acc_half++ & 1) * static_cast<uint64_t>(half));
     isa::Dwconv d;
-    d.act_addr = static_cast<uint32_t>(in.addr + b * in.plane() + row);
+    d.act_addr = static_cast<uint32_t>(in.addr + b * in.block_stride + row);
     d.in_h = static_cast<uint32_t>(std::max<int64_t>(pixels, 1));
     d.in_w = 1;
     d.out_h = static_cast<uint32_t>(out_h);
     d.out_w = static_cast<uint32_t>(out_w);
     d.y_off = pixels == 0 ? 1 : 0;
     d.pad_value = zp;
-    d.wb_addr = static_cast<uint32_t>(ones);
+    d.wb_addr = static_cast<uint32_t>(plan.ones);
     d.acc_addr = acc + static_cast<uint32_t>(fill);
     code.Add(d, static_cast<uint64_t>(out_h * out_w));
     fill += out_h * out_w;
   };
-  const int64_t per_row = s_h * z.w;  // accumulator rows of one input row and its zero rows
-  for (uint32_t b = 0; b < in.blocks; ++b) {
+  const int64_t per_row = s_h * z_w;  // accumulator rows of one input row and its zero rows
+  for (uint32_t b = 0; b < blocks; ++b) {
     z_row = 0;
     for (int64_t y = 0; y < in.h; ++y) {
       const auto row = static_cast<uint64_t>(y * in.w);
@@ -339,7 +372,7 @@ Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace
         piece(b, row + static_cast<uint64_t>(x), count, count, s_w);
         x += count;
       }
-      for (int64_t zeros = (s_h - 1) * z.w; zeros > 0;) {
+      for (int64_t zeros = (s_h - 1) * z_w; zeros > 0;) {
         const int64_t count = std::min({half - fill, zeros, kMaxDim});
         if (count == 0) {
           flush(b);
@@ -351,6 +384,13 @@ Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace
     }
     flush(b);
   }
+}
+
+Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
+                      const TensorPlace& z, int32_t zp, LayerCode& code) {
+  AORTA_ASSIGN_OR_RETURN(ZeroInsertPlan plan,
+                         PlanZeroInsert(ctx, node, z.h / in.h, z.w / in.w, zp));
+  EmitZeroInsertRows(ctx, plan, RowView::Whole(in), in.blocks, z.addr, z.plane(), code);
   return Status::Ok();
 }
 

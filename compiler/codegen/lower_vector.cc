@@ -126,17 +126,22 @@ Status LowerResize(LowerContext& ctx, const ir::Node& node, const LayerIo& io, L
   if (out.h % in.h != 0 || out.w % in.w != 0)
     return Internal("{}: {}x{} -> {}x{} is not an integer upscale", node.Describe(), in.h, in.w,
                     out.h, out.w);
-  isa::Resize r;
-  r.in_h = static_cast<uint32_t>(in.h);
-  r.in_w = static_cast<uint32_t>(in.w);
-  r.scale_h = static_cast<uint32_t>(out.h / in.h);
-  r.scale_w = static_cast<uint32_t>(out.w / in.w);
-  for (uint32_t blk = 0; blk < in.blocks; ++blk) {
-    r.in_addr = static_cast<uint32_t>(in.addr + blk * in.plane());
-    r.out_addr = static_cast<uint32_t>(out.addr + blk * out.plane());
-    code.Add(r, out.plane());
-  }
+  for (uint32_t blk = 0; blk < in.blocks; ++blk)
+    EmitResizeRows(in.addr + blk * in.plane(), in.h, in.w, out.h / in.h, out.w / in.w,
+                   out.addr + blk * out.plane(), code);
   return Status::Ok();
+}
+
+void EmitResizeRows(uint64_t in_row, int64_t in_h, int64_t in_w, int64_t scale_h, int64_t scale_w,
+                    uint64_t out_row, LayerCode& code) {
+  isa::Resize r;
+  r.in_addr = static_cast<uint32_t>(in_row);
+  r.out_addr = static_cast<uint32_t>(out_row);
+  r.in_h = static_cast<uint32_t>(in_h);
+  r.in_w = static_cast<uint32_t>(in_w);
+  r.scale_h = static_cast<uint32_t>(scale_h);
+  r.scale_w = static_cast<uint32_t>(scale_w);
+  code.Add(r, static_cast<uint64_t>(in_h * scale_h * in_w * scale_w));
 }
 
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {

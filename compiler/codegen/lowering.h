@@ -47,7 +47,8 @@ struct RowView {
 
 // Output rows per accumulator tile of a matrix op: a tile fills at most one half of the
 // accumulator (the halves alternate, so post-processing one tile can overlap the passes of the
-// next). An output row wider than half the accumulator is Unsupported (no column tiling).
+// next). An output row wider than half the accumulator: 1 (EmitMatrixTile splits the row into
+// column pieces).
 Result<int64_t> AccTileRows(const ir::Node& node, const TensorPlace& out, const ChipGeometry& g);
 
 // The in-image input rows [first, last) that output rows [oy0, oy0 + th) of a window op read
@@ -148,8 +149,25 @@ void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uin
 // entirely below a one-row image).
 Status EmitZeroInsert(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
                       const TensorPlace& z, int32_t zp, LayerCode& code);
+// EmitZeroInsert in parts, for tiled layers: PlanZeroInsert packs the constants (the tap of ones,
+// the POSTPROC rows; Unsupported for s_w above half the accumulator); EmitZeroInsertRows inserts
+// the zeros after the view's rows [0, in.h) of `blocks` blocks into z rows from z_addr (block b
+// at z_addr + b * z_block_stride, in.h * s_h rows of in.w * s_w pixels).
+struct ZeroInsertPlan {
+  uint64_t ones = 0, param = 0;  // WB row of the tap, first PARAM row
+  int64_t s_h = 1, s_w = 1;
+  int32_t zp = 0;
+};
+Result<ZeroInsertPlan> PlanZeroInsert(LowerContext& ctx, const ir::Node& node, int64_t s_h,
+                                      int64_t s_w, int32_t zp);
+void EmitZeroInsertRows(LowerContext& ctx, const ZeroInsertPlan& plan, const RowView& in,
+                        uint32_t blocks, uint64_t z_addr, uint64_t z_block_stride, LayerCode& code);
 // Resize / Upsample (nearest, integer factors): one RESIZE per channel block.
 Status LowerResize(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
+// One RESIZE of in_h x in_w pixels from UB row in_row (one block) into out_row (a tile of a
+// tiled Resize: its rows start at a multiple of scale_h).
+void EmitResizeRows(uint64_t in_row, int64_t in_h, int64_t in_w, int64_t scale_h, int64_t scale_w,
+                    uint64_t out_row, LayerCode& code);
 Status LowerEltwise(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 Status LowerPool(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
 

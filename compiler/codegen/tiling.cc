@@ -1,7 +1,9 @@
 #include "compiler/codegen/tiling.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "compiler/passes/fold_pad_into_window.h"
 #include "compiler/passes/fused_ops.h"
 
 namespace aorta::codegen {
@@ -10,30 +12,48 @@ Result<TileShape> TileShapeOf(const quant::QuantizedGraph& q, const ChipGeometry
                               const ir::Node& node, const TiledIo& io) {
   TileShape s;
   const std::string base = passes::BaseOpType(node);
-  if (base == "ConvTranspose" || base == "Pad" || base == "Resize" || base == "Upsample")
-    return Unsupported(
-        "{}: {} cannot be tiled through DRAM yet (its tensors do not fit the unified buffer)",
-        node.Describe(), base);
   const TensorPlace& in = io.in.t;
   const TensorPlace& out = io.out.t;
   s.max_rows = out.h;
+  if (base == "Resize" || base == "Upsample") {
+    // Output rows [oy0, oy0 + th) with oy0 and th multiples of the factor: input rows
+    // [oy0 / up, (oy0 + th) / up), one RESIZE per block.
+    if (in.h <= 0 || out.h % in.h != 0)
+      return Internal("{}: {} -> {} rows is not an integer upscale", node.Describe(), in.h, out.h);
+    s.kind = TileShape::Kind::kResize;
+    s.up = s.row_align = out.h / in.h;
+    return s;
+  }
   auto it = q.ops.find(node.name);
   if (it != q.ops.end() && std::holds_alternative<quant::QuantizedMatrixOp>(it->second)) {
     const quant::QuantizedMatrixOp& m = std::get<quant::QuantizedMatrixOp>(it->second);
     s.kind = TileShape::Kind::kMatrix;
-    if (q.ops.count(quant::ActKey(node.name)))
-      return Unsupported(
-          "{}: a residual add followed by LeakyRelu or a LUT activation cannot be tiled through "
-          "DRAM yet (its tensors do not fit the unified buffer)",
-          node.Describe());
     s.residual = node.HasInput(passes::kResidualInput);
+    s.residual_act = q.ops.count(quant::ActKey(node.name)) > 0;
     s.k = m.k_h;
-    if (passes::BaseOpType(node) == "Conv") {
+    if (base == "Conv") {
       AORTA_ASSIGN_OR_RETURN(reference::Window win,
                              NodeWindow(q.graph, node, {in.h, in.w}, {m.k_h, m.k_w}, false));
       s.stride = win.strides[0];
       s.dil = win.dilations[0];
       s.off = -win.pads_begin[0];
+    } else if (base == "ConvTranspose") {
+      // The stride-1 convolution of the input with zeros inserted (s_h rows per input row),
+      // begin padding d (k - 1) - pad_begin (PlanMatrix); each tile inserts the zeros into the
+      // input rows it reads.
+      AORTA_ASSIGN_OR_RETURN(reference::DeconvGeometry geo, NodeDeconv(q.graph, node));
+      s.up = geo.strides[0];
+      s.dil = geo.dilations[0];
+      s.off = geo.pads_begin[0] - geo.dilations[0] * (m.k_h - 1);
+      s.zero_insert_w = in.w * geo.strides[1];
+    } else if (node.op_type == "Pad") {
+      // A 1x1 copy whose window starts at row -top.
+      AORTA_ASSIGN_OR_RETURN(std::optional<passes::ConstantPad> p,
+                             passes::ConstantPadOf(q.graph, node));
+      if (!p || p->begin.size() != 4)
+        return Internal("{}: not a constant 4-D pad (support and lowering disagree)",
+                        node.Describe());
+      s.off = -p->begin[2];
     }
     AORTA_ASSIGN_OR_RETURN(s.max_rows, AccTileRows(node, out, g));
     return s;
@@ -54,36 +74,101 @@ Result<TileShape> TileShapeOf(const quant::QuantizedGraph& q, const ChipGeometry
     return s;
   }
   s.kind = TileShape::Kind::kEltwise;
-  if (io.in2.present && io.in2.ext && io.in2.t.plane() != out.plane())
-    return Unsupported(
-        "{}: a broadcast operand outside the unified buffer (tiling through DRAM handles "
-        "same-shape and constant operands)",
-        node.Describe());
+  if (io.in2.present && io.in2.t.plane() != out.plane()) {
+    if (io.in2.t.plane() != 1)
+      return Internal(
+          "{}: operand b of {} rows per block is neither the output's shape nor one "
+          "pixel",
+          node.Describe(), io.in2.t.plane());
+    s.bcast_in2 = true;
+  }
   return s;
 }
 
 namespace {
 
+// Input rows a tile of `rows` output rows reads at most.
 int64_t InputRowsPerTile(const TileShape& s, const TensorPlace& in, int64_t rows) {
   if (s.whole_input) return in.h;
-  return std::min(in.h, (rows - 1) * s.stride + (s.k - 1) * s.dil + 1);
+  if (s.kind == TileShape::Kind::kResize) return std::min(in.h, (rows + s.up - 1) / s.up);
+  const int64_t span = (rows - 1) * s.stride + (s.k - 1) * s.dil + 1;  // window rows
+  if (s.up == 1) return std::min(in.h, span);
+  return std::min(in.h, (span - 1) / s.up + 2);  // a span of rows / up, straddling two
 }
 
 }  // namespace
 
-uint64_t StagingRows(const TileShape& shape, const TiledIo& io, int64_t rows) {
+uint64_t StagingRows(const TileShape& shape, const TiledIo& io, int64_t units) {
   const TensorPlace& in = io.in.t;
   const TensorPlace& out = io.out.t;
+  const auto u = static_cast<uint64_t>(units);
+  if (shape.whole_input) {  // tiles of `units` channel blocks, every row
+    uint64_t total = 0;
+    if (io.in.ext) total += 2 * u * in.plane();
+    if (io.out.ext) total += 2 * u * out.plane();
+    return total;
+  }
+  const int64_t rows = (units + shape.row_align - 1) / shape.row_align * shape.row_align;
   const auto tile = static_cast<uint64_t>(rows * out.w);
+  const auto in_rows = static_cast<uint64_t>(InputRowsPerTile(shape, in, rows));
   uint64_t total = 0;
-  if (io.in.ext)
-    total += 2 * uint64_t{in.blocks} * static_cast<uint64_t>(InputRowsPerTile(shape, in, rows)) *
-             static_cast<uint64_t>(in.w);
-  if (io.in2.present && io.in2.ext) total += 2 * uint64_t{io.in2.t.blocks} * tile;
+  if (io.in.ext) total += 2 * uint64_t{in.blocks} * in_rows * static_cast<uint64_t>(in.w);
+  if (io.in2.present && io.in2.ext)
+    total += shape.bcast_in2 ? uint64_t{io.in2.t.blocks} : 2 * uint64_t{io.in2.t.blocks} * tile;
   if (io.out.ext) total += 2 * uint64_t{out.blocks} * tile;
   if (shape.residual) total += tile;
+  if (shape.residual_act) total += tile;
+  if (shape.zero_insert_w > 0)
+    total += uint64_t{in.blocks} * in_rows * static_cast<uint64_t>(shape.up * shape.zero_insert_w);
   return total;
 }
+
+namespace {
+
+// LeakyRelu or a LUT activation after a fused residual add (quantized as ops[ActKey(node)]): the
+// add writes the tile's sum to a temporary, the activation reads it from there into the output,
+// as LowerInUb does for the whole tensor.
+struct TiledActivation {
+  ir::Node node;
+  std::optional<MatrixPlan> matrix;    // a LUT: a 1x1 depthwise pass by 1
+  std::optional<EltwisePlan> eltwise;  // LeakyRelu
+};
+
+Result<TiledActivation> PlanTiledActivation(LowerContext& ctx, const ir::Node& node,
+                                            const TensorPlace& out) {
+  AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> a, passes::FusedActivation(node));
+  TiledActivation act{
+      ir::Node{quant::ActKey(node.name), a ? a->op : "", "", {"sum"}, {node.outputs.at(0)}, {}},
+      std::nullopt, std::nullopt};
+  auto it = ctx.q.ops.find(act.node.name);
+  if (it != ctx.q.ops.end() && std::holds_alternative<quant::QuantizedMatrixOp>(it->second)) {
+    LayerCode unused;  // an activation has no MACs of its own
+    AORTA_ASSIGN_OR_RETURN(MatrixPlan p, PlanMatrix(ctx, act.node, out, out, unused));
+    act.matrix = std::move(p);
+  } else {
+    const LayerIo io{.in = &out, .in2 = nullptr, .out = &out, .temp = nullptr, .sum = nullptr};
+    AORTA_ASSIGN_OR_RETURN(EltwisePlan p, PlanEltwise(ctx, act.node, io));
+    act.eltwise = std::move(p);
+  }
+  return act;
+}
+
+// The activation of block ob's output rows [oy0, oy0 + h): the sum at UB row sum_row (the tile's
+// pixels, one block) into out_row.
+Status EmitTiledActivation(LowerContext& ctx, const TiledActivation& act, uint32_t ob, int64_t oy0,
+                           int64_t h, int64_t w, uint64_t sum_row, uint64_t out_row,
+                           LayerCode& code) {
+  if (act.eltwise) {
+    EmitEltwiseRows(*act.eltwise, ob, sum_row, sum_row, out_row, static_cast<uint64_t>(h * w),
+                    code);
+    return Status::Ok();
+  }
+  // Block stride 0: the view's every block is the one sum tile.
+  return EmitMatrixTile(ctx, act.node, *act.matrix, ob, oy0, h, RowView{sum_row, 0, oy0, h, w},
+                        out_row, code);
+}
+
+}  // namespace
 
 Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const TiledIo& io,
                               uint64_t stage_addr, uint64_t stage_rows, RunStream& stream,
@@ -92,15 +177,20 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
   const uint32_t n = ctx.g.n;
   const TensorPlace& in = io.in.t;
   const TensorPlace& out = io.out.t;
-  int64_t th = shape.max_rows;
-  while (th > 1 && StagingRows(shape, io, th) > stage_rows) --th;
+  // Output rows per tile (a multiple of row_align), or channel blocks for a whole-image window.
+  const int64_t align = shape.row_align;
+  int64_t th = shape.whole_input ? in.blocks : std::max(align, shape.max_rows / align * align);
+  while (th > align && StagingRows(shape, io, th) > stage_rows) th -= align;
   if (StagingRows(shape, io, th) > stage_rows)
-    return Unsupported(
-        "{}: a tile of one output row needs {} unified-buffer rows for staging, {} are free",
-        node.Describe(), StagingRows(shape, io, 1), stage_rows);
-  const auto in_rows = static_cast<uint64_t>(InputRowsPerTile(shape, in, th));
+    return Unsupported("{}: a tile of one {} needs {} unified-buffer rows for staging, {} are free",
+                       node.Describe(), shape.whole_input ? "channel block" : "output row",
+                       StagingRows(shape, io, th), stage_rows);
+  const int64_t bpt = shape.whole_input ? th : in.blocks;  // channel blocks per tile
+  const int64_t rows_pt = shape.whole_input ? out.h : th;  // output rows per tile
+  const auto in_rows = static_cast<uint64_t>(InputRowsPerTile(shape, in, rows_pt));
   const uint64_t in_bs = in_rows * static_cast<uint64_t>(in.w);
-  const auto tile_bs = static_cast<uint64_t>(th * out.w);
+  const auto tile_bs = static_cast<uint64_t>(rows_pt * out.w);
+  const uint64_t z_bs = in_rows * static_cast<uint64_t>(shape.up * shape.zero_insert_w);
   uint64_t at = stage_addr;
   auto take = [&](bool used, uint64_t rows) {
     const uint64_t a = at;
@@ -108,24 +198,48 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
     return a;
   };
   const bool in2_ext = io.in2.present && io.in2.ext.has_value();
-  const uint64_t in_slot[2] = {take(io.in.ext.has_value(), in.blocks * in_bs),
-                               take(io.in.ext.has_value(), in.blocks * in_bs)};
-  const uint64_t in2_slot[2] = {take(in2_ext, io.in2.t.blocks * tile_bs),
-                                take(in2_ext, io.in2.t.blocks * tile_bs)};
-  const uint64_t out_slot[2] = {take(io.out.ext.has_value(), out.blocks * tile_bs),
-                                take(io.out.ext.has_value(), out.blocks * tile_bs)};
+  const auto in_blocks = static_cast<uint64_t>(bpt);
+  const auto out_blocks = shape.whole_input ? in_blocks : uint64_t{out.blocks};
+  const uint64_t in_slot[2] = {take(io.in.ext.has_value(), in_blocks * in_bs),
+                               take(io.in.ext.has_value(), in_blocks * in_bs)};
+  // A broadcast operand is one row per block, loaded once with the first tile (one slot).
+  const uint64_t in2_rows = io.in2.t.blocks * (shape.bcast_in2 ? 1 : tile_bs);
+  uint64_t in2_slot[2];
+  in2_slot[0] = take(in2_ext, in2_rows);
+  in2_slot[1] = shape.bcast_in2 ? in2_slot[0] : take(in2_ext, in2_rows);
+  const uint64_t out_slot[2] = {take(io.out.ext.has_value(), out_blocks * tile_bs),
+                                take(io.out.ext.has_value(), out_blocks * tile_bs)};
   const uint64_t temp = take(shape.residual, tile_bs);
+  const uint64_t sum = take(shape.residual_act, tile_bs);
+  const uint64_t zins = take(shape.zero_insert_w > 0, in.blocks * z_bs);
 
   std::optional<MatrixPlan> mplan;
   std::optional<isa::Pool> pool;
   std::optional<EltwisePlan> eplan;
+  std::optional<ZeroInsertPlan> zplan;
+  std::optional<TiledActivation> act;
   if (shape.kind == TileShape::Kind::kMatrix) {
-    AORTA_ASSIGN_OR_RETURN(MatrixPlan p, PlanMatrix(ctx, node, in, out, code));
+    TensorPlace window_in = in;  // ConvTranspose: the convolution reads the zero-inserted input
+    if (shape.zero_insert_w > 0) {
+      AORTA_ASSIGN_OR_RETURN(const quant::QuantizedMatrixOp* m,
+                             QuantizedAs<quant::QuantizedMatrixOp>(ctx, node));
+      AORTA_ASSIGN_OR_RETURN(
+          ZeroInsertPlan z,
+          PlanZeroInsert(ctx, node, shape.up, shape.zero_insert_w / in.w, m->in.zero_point));
+      zplan = z;
+      window_in.h = in.h * shape.up;
+      window_in.w = shape.zero_insert_w;
+    }
+    AORTA_ASSIGN_OR_RETURN(MatrixPlan p, PlanMatrix(ctx, node, window_in, out, code));
     mplan = std::move(p);
+    if (shape.residual_act) {
+      AORTA_ASSIGN_OR_RETURN(TiledActivation a, PlanTiledActivation(ctx, node, out));
+      act = std::move(a);
+    }
   } else if (shape.kind == TileShape::Kind::kPool) {
     AORTA_ASSIGN_OR_RETURN(isa::Pool p, PlanPool(ctx, node, in, out));
     pool = p;
-  } else {
+  } else if (shape.kind == TileShape::Kind::kEltwise) {
     const LayerIo lio{.in = &in,
                       .in2 = io.in2.present ? &io.in2.t : nullptr,
                       .out = &out,
@@ -137,24 +251,35 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
 
   TiledStats stats;
   stats.staging_rows = StagingRows(shape, io, th);
-  const auto tiles = static_cast<size_t>((out.h + th - 1) / th);
+  const auto tiles =
+      static_cast<size_t>(shape.whole_input ? (in.blocks + bpt - 1) / bpt : (out.h + th - 1) / th);
   stats.tiles = tiles;
   constexpr size_t kNone = ~size_t{0};
   std::vector<size_t> last_ld(tiles, kNone), last_ex(tiles, kNone), last_st(tiles, kNone);
+  // A tile: output rows [oy0, oy0 + h) of blocks [b0, b1), reading input rows [r0, r1).
   struct Rows {
     int64_t oy0, h, r0, r1;
+    uint32_t b0, b1;
   };
   auto rows_of = [&](size_t t) {
     Rows r;
-    r.oy0 = static_cast<int64_t>(t) * th;
-    r.h = std::min(th, out.h - r.oy0);
     if (shape.whole_input) {
+      r.oy0 = 0;
+      r.h = out.h;
       r.r0 = 0;
       r.r1 = in.h;
-    } else {
-      std::tie(r.r0, r.r1) =
-          WindowRows(r.oy0, r.h, shape.stride, shape.off, shape.k, shape.dil, in.h);
+      r.b0 = static_cast<uint32_t>(static_cast<int64_t>(t) * bpt);
+      r.b1 = static_cast<uint32_t>(std::min<int64_t>(in.blocks, r.b0 + bpt));
+      return r;
     }
+    r.oy0 = static_cast<int64_t>(t) * th;
+    r.h = std::min(th, out.h - r.oy0);
+    const auto [w0, w1] =
+        WindowRows(r.oy0, r.h, shape.stride, shape.off, shape.k, shape.dil, in.h * shape.up);
+    r.r0 = w0 / shape.up;
+    r.r1 = (w1 - 1) / shape.up + 1;
+    r.b0 = 0;
+    r.b1 = in.blocks;
     return r;
   };
   auto dma = [&](auto insn, const ExtHome& home, uint64_t ext_row, uint64_t chip_row,
@@ -175,13 +300,15 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
     if (t >= 2) after.push_back(last_ex[t - 2]);  // the slot's previous tile has been read
     if (io.in.ext) {
       const auto rows = static_cast<uint64_t>((r.r1 - r.r0) * in.w);
-      for (uint32_t b = 0; b < in.blocks; ++b)
+      for (uint32_t b = r.b0; b < r.b1; ++b)
         last_ld[t] = stream.Add(
             dma(isa::DmaLoad{}, *io.in.ext, b * in.plane() + static_cast<uint64_t>(r.r0 * in.w),
-                in_slot[t % 2] + b * in_bs, rows),
+                in_slot[t % 2] + (b - r.b0) * in_bs, rows),
             after);
     }
-    if (in2_ext) {
+    if (in2_ext && shape.bcast_in2 && t == 0) {
+      last_ld[t] = stream.Add(dma(isa::DmaLoad{}, *io.in2.ext, 0, in2_slot[0], io.in2.t.blocks));
+    } else if (in2_ext && !shape.bcast_in2) {
       const auto rows = static_cast<uint64_t>(r.h * out.w);
       for (uint32_t b = 0; b < io.in2.t.blocks; ++b)
         last_ld[t] = stream.Add(dma(isa::DmaLoad{}, *io.in2.ext,
@@ -193,52 +320,60 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
   auto emit_ex = [&](size_t t) -> Status {
     const Rows r = rows_of(t);
     const auto s = t % 2;
-    RowView view;
-    view.y0 = r.r0;
-    view.h = r.r1 - r.r0;
-    view.w = in.w;
-    if (io.in.ext) {
-      view.addr = in_slot[s];
-      view.block_stride = in_bs;
-    } else {
-      view.addr = in.addr + static_cast<uint64_t>(r.r0 * in.w);
-      view.block_stride = in.plane();
-    }
+    // Row r0 of input block b (b0 <= b < b1), staged or in place.
+    auto in_row = [&](uint32_t b) {
+      return io.in.ext ? in_slot[s] + (b - r.b0) * in_bs
+                       : in.addr + b * in.plane() + static_cast<uint64_t>(r.r0 * in.w);
+    };
+    RowView view{in_row(r.b0), io.in.ext ? in_bs : in.plane(), r.r0, r.r1 - r.r0, in.w};
     auto out_row = [&](uint32_t b) {
-      return io.out.ext ? out_slot[s] + b * tile_bs
+      return io.out.ext ? out_slot[s] + (b - r.b0) * tile_bs
                         : out.addr + b * out.plane() + static_cast<uint64_t>(r.oy0 * out.w);
     };
     auto in2_row = [&](uint32_t b) -> uint64_t {
       if (!io.in2.present) return 0;
-      if (in2_ext) return in2_slot[s] + b * tile_bs;
-      if (io.in2.t.plane() != out.plane()) return io.in2.t.addr + b;  // broadcast: one row
+      if (in2_ext) return shape.bcast_in2 ? in2_slot[0] + b : in2_slot[s] + b * tile_bs;
+      if (shape.bcast_in2) return io.in2.t.addr + b;  // broadcast: one row
       return io.in2.t.addr + b * io.in2.t.plane() + static_cast<uint64_t>(r.oy0 * out.w);
     };
     const auto pixels = static_cast<uint64_t>(r.h * out.w);
     LayerCode tc;
     if (mplan) {
+      if (zplan) {
+        // The tile's input rows with their zeros inserted; the convolution reads them as rows
+        // [r0 * up, r1 * up) of the zero-inserted image.
+        EmitZeroInsertRows(ctx, *zplan, view, in.blocks, zins, z_bs, tc);
+        view = RowView{zins, z_bs, r.r0 * shape.up, (r.r1 - r.r0) * shape.up, shape.zero_insert_w};
+      }
       for (uint32_t ob = 0; ob < mplan->ob_n; ++ob) {
         AORTA_RETURN_IF_ERROR(EmitMatrixTile(ctx, node, *mplan, ob, r.oy0, r.h, view,
                                              shape.residual ? temp : out_row(ob), tc));
-        if (shape.residual) EmitResidualAdd(*mplan, temp, in2_row(ob), out_row(ob), pixels, tc);
+        if (!shape.residual) continue;
+        EmitResidualAdd(*mplan, temp, in2_row(ob), act ? sum : out_row(ob), pixels, tc);
+        if (act)
+          AORTA_RETURN_IF_ERROR(
+              EmitTiledActivation(ctx, *act, ob, r.oy0, r.h, out.w, sum, out_row(ob), tc));
       }
     } else if (pool) {
       const int64_t pad_t = view.y0 - (r.oy0 * shape.stride + shape.off);
       if (pad_t < 0 || pad_t > kMaxPoolField)
         return Internal("{}: tile padding {} outside the POOL field", node.Describe(), pad_t);
-      for (uint32_t b = 0; b < in.blocks; ++b) {
+      for (uint32_t b = r.b0; b < r.b1; ++b) {
         isa::Pool p = *pool;
-        p.in_addr = static_cast<uint32_t>(view.addr + b * view.block_stride);
+        p.in_addr = static_cast<uint32_t>(in_row(b));
         p.in_h = static_cast<uint32_t>(view.h);
         p.out_h = static_cast<uint32_t>(r.h);
         p.pad_t = static_cast<uint32_t>(pad_t);
         p.out_addr = static_cast<uint32_t>(out_row(b));
         tc.Add(p, pixels * p.k_h * p.k_w);
       }
+    } else if (shape.kind == TileShape::Kind::kResize) {
+      // The tile's rows start at a multiple of the factor: input rows [r0, r1) exactly.
+      for (uint32_t b = 0; b < in.blocks; ++b)
+        EmitResizeRows(in_row(b), view.h, in.w, shape.up, out.w / in.w, out_row(b), tc);
     } else {
       for (uint32_t b = 0; b < out.blocks; ++b)
-        EmitEltwiseRows(*eplan, b, view.addr + b * view.block_stride, in2_row(b), out_row(b),
-                        pixels, tc);
+        EmitEltwiseRows(*eplan, b, in_row(b), in2_row(b), out_row(b), pixels, tc);
     }
     std::vector<size_t> after;
     if (last_ld[t] != kNone) after.push_back(last_ld[t]);
@@ -252,10 +387,11 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
   auto emit_stores = [&](size_t t) {
     if (!io.out.ext) return;
     const Rows r = rows_of(t);
-    for (uint32_t b = 0; b < out.blocks; ++b)
+    const uint32_t b1 = shape.whole_input ? r.b1 : out.blocks;
+    for (uint32_t b = r.b0; b < b1; ++b)
       last_st[t] = stream.Add(
           dma(isa::DmaStore{}, *io.out.ext, b * out.plane() + static_cast<uint64_t>(r.oy0 * out.w),
-              out_slot[t % 2] + b * tile_bs, static_cast<uint64_t>(r.h * out.w)),
+              out_slot[t % 2] + (b - r.b0) * tile_bs, static_cast<uint64_t>(r.h * out.w)),
           {last_ex[t]});
   };
   // Software pipeline in fetch order: loads(0), then per tile loads(t + 1), compute(t),

@@ -36,21 +36,27 @@ struct TiledIo {
   Operand in, in2, out;
 };
 
-// How the output-row tiles of a layer read its main input: output row oy reads input rows
-// oy * stride + off + t * dil for t < k (all rows for a whole-image window).
+// How the output-row tiles of a layer read its main input: output row oy reads rows
+// oy * stride + off + t * dil for t < k of the input up-sampled `up` times on H (input row =
+// that row / up: Resize, and ConvTranspose's zero-inserted input); all rows for a whole-image
+// window (GlobalAveragePool: its tiles are channel blocks instead of rows).
 struct TileShape {
-  enum class Kind { kMatrix, kPool, kEltwise } kind = Kind::kEltwise;
-  int64_t stride = 1, off = 0, k = 1, dil = 1;
+  enum class Kind { kMatrix, kPool, kEltwise, kResize } kind = Kind::kEltwise;
+  int64_t stride = 1, off = 0, k = 1, dil = 1, up = 1;
   bool whole_input = false;
-  int64_t max_rows = 1;  // output rows per tile at most (half the accumulator for matrix ops)
+  int64_t max_rows = 1;   // output rows per tile at most (half the accumulator for matrix ops)
+  int64_t row_align = 1;  // tiles start at multiples of this many output rows (Resize: up)
   bool residual = false;
+  bool residual_act = false;  // LeakyRelu / a LUT after the residual add: the sum's temporary
+  bool bcast_in2 = false;     // in2 is one row per block, broadcast over the pixels
+  int64_t zero_insert_w = 0;  // ConvTranspose: the zero-inserted input's width (0: none)
 };
 Result<TileShape> TileShapeOf(const quant::QuantizedGraph& q, const ChipGeometry& g,
                               const ir::Node& node, const TiledIo& io);
 
-// UB rows a tile of `rows` output rows stages (both slots of every staged operand, the residual
-// temporary).
-uint64_t StagingRows(const TileShape& shape, const TiledIo& io, int64_t rows);
+// UB rows a tile of `units` stages (both slots of every staged operand, the temporaries): units
+// are output rows (rounded up to row_align), or channel blocks for a whole-image window.
+uint64_t StagingRows(const TileShape& shape, const TiledIo& io, int64_t units);
 
 struct TiledStats {
   uint64_t tiles = 0;

@@ -507,6 +507,80 @@ std::vector<std::pair<std::string, ir::Graph>> LayoutOpCases() {
   return out;
 }
 
+std::vector<std::pair<std::string, ir::Graph>> TiledLayoutOpCases() {
+  using S = DeconvSpec;
+  std::vector<std::pair<std::string, ir::Graph>> out;
+  for (const DeconvSpec& s : {
+           S{.cin = 10, .cout = 6, .pads = {1, 1, 1, 1}, .out_pad = {1, 0}, .h = 40, .w = 44},
+           S{.cin = 17, .cout = 5, .kh = 2, .kw = 2, .pads = {0, 0, 0, 0}, .h = 50, .w = 60},
+           S{.cin = 4,
+           .cout = 6,
+           .kw = 1,
+           .sh = 3,
+           .sw = 1,
+           .pads = {0, 0, 1, 0},
+           .h = 50,
+           .w = 60,
+           .act = "Relu"},
+       })
+    out.emplace_back(s.Label() + " (tiled)",
+                     ConvTransposeGraph(s, static_cast<uint64_t>(s.cin * 10 + s.cout)));
+  out.emplace_back("pad 10x60x70 by 2,1,1,3 value 0.5 (tiled copy)",
+                   PadGraph(10, 60, 70, {0, 0, 2, 1, 0, 0, 1, 3}, 0.5f, 13, ""));
+  out.emplace_back("pad 17x50x60 crop -1,0,0,-2 (tiled copy)",
+                   PadGraph(17, 50, 60, {0, 0, -1, 0, 0, 0, 0, -2}, 0.0f, 11, ""));
+  out.emplace_back("resize 10x32x40 scales 2x2 (tiled)", ResizeGraph(10, 32, 40, 2, 2, 13, false));
+  out.emplace_back("upsample 3x50x40 by 3x2 (tiled)", ResizeGraph(3, 50, 40, 3, 2, 9, false));
+  return out;
+}
+
+std::vector<std::pair<std::string, ir::Graph>> WideRowCases() {
+  std::vector<std::pair<std::string, ir::Graph>> out;
+  ConvSpec s;
+  s.cin = 3;
+  s.cout = 5;
+  s.h = 3;
+  s.w = 600;
+  out.emplace_back(s.Label(), ConvGraph(s, 501));
+  s.h = 14;  // 8400 input rows: tiled through DRAM, one output row per tile
+  s.act = "Relu";
+  out.emplace_back(s.Label() + " (tiled)", ConvGraph(s, 502));
+  ConvSpec dw;  // 9900 input rows: through DRAM too
+  dw.cin = dw.cout = dw.group = 8;
+  dw.sh = dw.sw = 2;
+  dw.h = 9;
+  dw.w = 1100;
+  dw.act = "Clip";
+  out.emplace_back(dw.Label() + " (tiled)", ConvGraph(dw, 503));
+  out.emplace_back("Sigmoid 10x2x700", ActivationGraph("Sigmoid", {1, 10, 2, 700}));
+  return out;
+}
+
+std::vector<ConvSpec> TiledResidualActivationSpecs() {
+  std::vector<ConvSpec> out;
+  for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 10;
+    s.h = 64;
+    s.w = 72;
+    s.residual = true;
+    s.act = act;
+    out.push_back(s);
+  }
+  return out;
+}
+
+ir::Graph SqueezeScaleGraph(int64_t c, int64_t ah, int64_t aw, int64_t h, int64_t w) {
+  ir::Graph g = NewGraph();
+  g.AddInput("a", DType::kF32, ir::StaticDims({1, c, ah, aw}));
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, c, h, w}));
+  g.AddNode("GlobalAveragePool", {"a"}, {"s"}, {}, "squeeze");
+  g.AddNode("Mul", {"x", "s"}, {"y"}, {}, "scale");
+  g.AddOutput("y");
+  return g;
+}
+
 // ---- Pre-quantized graphs ----
 
 namespace {

@@ -150,6 +150,21 @@ ir::Graph ResizeGraph(int64_t c, int64_t h, int64_t w, int64_t sh, int64_t sw, i
 // fp32 reference and verif/soc/rtl_ops_test.cc runs on the RTL.
 std::vector<std::pair<std::string, ir::Graph>> LayoutOpCases();
 
+// ---- Tiling through DRAM of every layer kind (sizes that overflow tiny's 8192-row UB) ----
+
+// ConvTranspose (zero insertion per tile), Pad (copy), Resize: input and / or output in DRAM.
+std::vector<std::pair<std::string, ir::Graph>> TiledLayoutOpCases();
+// Convolutions whose output rows are wider than half of tiny's accumulator (column tiling), in
+// the unified buffer and through DRAM: dense, strided depthwise, a stand-alone LUT activation.
+std::vector<std::pair<std::string, ir::Graph>> WideRowCases();
+// Convolutions 10 -> 10 (3x3) on 64 x 72 with a residual input and LeakyRelu, Sigmoid, HardSwish
+// after the add (graph seed 400 + index).
+std::vector<ConvSpec> TiledResidualActivationSpecs();
+// Squeeze-and-scale: s = GlobalAveragePool(a [1, c, ah, aw]), y = Mul(x [1, c, h, w], s) (inputs
+// a, x, in that order; output y). On tiny with c = 8, 10 x 10 and 3 x 2040, x, y and the
+// broadcast s all end in DRAM (s's one row splits the free unified buffer).
+ir::Graph SqueezeScaleGraph(int64_t c, int64_t ah, int64_t aw, int64_t h, int64_t w);
+
 // ---- Pre-quantized graphs ----
 
 // One int8 layer of a pre-quantized model as the graph holds it: weights (q - zero point, i.e.

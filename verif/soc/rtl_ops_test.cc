@@ -268,6 +268,24 @@ TEST(RtlOps, VectorOpsTiledThroughDramOnTiny) {
   }
 }
 
+// compile_test's tiling of the remaining layer kinds, one case of each: ConvTranspose (zero
+// insertion per tile, input and output in DRAM), a Pad copy, a Resize, a residual add then a LUT
+// activation, column tiles of wide rows through DRAM, squeeze-and-scale (the global pool's output
+// and the broadcast operand in DRAM) and a global pool tiled by channel blocks.
+TEST(RtlOps, LayoutOpsResidualActivationsAndWideRowsTiledOnTiny) {
+  const std::vector<std::pair<std::string, ir::Graph>> layout = op_cases::TiledLayoutOpCases();
+  for (size_t i : {size_t{1}, size_t{3}, size_t{5}})
+    RunCase(layout[i].second, "tiny", layout[i].first);
+  const ConvSpec res = op_cases::TiledResidualActivationSpecs()[1];
+  RunCase(ConvGraph(res, 401), "tiny", res.Label());
+  const std::vector<std::pair<std::string, ir::Graph>> wide = op_cases::WideRowCases();
+  RunCase(wide[1].second, "tiny", wide[1].first);
+  RunCase(op_cases::SqueezeScaleGraph(8, 10, 10, 3, 2040), "tiny",
+          "squeeze 8x10x10, scale 8x3x2040");
+  RunCase(op_cases::PoolGraph({"GlobalAveragePool", {}, {}, {}, 0, 0}, 24, 60, 60), "tiny",
+          "GlobalAveragePool 24x60x60 tiled");
+}
+
 TEST(RtlOps, SmallCnnTiledOnTiny) {
   RunCase(op_cases::SmallCnn(77, 56), "tiny", "small CNN 56x56 tiled");
 }
