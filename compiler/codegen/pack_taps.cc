@@ -149,6 +149,8 @@ Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
   p.scratch_bytes =
       static_cast<uint64_t>(margin + in.h * p.pitch + std::max(p.g, p.pad_l) + p.pitch) *
       static_cast<uint64_t>(p.c);
+  // A row wider than half the accumulator: the plain lowering tiles its columns (AccTileRows).
+  if (out.w > static_cast<int64_t>(g.acc_rows / 2)) return std::optional<TapPacking>();
   AORTA_ASSIGN_OR_RETURN(const int64_t acc_tile, AccTileRows(node, out, g));
   p.unpacked_cycles = UnpackedCycles(*conv, acc_tile, out, g.n);
   // The band (output rows, at most an accumulator tile) with the lowest estimate whose staging
