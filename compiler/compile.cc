@@ -1,5 +1,7 @@
 #include "compiler/compile.h"
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -378,6 +380,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
     co.node_segment = part.chip_segment;
     co.loads = part.loads;
     co.stores = part.stores;
+    co.wide_outputs = options.wide_outputs;
     AORTA_ASSIGN_OR_RETURN(r.codegen, codegen::GenerateProgram(q, chip, co));
     return Status::Ok();
   };
@@ -522,6 +525,9 @@ std::string FormatSummary(const CompileReport& report, const ChipConfig& chip) {
       s += fmt::format(" {} {:.3f} / {:.3f};", p.name, p.seconds, p.cpu_seconds);
     s.back() = '\n';
   }
+  if (!g.wide_outputs.empty())
+    s += fmt::format("wide outputs (int32 accumulators, dequantized per channel on the host): {}\n",
+                     fmt::join(g.wide_outputs, ", "));
   s += fmt::format("MACs on chip {}, on the host {}\n", g.macs, report.host_macs);
   for (const HostOpSummary& h : report.host_ops) {
     std::string nodes;

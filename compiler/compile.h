@@ -32,6 +32,10 @@ struct CompileOptions {
   // --report: also compile a probe program and measure every layer against the fp32 reference
   // on the calibration inputs (CompileReport::accuracy).
   bool measure_accuracy = false;
+  // Wide outputs (codegen::CodegenOptions::wide_outputs; docs/compiler.md "Wide outputs"): model
+  // outputs of a Conv / Gemm without activation are stored as int32 accumulators and
+  // dequantized per channel on the host. On by default.
+  bool wide_outputs = true;
 };
 
 // Where one node of the imported model ended up.

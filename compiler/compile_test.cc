@@ -115,8 +115,18 @@ Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, doub
     // The output's int8 range: the reference on the rounded inputs may leave the range that
     // calibration saw on the float ones (by a fraction of an input step), and the chip saturates
     // there; that excess is calibration clipping, not chip arithmetic, and is taken out.
-    const double s = b.quant().scale(), z = b.quant().zero_point();
-    const double lo = (-128 - z) * s, hi = (127 - z) * s;
+    // A wide output (an int32 accumulator, dequantized per channel) has no int8 range and one
+    // rounding less; it is held to the bound of the int8 output it replaces (the calibrated
+    // output's step: the errors of the layers before it are counted in it).
+    const bool wide = b.has_channel_quant();
+    std::string value = b.name();  // the chip's tensor: before the NHWC Transpose / Reshape
+    for (const ir::Node* p = g.Producer(value);
+         p != nullptr && (p->op_type == "Transpose" || p->op_type == "Reshape");
+         p = g.Producer(value))
+      value = p->inputs[0];
+    const double s = wide ? out.compiled.report.act.at(value).scale : b.quant().scale();
+    const double z = b.quant().zero_point();
+    const double lo = wide ? -HUGE_VAL : (-128 - z) * s, hi = wide ? HUGE_VAL : (127 - z) * s;
     double dot = 0, na = 0, nr = 0, max_err = 0;
     for (size_t i = 0; i < a.size() && i < r.size(); ++i) {
       dot += a[i] * r[i];
@@ -128,7 +138,7 @@ Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, doub
     Accuracy& acc = out.acc;
     acc.cosine = (na == 0 && nr == 0) ? 1.0 : dot / std::sqrt(na * nr + 1e-300);
     acc.max_err = max_err;
-    acc.out_scale = b.quant().scale();
+    acc.out_scale = s;
     acc.bound = steps * acc.out_scale + (extra ? extra(out.compiled.report) : 0.0);
     EXPECT_GE(acc.cosine, 0.99) << label;
     EXPECT_LE(acc.max_err, acc.bound) << label;
@@ -153,6 +163,15 @@ template <typename T>
 size_t Count(const std::vector<isa::Insn>& insns) {
   return static_cast<size_t>(std::count_if(
       insns.begin(), insns.end(), [](const isa::Insn& i) { return std::holds_alternative<T>(i); }));
+}
+
+// The DMA_STOREs from the accumulator (a wide output's tiles).
+std::vector<isa::DmaStore> AccStores(const std::vector<isa::Insn>& insns) {
+  std::vector<isa::DmaStore> out;
+  for (const isa::Insn& i : insns)
+    if (const auto* st = std::get_if<isa::DmaStore>(&i); st != nullptr && st->mem == isa::Mem::kAcc)
+      out.push_back(*st);
+  return out;
 }
 
 // ---- Convolutions ----------------------------------------------------------------------------
@@ -186,7 +205,10 @@ TEST(CompileConv, MatmulPassesPerOutputBlockTapAndInputBlock) {
   const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
   EXPECT_EQ(Count<isa::Matmul>(insns), 2u * 9 * 3);
   EXPECT_EQ(Count<isa::Loadw>(insns), 2u * 9 * 3);
-  EXPECT_EQ(Count<isa::Postproc>(insns), 2u);
+  // The output is wide (no activation): each output block's accumulator is stored, not
+  // post-processed.
+  EXPECT_EQ(Count<isa::Postproc>(insns), 0u);
+  EXPECT_EQ(AccStores(insns).size(), 2u);
   EXPECT_EQ(Count<isa::Perf>(insns), 1u);
   ASSERT_EQ(c.compiled.program.layers_size(), 1);
   EXPECT_EQ(c.compiled.program.layers(0).macs(), 10u * 17 * 9 * 8 * 8);
@@ -319,14 +341,14 @@ TEST(CompileConv, AccumulatorTiledByOutputRows) {
   s.h = s.w = 40;
   Checked c = CompileAndCompare(ConvGraph(s, 13), "tiny", 1.0, s.Label());
   const std::vector<isa::Insn> insns = RunStream(c.compiled.program);
-  EXPECT_EQ(Count<isa::Postproc>(insns), 2u * 4);  // 2 output blocks x 4 row tiles
+  // The output is wide: each tile's accumulator rows are stored (DMA_STORE from ACC).
+  const std::vector<isa::DmaStore> stores = AccStores(insns);
+  EXPECT_EQ(stores.size(), 2u * 4);  // 2 output blocks x 4 row tiles
   EXPECT_EQ(Count<isa::Matmul>(insns), 2u * 4 * 9);
   std::vector<uint32_t> acc, rows;
-  for (const isa::Insn& i : insns) {
-    if (const auto* p = std::get_if<isa::Postproc>(&i)) {
-      acc.push_back(p->acc_addr);
-      rows.push_back(p->rows);
-    }
+  for (const isa::DmaStore& st : stores) {
+    acc.push_back(st.chip_addr);
+    rows.push_back(st.rows);
   }
   EXPECT_EQ(acc, (std::vector<uint32_t>{0, 512, 0, 512, 0, 512, 0, 512}));
   EXPECT_EQ(rows, (std::vector<uint32_t>{480, 480, 480, 160, 480, 480, 480, 160}));
@@ -617,6 +639,7 @@ TEST(CompileErrors, ParametersTooBigToStreamNameTheLayerAndSizes) {
   s.cin = 64;
   s.cout = 400;
   s.h = s.w = 4;
+  s.act = "Relu";  // an int8 output (a wide one would need no POSTPROC rows)
   Result<Compiled> c = CompileGraph(ConvGraph(s, 1), Chip("tiny"), {});
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), StatusCode::kUnsupported);
@@ -717,7 +740,11 @@ TEST(CompileTiling, ManyStreamedLayersDoubleBuffered) {
   EXPECT_LT(r.streamed_layers, 6u);
   EXPECT_GT(r.weight_bytes, 0u);
   EXPECT_EQ(r.streamed_weight_bytes + r.weight_bytes, 6u * 32 * 32 * 9);
-  EXPECT_EQ(DramUseOf(c.compiled.program).param_loads, r.streamed_layers);
+  // The last conv is a wide output, which has no POSTPROC rows; every other streamed layer loads
+  // its PARAM rows once.
+  EXPECT_EQ(c.compiled.report.codegen.wide_outputs.size(), 1u);
+  EXPECT_EQ(DramUseOf(c.compiled.program).param_loads,
+            r.streamed_layers - (r.layers.back().streamed ? 1 : 0));
 }
 
 TEST(CompileTiling, ConvolutionsTiledThroughDram) {
@@ -843,6 +870,12 @@ TEST(CompileTiling, ColumnTilesOfWideRows) {
       }
       if (const auto* p = std::get_if<isa::Postproc>(&i)) {
         EXPECT_LE(p->rows, 512u) << label;
+        ++postprocs;
+      }
+      // A wide output (no activation) stores each piece's accumulator rows instead.
+      if (const auto* st = std::get_if<isa::DmaStore>(&i);
+          st != nullptr && st->mem == isa::Mem::kAcc) {
+        EXPECT_LE(st->rows, 512u) << label;
         ++postprocs;
       }
     }
@@ -1506,6 +1539,242 @@ TEST(CompilePreQuantized, ContribQLinearAddAndPoolAgainstOnnxRuntime) {
       "{} of {} int8 outputs equal\n",
       equal, total);
   std::filesystem::remove_all(d);
+}
+
+// ---- Wide outputs ------------------------------------------------------------------------------
+
+// x [1, cin, h, w] -> Conv k x k (stride 1, padding p) -> y, optionally through the NHWC output
+// Transpose and a Reshape to [1, h * w * cout / 2, 2] (BlazeFace's heads). The weights are
+// integers q times a per-channel scale s_w[c] (one |q| = 127 per channel, so the quantizer's
+// s_w = max |w| / 127 gives them back exactly), with very different scales per channel: an int8
+// per-tensor output step covers the narrow channels' whole range.
+struct WideConv {
+  int64_t cin = 5, cout = 4, k = 3, pad = 1, h = 6, w = 7;
+  bool nhwc = false;
+  std::vector<float> w_scale = {1.0f, 1e-4f, 0.3f, 3e-4f};  // channel c: w_scale[c % size]
+  std::vector<int8_t> q;                                    // [cout][cin][k][k]
+  std::vector<float> bias;
+  ir::Graph graph;
+};
+
+WideConv MakeWideConv(WideConv c, uint64_t seed) {
+  Rng rng(seed);
+  const int64_t per = c.cin * c.k * c.k;
+  std::vector<float> w(static_cast<size_t>(c.cout * per));
+  c.q.resize(w.size());
+  for (int64_t o = 0; o < c.cout; ++o) {
+    const float sw = c.w_scale[static_cast<size_t>(o) % c.w_scale.size()];
+    for (int64_t i = 0; i < per; ++i) {
+      const auto at = static_cast<size_t>(o * per + i);
+      c.q[at] = static_cast<int8_t>(i == o % per ? (o % 2 == 0 ? 127 : -127) : rng.Int(-127, 127));
+      w[at] = static_cast<float>(c.q[at]) * sw;
+    }
+    c.bias.push_back(static_cast<float>(rng.Uniform(-20, 20)) * sw);
+  }
+  ir::Graph g = NewGraph();
+  g.AddInput("x", DType::kF32, ir::StaticDims({1, c.cin, c.h, c.w}));
+  g.AddInitializer("w", Tensor::FromVector<float>({c.cout, c.cin, c.k, c.k}, w));
+  g.AddInitializer("b", Tensor::FromVector<float>({c.cout}, c.bias));
+  g.AddNode("Conv", {"x", "w", "b"}, {c.nhwc ? "c" : "y"},
+            {{"kernel_shape", Ints{c.k, c.k}}, {"pads", Ints{c.pad, c.pad, c.pad, c.pad}}}, "conv");
+  if (c.nhwc) {
+    g.AddNode("Transpose", {"c"}, {"t"}, {{"perm", Ints{0, 2, 3, 1}}}, "to_nhwc");
+    g.AddInitializer("shape", Tensor::FromVector<int64_t>({3}, {1, c.h * c.w * c.cout / 2, 2}));
+    g.AddNode("Reshape", {"t", "shape"}, {"y"}, {}, "flat");
+  }
+  g.AddOutput("y");
+  c.graph = std::move(g);
+  return c;
+}
+
+// The integer result the chip's accumulator must hold, dequantized as the program says it
+// will be, derived here from the int8 semantics alone: x_q = QuantizeLinear(x) with the input's
+// binding; acc[c] = sum over in-image taps of (x_q - z_x) * q[c] + round_half_even(b[c] /
+// (s_x * s_w[c])), s_w[c] = max |w_c| / 127; y = acc * s_x * s_w[c] (in double, then float).
+// NCHW, or the NHWC order when c.nhwc.
+std::vector<float> ExpectedWide(const WideConv& c, const Tensor& x,
+                                const program::QuantParams& in) {
+  const std::vector<float> xv = x.ToVector<float>();
+  const double sx = in.scale();
+  const int64_t per = c.cin * c.k * c.k;
+  std::vector<float> y(static_cast<size_t>(c.cout * c.h * c.w));
+  for (int64_t o = 0; o < c.cout; ++o) {
+    const double sw =
+        std::abs(static_cast<double>(static_cast<float>(127) *
+                                     c.w_scale[static_cast<size_t>(o) % c.w_scale.size()])) /
+        127.0;
+    const double acc_scale = sx * sw;
+    const auto bias =
+        static_cast<int64_t>(std::nearbyint(c.bias[static_cast<size_t>(o)] / acc_scale));
+    for (int64_t oy = 0; oy < c.h; ++oy)
+      for (int64_t ox = 0; ox < c.w; ++ox) {
+        int64_t acc = bias;
+        for (int64_t ci = 0; ci < c.cin; ++ci)
+          for (int64_t ky = 0; ky < c.k; ++ky)
+            for (int64_t kx = 0; kx < c.k; ++kx) {
+              const int64_t iy = oy + ky - c.pad, ix = ox + kx - c.pad;
+              if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) continue;
+              const double v = xv[static_cast<size_t>((ci * c.h + iy) * c.w + ix)];
+              const int64_t xq = static_cast<int64_t>(
+                  std::clamp(std::nearbyint(v / sx) + in.zero_point(), -128.0, 127.0));
+              acc += (xq - in.zero_point()) *
+                     c.q[static_cast<size_t>(o * per + (ci * c.k + ky) * c.k + kx)];
+            }
+        const auto at = c.nhwc ? static_cast<size_t>((oy * c.w + ox) * c.cout + o)
+                               : static_cast<size_t>((o * c.h + oy) * c.w + ox);
+        y[at] = static_cast<float>(static_cast<double>(acc) * acc_scale);
+      }
+  }
+  return y;
+}
+
+struct WideRun {
+  Compiled compiled;
+  Tensor x;
+  std::vector<float> got, want;  // the chip's output and the fp32 reference on the int8 input
+};
+
+// Compiles `c` for `chip` (synthetic calibration), runs it on the golden model and on the fp32
+// reference (fed the dequantized int8 input, so that only the output's quantization differs).
+WideRun RunWide(const WideConv& c, const std::string& chip, bool wide_outputs) {
+  WideRun r;
+  CompileOptions o;
+  o.wide_outputs = wide_outputs;
+  Result<Compiled> compiled = CompileGraph(c.graph, Chip(chip), o);
+  EXPECT_TRUE(compiled.ok()) << compiled.status().ToString();
+  if (!compiled.ok()) return r;
+  r.compiled = std::move(*compiled);
+  const Program& p = r.compiled.program;
+  Rng rng(7);
+  r.x = Tensor::FromVector<float>({1, c.cin, c.h, c.w}, rng.Normal(c.cin * c.h * c.w));
+  auto backend = runtime::MakeGoldenBackend({p.chips(0).config()});
+  EXPECT_TRUE(backend.ok());
+  auto session = runtime::Session::Load(p, **backend);
+  EXPECT_TRUE(session.ok()) << session.status().ToString();
+  if (!session.ok()) return r;
+  Result<TensorMap> out = (*session)->Run({{"x", r.x}});
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  Result<TensorMap> ref =
+      reference::RunReference(c.graph, {{"x", QuantDequant(r.x, p.inputs(0).quant())}});
+  EXPECT_TRUE(ref.ok()) << ref.status().ToString();
+  if (!out.ok() || !ref.ok()) return r;
+  r.got = out->at("y").ToVector<float>();
+  r.want = ref->at("y").ToVector<float>();
+  return r;
+}
+
+// Cosine of each output channel of `a` against `b` (channel = the NCHW or NHWC axis).
+std::vector<double> ChannelCosines(const WideConv& c, const std::vector<float>& a,
+                                   const std::vector<float>& b) {
+  std::vector<double> dot(static_cast<size_t>(c.cout)), na(dot.size()), nb(dot.size());
+  const int64_t plane = c.h * c.w;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    const size_t ch = c.nhwc ? i % static_cast<size_t>(c.cout) : i / static_cast<size_t>(plane);
+    dot[ch] += double{a[i]} * b[i];
+    na[ch] += double{a[i]} * a[i];
+    nb[ch] += double{b[i]} * b[i];
+  }
+  std::vector<double> cos;
+  for (size_t ch = 0; ch < dot.size(); ++ch)
+    cos.push_back(na[ch] > 0 && nb[ch] > 0 ? dot[ch] / std::sqrt(na[ch] * nb[ch]) : 0.0);
+  return cos;
+}
+
+TEST(CompileWideOutputs, ConvOutputIsItsAccumulatorWithPerChannelScales) {
+  const WideConv c = MakeWideConv(WideConv{}, 5);
+  WideRun r = RunWide(c, "sim16", true);
+  const Program& p = r.compiled.program;
+  ASSERT_EQ(p.outputs_size(), 1);
+  const program::TensorBinding& y = p.outputs(0);
+  EXPECT_EQ(y.dtype(), program::DTYPE_I32);
+  EXPECT_EQ(y.layout(), program::LAYOUT_CHANNEL_BLOCKED);
+  EXPECT_EQ(y.quant().scale(), 0.0f) << "per-channel instead of per-tensor";
+  ASSERT_EQ(y.channel_quant().scale_size(), c.cout);
+  ASSERT_EQ(y.channel_quant().bias_size(), c.cout);
+  // The record: scale = s_in * s_w[c], bias = round(b / scale) - z_in * sum(q[c]).
+  const program::QuantParams& in = p.inputs(0).quant();
+  const int64_t per = c.cin * c.k * c.k;
+  for (int64_t o = 0; o < c.cout; ++o) {
+    const double sw = static_cast<double>(127.0f * c.w_scale[static_cast<size_t>(o) % 4]) / 127.0;
+    const double scale = static_cast<double>(in.scale()) * sw;
+    EXPECT_EQ(y.channel_quant().scale(static_cast<int>(o)), scale) << "channel " << o;
+    int64_t sum = 0;
+    for (int64_t i = 0; i < per; ++i) sum += c.q[static_cast<size_t>(o * per + i)];
+    EXPECT_EQ(y.channel_quant().bias(static_cast<int>(o)),
+              std::nearbyint(c.bias[static_cast<size_t>(o)] / scale) - in.zero_point() * sum)
+        << "channel " << o;
+  }
+  // The accumulator goes out by DMA_STORE from ACC; nothing post-processes it.
+  const std::vector<isa::Insn> insns = RunStream(p);
+  EXPECT_EQ(Count<isa::Postproc>(insns), 0u);
+  EXPECT_TRUE(std::any_of(insns.begin(), insns.end(), [](const isa::Insn& i) {
+    const auto* st = std::get_if<isa::DmaStore>(&i);
+    return st != nullptr && st->mem == isa::Mem::kAcc;
+  }));
+  EXPECT_EQ(r.compiled.report.codegen.wide_outputs, std::vector<std::string>{"y"});
+  EXPECT_NE(FormatSummary(r.compiled.report, Chip("sim16")).find("wide outputs"),
+            std::string::npos);
+  // Exactly the integer result, rescaled.
+  EXPECT_EQ(r.got, ExpectedWide(c, r.x, in));
+  for (double cos : ChannelCosines(c, r.got, r.want)) EXPECT_GE(cos, 0.9999);
+}
+
+TEST(CompileWideOutputs, Int8OutputLosesTheNarrowChannels) {
+  // The same model with wide outputs off: one int8 step of the per-tensor output scale is larger
+  // than the narrow channels' whole range, which then fail the bar that the wide output meets.
+  const WideConv c = MakeWideConv(WideConv{}, 5);
+  WideRun r = RunWide(c, "sim16", false);
+  const program::TensorBinding& y = r.compiled.program.outputs(0);
+  EXPECT_EQ(y.dtype(), program::DTYPE_I8);
+  EXPECT_FALSE(y.has_channel_quant());
+  EXPECT_GT(Count<isa::Postproc>(RunStream(r.compiled.program)), 0u);
+  EXPECT_TRUE(r.compiled.report.codegen.wide_outputs.empty());
+  const std::vector<double> cos = ChannelCosines(c, r.got, r.want);
+  EXPECT_GE(cos[0], 0.999) << "the widest channel is fine in int8";
+  EXPECT_LT(cos[1], 0.99) << "channel 1 spans less than one int8 step";
+  EXPECT_LT(cos[3], 0.99);
+}
+
+TEST(CompileWideOutputs, NhwcOutputThroughTheDma) {
+  // BlazeFace's heads: Conv -> Transpose NHWC -> Reshape, stored pixel-major (ROW_MAJOR int32,
+  // channel = element index mod C).
+  WideConv spec;
+  spec.cout = 6;
+  spec.nhwc = true;
+  const WideConv c = MakeWideConv(spec, 9);
+  WideRun r = RunWide(c, "tiny", true);
+  const program::TensorBinding& y = r.compiled.program.outputs(0);
+  EXPECT_EQ(y.dtype(), program::DTYPE_I32);
+  EXPECT_EQ(y.layout(), program::LAYOUT_ROW_MAJOR);
+  EXPECT_EQ(y.channel_quant().scale_size(), c.cout);
+  EXPECT_EQ(r.got, ExpectedWide(c, r.x, r.compiled.program.inputs(0).quant()));
+}
+
+TEST(CompileWideOutputs, TiledThroughDram) {
+  // 2 blocks x 64 x 72 input rows do not fit tiny's unified buffer: the layer runs in row tiles
+  // and each tile's accumulator rows go to the output buffer.
+  WideConv spec;
+  spec.cin = 12;
+  spec.cout = 10;
+  spec.h = 64;
+  spec.w = 72;
+  const WideConv c = MakeWideConv(spec, 11);
+  WideRun r = RunWide(c, "tiny", true);
+  const codegen::CodegenResult& g = r.compiled.report.codegen;
+  ASSERT_EQ(g.layers.size(), 1u);
+  EXPECT_GT(g.layers[0].tiles, 1u);
+  EXPECT_EQ(g.wide_outputs.size(), 1u);
+  EXPECT_EQ(r.got, ExpectedWide(c, r.x, r.compiled.program.inputs(0).quant()));
+}
+
+TEST(CompileWideOutputs, OnlyOutputsWithoutActivation) {
+  // A Relu after the conv stays on the chip: the output is int8.
+  ConvSpec s;
+  s.act = "Relu";
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(ConvGraph(s, 3), Chip("sim16"));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->compiled.program.outputs(0).dtype(), program::DTYPE_I8);
+  EXPECT_TRUE(c->compiled.report.codegen.wide_outputs.empty());
 }
 
 }  // namespace

@@ -106,6 +106,38 @@ Status ValidateStream(const std::string& bytes, const std::string& what, const C
   return isa::CheckOrdering(insns, g, what);
 }
 
+// A wide output's per-channel dequantization (program.proto, ChannelQuant): int32 elements, one
+// positive finite scale and one bias per channel, and channels that tile the tensor.
+Status ValidateChannelQuant(const TensorBinding& t) {
+  const program::ChannelQuant& cq = t.channel_quant();
+  if (t.dtype() != program::DTYPE_I32)
+    return InvalidArgument("per-channel dequantization needs dtype I32, the binding has {}",
+                           program::DType_Name(t.dtype()));
+  if (t.quant().scale() != 0 || t.quant().zero_point() != 0)
+    return InvalidArgument("both per-tensor quantization and per-channel dequantization are set");
+  const auto c = static_cast<int64_t>(cq.scale_size());
+  if (c == 0) return InvalidArgument("per-channel dequantization without channels");
+  if (cq.bias_size() != cq.scale_size())
+    return InvalidArgument("per-channel dequantization has {} scales and {} biases",
+                           cq.scale_size(), cq.bias_size());
+  for (int i = 0; i < cq.scale_size(); ++i)
+    if (!(cq.scale(i) > 0 && std::isfinite(cq.scale(i))))
+      return InvalidArgument("channel {}: scale {} is not positive", i, cq.scale(i));
+  int64_t count = 1;
+  for (int64_t d : t.shape()) count *= d;
+  if (t.layout() == program::LAYOUT_ROW_MAJOR) {
+    if (count % c != 0)
+      return InvalidArgument("{} channels do not divide the {} elements of the row-major tensor", c,
+                             count);
+    return Status::Ok();
+  }
+  AORTA_ASSIGN_OR_RETURN(
+      BlockedDims d, BlockedDimsOf(std::span<const int64_t>(t.shape().data(),
+                                                            static_cast<size_t>(t.shape_size()))));
+  if (d.c != c) return InvalidArgument("{} per-channel scales for a tensor of {} channels", c, d.c);
+  return Status::Ok();
+}
+
 Status ValidateBinding(const TensorBinding& t, const std::string& role, const Program& p,
                        program::BufferKind want) {
   std::string what = fmt::format("{} '{}'", role, t.name());
@@ -116,10 +148,13 @@ Status ValidateBinding(const TensorBinding& t, const std::string& role, const Pr
     if (d <= 0) return InvalidArgument("{}: dimension {} is not positive", what, d);
   if (ElemBytes(t.dtype()) == 0)
     return InvalidArgument("{}: unsupported dtype {}", what, static_cast<int>(t.dtype()));
-  if ((t.dtype() == program::DTYPE_I8 || t.dtype() == program::DTYPE_U8 ||
-       t.dtype() == program::DTYPE_I32) &&
-      !(t.quant().scale() > 0 && std::isfinite(t.quant().scale())))
+  if (t.has_channel_quant()) {
+    AORTA_RETURN_IF_ERROR(ValidateChannelQuant(t).WithContext(what));
+  } else if ((t.dtype() == program::DTYPE_I8 || t.dtype() == program::DTYPE_U8 ||
+              t.dtype() == program::DTYPE_I32) &&
+             !(t.quant().scale() > 0 && std::isfinite(t.quant().scale()))) {
     return InvalidArgument("{}: quantization scale {} is not positive", what, t.quant().scale());
+  }
   const ChipProgram& chip = p.chips(static_cast<int>(t.chip()));
   const Buffer* buf = nullptr;
   for (const Buffer& b : chip.buffers())
@@ -430,6 +465,26 @@ Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n)
   return off;
 }
 
+// The channel of every logical element (C order over the shape) of a binding with per-channel
+// dequantization (program.proto, ChannelQuant).
+Result<std::vector<size_t>> ElementChannels(const TensorBinding& b) {
+  uint64_t count = 1;
+  for (int64_t d : b.shape()) count *= static_cast<uint64_t>(d);
+  const auto c = static_cast<uint64_t>(b.channel_quant().scale_size());
+  std::vector<size_t> ch(count);
+  if (b.layout() == program::LAYOUT_ROW_MAJOR) {
+    for (uint64_t i = 0; i < count; ++i) ch[i] = i % c;
+    return ch;
+  }
+  AORTA_ASSIGN_OR_RETURN(
+      BlockedDims d, BlockedDimsOf(std::span<const int64_t>(b.shape().data(),
+                                                            static_cast<size_t>(b.shape_size()))));
+  const bool matrix = b.shape_size() == 2;
+  const auto plane = static_cast<uint64_t>(d.h * d.w);
+  for (uint64_t i = 0; i < count; ++i) ch[i] = matrix ? i % c : i / plane;
+  return ch;
+}
+
 }  // namespace
 
 Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b, uint32_t n) {
@@ -441,10 +496,17 @@ Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b,
   AORTA_ASSIGN_OR_RETURN(std::vector<uint64_t> off, ElementOffsets(b, n));
   std::vector<uint8_t> out(bytes, 0);
   std::vector<double> v = t.ToDoubles();
+  std::vector<size_t> ch;
+  if (b.has_channel_quant()) {
+    AORTA_ASSIGN_OR_RETURN(ch, ElementChannels(b));
+  }
+  const program::ChannelQuant& cq = b.channel_quant();
   for (size_t i = 0; i < v.size(); ++i) {
     uint8_t* p = out.data() + off[i];
     auto quant = [&](double lo, double hi) {
-      double q = std::nearbyint(v[i] / b.quant().scale()) + b.quant().zero_point();
+      double q = ch.empty() ? std::nearbyint(v[i] / b.quant().scale()) + b.quant().zero_point()
+                            : std::nearbyint(v[i] / cq.scale(static_cast<int>(ch[i]))) -
+                                  cq.bias(static_cast<int>(ch[i]));
       return std::clamp(q, lo, hi);
     };
     switch (b.dtype()) {
@@ -486,6 +548,21 @@ Result<Tensor> UnpackTensor(std::span<const uint8_t> bytes, const TensorBinding&
   auto out = t.data<float>();
   const double scale = b.quant().scale();
   const double zp = b.quant().zero_point();
+  if (b.has_channel_quant()) {
+    // A wide output: the int32 accumulator plus the channel's bias, exactly, times its scale.
+    if (b.dtype() != program::DTYPE_I32)
+      return InvalidArgument("tensor '{}': per-channel dequantization of a non-I32 tensor",
+                             b.name());
+    AORTA_ASSIGN_OR_RETURN(std::vector<size_t> ch, ElementChannels(b));
+    const program::ChannelQuant& cq = b.channel_quant();
+    for (size_t i = 0; i < off.size(); ++i) {
+      int32_t q;
+      std::memcpy(&q, bytes.data() + off[i], 4);
+      const auto c = static_cast<int>(ch[i]);
+      out[i] = static_cast<float>(static_cast<double>(int64_t{q} + cq.bias(c)) * cq.scale(c));
+    }
+    return t;
+  }
   for (size_t i = 0; i < off.size(); ++i) {
     const uint8_t* p = bytes.data() + off[i];
     switch (b.dtype()) {

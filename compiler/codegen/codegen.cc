@@ -12,6 +12,7 @@
 #include "compiler/codegen/schedule.h"
 #include "compiler/codegen/tiling.h"
 #include "compiler/codegen/ub_allocator.h"
+#include "compiler/passes/fold_qdq.h"
 #include "compiler/passes/fused_ops.h"
 #include "compiler/passes/graph_edit.h"
 
@@ -40,6 +41,7 @@ class Generator {
     perf_slot_ = io_slots + 1;
     scratch_slot_ = io_slots + 2;
     AORTA_RETURN_IF_ERROR(Liveness());
+    AORTA_RETURN_IF_ERROR(ChooseWide());
     AORTA_RETURN_IF_ERROR(ChooseExternal());
     // Every loaded tensor has its rows from the start; its DMA runs when its segment starts.
     for (const BoundTensor& b : loads_)
@@ -177,6 +179,51 @@ class Generator {
     return Status::Ok();
   }
 
+  // Wide outputs (CodegenOptions::wide_outputs): each model output that a Conv / Gemm computes
+  // with no residual and no activation, that is stored once and that no other chip layer reads.
+  Status ChooseWide() {
+    if (!options_.wide_outputs) return Status::Ok();
+    const ir::Graph& graph = q_.graph;
+    for (size_t i = 0; i < stores_.size(); ++i) {
+      if (stores_[i].intermediate) continue;
+      const std::string root = Root(stores_[i].value);
+      if (std::count_if(stores_.begin(), stores_.end(),
+                        [&](const BoundTensor& b) { return Root(b.value) == root; }) != 1)
+        continue;
+      const ir::Node* producer = nullptr;
+      bool read_on_chip = false;
+      for (const ir::Node& node : graph.nodes) {
+        if (IsLayout(node)) continue;
+        if (!node.outputs.empty() && node.outputs[0] == root) producer = &node;
+        for (const std::string& v : node.inputs)
+          if (!v.empty() && !graph.IsInitializer(v) && Root(v) == root) read_on_chip = true;
+      }
+      // A pre-quantized graph that quantizes the output (FoldQdq) fixes its int8 values.
+      if (producer == nullptr || read_on_chip || !passes::IsFusedOp(*producer) ||
+          producer->HasInput(passes::kResidualInput) ||
+          producer->HasAttribute(passes::kQActPrefix + root))
+        continue;
+      const std::string base = passes::BaseOpType(*producer);
+      if (base != "Conv" && base != "Gemm") continue;
+      AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act,
+                             passes::FusedActivation(*producer));
+      auto op = q_.ops.find(producer->name);
+      if (act || op == q_.ops.end() ||
+          !std::holds_alternative<quant::QuantizedMatrixOp>(op->second))
+        continue;
+      wide_[root] = WideOut{i, &std::get<quant::QuantizedMatrixOp>(op->second)};
+    }
+    return Status::Ok();
+  }
+
+  // The buffers a wide layer's accumulator rows go to (none for other layers).
+  std::vector<WideSink> WideSinks(const std::string& value) const {
+    auto it = wide_.find(Root(value));
+    if (it == wide_.end()) return {};
+    return {WideSink{static_cast<uint32_t>(loads_.size() + it->second.store), 0,
+                     stores_[it->second.store].pixel_major}};
+  }
+
   bool IsLayout(const ir::Node& node) {
     const std::string& op = node.op_type;
     return op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" ||
@@ -225,7 +272,7 @@ class Generator {
         home.offset = row * g_.n;
       }
       homes_[v] = home;
-    } else {
+    } else if (!wide_.count(Root(v))) {  // a wide output never goes through the UB
       p.addr = ub_.Allocate(p.rows());
     }
     places_[v] = p;
@@ -235,6 +282,7 @@ class Generator {
   void Release(const std::string& v) {
     auto it = places_.find(v);
     if (it == places_.end()) return;
+    if (wide_.count(Root(v))) return;
     if (!IsExternal(v)) {
       ub_.Free(it->second.addr);
     } else if (auto s = scratch_rows_.find(v); s != scratch_rows_.end()) {
@@ -341,7 +389,7 @@ class Generator {
     UbAllocator sim;
     std::map<std::string, uint64_t> live;
     auto alloc = [&](const std::string& v) -> Status {
-      if (external_.count(v)) return Status::Ok();
+      if (external_.count(v) || wide_.count(v)) return Status::Ok();
       AORTA_ASSIGN_OR_RETURN(TensorPlace t, Dims(v));
       live[v] = sim.Allocate(t.rows());
       return Status::Ok();
@@ -431,16 +479,20 @@ class Generator {
         AORTA_ASSIGN_OR_RETURN(io.in2, OperandOf(o.in2));
       }
       AORTA_ASSIGN_OR_RETURN(io.out, OperandOf(o.out));
+      // A wide output is never external (SimulateUb leaves it out): its tiles' accumulator rows
+      // go straight to the output buffer.
+      const std::vector<WideSink> wide = WideSinks(o.out);
       const auto [gap_addr, gap_rows] = ub_.LargestGap(g_.ub_rows);
-      AORTA_ASSIGN_OR_RETURN(TiledStats t,
-                             LowerTiled(ctx, node, io, gap_addr, gap_rows, stream_, layer, code));
+      AORTA_ASSIGN_OR_RETURN(
+          TiledStats t, LowerTiled(ctx, node, io, gap_addr, gap_rows, stream_, layer, code, wide));
       ub_.AllocateAt(gap_addr, t.staging_rows);
       ub_.Free(gap_addr);
       s.tiles = static_cast<uint32_t>(t.tiles);
       s.dram_bytes = t.dram_bytes;
     } else {
       AORTA_RETURN_IF_ERROR(LowerInUb(ctx, node, o, code));
-      for (isa::Insn& insn : code.insns) stream_.Add(std::move(insn), {}, layer);
+      AccStores acc_stores;
+      AddLayerCode(stream_, code.insns, {}, layer, g_, acc_stores);
     }
     bank_ = ctx.bank;
     acc_half_ = ctx.acc_half;
@@ -495,14 +547,13 @@ class Generator {
     AORTA_ASSIGN_OR_RETURN(out, Find(o.out));
     const auto [stage_addr, stage_rows] = ub_.LargestGap(g_.ub_rows);
     if (stage_rows < p->staging_rows())
-      return Internal("{}: {} staging rows planned, {} free", node.Describe(),
-                      p->staging_rows(), stage_rows);
+      return Internal("{}: {} staging rows planned, {} free", node.Describe(), p->staging_rows(),
+                      stage_rows);
     const uint64_t scratch_row = scratch_.Allocate((p->scratch_bytes + g_.n - 1) / g_.n);
     AORTA_ASSIGN_OR_RETURN(
         PackedStats st,
         LowerPackedConv(ctx, node, *p, in, out, stage_addr,
-                        ExtHome{scratch_slot_, scratch_row * g_.n}, dma, stream_,
-                        layer, code));
+                        ExtHome{scratch_slot_, scratch_row * g_.n}, dma, stream_, layer, code));
     scratch_.Free(scratch_row);
     s.dram_bytes = st.dram_bytes;
     return true;
@@ -561,7 +612,7 @@ class Generator {
         AORTA_RETURN_IF_ERROR(EmitZeroInsert(ctx, node, in, *zins, m.in.zero_point, code));
         io.in = &*zins;
       }
-      AORTA_RETURN_IF_ERROR(LowerMatrix(ctx, node, io, code));
+      AORTA_RETURN_IF_ERROR(LowerMatrix(ctx, node, io, code, WideSinks(out_name)));
       if (act_op != q_.ops.end()) {
         AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act,
                                passes::FusedActivation(node));
@@ -691,8 +742,12 @@ class Generator {
                                      : (b.intermediate ? "to_host" : "output");
       const std::string buf = fmt::format("{}{}", kind, i);
       const auto slot = static_cast<uint32_t>(input ? i : loads_.size() + i);
-      const uint64_t bytes = b.pixel_major ? static_cast<uint64_t>(t.c * t.h * t.w) : t.rows() * n;
-      if (b.pixel_major && static_cast<uint64_t>(ElementCount(b.shape)) != bytes)
+      auto wide = input ? wide_.end() : wide_.find(Root(b.value));
+      const uint64_t elem_bytes = wide != wide_.end() ? 4 : 1;
+      const uint64_t elems =
+          b.pixel_major ? static_cast<uint64_t>(t.c * t.h * t.w) : t.blocks * t.plane() * n;
+      const uint64_t bytes = elems * elem_bytes;
+      if (b.pixel_major && static_cast<uint64_t>(ElementCount(b.shape)) != elems)
         return Internal("NHWC binding '{}' {} does not hold '{}'", b.name, ShapeToString(b.shape),
                         b.value);
       AddBuffer(c, buf, input ? program::BUFFER_INPUT : program::BUFFER_OUTPUT,
@@ -700,8 +755,20 @@ class Generator {
       const quant::QParams& qp = q_.act.at(Root(b.value));
       program::TensorBinding tb = Int8BlockedBinding(b.name, b.shape, qp.scale, qp.zero_point, buf);
       if (b.pixel_major) tb.set_layout(program::LAYOUT_ROW_MAJOR);
+      if (wide != wide_.end()) {
+        // The accumulator: x = (q + folded_bias[c]) * s_in * s_w[c] (program.proto ChannelQuant).
+        const quant::QuantizedMatrixOp& m = *wide->second.op;
+        tb.set_dtype(program::DTYPE_I32);
+        tb.clear_quant();
+        program::ChannelQuant* cq = tb.mutable_channel_quant();
+        for (int64_t ch = 0; ch < m.out_c; ++ch) {
+          cq->add_scale(m.in.scale * m.w_scale[static_cast<size_t>(ch)]);
+          cq->add_bias(m.folded_bias[static_cast<size_t>(ch)]);
+        }
+        r.wide_outputs.push_back(b.name);
+      }
       *(b.intermediate ? p.add_intermediates() : input ? p.add_inputs() : p.add_outputs()) = tb;
-      if (!IsExternal(b.value)) r.est_cycles += t.rows();
+      if (!IsExternal(b.value) && wide == wide_.end()) r.est_cycles += t.rows();
       return Status::Ok();
     };
     for (size_t i = 0; i < loads_.size(); ++i) AORTA_RETURN_IF_ERROR(bind(loads_[i], true, i));
@@ -720,7 +787,7 @@ class Generator {
     for (size_t i = 0; i < stores_.size(); ++i) {
       const BoundTensor& b = stores_[i];
       AORTA_RETURN_IF_ERROR(bind(b, false, i));
-      if (IsExternal(b.value)) continue;
+      if (IsExternal(b.value) || wide_.count(Root(b.value))) continue;  // stored by its layer
       AORTA_ASSIGN_OR_RETURN(TensorPlace t, Find(b.value));
       auto it = made_by.find(Root(b.value));
       store_after(
@@ -732,7 +799,7 @@ class Generator {
       const uint32_t probe_slot = scratch_slot_ + 1;
       uint64_t probe_bytes = 0;
       for (size_t l = 0; l < layers_.size(); ++l) {
-        if (IsExternal(layer_out_[l])) continue;
+        if (IsExternal(layer_out_[l]) || wide_.count(layer_out_[l])) continue;
         AORTA_ASSIGN_OR_RETURN(TensorPlace t, Find(layer_out_[l]));
         AORTA_ASSIGN_OR_RETURN(Shape shape, ShapeOf(graph, layer_out_[l]));
         const quant::QParams& qp = q_.act.at(layer_out_[l]);
@@ -906,6 +973,11 @@ class Generator {
   std::vector<std::vector<std::string>> dying_;
   std::map<std::string, TensorPlace> places_, dims_;
   std::set<std::string> external_;  // values (roots) outside the unified buffer
+  struct WideOut {
+    size_t store;                        // index into stores_
+    const quant::QuantizedMatrixOp* op;  // the layer computing it
+  };
+  std::map<std::string, WideOut> wide_;  // wide outputs (roots), ChooseWide
   std::map<std::string, ExtHome> homes_;
   std::map<std::string, uint64_t> scratch_rows_;
   std::vector<LayerSummary> layers_;

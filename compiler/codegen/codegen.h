@@ -77,8 +77,11 @@ struct CodegenResult {
   uint64_t ub_peak_rows = 0;
   uint64_t est_cycles = 0;
   // With CodegenOptions::probe_layers: the layers' outputs, bound (channel-blocked int8) in the
-  // kProbeBuffer buffer.
+  // kProbeBuffer buffer (wide outputs have none).
   std::vector<program::TensorBinding> probes;
+  // The program tensors stored wide (CodegenOptions::wide_outputs): int32 accumulators with
+  // per-channel dequantization, in the order of the stores.
+  std::vector<std::string> wide_outputs;
 };
 
 // A tensor the chip loads at the start of a run segment or stores right after the layer that
@@ -106,6 +109,12 @@ struct CodegenOptions {
   // --report: every layer's output (when in the UB) is also stored to the kProbeBuffer buffer
   // (CodegenResult::probes), for per-layer accuracy against the fp32 reference.
   bool probe_layers = false;
+  // Wide outputs (docs/compiler.md, "Wide outputs"): a model output computed by a Conv / Gemm
+  // with no activation and no residual, which nothing else on the chip reads, is stored as the
+  // layer's int32 accumulator (DMA_STORE from ACC, no POSTPROC) and bound as DTYPE_I32 with
+  // per-channel dequantization (program.proto ChannelQuant): no int8 step on the output. On by
+  // default; off: every output is requantized to int8 on the chip.
+  bool wide_outputs = true;
 };
 inline constexpr const char* kProbeBuffer = "probes";
 

@@ -90,7 +90,8 @@ std::pair<int64_t, int64_t> WindowRows(int64_t oy0, int64_t th, int64_t stride, 
 }
 
 Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
-                              const TensorPlace& out, LayerCode& code) {
+                              const TensorPlace& out, LayerCode& code,
+                              const std::vector<WideSink>& wide) {
   AORTA_ASSIGN_OR_RETURN(const quant::QuantizedMatrixOp* mp,
                          QuantizedAs<quant::QuantizedMatrixOp>(ctx, node));
   MatrixPlan plan;
@@ -146,8 +147,11 @@ Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const Ten
   }
 
   AORTA_ASSIGN_OR_RETURN(plan.acc_tile_rows, AccTileRows(node, out, ctx.g));
-  plan.param = PackPostproc(ctx.consts, m);
-  plan.lut = m.lut ? static_cast<int32_t>(ctx.consts.AddLut(*m.lut)) : -1;
+  plan.wide = wide;
+  if (wide.empty()) {
+    plan.param = PackPostproc(ctx.consts, m);
+    plan.lut = m.lut ? static_cast<int32_t>(ctx.consts.AddLut(*m.lut)) : -1;
+  }
   plan.ob_n = Blocks(m.out_c, n);
   plan.ib_n = Blocks(m.in_c, n);
 
@@ -258,6 +262,31 @@ Status EmitMatrixPiece(LowerContext& ctx, const ir::Node& node, const MatrixPlan
       code.Add(mm, pixels + n);  // one pixel per cycle, plus the array's fill
       ++code.passes;
     }
+  }
+  if (!plan.wide.empty()) {
+    // A wide output: the accumulator rows (int32, bias and requantization left to the host).
+    const auto c = static_cast<uint64_t>(m.out_c);
+    const uint64_t lanes = std::min<uint64_t>(n, c - uint64_t{ob} * n);
+    for (const WideSink& sink : plan.wide) {
+      isa::DmaStore st;
+      st.slot = sink.slot;
+      st.mem = isa::Mem::kAcc;
+      st.chip_addr = acc;
+      st.rows = static_cast<uint32_t>(pixels);
+      const auto first = static_cast<uint64_t>(oy0 * plan.out_w + ox0);
+      if (sink.pixel_major) {
+        st.ext_offset = sink.offset + 4 * (first * c + uint64_t{ob} * n);
+        st.ext_stride = static_cast<uint32_t>(4 * c);
+        st.row_bytes = static_cast<uint32_t>(4 * lanes);
+      } else {
+        const auto plane = static_cast<uint64_t>(plan.out_h * plan.out_w);
+        st.ext_offset = sink.offset + 4 * n * (ob * plane + first);
+        st.ext_stride = 4 * n;
+        st.row_bytes = 4 * n;
+      }
+      code.Add(st, pixels);
+    }
+    return Status::Ok();
   }
   isa::Postproc p = MakePostproc(m, plan.param + 3ull * ob, plan.lut);
   p.ub_addr = static_cast<uint32_t>(dst_row);
@@ -407,10 +436,11 @@ void EmitResidualAdd(const MatrixPlan& plan, uint64_t a_row, uint64_t b_row, uin
   code.Add(e, rows);
 }
 
-Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code) {
+Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code,
+                   const std::vector<WideSink>& wide) {
   const TensorPlace& in = *io.in;
   const TensorPlace& out = *io.out;
-  AORTA_ASSIGN_OR_RETURN(MatrixPlan plan, PlanMatrix(ctx, node, in, out, code));
+  AORTA_ASSIGN_OR_RETURN(MatrixPlan plan, PlanMatrix(ctx, node, in, out, code, wide));
   const TensorPlace& dst = io.temp != nullptr ? *io.temp : out;
   const TensorPlace& sum = io.sum != nullptr ? *io.sum : out;
   for (uint32_t ob = 0; ob < plan.ob_n; ++ob) {

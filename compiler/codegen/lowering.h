@@ -105,12 +105,25 @@ Result<reference::DeconvGeometry> NodeDeconv(const ir::Graph& graph, const ir::N
 // The static shape of a value.
 Result<Shape> ShapeOf(const ir::Graph& graph, const std::string& value);
 
-Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code);
+// A wide output (docs/compiler.md, "Wide outputs"): an external buffer that receives a layer's
+// int32 accumulator rows (DMA_STORE from ACC) instead of its POSTPROC result. Bytes from
+// `offset`: pixel-major (NHWC int32, C per pixel) or channel-blocked (the UB layout, 4 bytes a
+// lane).
+struct WideSink {
+  uint32_t slot = 0;
+  uint64_t offset = 0;
+  bool pixel_major = false;
+};
+
+Status LowerMatrix(LowerContext& ctx, const ir::Node& node, const LayerIo& io, LayerCode& code,
+                   const std::vector<WideSink>& wide = {});
 
 // LowerMatrix in parts, for tiled layers: PlanMatrix packs the constants (weight tiles or taps,
 // POSTPROC rows, LUT, residual record) and fixes the geometry; EmitMatrixTile emits the passes of
 // output block `ob`, output rows [oy0, oy0 + th), reading the view `in` and post-processing into
-// UB row `dst_row` (pixel (oy0, 0) of block ob); EmitResidualAdd the fused residual add.
+// UB row `dst_row` (pixel (oy0, 0) of block ob), or with `wide` sinks storing the accumulator
+// rows to each of them (an ST instruction in the layer's code, see AddLayerCode);
+// EmitResidualAdd the fused residual add.
 struct MatrixPlan {
   struct Tile {
     int64_t tap;
@@ -130,9 +143,11 @@ struct MatrixPlan {
   int64_t acc_tile_rows = 1;             // output rows that fill at most half the accumulator
   uint64_t residual_record = 0;          // PARAM row of the residual add's record
   int32_t pad_value = 0;                 // read outside the image: z_in, or a Pad's value
+  std::vector<WideSink> wide;            // a wide output: no POSTPROC (and no POSTPROC rows)
 };
 Result<MatrixPlan> PlanMatrix(LowerContext& ctx, const ir::Node& node, const TensorPlace& in,
-                              const TensorPlace& out, LayerCode& code);
+                              const TensorPlace& out, LayerCode& code,
+                              const std::vector<WideSink>& wide = {});
 Status EmitMatrixTile(LowerContext& ctx, const ir::Node& node, const MatrixPlan& plan, uint32_t ob,
                       int64_t oy0, int64_t th, const RowView& in, uint64_t dst_row,
                       LayerCode& code);

@@ -13,6 +13,34 @@ size_t RunStream::Add(isa::Insn insn, std::vector<size_t> after, int32_t layer) 
   return ops_.size() - 1;
 }
 
+std::optional<size_t> AddLayerCode(RunStream& stream, const std::vector<isa::Insn>& insns,
+                                   const std::vector<size_t>& after, int32_t layer,
+                                   const ChipGeometry& g, AccStores& stores) {
+  std::optional<size_t> last_ex;
+  std::vector<AccStores::Pending>& pending = stores.pending;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    std::vector<size_t> deps = i == 0 ? after : std::vector<size_t>{};
+    const isa::Extents e = isa::ExtentsOf(insns[i], g);
+    if (isa::QueueOf(insns[i]) == isa::Queue::kEx) {
+      for (const isa::ChipExtent& c : e.chip) {
+        if (c.mem != isa::Mem::kAcc || !c.write) continue;
+        std::erase_if(pending, [&](const AccStores::Pending& s) {
+          if (s.first >= c.first + c.count || c.first >= s.end) return false;
+          deps.push_back(s.pos);
+          return true;
+        });
+      }
+      last_ex = stream.Add(insns[i], std::move(deps), layer);
+      continue;
+    }
+    if (last_ex) deps.push_back(*last_ex);
+    const size_t pos = stream.Add(insns[i], std::move(deps), -1);
+    for (const isa::ChipExtent& c : e.chip)
+      if (c.mem == isa::Mem::kAcc && !c.write) pending.push_back({pos, c.first, c.first + c.count});
+  }
+  return last_ex;
+}
+
 RunStream::Inserted RunStream::Insert(
     std::vector<std::pair<std::optional<size_t>, StreamOp>> extra) {
   Inserted r;

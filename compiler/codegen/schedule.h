@@ -63,6 +63,23 @@ class RunStream {
   std::vector<StreamOp> ops_;
 };
 
+// Appends a layer's instructions (EX, and the DMA_STOREs of a wide output's accumulator rows)
+// in order: the first waits for `after`, a DMA_STORE waits for the EX instruction before it, and
+// an EX instruction that writes accumulator rows a store still reads waits for that store (the
+// accumulator halves alternate between tiles; `stores` carries the stores not yet waited for from
+// one call to the next, e.g. between the tiles of a tiled layer). Returns the position of the
+// last EX instruction.
+struct AccStores {
+  struct Pending {
+    size_t pos;
+    uint64_t first, end;  // accumulator rows it reads
+  };
+  std::vector<Pending> pending;
+};
+std::optional<size_t> AddLayerCode(RunStream& stream, const std::vector<isa::Insn>& insns,
+                                   const std::vector<size_t>& after, int32_t layer,
+                                   const ChipGeometry& g, AccStores& stores);
+
 // Rows of WB an EX instruction reads (LOADW: one N-row tile, DWCONV: its taps).
 std::optional<std::pair<uint64_t, uint64_t>> WbRowsRead(const isa::Insn& insn, uint32_t n);
 // Moves an instruction's WB and PARAM addresses by the given deltas (layer-local rows to chip

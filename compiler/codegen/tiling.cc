@@ -172,7 +172,7 @@ Status EmitTiledActivation(LowerContext& ctx, const TiledActivation& act, uint32
 
 Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const TiledIo& io,
                               uint64_t stage_addr, uint64_t stage_rows, RunStream& stream,
-                              int32_t layer, LayerCode& code) {
+                              int32_t layer, LayerCode& code, const std::vector<WideSink>& wide) {
   AORTA_ASSIGN_OR_RETURN(TileShape shape, TileShapeOf(ctx.q, ctx.g, node, io));
   const uint32_t n = ctx.g.n;
   const TensorPlace& in = io.in.t;
@@ -230,7 +230,7 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
       window_in.h = in.h * shape.up;
       window_in.w = shape.zero_insert_w;
     }
-    AORTA_ASSIGN_OR_RETURN(MatrixPlan p, PlanMatrix(ctx, node, window_in, out, code));
+    AORTA_ASSIGN_OR_RETURN(MatrixPlan p, PlanMatrix(ctx, node, window_in, out, code, wide));
     mplan = std::move(p);
     if (shape.residual_act) {
       AORTA_ASSIGN_OR_RETURN(TiledActivation a, PlanTiledActivation(ctx, node, out));
@@ -256,6 +256,7 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
   stats.tiles = tiles;
   constexpr size_t kNone = ~size_t{0};
   std::vector<size_t> last_ld(tiles, kNone), last_ex(tiles, kNone), last_st(tiles, kNone);
+  AccStores acc_stores;
   // A tile: output rows [oy0, oy0 + h) of blocks [b0, b1), reading input rows [r0, r1).
   struct Rows {
     int64_t oy0, h, r0, r1;
@@ -378,8 +379,9 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
     std::vector<size_t> after;
     if (last_ld[t] != kNone) after.push_back(last_ld[t]);
     if (io.out.ext && t >= 2) after.push_back(last_st[t - 2]);  // the output slot is stored
-    for (size_t i = 0; i < tc.insns.size(); ++i)
-      last_ex[t] = stream.Add(tc.insns[i], i == 0 ? after : std::vector<size_t>{}, layer);
+    // With a wide output the tile's code ends in DMA_STOREs of its accumulator rows.
+    if (std::optional<size_t> ex = AddLayerCode(stream, tc.insns, after, layer, ctx.g, acc_stores))
+      last_ex[t] = *ex;
     code.cycles += tc.cycles;
     code.passes += tc.passes;
     return Status::Ok();

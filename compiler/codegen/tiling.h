@@ -65,9 +65,12 @@ struct TiledStats {
 };
 
 // Emits the tiled layer into `stream` (EX instructions tagged with `layer`), with staging in UB
-// rows [stage_addr, stage_addr + stage_rows). `code` receives the cycle model and MACs.
+// rows [stage_addr, stage_addr + stage_rows). `code` receives the cycle model and MACs. A matrix
+// layer with `wide` sinks stores each tile's accumulator rows to them (MatrixPlan::wide; its
+// output operand is then not written).
 Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const TiledIo& io,
                               uint64_t stage_addr, uint64_t stage_rows, RunStream& stream,
-                              int32_t layer, LayerCode& code);
+                              int32_t layer, LayerCode& code,
+                              const std::vector<WideSink>& wide = {});
 
 }  // namespace aorta::codegen
