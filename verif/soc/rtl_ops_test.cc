@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <tuple>
 
@@ -49,8 +50,9 @@ RtlBackendOptions Options() { return RtlBackendOptions{.fast = true}; }
 #endif
 
 // Compiles `g` for `chip`, runs it on golden and RTL, compares; returns the RTL's run cycles.
+// `check` (if given) looks at the compiled program first.
 uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string& label,
-                 uint64_t seed = 1) {
+                 uint64_t seed = 1, const std::function<void(const Program&)>& check = nullptr) {
   SCOPED_TRACE(label + " on " + chip);
 #ifdef AORTA_RTL_OPS_COVERAGE_DIR
   if (!verif::RtlCoverageBuilt(Chip(chip))) return 0;  // no coverage build of this config
@@ -59,6 +61,7 @@ uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string&
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   if (!c.ok()) return 0;
   const Program& p = c->compiled.program;
+  if (check) check(p);
   auto golden = MakeGoldenBackend({p.chips(0).config()});
   EXPECT_TRUE(golden.ok()) << golden.status().ToString();
   auto rtl = MakeRtlBackend({p.chips(0).config()}, {}, Options());
@@ -89,6 +92,32 @@ TEST(RtlOps, PackedTapConvolutions) {
   for (const char* chip : kChips)
     for (size_t i = 0; i < specs.size(); ++i)
       RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label());
+}
+
+// Wide outputs (docs/compiler.md): a conv output without activation leaves the chip as its int32
+// accumulator (DMA_STORE from ACC), channel-blocked, or NHWC through the output DMA (BlazeFace's
+// heads: Transpose + Reshape), and per row tile when the layer is tiled through DRAM (tiny).
+TEST(RtlOps, WideOutputs) {
+  auto wide = [](const Program& p) {
+    ASSERT_EQ(p.outputs_size(), 1);
+    EXPECT_EQ(p.outputs(0).dtype(), program::DTYPE_I32);
+    EXPECT_TRUE(p.outputs(0).has_channel_quant());
+  };
+  ConvSpec s;
+  s.cin = 10;
+  s.cout = 17;
+  ir::Graph nhwc = ConvGraph(s, 13);  // output "c" [1, 17, 8, 8]
+  nhwc.outputs.clear();
+  nhwc.AddNode("Transpose", {"c"}, {"t"}, {{"perm", op_cases::Ints{0, 2, 3, 1}}}, "to_nhwc");
+  nhwc.AddInitializer("shape", Tensor::FromVector<int64_t>({3}, {1, 8 * 8, 17}));
+  nhwc.AddNode("Reshape", {"t", "shape"}, {"y"}, {}, "flat");
+  nhwc.AddOutput("y");
+  for (const char* chip : kChips) {
+    RunCase(ConvGraph(s, 13), chip, s.Label() + " wide", 1, wide);
+    RunCase(nhwc, chip, s.Label() + " wide NHWC", 1, wide);
+  }
+  const ConvSpec t = op_cases::TiledConvSpecs()[1];  // no activation: tiled and wide
+  RunCase(ConvGraph(t, 301), "tiny", t.Label() + " wide (tiled)", 1, wide);
 }
 
 TEST(RtlOps, ConvActivations) {
