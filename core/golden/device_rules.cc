@@ -7,31 +7,8 @@
 namespace aorta::golden {
 
 namespace {
-constexpr int kLd = static_cast<int>(isa::Queue::kLd);
-constexpr int kEx = static_cast<int>(isa::Queue::kEx);
 constexpr uint64_t kHostWindowBytes = uint64_t{1} << 47;
 }  // namespace
-
-int PopCounter(int q, bool prev) {
-  if (q == kLd) return prev ? kNoCounter : kExToLd;
-  if (q == kEx) return prev ? kLdToEx : kStToEx;
-  return prev ? kExToSt : kNoCounter;
-}
-
-int PushCounter(int q, bool prev) {
-  if (q == kLd) return prev ? kNoCounter : kLdToEx;
-  if (q == kEx) return prev ? kExToLd : kExToSt;
-  return prev ? kStToEx : kNoCounter;
-}
-
-TokenUse TokenUseOf(int q, const isa::Deps& deps) {
-  TokenUse u;
-  if (deps.pop_prev) u.pop_prev = PopCounter(q, true);
-  if (deps.pop_next) u.pop_next = PopCounter(q, false);
-  if (deps.push_prev) u.push_prev = PushCounter(q, true);
-  if (deps.push_next) u.push_next = PushCounter(q, false);
-  return u;
-}
 
 regs::Counter InsnCounter(isa::Opcode op) {
   switch (op) {

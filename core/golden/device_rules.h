@@ -11,21 +11,21 @@
 #include "aorta/isa_gen.h"
 #include "aorta/regs_gen.h"
 #include "core/golden/datapath.h"
+#include "core/isa/tokens.h"
 
 namespace aorta::golden {
 
-// Token counters, named by direction; the index is ERR_ADDR of TOKEN_OVERFLOW.
-inline constexpr int kLdToEx = 0, kExToLd = 1, kExToSt = 2, kStToEx = 3;
-inline constexpr int kNoCounter = -1;
-// The counter queue `q` (an isa::Queue value, LD / EX / ST) pops from (tokens from its
-// neighbour `prev` or next) and pushes to; kNoCounter where the queue has no such neighbour.
-int PopCounter(int q, bool prev);
-int PushCounter(int q, bool prev);
-// The counters an instruction of queue `q` pops and pushes (kNoCounter where it does not).
-struct TokenUse {
-  int pop_prev = kNoCounter, pop_next = kNoCounter, push_prev = kNoCounter, push_next = kNoCounter;
-};
-TokenUse TokenUseOf(int q, const isa::Deps& deps);
+// Token counters and which an instruction pops / pushes: core/isa/tokens.h, shared with the
+// loader's ordering check.
+using isa::kExToLd;
+using isa::kExToSt;
+using isa::kLdToEx;
+using isa::kNoCounter;
+using isa::kStToEx;
+using isa::PopCounter;
+using isa::PushCounter;
+using isa::TokenUse;
+using isa::TokenUseOf;
 
 // The INSN_* counter an instruction counts when it completes.
 regs::Counter InsnCounter(isa::Opcode op);

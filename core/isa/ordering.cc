@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/isa/extents.h"
+#include "core/isa/tokens.h"
 
 namespace aorta::isa {
 namespace {
@@ -24,14 +25,6 @@ Clock Join(const Clock& a, const Clock& b) {
   Clock c;
   for (int q = 0; q < kQueues; ++q) c[q] = std::max(a[q], b[q]);
   return c;
-}
-
-// Token directions: LD->EX, EX->LD, EX->ST, ST->EX. A queue's "next" is q + 1, "prev" q - 1.
-int Direction(int from, int to) {
-  if (from == 0 && to == 1) return 0;
-  if (from == 1 && to == 0) return 1;
-  if (from == 1 && to == 2) return 2;
-  return 3;  // ST -> EX
 }
 
 // Who last wrote a location and the latest reads since, per queue, in the epoch they happened.
@@ -168,22 +161,19 @@ Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeo
   std::array<Clock, kQueues> last{};          // clock of each queue's latest instruction
   // Pushed tokens not yet popped, per direction: the producer's clock (a push from an earlier
   // epoch carries no clock: the barrier ordered it already).
-  std::array<std::deque<Clock>, 4> tokens;
+  std::array<std::deque<Clock>, kTokenCounters> tokens;
   const Clock empty{kNone, kNone, kNone};
   for (Clock& c : last) c = empty;
 
   std::optional<Race> race;
   auto run = [&](size_t pos, int q) -> bool {  // false: waits for a token
     const Insn& insn = stream[pos];
-    const Deps& d = DepsOf(insn);
-    const int prev = q - 1, next = q + 1;
-    const int pop_prev = d.pop_prev && prev >= 0 ? Direction(prev, q) : -1;
-    const int pop_next = d.pop_next && next < kQueues ? Direction(next, q) : -1;
-    for (int dir : {pop_prev, pop_next})
-      if (dir >= 0 && tokens[static_cast<size_t>(dir)].empty()) return false;
+    const TokenUse use = TokenUseOf(q, DepsOf(insn));
+    for (int dir : {use.pop_prev, use.pop_next})
+      if (dir != kNoCounter && tokens[static_cast<size_t>(dir)].empty()) return false;
     Clock c = last[q];
-    for (int dir : {pop_prev, pop_next}) {
-      if (dir < 0) continue;
+    for (int dir : {use.pop_prev, use.pop_next}) {
+      if (dir == kNoCounter) continue;
       c = Join(c, tokens[static_cast<size_t>(dir)].front());
       tokens[static_cast<size_t>(dir)].pop_front();
     }
@@ -217,8 +207,8 @@ Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeo
                           fmt::format("slot {} byte {}", e.ext->slot, hit->first));
       }
     }
-    if (d.push_prev && prev >= 0) tokens[static_cast<size_t>(Direction(q, prev))].push_back(c);
-    if (d.push_next && next < kQueues) tokens[static_cast<size_t>(Direction(q, next))].push_back(c);
+    for (int dir : {use.push_prev, use.push_next})
+      if (dir != kNoCounter) tokens[static_cast<size_t>(dir)].push_back(c);
     return true;
   };
   // Runs every pending instruction whose tokens are there; false if some remain blocked.
