@@ -16,6 +16,10 @@
 // passes and the POSTPROC; stores run two bands ahead of the passes, loads one. The ISA has no
 // ST -> LD token: a band's load waits for the EX instruction that ends the band two before it
 // (its slot), which itself waits for the band's stores; the first two bands' loads follow a SYNC.
+// With stride_h > 1 the copy may also interleave the r = stride_h input rows an output row steps
+// over (byte (iy / r, column, iy % r, c)), so a packed row holds r kernel rows too: ceil((k_h -
+// ky_first) / r) * ceil(k_w / g) passes over g * r * C_in rows, g = N / (r * C_in) (ResNet-50's
+// stem on a 144-wide array: 4 passes of 42 rows); the estimate picks r = 1 or stride_h.
 // Only the order of the int32 sums changes: the results are bit-identical with the unpacked form.
 #pragma once
 
@@ -30,6 +34,9 @@ namespace aorta::codegen {
 
 struct TapPacking {
   int64_t c = 0;           // input channels
+  int64_t r = 1;           // input rows interleaved per pixel in DRAM: 1 or stride_h
+  int64_t ky_first = 0;    // kernel row of the first vertical group's first tap (may be < 0)
+  int64_t vgroups = 1;     // vertical groups of r kernel rows: ceil((k_h - ky_first) / r)
   int64_t g = 1;           // horizontal taps per packed row
   int64_t groups = 1;      // column groups: ceil(k_w / g)
   int64_t pitch = 0;       // padded columns per input row in DRAM (cols * stride_w)
@@ -39,7 +46,7 @@ struct TapPacking {
   uint64_t zp_rows = 0;    // UB rows of the zero point (the margin stores' source)
   uint64_t slot_rows = 0;  // UB rows of one packed band slot
   uint64_t scratch_bytes = 0;
-  uint32_t passes = 0;      // MATMUL passes per output block and band: k_h * groups
+  uint32_t passes = 0;      // MATMUL passes per output block and band: vgroups * groups
   uint64_t est_cycles = 0;  // the packed form's cycle model
   uint64_t unpacked_cycles = 0;
   uint64_t staging_rows() const { return zp_rows + 2 * slot_rows; }

@@ -184,6 +184,14 @@ std::vector<ConvSpec> PackedTapSpecs() {
             .pads = {3, 2, 3, 3},
             .h = 80,
             .w = 64,
+            .act = "Relu"},
+          S{.cin = 1,
+            .cout = 6,
+            .sh = 2,
+            .sw = 2,
+            .pads = {1, 1, 0, 1},
+            .h = 25,
+            .w = 18,
             .act = "Relu"}};
 }
 

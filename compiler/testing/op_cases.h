@@ -74,9 +74,10 @@ std::vector<ConvSpec> DenseConvSpecs(Rng& rng);
 std::vector<ConvSpec> DepthwiseSpecs(Rng& rng);
 // Convolutions with 1-4 input channels whose kernel taps pack into the array's rows
 // (compiler/codegen/pack_taps.h): kernels 3, 5, 7 (and 3x5, 3x7), strides 1 and 2, symmetric
-// and asymmetric padding, shapes that do not divide 8 or 16, the last in several bands of output
-// rows on tiny; an activation each (a model output without one is a wide output, which is not
-// packed). Graph seed 400 + index.
+// and asymmetric padding, shapes that do not divide 8 or 16, one in several bands of output rows
+// on tiny, three (stride 2 on 1 or 2 channels) with stride_h input rows interleaved, one of odd
+// height; an activation each (a model output without one is a wide output, which is not packed).
+// Graph seed 400 + index.
 std::vector<ConvSpec> PackedTapSpecs();
 // Six convolutions on 64 x 72 (tiled through DRAM on tiny), the fourth with a residual input;
 // graph seed 300 + index.
