@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "aorta/regs_gen.h"
 #include "core/isa/isa.h"
 #include "core/testing/test_programs.h"
@@ -206,6 +208,84 @@ TEST(Program, PacksChannelBlockedTensors) {
   ASSERT_TRUE(mb.ok());
   EXPECT_EQ(static_cast<int8_t>((*mb)[2 * 8 + 1]), 1 + 5);  // row m=2, k=1
   EXPECT_FALSE(PackTensor(Tensor::FromVector<float>({2, 3}, std::vector<float>(6)), m, 8).ok());
+}
+
+TEST(Program, WideOutputsDequantizePerChannel) {
+  // An int32 accumulator with per-channel scale and bias: x = (q + bias[c]) * scale[c].
+  TensorBinding b;
+  b.set_name("acc");
+  for (int64_t d : {1, 10, 1, 2}) b.add_shape(d);
+  b.set_dtype(program::DTYPE_I32);
+  b.set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+  for (int c = 0; c < 10; ++c) {
+    b.mutable_channel_quant()->add_scale(0.25 * (c + 1));
+    b.mutable_channel_quant()->add_bias(100 * c - 300);
+  }
+  ASSERT_EQ(*BindingBytes(b, 8), 4u * 2 * 2 * 8);
+  std::vector<uint8_t> bytes(*BindingBytes(b, 8), 0);
+  auto put = [&](int block, int w, int lane, int32_t q) {
+    std::memcpy(&bytes[static_cast<size_t>(((block * 2 + w) * 8 + lane) * 4)], &q, 4);
+  };
+  put(0, 1, 3, 2'000'000'000);  // channel 3, w 1: element 7
+  put(1, 0, 1, -7);             // channel 9, w 0: element 18
+  put(1, 1, 1, INT32_MIN);      // element 19: the bias is added exactly, without wrapping
+  Result<Tensor> t = UnpackTensor(bytes, b, 8);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->at<float>(7), static_cast<float>((2'000'000'000.0 + 0) * 1.0));
+  EXPECT_EQ(t->at<float>(18), static_cast<float>((-7.0 + 600) * 2.5));
+  EXPECT_EQ(t->at<float>(19), static_cast<float>((-2147483648.0 + 600) * 2.5));
+  EXPECT_EQ(t->at<float>(0), static_cast<float>(-300 * 0.25));  // q = 0 in channel 0
+  // Row-major (NHWC bytes): the channel is the element index modulo C.
+  TensorBinding r = b;
+  r.set_layout(program::LAYOUT_ROW_MAJOR);
+  r.clear_shape();
+  for (int64_t d : {1, 4, 5}) r.add_shape(d);
+  std::vector<uint8_t> rb(4 * 20, 0);
+  const int32_t q = 8;
+  std::memcpy(&rb[4 * 13], &q, 4);  // element 13: channel 3
+  Result<Tensor> rt = UnpackTensor(rb, r, 8);
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  EXPECT_EQ(rt->at<float>(13), static_cast<float>((8 + 0) * 1.0));
+  EXPECT_EQ(rt->at<float>(12), static_cast<float>(-100 * 0.75));
+
+  // The loader: a valid wide output, then what it refuses.
+  Program p = MakeProgram();  // output 'y' [1, 8, 2, 2] on tiny
+  p.mutable_chips(0)->mutable_buffers(1)->set_size(4 * p.chips(0).buffers(1).size());
+  TensorBinding& y = *p.mutable_outputs(0);
+  y.set_dtype(program::DTYPE_I32);
+  y.clear_quant();
+  const int64_t c = y.shape(1);
+  for (int64_t i = 0; i < c; ++i) {
+    y.mutable_channel_quant()->add_scale(0.5);
+    y.mutable_channel_quant()->add_bias(1);
+  }
+  ASSERT_TRUE(ValidateProgram(p).ok()) << ValidateProgram(p).ToString();
+  auto expect_error = [](Program bad, const std::string& needle) {
+    Status s = ValidateProgram(bad);
+    EXPECT_FALSE(s.ok()) << needle;
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find("output 'y'"), std::string::npos) << s.ToString();
+  };
+  Program bad = p;
+  bad.mutable_outputs(0)->set_dtype(program::DTYPE_I8);
+  expect_error(bad, "needs dtype I32");
+  bad = p;
+  bad.mutable_outputs(0)->mutable_quant()->set_scale(0.5f);
+  expect_error(bad, "both per-tensor quantization and per-channel");
+  bad = p;
+  bad.mutable_outputs(0)->mutable_channel_quant()->add_bias(0);
+  expect_error(bad, "scales and");
+  bad = p;
+  bad.mutable_outputs(0)->mutable_channel_quant()->set_scale(1, -1.0);
+  expect_error(bad, "channel 1: scale -1 is not positive");
+  bad = p;
+  bad.mutable_outputs(0)->mutable_channel_quant()->add_scale(1.0);
+  bad.mutable_outputs(0)->mutable_channel_quant()->add_bias(0);
+  expect_error(bad, "per-channel scales for a tensor of");
+  bad = p;
+  bad.mutable_outputs(0)->clear_channel_quant();
+  bad.mutable_outputs(0)->mutable_channel_quant();
+  expect_error(bad, "without channels");
 }
 
 }  // namespace
