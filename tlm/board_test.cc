@@ -403,6 +403,27 @@ TEST(TlmTimingModel, DmaIsBoundByTheDramModel) {
   EXPECT_LE(hundred, 100u + 800u / 4u + 10u);
 }
 
+TEST(TlmTimingModel, BurstsInFlightAreBoundedAsInTheRtlBenchMemory) {
+  ChipConfig c = SmallConfig();
+  c.mutable_dram()->set_latency_ns(500);      // 100 cycles at 200 MHz
+  c.mutable_dram()->set_bandwidth_gbps(6.4);  // a 32-byte bus beat per cycle
+  // 48 rows of 8 bytes 32 bytes apart: a bus beat each, one request per cycle. At most 16 bursts
+  // are in flight (verif/common/axi_mem max_reads / max_writes): rows 16 and 32 wait for rows 0
+  // and 16 to finish, so three latencies pass; unbounded it would be one latency and 48 requests.
+  for (bool store : {false, true}) {
+    SCOPED_TRACE(store ? "DMA_STORE" : "DMA_LOAD");
+    const isa::Insn job = store ? isa::Insn(golden_test::DmaStore(0, Mem::kUb, 0, 32, 0, 48, 8))
+                                : isa::Insn(golden_test::DmaLoad(0, Mem::kUb, 0, 32, 0, 48, 8));
+    Dual d(c);
+    d.SetSlot(0, 0, 4096);  // board DRAM
+    d.Run({job, Halt()});
+    const uint64_t busy = d.tlm().Counter(store ? Counter::kStBusy : Counter::kLdBusy);
+    EXPECT_GE(busy, 3 * 100u);
+    // Each wave: the latency, 16 request cycles; the job's check and tail on top.
+    EXPECT_LE(busy, 3 * (100u + 16u) + 12u);
+  }
+}
+
 TEST(TlmTimingModel, PerfRecordsCarryCyclesAndRunsAreDeterministic) {
   const ChipConfig c = SmallConfig();
   uint64_t first = 0;

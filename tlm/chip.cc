@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "core/isa/isa.h"
 
@@ -573,6 +574,29 @@ sc_time Chip::ExAccepted(const isa::Insn& insn, const sc_time& accept, const sc_
 
 // ---- DMA ------------------------------------------------------------------------------------
 
+namespace {
+// The bursts of one DMA job in flight at the memory (ShellTiming::mem_outstanding): Accept gives
+// the cycle a request wanted at `t` is taken, Finish records when the burst frees its slot (the
+// last data beat of a read, the write response); a job's bursts all finish before its done, so a
+// job starts with every slot free.
+class OutstandingBursts {
+ public:
+  OutstandingBursts(uint32_t slots, const sc_time& clk) : slots_(slots), clk_(clk) {}
+  sc_time Accept(const sc_time& t) {
+    if (slots_ == 0 || finish_.size() < slots_) return t;
+    const sc_time free = finish_.front() + clk_;  // seen free the cycle after
+    finish_.pop_front();
+    return std::max(t, free);
+  }
+  void Finish(const sc_time& t) { finish_.push_back(t); }
+
+ private:
+  uint32_t slots_;
+  sc_time clk_;
+  std::deque<sc_time> finish_;
+};
+}  // namespace
+
 uint64_t Chip::BeatsOf(uint64_t addr, uint64_t bytes) const {
   if (bytes == 0) return 0;
   const uint64_t b = timing_.dma_bus_bytes;
@@ -635,6 +659,7 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
   const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
   sc_time request = start, last = start;
   uint64_t prev_beat = ~uint64_t{0};
+  OutstandingBursts bursts(sh.mem_outstanding, clk_);
   for (uint64_t r = 0; r < d.rows; ++r) {
     if (Fault f =
             golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addrs[r], d.row_bytes);
@@ -648,11 +673,13 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
     if (reads == 0) {
       if (!Debug(false, addrs[r], row)) return Faulted({ErrCode::kDmaFault, addrs[r]});
     } else {
+      request = bursts.Accept(request);
       qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
       sc_time local = qk_ld_.get_local_time();
       if (Fault f = Transfer(false, addrs[r], row, &local, reads * timing_.dma_bus_bytes); !f.ok())
         return Faulted(f);
       last = std::max(last, sc_core::sc_time_stamp() + local);
+      bursts.Finish(sc_core::sc_time_stamp() + local);
       if (qk_ld_.need_sync()) qk_ld_.sync();
     }
     request += Cycles(std::max<uint64_t>(1, touched));
@@ -689,8 +716,10 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
   const ShellTiming& sh = timing_.shell;
   const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
   sc_time beat = start, last = start;
+  OutstandingBursts bursts(sh.mem_outstanding, clk_);
   for (uint64_t r = 0; r < d.rows; ++r) {
     const uint64_t beats = std::max<uint64_t>(1, BeatsOf(addrs[r], d.row_bytes));
+    beat = bursts.Accept(beat);
     qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
     sc_time local = qk_st_.get_local_time();
     if (Fault f = Transfer(true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
@@ -698,6 +727,7 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
         !f.ok())
       return Faulted(f);
     last = std::max(last, sc_core::sc_time_stamp() + local);
+    bursts.Finish(sc_core::sc_time_stamp() + local);
     if (qk_st_.need_sync()) qk_st_.sync();
     beat += Cycles(beats);
   }

@@ -44,6 +44,12 @@ struct ShellTiming {
   // two-row W buffer ahead of the first beat, the response walker and the done pulse; 5 fits the
   // RTL's ST_BUSY exactly on the demo, tiny and sim16).
   uint32_t dma_store_tail = 5;
+  // The board memory's outstanding bursts per direction: a read burst holds a slot from its
+  // request to its last data beat, a write burst from its request to its write response; a
+  // request that finds every slot taken is accepted the cycle after the oldest burst finishes,
+  // and the rows behind it wait with it (the RTL bench's memory, verif/common/axi_mem
+  // max_reads / max_writes = 16; the DMA's own MaxReads / MaxWrites, 32, are larger).
+  uint32_t mem_outstanding = 16;
 };
 
 struct ChipTiming {
