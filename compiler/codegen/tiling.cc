@@ -5,6 +5,7 @@
 
 #include "compiler/passes/fold_pad_into_window.h"
 #include "compiler/passes/fused_ops.h"
+#include "core/isa/extents.h"
 
 namespace aorta::codegen {
 
@@ -255,7 +256,7 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
       static_cast<size_t>(shape.whole_input ? (in.blocks + bpt - 1) / bpt : (out.h + th - 1) / th);
   stats.tiles = tiles;
   constexpr size_t kNone = ~size_t{0};
-  std::vector<size_t> last_ld(tiles, kNone), last_ex(tiles, kNone), last_st(tiles, kNone);
+  std::vector<size_t> last_ex(tiles, kNone), last_st(tiles, kNone);
   AccStores acc_stores;
   // A tile: output rows [oy0, oy0 + h) of blocks [b0, b1), reading input rows [r0, r1).
   struct Rows {
@@ -295,30 +296,38 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
     stats.dram_bytes += rows * n;
     return isa::Insn{insn};
   };
-  auto emit_loads = [&](size_t t) {
+  // A DMA_LOAD of a tile and the UB rows it writes; `pos` once it is in the stream.
+  struct Load {
+    isa::Insn insn;
+    uint64_t first = 0, count = 0;
+    std::optional<size_t> pos;
+  };
+  auto loads_of = [&](size_t t) {
     const Rows r = rows_of(t);
-    std::vector<size_t> after;
-    if (t >= 2) after.push_back(last_ex[t - 2]);  // the slot's previous tile has been read
+    std::vector<Load> loads;
+    auto add = [&](const ExtHome& home, uint64_t ext_row, uint64_t chip_row, uint64_t rows) {
+      loads.push_back({dma(isa::DmaLoad{}, home, ext_row, chip_row, rows), chip_row, rows, {}});
+    };
     if (io.in.ext) {
       const auto rows = static_cast<uint64_t>((r.r1 - r.r0) * in.w);
       for (uint32_t b = r.b0; b < r.b1; ++b)
-        last_ld[t] = stream.Add(
-            dma(isa::DmaLoad{}, *io.in.ext, b * in.plane() + static_cast<uint64_t>(r.r0 * in.w),
-                in_slot[t % 2] + (b - r.b0) * in_bs, rows),
-            after);
+        add(*io.in.ext, b * in.plane() + static_cast<uint64_t>(r.r0 * in.w),
+            in_slot[t % 2] + (b - r.b0) * in_bs, rows);
     }
     if (in2_ext && shape.bcast_in2 && t == 0) {
-      last_ld[t] = stream.Add(dma(isa::DmaLoad{}, *io.in2.ext, 0, in2_slot[0], io.in2.t.blocks));
+      add(*io.in2.ext, 0, in2_slot[0], io.in2.t.blocks);
     } else if (in2_ext && !shape.bcast_in2) {
       const auto rows = static_cast<uint64_t>(r.h * out.w);
       for (uint32_t b = 0; b < io.in2.t.blocks; ++b)
-        last_ld[t] = stream.Add(dma(isa::DmaLoad{}, *io.in2.ext,
-                                    b * io.in2.t.plane() + static_cast<uint64_t>(r.oy0 * out.w),
-                                    in2_slot[t % 2] + b * tile_bs, rows),
-                                after);
+        add(*io.in2.ext, b * io.in2.t.plane() + static_cast<uint64_t>(r.oy0 * out.w),
+            in2_slot[t % 2] + b * tile_bs, rows);
     }
+    return loads;
   };
-  auto emit_ex = [&](size_t t) -> Status {
+  // The instructions of tile t (EX, and the DMA_STOREs of a wide output) in fetch order, with
+  // the loads of tile t not in the stream yet (tile 0's) and the loads of tile t + 1 (`next`)
+  // interleaved; see the fetch order below.
+  auto emit_ex = [&](size_t t, std::vector<Load>& cur, std::vector<Load>& next) -> Status {
     const Rows r = rows_of(t);
     const auto s = t % 2;
     // Row r0 of input block b (b0 <= b < b1), staged or in place.
@@ -376,33 +385,103 @@ Result<TiledStats> LowerTiled(LowerContext& ctx, const ir::Node& node, const Til
       for (uint32_t b = 0; b < out.blocks; ++b)
         EmitEltwiseRows(*eplan, b, in_row(b), in2_row(b), out_row(b), pixels, tc);
     }
-    std::vector<size_t> after;
-    if (last_ld[t] != kNone) after.push_back(last_ld[t]);
-    if (io.out.ext && t >= 2) after.push_back(last_st[t - 2]);  // the output slot is stored
-    // With a wide output the tile's code ends in DMA_STOREs of its accumulator rows.
-    if (std::optional<size_t> ex = AddLayerCode(stream, tc.insns, after, layer, ctx.g, acc_stores))
-      last_ex[t] = *ex;
+    const size_t m = tc.insns.size();
+    // Each staged output block is stored right after the last instruction that writes its rows
+    // (a tile's stores all after its last instruction would leave the layer's last tile stored
+    // after its compute, and fill the ST queue).
+    const uint32_t out_b1 = shape.whole_input ? r.b1 : out.blocks;
+    std::vector<std::optional<size_t>> writer(io.out.ext ? out_b1 - r.b0 : 0);
+    for (size_t i = 0; i < m && !writer.empty(); ++i)
+      for (const isa::ChipExtent& e : isa::ExtentsOf(tc.insns[i], ctx.g).chip)
+        for (size_t k = 0; k < writer.size(); ++k)
+          if (e.mem == isa::Mem::kUb && e.write && e.first < out_slot[s] + (k + 1) * tile_bs &&
+              out_slot[s] + k * tile_bs < e.first + e.count)
+            writer[k] = i;
+    auto store = [&](size_t k) {
+      const uint64_t b = r.b0 + k;
+      last_st[t] = stream.Add(
+          dma(isa::DmaStore{}, *io.out.ext, b * out.plane() + static_cast<uint64_t>(r.oy0 * out.w),
+              out_slot[s] + k * tile_bs, static_cast<uint64_t>(r.h * out.w)),
+          {last_ex[t]});
+    };
+    // The loads of tile t + 1 wait for the EX of tile t - 1 (the previous reader of their slot).
+    // Fetched before it has issued, more of them than the LD queue holds would stop decode, and
+    // with it the EX instructions of this tile behind them. So they start at instruction
+    // d = min(queue_depth, m / 2) of this tile — its first queue_depth EX instructions fill the
+    // EX queue, so by then every EX instruction of tile t - 1 has issued — and are spread over
+    // the rest in proportion to the rows loaded before them (load j before instruction
+    // d + rows_before(j) * (m - d) / rows_total, or the next EX instruction after it).
+    const size_t d = std::min<size_t>(ctx.g.queue_depth, m / 2);
+    uint64_t next_rows = 0;
+    for (const Load& l : next) next_rows += l.count;
+    const std::vector<size_t> slot_read =
+        t >= 1 ? std::vector<size_t>{last_ex[t - 1]} : std::vector<size_t>{};
+    size_t placed = 0;
+    uint64_t rows_before = 0;
+    // Places the loads due before instruction i (all of them for i = m).
+    auto place_next = [&](size_t i) {
+      for (; placed < next.size() &&
+             (i >= m || (i >= d && rows_before * (m - d) < (i - d + 1) * next_rows));
+           ++placed) {
+        next[placed].pos = stream.Add(next[placed].insn, slot_read);
+        rows_before += next[placed].count;
+      }
+    };
+    // Loads fetched during the previous tile: the tile's first instruction waits for the last of
+    // them (one token; SplitTransfers gives each chunk of a split load its first reader).
+    std::optional<size_t> prefetched;
+    for (const Load& l : cur)
+      if (l.pos) prefetched = std::max(prefetched.value_or(0), *l.pos);
+    for (size_t i = 0; i < m; ++i) {
+      std::vector<size_t> after;
+      if (i == 0 && prefetched) after.push_back(*prefetched);
+      if (i == 0 && io.out.ext && t >= 2) after.push_back(last_st[t - 2]);  // output slot stored
+      if (isa::QueueOf(tc.insns[i]) != isa::Queue::kEx) {
+        // A wide output's DMA_STORE of accumulator rows: after the EX instruction before it.
+        after.push_back(last_ex[t]);
+        AddLayerCode(stream, {tc.insns[i]}, after, layer, ctx.g, acc_stores);
+        continue;
+      }
+      // Loads not fetched yet (tile 0's) go right before the first instruction that reads their
+      // rows, which waits for the last of them (producer and consumer adjacent in fetch order,
+      // so the LD->EX tokens never run ahead of the token capacity).
+      std::optional<size_t> need;
+      for (const isa::ChipExtent& e : isa::ExtentsOf(tc.insns[i], ctx.g).chip) {
+        if (e.mem != isa::Mem::kUb || e.count == 0) continue;
+        for (Load& l : cur) {
+          if (l.pos || l.first >= e.first + e.count || e.first >= l.first + l.count) continue;
+          l.pos = stream.Add(l.insn);
+          need = *l.pos;
+        }
+      }
+      if (need) after.push_back(*need);
+      place_next(i);
+      if (std::optional<size_t> ex =
+              AddLayerCode(stream, {tc.insns[i]}, after, layer, ctx.g, acc_stores))
+        last_ex[t] = *ex;
+      for (size_t k = 0; k < writer.size(); ++k)
+        if (writer[k] == i) store(k);
+    }
+    for (size_t k = 0; k < writer.size(); ++k)
+      if (!writer[k]) store(k);
+    place_next(m);
+    // Loads no instruction reads: in LD order before the next tile's.
+    for (Load& l : cur)
+      if (!l.pos) l.pos = stream.Add(l.insn);
     code.cycles += tc.cycles;
     code.passes += tc.passes;
     return Status::Ok();
   };
-  auto emit_stores = [&](size_t t) {
-    if (!io.out.ext) return;
-    const Rows r = rows_of(t);
-    const uint32_t b1 = shape.whole_input ? r.b1 : out.blocks;
-    for (uint32_t b = r.b0; b < b1; ++b)
-      last_st[t] = stream.Add(
-          dma(isa::DmaStore{}, *io.out.ext, b * out.plane() + static_cast<uint64_t>(r.oy0 * out.w),
-              out_slot[t % 2] + (b - r.b0) * tile_bs, static_cast<uint64_t>(r.h * out.w)),
-          {last_ex[t]});
-  };
-  // Software pipeline in fetch order: loads(0), then per tile loads(t + 1), compute(t),
-  // stores(t); the loads of t + 1 wait only for the compute of t - 1 (their slot).
-  emit_loads(0);
+  // Software pipeline in fetch order: the instructions of tile t with the loads of tile t + 1
+  // spread among them (they wait for the EX of tile t - 1, the previous reader of their slot)
+  // and each output block's store right after the instruction that completes it. Tile 0's loads are
+  // fetched right before the first instruction that reads them, so the layer's first pass starts as
+  // soon as its own input has arrived.
+  std::vector<Load> cur = loads_of(0);
   for (size_t t = 0; t < tiles; ++t) {
-    if (t + 1 < tiles) emit_loads(t + 1);
-    AORTA_RETURN_IF_ERROR(emit_ex(t));
-    emit_stores(t);
+    std::vector<Load> next = t + 1 < tiles ? loads_of(t + 1) : std::vector<Load>{};
+    AORTA_RETURN_IF_ERROR(emit_ex(t, cur, next));
+    cur = std::move(next);
   }
   return stats;
 }
