@@ -381,6 +381,7 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
     co.loads = part.loads;
     co.stores = part.stores;
     co.wide_outputs = options.wide_outputs;
+    co.direct_inputs = options.direct_inputs;
     AORTA_ASSIGN_OR_RETURN(r.codegen, codegen::GenerateProgram(q, chip, co));
     return Status::Ok();
   };

@@ -36,6 +36,9 @@ struct CompileOptions {
   // outputs of a Conv / Gemm without activation are stored as int32 accumulators and
   // dequantized per channel on the host. On by default.
   bool wide_outputs = true;
+  // Direct packed inputs (codegen::CodegenOptions::direct_inputs; docs/compiler.md "Packed
+  // kernel taps"). On by default.
+  bool direct_inputs = true;
 };
 
 // Where one node of the imported model ended up.

@@ -138,6 +138,40 @@ Status ValidateChannelQuant(const TensorBinding& t) {
   return Status::Ok();
 }
 
+// Packed input rows (program.proto, PackedRows): an int8 / uint8 image with per-tensor
+// quantization whose rows, at least W pixels apart, all lie inside the binding's bytes.
+Status ValidatePackedRows(const TensorBinding& t) {
+  const bool packed = t.layout() == program::LAYOUT_PACKED_ROWS;
+  if (packed && !t.has_packed_rows())
+    return InvalidArgument("layout PACKED_ROWS without its packed_rows geometry");
+  if (!packed && t.has_packed_rows())
+    return InvalidArgument("packed_rows geometry with layout {}", program::Layout_Name(t.layout()));
+  if (!packed) return Status::Ok();
+  const program::PackedRows& pr = t.packed_rows();
+  if (t.dtype() != program::DTYPE_I8 && t.dtype() != program::DTYPE_U8)
+    return InvalidArgument("packed rows need dtype I8 or U8, the binding has {}",
+                           program::DType_Name(t.dtype()));
+  if (t.has_channel_quant()) return InvalidArgument("packed rows with per-channel dequantization");
+  if (t.shape_size() != 3 && t.shape_size() != 4)
+    return InvalidArgument("packed rows of a rank-{} tensor (need [1, C, H, W] or [C, H, W])",
+                           t.shape_size());
+  AORTA_ASSIGN_OR_RETURN(
+      BlockedDims d, BlockedDimsOf(std::span<const int64_t>(t.shape().data(),
+                                                            static_cast<size_t>(t.shape_size()))));
+  if (pr.interleave() == 0) return InvalidArgument("packed rows interleave 0 input rows");
+  if (pr.pitch() < static_cast<uint64_t>(d.w))
+    return InvalidArgument("packed rows: pitch {} is narrower than the image's {} columns",
+                           pr.pitch(), d.w);
+  const uint64_t r = pr.interleave();
+  const auto rows = (static_cast<uint64_t>(d.h) + r - 1) / r;
+  const uint64_t end = pr.origin() + ((rows - 1) * pr.pitch() + static_cast<uint64_t>(d.w)) * r *
+                                         static_cast<uint64_t>(d.c);
+  if (end > pr.size())
+    return InvalidArgument("packed rows: the image ends at byte {}, past the binding's {} bytes",
+                           end, pr.size());
+  return Status::Ok();
+}
+
 Status ValidateBinding(const TensorBinding& t, const std::string& role, const Program& p,
                        program::BufferKind want) {
   std::string what = fmt::format("{} '{}'", role, t.name());
@@ -155,6 +189,7 @@ Status ValidateBinding(const TensorBinding& t, const std::string& role, const Pr
              !(t.quant().scale() > 0 && std::isfinite(t.quant().scale()))) {
     return InvalidArgument("{}: quantization scale {} is not positive", what, t.quant().scale());
   }
+  AORTA_RETURN_IF_ERROR(ValidatePackedRows(t).WithContext(what));
   const ChipProgram& chip = p.chips(static_cast<int>(t.chip()));
   const Buffer* buf = nullptr;
   for (const Buffer& b : chip.buffers())
@@ -421,6 +456,7 @@ Result<uint64_t> BindingBytes(const TensorBinding& b, uint32_t n) {
     for (int64_t d : b.shape()) count *= static_cast<uint64_t>(d);
     return count * eb;
   }
+  if (b.layout() == program::LAYOUT_PACKED_ROWS) return b.packed_rows().size();
   if (b.layout() != program::LAYOUT_CHANNEL_BLOCKED)
     return InvalidArgument("tensor '{}': no layout", b.name());
   AORTA_ASSIGN_OR_RETURN(
@@ -445,6 +481,19 @@ Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n)
   AORTA_ASSIGN_OR_RETURN(
       BlockedDims d, BlockedDimsOf(std::span<const int64_t>(b.shape().data(),
                                                             static_cast<size_t>(b.shape_size()))));
+  if (b.layout() == program::LAYOUT_PACKED_ROWS) {
+    // (c, h, w) at origin + ((h / r) * pitch + w) * r * C + (h % r) * C + c.
+    const program::PackedRows& pr = b.packed_rows();
+    const uint64_t r = std::max<uint64_t>(pr.interleave(), 1);
+    const auto c = static_cast<uint64_t>(d.c);
+    for (uint64_t i = 0; i < count; ++i) {
+      const uint64_t ch = i / static_cast<uint64_t>(d.h * d.w);
+      const uint64_t h = (i / static_cast<uint64_t>(d.w)) % static_cast<uint64_t>(d.h);
+      const uint64_t w = i % static_cast<uint64_t>(d.w);
+      off[i] = pr.origin() + ((h / r) * pr.pitch() + w) * r * c + (h % r) * c + ch;
+    }
+    return off;
+  }
   // Logical C order: (c, h, w) for rank 3/4 and [K]; for [M, K], (m, k) = (w, c).
   bool matrix = b.shape_size() == 2;
   for (uint64_t i = 0; i < count; ++i) {
@@ -494,7 +543,10 @@ Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b,
                            ShapeToString(Shape(b.shape().begin(), b.shape().end())));
   AORTA_ASSIGN_OR_RETURN(uint64_t bytes, BindingBytes(b, n));
   AORTA_ASSIGN_OR_RETURN(std::vector<uint64_t> off, ElementOffsets(b, n));
-  std::vector<uint8_t> out(bytes, 0);
+  // Packed rows: the margins hold the zero point (the padding the packed loads read).
+  const auto fill =
+      static_cast<uint8_t>(b.layout() == program::LAYOUT_PACKED_ROWS ? b.quant().zero_point() : 0);
+  std::vector<uint8_t> out(bytes, fill);
   std::vector<double> v = t.ToDoubles();
   std::vector<size_t> ch;
   if (b.has_channel_quant()) {

@@ -288,5 +288,84 @@ TEST(Program, WideOutputsDequantizePerChannel) {
   expect_error(bad, "without channels");
 }
 
+// LAYOUT_PACKED_ROWS (program.proto PackedRows): element (c, h, w) at origin + ((h / r) * pitch +
+// w) * r * C + (h % r) * C + c, every other byte the zero point; and the loader's checks.
+TEST(Program, PacksInputRowsForPackedTaps) {
+  TensorBinding b;
+  b.set_name("img");
+  for (int64_t d : {1, 2, 3, 4}) b.add_shape(d);  // C = 2, H = 3, W = 4
+  b.set_dtype(program::DTYPE_I8);
+  b.set_layout(program::LAYOUT_PACKED_ROWS);
+  b.mutable_quant()->set_scale(0.5f);
+  b.mutable_quant()->set_zero_point(-3);
+  program::PackedRows& pr = *b.mutable_packed_rows();
+  pr.set_interleave(2);
+  pr.set_pitch(6);
+  pr.set_origin(5);
+  pr.set_size(50);  // the image ends at 5 + (6 + 4) * 4 = 45
+  ASSERT_EQ(*BindingBytes(b, 8), 50u);
+  // Element i quantizes to q = i - 10 (x = (q - zp) * scale).
+  std::vector<float> v(24);
+  for (int i = 0; i < 24; ++i) v[static_cast<size_t>(i)] = static_cast<float>((i - 10 + 3) * 0.5);
+  Result<std::vector<uint8_t>> bytes = PackTensor(Tensor::FromVector<float>({1, 2, 3, 4}, v), b, 8);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  ASSERT_EQ(bytes->size(), 50u);
+  std::vector<int> want(50, -3);
+  // Layout row 0 holds input rows 0 and 1 side by side per pixel, layout row 1 input row 2 (its
+  // second half, the missing row 3, stays zero point).
+  for (int c = 0; c < 2; ++c)
+    for (int h = 0; h < 3; ++h)
+      for (int w = 0; w < 4; ++w) {
+        const int pixel_byte = 5 + ((h / 2) * 6 + w) * 4;
+        want[static_cast<size_t>(pixel_byte + (h % 2) * 2 + c)] = (c * 12 + h * 4 + w) - 10;
+      }
+  for (size_t i = 0; i < 50; ++i)
+    EXPECT_EQ(static_cast<int8_t>((*bytes)[i]), want[i]) << "byte " << i;
+  Result<Tensor> back = UnpackTensor(*bytes, b, 8);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ToVector<float>(), v);
+
+  // The loader: the program's input bound packed in a buffer big enough, then what it refuses.
+  Program p = MakeProgram();
+  TensorBinding& x = *p.mutable_inputs(0);
+  const uint64_t buffer_bytes = p.chips(0).buffers(0).size();
+  const auto c = static_cast<uint64_t>(x.shape(1)), h = static_cast<uint64_t>(x.shape(2)),
+             w = static_cast<uint64_t>(x.shape(3));
+  x.set_layout(program::LAYOUT_PACKED_ROWS);
+  x.mutable_packed_rows()->set_interleave(1);
+  x.mutable_packed_rows()->set_pitch(w);
+  x.mutable_packed_rows()->set_origin(0);
+  x.mutable_packed_rows()->set_size(c * h * w);
+  ASSERT_LE(c * h * w, buffer_bytes);
+  ASSERT_TRUE(ValidateProgram(p).ok()) << ValidateProgram(p).ToString();
+  auto expect_error = [](const Program& bad, const std::string& needle) {
+    Status st = ValidateProgram(bad);
+    EXPECT_FALSE(st.ok()) << needle;
+    EXPECT_NE(st.message().find(needle), std::string::npos) << st.ToString();
+    EXPECT_NE(st.message().find("input '"), std::string::npos) << st.ToString();
+  };
+  Program bad = p;
+  bad.mutable_inputs(0)->mutable_packed_rows()->set_interleave(0);
+  expect_error(bad, "interleave 0");
+  bad = p;
+  bad.mutable_inputs(0)->mutable_packed_rows()->set_pitch(w - 1);
+  expect_error(bad, "narrower than the image");
+  bad = p;
+  bad.mutable_inputs(0)->mutable_packed_rows()->set_origin(1);
+  expect_error(bad, "past the binding");
+  bad = p;
+  bad.mutable_inputs(0)->mutable_packed_rows()->set_size(buffer_bytes + 1);
+  expect_error(bad, "overrun buffer");
+  bad = p;
+  bad.mutable_inputs(0)->clear_packed_rows();
+  expect_error(bad, "without its packed_rows");
+  bad = p;
+  bad.mutable_inputs(0)->set_layout(program::LAYOUT_CHANNEL_BLOCKED);
+  expect_error(bad, "packed_rows geometry with layout");
+  bad = p;
+  bad.mutable_inputs(0)->set_dtype(program::DTYPE_I32);
+  expect_error(bad, "need dtype I8 or U8");
+}
+
 }  // namespace
 }  // namespace aorta

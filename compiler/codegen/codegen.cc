@@ -42,7 +42,22 @@ class Generator {
     scratch_slot_ = io_slots + 2;
     AORTA_RETURN_IF_ERROR(Liveness());
     AORTA_RETURN_IF_ERROR(ChooseWide());
+    AORTA_RETURN_IF_ERROR(ChooseDirect());
     AORTA_RETURN_IF_ERROR(ChooseExternal());
+    // A direct input's convolution must run from the UB: not one that tiling moved to DRAM.
+    for (bool dropped = true; dropped;) {
+      dropped = false;
+      for (auto it = direct_.begin(); it != direct_.end();) {
+        const ir::Node& conv = *q_.graph.Consumers(it->first).at(0);
+        if (IsExternal(conv.outputs.at(0))) {
+          it = direct_.erase(it);
+          dropped = true;
+        } else {
+          ++it;
+        }
+      }
+      if (dropped) AORTA_RETURN_IF_ERROR(ChooseExternal());
+    }
     // Every loaded tensor has its rows from the start; its DMA runs when its segment starts.
     for (const BoundTensor& b : loads_)
       if (!places_.count(b.value)) AORTA_RETURN_IF_ERROR(Place(b.value));
@@ -137,7 +152,9 @@ class Generator {
   Status EmitLoads(uint32_t segment) {
     seg_start_[segment] = stream_.size();
     for (size_t i = 0; i < loads_.size(); ++i) {
-      if (load_segment_[i] != segment || IsExternal(loads_[i].value)) continue;
+      if (load_segment_[i] != segment || IsExternal(loads_[i].value) ||
+          direct_.count(Root(loads_[i].value)))
+        continue;
       AORTA_ASSIGN_OR_RETURN(TensorPlace t, Find(loads_[i].value));
       for (isa::Insn& insn :
            BoundDmas<isa::DmaLoad>(t, loads_[i].pixel_major, static_cast<uint32_t>(i), 0))
@@ -216,6 +233,44 @@ class Generator {
     return Status::Ok();
   }
 
+  // Direct packed inputs (CodegenOptions::direct_inputs): each model input (channel-blocked, not
+  // an intermediate) that only one convolution reads, whose taps pack with the input bound in the
+  // packed layout at a lower estimate than packed with staging or unpacked, both after the
+  // input's DMA into the UB (one cycle a row).
+  Status ChooseDirect() {
+    if (!options_.direct_inputs) return Status::Ok();
+    const ir::Graph& graph = q_.graph;
+    for (const BoundTensor& b : loads_) {
+      if (b.intermediate || b.pixel_major || Root(b.value) != b.value) continue;
+      if (std::find(graph.outputs.begin(), graph.outputs.end(), b.value) != graph.outputs.end())
+        continue;
+      const std::vector<const ir::Node*> readers = graph.Consumers(b.value);
+      if (readers.size() != 1 || IsLayout(*readers[0]) || readers[0]->inputs.at(0) != b.value)
+        continue;
+      const ir::Node& node = *readers[0];
+      AORTA_ASSIGN_OR_RETURN(NodeOperands o, OperandsOf(node));
+      if (o.in != b.value || !o.in2.empty() || wide_.count(Root(o.out))) continue;
+      AORTA_ASSIGN_OR_RETURN(std::optional<passes::Activation> act, passes::FusedActivation(node));
+      bool bare_output = false;
+      for (const std::string& v : graph.outputs)
+        if (!act && Root(v) == Root(o.out)) bare_output = true;
+      if (bare_output) continue;
+      AORTA_ASSIGN_OR_RETURN(TensorPlace in, Dims(b.value));
+      AORTA_ASSIGN_OR_RETURN(TensorPlace out, Dims(o.out));
+      if (out.rows() >= g_.ub_rows) continue;
+      const uint64_t free_rows = g_.ub_rows - out.rows();
+      const DmaCost dma = DmaCostOf(chip_);
+      AORTA_ASSIGN_OR_RETURN(std::optional<TapPacking> direct,
+                             PlanTapPacking(q_, g_, node, in, out, free_rows, dma, true));
+      if (!direct) continue;
+      AORTA_ASSIGN_OR_RETURN(std::optional<TapPacking> staged,
+                             PlanTapPacking(q_, g_, node, in, out, free_rows, dma));
+      const uint64_t alt = staged ? staged->est_cycles : direct->unpacked_cycles;
+      if (direct->est_cycles < alt + in.rows()) direct_[b.value] = *direct;
+    }
+    return Status::Ok();
+  }
+
   // The buffers a wide layer's accumulator rows go to (none for other layers).
   std::vector<WideSink> WideSinks(const std::string& value) const {
     auto it = wide_.find(Root(value));
@@ -272,7 +327,8 @@ class Generator {
         home.offset = row * g_.n;
       }
       homes_[v] = home;
-    } else if (!wide_.count(Root(v))) {  // a wide output never goes through the UB
+    } else if (!wide_.count(Root(v)) && !direct_.count(Root(v))) {
+      // (a wide output never goes through the UB, nor a direct input)
       p.addr = ub_.Allocate(p.rows());
     }
     places_[v] = p;
@@ -282,7 +338,7 @@ class Generator {
   void Release(const std::string& v) {
     auto it = places_.find(v);
     if (it == places_.end()) return;
-    if (wide_.count(Root(v))) return;
+    if (wide_.count(Root(v)) || direct_.count(Root(v))) return;
     if (!IsExternal(v)) {
       ub_.Free(it->second.addr);
     } else if (auto s = scratch_rows_.find(v); s != scratch_rows_.end()) {
@@ -389,7 +445,7 @@ class Generator {
     UbAllocator sim;
     std::map<std::string, uint64_t> live;
     auto alloc = [&](const std::string& v) -> Status {
-      if (external_.count(v) || wide_.count(v)) return Status::Ok();
+      if (external_.count(v) || wide_.count(v) || direct_.count(v)) return Status::Ok();
       AORTA_ASSIGN_OR_RETURN(TensorPlace t, Dims(v));
       live[v] = sim.Allocate(t.rows());
       return Status::Ok();
@@ -540,8 +596,13 @@ class Generator {
     const uint64_t out_addr = ub_.Allocate(out.rows());
     const auto [gap_addr, gap_rows] = ub_.LargestGap(g_.ub_rows);
     ub_.Free(out_addr);
+    auto direct = direct_.find(Root(o.in));
+    const bool is_direct = direct != direct_.end();
     AORTA_ASSIGN_OR_RETURN(std::optional<TapPacking> p,
-                           PlanTapPacking(q_, g_, node, in, out, gap_rows, dma));
+                           PlanTapPacking(q_, g_, node, in, out, gap_rows, dma, is_direct));
+    if (!p && is_direct)
+      return Internal("{}: its input is bound packed but its staging does not fit {} free rows",
+                      node.Describe(), gap_rows);
     if (!p) return false;
     AORTA_RETURN_IF_ERROR(Place(o.out));
     AORTA_ASSIGN_OR_RETURN(out, Find(o.out));
@@ -549,6 +610,15 @@ class Generator {
     if (stage_rows < p->staging_rows())
       return Internal("{}: {} staging rows planned, {} free", node.Describe(), p->staging_rows(),
                       stage_rows);
+    if (is_direct) {
+      // The input buffer is the NHWC copy (bound with PackedRowsOf(*p, in) in Assemble).
+      direct->second = *p;
+      AORTA_ASSIGN_OR_RETURN(PackedStats st,
+                             LowerPackedConv(ctx, node, *p, in, out, stage_addr,
+                                             ExtHome{SlotOf(o.in), 0}, dma, stream_, layer, code));
+      s.dram_bytes = st.dram_bytes;
+      return true;
+    }
     const uint64_t scratch_row = scratch_.Allocate((p->scratch_bytes + g_.n - 1) / g_.n);
     AORTA_ASSIGN_OR_RETURN(
         PackedStats st,
@@ -750,11 +820,20 @@ class Generator {
       if (b.pixel_major && static_cast<uint64_t>(ElementCount(b.shape)) != elems)
         return Internal("NHWC binding '{}' {} does not hold '{}'", b.name, ShapeToString(b.shape),
                         b.value);
+      // A direct packed input: in board DRAM, in its convolution's packed layout.
+      auto direct = input ? direct_.find(Root(b.value)) : direct_.end();
+      std::optional<program::PackedRows> packed;
+      if (direct != direct_.end()) packed = PackedRowsOf(direct->second, t);
       AddBuffer(c, buf, input ? program::BUFFER_INPUT : program::BUFFER_OUTPUT,
-                program::LOCATION_HOST, slot, bytes);
+                packed ? program::LOCATION_DRAM : program::LOCATION_HOST, slot,
+                packed ? packed->size() : bytes);
       const quant::QParams& qp = q_.act.at(Root(b.value));
       program::TensorBinding tb = Int8BlockedBinding(b.name, b.shape, qp.scale, qp.zero_point, buf);
       if (b.pixel_major) tb.set_layout(program::LAYOUT_ROW_MAJOR);
+      if (packed) {
+        tb.set_layout(program::LAYOUT_PACKED_ROWS);
+        *tb.mutable_packed_rows() = *packed;
+      }
       if (wide != wide_.end()) {
         // The accumulator: x = (q + folded_bias[c]) * s_in * s_w[c] (program.proto ChannelQuant).
         const quant::QuantizedMatrixOp& m = *wide->second.op;
@@ -768,7 +847,7 @@ class Generator {
         r.wide_outputs.push_back(b.name);
       }
       *(b.intermediate ? p.add_intermediates() : input ? p.add_inputs() : p.add_outputs()) = tb;
-      if (!IsExternal(b.value) && wide == wide_.end()) r.est_cycles += t.rows();
+      if (!IsExternal(b.value) && wide == wide_.end() && !packed) r.est_cycles += t.rows();
       return Status::Ok();
     };
     for (size_t i = 0; i < loads_.size(); ++i) AORTA_RETURN_IF_ERROR(bind(loads_[i], true, i));
@@ -977,7 +1056,8 @@ class Generator {
     size_t store;                        // index into stores_
     const quant::QuantizedMatrixOp* op;  // the layer computing it
   };
-  std::map<std::string, WideOut> wide_;  // wide outputs (roots), ChooseWide
+  std::map<std::string, WideOut> wide_;       // wide outputs (roots), ChooseWide
+  std::map<std::string, TapPacking> direct_;  // direct packed inputs, ChooseDirect / LowerPacked
   std::map<std::string, ExtHome> homes_;
   std::map<std::string, uint64_t> scratch_rows_;
   std::vector<LayerSummary> layers_;

@@ -115,6 +115,11 @@ struct CodegenOptions {
   // per-channel dequantization (program.proto ChannelQuant): no int8 step on the output. On by
   // default; off: every output is requantized to int8 on the chip.
   bool wide_outputs = true;
+  // Direct packed inputs (docs/compiler.md, "Packed kernel taps"): a model input read only by a
+  // convolution that packs its taps is bound in DRAM in the packed layout (program.proto
+  // LAYOUT_PACKED_ROWS) when that lowers the estimate: the packed loads read the input buffer, no
+  // input DMA into the UB and no staging stores. Off: the input is loaded into the UB as usual.
+  bool direct_inputs = true;
 };
 inline constexpr const char* kProbeBuffer = "probes";
 

@@ -89,7 +89,7 @@ int64_t MarginBytes(const TapPacking& p, const TensorPlace& in) {
 // The cycle model of docs/compiler.md for the packed form: EX (the zero-point rows, per band
 // and output block the passes and the POSTPROC), ST (pixel and margin rows) and LD (packed rows)
 // at dma.row_cycles a DMA row overlap, after the first two bands' stores and the first load and
-// two DRAM latencies.
+// two DRAM latencies. A direct input (p.direct) has no stores: the first load and one latency.
 uint64_t PackedCycles(const Conv& conv, const TapPacking& p, const std::vector<Band>& bands,
                       const TensorPlace& in, const TensorPlace& out, uint32_t n,
                       const DmaCost& dma) {
@@ -101,16 +101,18 @@ uint64_t PackedCycles(const Conv& conv, const TapPacking& p, const std::vector<B
     const auto pixels = static_cast<uint64_t>(b.h * out.w);
     ex += ob_n * (p.passes * (pixels + n) + pixels);
     const int64_t rows = LayoutRows(p, in);
-    const auto stores = static_cast<uint64_t>(
-        (std::min(in.h, b.st1 * p.r) - b.st0 * p.r) * in.w + b.Gaps(rows) * chunks +
-        (b.st1 == rows && b.st1 > b.st0 ? BottomRows(p, in) : 0));
+    const auto stores =
+        p.direct ? uint64_t{0}
+                 : static_cast<uint64_t>((std::min(in.h, b.st1 * p.r) - b.st0 * p.r) * in.w +
+                                         b.Gaps(rows) * chunks +
+                                         (b.st1 == rows && b.st1 > b.st0 ? BottomRows(p, in) : 0));
     const auto loads = static_cast<uint64_t>((b.r1 - b.r0) * p.cols);
     st += stores;
     ld += loads;
     if (t < 2) startup += stores;
     if (t == 0) startup += loads;
   }
-  return 2 * dma.latency + DmaCycles(startup, dma.row_cycles) +
+  return (p.direct ? 1 : 2) * dma.latency + DmaCycles(startup, dma.row_cycles) +
          std::max({ex, DmaCycles(st, dma.row_cycles), DmaCycles(ld, dma.row_cycles)});
 }
 
@@ -141,7 +143,8 @@ DmaCost DmaCostOf(const ChipConfig& chip) {
 Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
                                                  const ChipGeometry& g, const ir::Node& node,
                                                  const TensorPlace& in, const TensorPlace& out,
-                                                 uint64_t free_rows, const DmaCost& dma) {
+                                                 uint64_t free_rows, const DmaCost& dma,
+                                                 bool direct) {
   AORTA_ASSIGN_OR_RETURN(std::optional<Conv> conv, Qualifying(q, g, node, in));
   if (!conv) return std::optional<TapPacking>();
   const quant::QuantizedMatrixOp& m = *conv->m;
@@ -158,6 +161,7 @@ Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
     TapPacking p;
     p.c = m.in_c;
     p.r = r;
+    p.direct = direct;
     p.pad_l = conv->pad_l;
     p.unpacked_cycles = unpacked;
     const int64_t a = ((conv->pad_t % r) + r) % r;  // group starts: ky = pad_t (mod r)
@@ -193,21 +197,36 @@ Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
         gaps = std::max(gaps, b.Gaps(LayoutRows(p, in)));
       }
       p.band_rows = th;
-      p.zp_rows = static_cast<uint64_t>(std::max(gaps, std::min(BottomRows(p, in), kMaxStoreRows)));
+      p.zp_rows =
+          direct
+              ? 0
+              : static_cast<uint64_t>(std::max(gaps, std::min(BottomRows(p, in), kMaxStoreRows)));
       p.slot_rows = static_cast<uint64_t>(band_in * p.cols);
       if (p.staging_rows() > free_rows) continue;
       p.est_cycles = PackedCycles(*conv, p, bands, in, out, g.n, dma);
       if (!best || p.est_cycles < best->est_cycles) best = p;
     }
   }
-  if (best && best->est_cycles >= best->unpacked_cycles) best.reset();
+  if (best && !direct && best->est_cycles >= best->unpacked_cycles) best.reset();
   return best;
+}
+
+program::PackedRows PackedRowsOf(const TapPacking& p, const TensorPlace& in) {
+  program::PackedRows pr;
+  pr.set_interleave(static_cast<uint32_t>(p.r));
+  pr.set_pitch(static_cast<uint64_t>(p.pitch));
+  pr.set_origin(static_cast<uint64_t>(MarginBytes(p, in)));
+  pr.set_size(p.scratch_bytes);
+  return pr;
 }
 
 Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, const TapPacking& p,
                                     const TensorPlace& in, const TensorPlace& out,
                                     uint64_t stage_addr, const ExtHome& scratch, const DmaCost& dma,
                                     RunStream& stream, int32_t layer, LayerCode& code) {
+  if (p.direct && p.zp_rows != 0)
+    return Internal("{}: a direct input planned with {} zero-point rows", node.Describe(),
+                    p.zp_rows);
   AORTA_ASSIGN_OR_RETURN(std::optional<Conv> conv, Qualifying(ctx.q, ctx.g, node, in));
   if (!conv)
     return Internal("{}: tap packing planned for a convolution that does not qualify",
@@ -389,20 +408,23 @@ Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, con
   // Fetch order: SYNC (the input's rows are complete: a model input's load, split into chunks
   // by SplitTransfers, has no EX reader before the stores), the first two bands' stores, SYNC
   // (the ISA has no ST -> LD token), their loads; then per band t the stores of t + 2, the passes
-  // of t, the load of t + 2.
-  stream.Add(isa::Sync{});
-  emit_stores(0);
-  if (count > 1) emit_stores(1);
-  stream.Add(isa::Sync{});
+  // of t, the load of t + 2. A direct input (the runtime wrote it in this layout before the run)
+  // has no stores and no SYNC: the loads of t + 2 still wait for the passes of t (its slot).
+  if (!p.direct) {
+    stream.Add(isa::Sync{});
+    emit_stores(0);
+    if (count > 1) emit_stores(1);
+    stream.Add(isa::Sync{});
+  }
   emit_load(0);
   if (count > 1) emit_load(1);
   for (size_t t = 0; t < count; ++t) {
-    if (t + 2 < count) emit_stores(t + 2);
+    if (t + 2 < count && !p.direct) emit_stores(t + 2);
     AORTA_RETURN_IF_ERROR(emit_ex(t));
     if (t + 2 < count) emit_load(t + 2);
   }
   code.cycles +=
-      2 * dma.latency + DmaCycles(startup, dma.row_cycles) +
+      (p.direct ? 1 : 2) * dma.latency + DmaCycles(startup, dma.row_cycles) +
       std::max({ex_cycles, DmaCycles(st_rows, dma.row_cycles), DmaCycles(ld_rows, dma.row_cycles)});
   return stats;
 }

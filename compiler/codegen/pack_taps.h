@@ -20,6 +20,9 @@
 // over (byte (iy / r, column, iy % r, c)), so a packed row holds r kernel rows too: ceil((k_h -
 // ky_first) / r) * ceil(k_w / g) passes over g * r * C_in rows, g = N / (r * C_in) (ResNet-50's
 // stem on a 144-wide array: 4 passes of 42 rows); the estimate picks r = 1 or stride_h.
+// A model input read by nothing else may be bound directly in that layout (program.proto
+// LAYOUT_PACKED_ROWS, PackedRowsOf): the runtime writes the margins and the rows, and the packed
+// loads read the input buffer: no input DMA into the UB, no stores, no zero-point rows.
 // Only the order of the int32 sums changes: the results are bit-identical with the unpacked form.
 #pragma once
 
@@ -29,12 +32,14 @@
 #include "compiler/codegen/lowering.h"
 #include "compiler/codegen/schedule.h"
 #include "compiler/codegen/tiling.h"
+#include "core/proto/program.pb.h"
 
 namespace aorta::codegen {
 
 struct TapPacking {
   int64_t c = 0;           // input channels
   int64_t r = 1;           // input rows interleaved per pixel in DRAM: 1 or stride_h
+  bool direct = false;     // the NHWC copy is the model input's own buffer (no stores)
   int64_t ky_first = 0;    // kernel row of the first vertical group's first tap (may be < 0)
   int64_t vgroups = 1;     // vertical groups of r kernel rows: ceil((k_h - ky_first) / r)
   int64_t g = 1;           // horizontal taps per packed row
@@ -67,18 +72,27 @@ DmaCost DmaCostOf(const ChipConfig& chip);
 // packs its taps with at most `free_rows` UB rows for staging, the DMA costing `dma`; the band of
 // output rows is the one with the lowest estimate. nullopt when it does not qualify (not a dense
 // single-group convolution with dilation 1, C_in > N / 2, fused residual or activation pass, fewer
-// than 2 taps per row) or when packing does not lower the cycle estimate.
+// than 2 taps per row) or when packing does not lower the cycle estimate. `direct`: the input is
+// bound in the packed layout (no stores, no zero-point rows) and the best packing is returned
+// whatever the unpacked estimate (the caller weighs it against the unpacked form plus the input's
+// DMA into the UB).
 Result<std::optional<TapPacking>> PlanTapPacking(const quant::QuantizedGraph& q,
                                                  const ChipGeometry& g, const ir::Node& node,
                                                  const TensorPlace& in, const TensorPlace& out,
-                                                 uint64_t free_rows, const DmaCost& dma);
+                                                 uint64_t free_rows, const DmaCost& dma,
+                                                 bool direct = false);
+
+// The input binding's geometry (program.proto PackedRows) of a direct input `in` packed as `p`:
+// the scratch layout with element (0, 0, 0) at byte MarginBytes (offset 0 = the region's start).
+program::PackedRows PackedRowsOf(const TapPacking& p, const TensorPlace& in);
 
 struct PackedStats {
   uint64_t dram_bytes = 0;  // bytes stored to and loaded from the scratch region
 };
 
 // Emits the packed convolution into `stream` (EX instructions tagged with `layer`): staging in UB
-// rows from `stage_addr` (p.staging_rows()), the NHWC copy in p.scratch_bytes bytes at `scratch`.
+// rows from `stage_addr` (p.staging_rows()), the NHWC copy in p.scratch_bytes bytes at `scratch`
+// (for a direct input: the input buffer, which the runtime filled; `in` only gives the shape).
 // `code` receives the cycle model, MACs and passes.
 Result<PackedStats> LowerPackedConv(LowerContext& ctx, const ir::Node& node, const TapPacking& p,
                                     const TensorPlace& in, const TensorPlace& out,

@@ -33,13 +33,27 @@ std::vector<isa::Insn> RunInsns(const Program& p) {
   return insns.ok() ? *insns : std::vector<isa::Insn>{};
 }
 
-// The packed loads of a program: DMA_LOADs from the SCRATCH buffer into the UB other than whole
-// rows of N bytes (which a layer tiled through DRAM loads).
+// The model inputs bound in the packed layout (direct packed inputs: program.proto PackedRows).
+std::vector<program::TensorBinding> PackedInputs(const Program& p) {
+  std::vector<program::TensorBinding> out;
+  for (const program::TensorBinding& b : p.inputs())
+    if (b.layout() == program::LAYOUT_PACKED_ROWS) out.push_back(b);
+  return out;
+}
+
+bool IsPackedInputBuffer(const Program& p, const program::Buffer& b) {
+  for (const program::TensorBinding& t : PackedInputs(p))
+    if (t.buffer() == b.name()) return true;
+  return false;
+}
+
+// The packed loads of a program: DMA_LOADs from the SCRATCH buffer (or a direct packed input's
+// buffer) into the UB other than whole rows of N bytes (which a layer tiled through DRAM loads).
 std::vector<isa::DmaLoad> PackedLoads(const Program& p) {
   std::vector<isa::DmaLoad> out;
   const uint32_t n = p.chips(0).config().array_rows();
   for (const program::Buffer& b : p.chips(0).buffers()) {
-    if (b.kind() != program::BUFFER_SCRATCH) continue;
+    if (b.kind() != program::BUFFER_SCRATCH && !IsPackedInputBuffer(p, b)) continue;
     for (const isa::Insn& i : RunInsns(p))
       if (const auto* d = std::get_if<isa::DmaLoad>(&i))
         if (d->mem == isa::Mem::kUb && d->slot == b.slot() &&
@@ -49,9 +63,9 @@ std::vector<isa::DmaLoad> PackedLoads(const Program& p) {
   return out;
 }
 
-// Whether a program packs taps: DMA_STOREs of pixels (C_in < N bytes) from the UB into the SCRATCH
-// buffer (a layer tiled through DRAM stores whole rows of N bytes).
-bool Packed(const Program& p) {
+// Whether a program packs taps with staging: DMA_STOREs of pixels (C_in < N bytes) from the UB
+// into the SCRATCH buffer (a layer tiled through DRAM stores whole rows of N bytes).
+bool Staged(const Program& p) {
   const uint32_t n = p.chips(0).config().array_rows();
   for (const program::Buffer& b : p.chips(0).buffers()) {
     if (b.kind() != program::BUFFER_SCRATCH) continue;
@@ -61,6 +75,9 @@ bool Packed(const Program& p) {
   }
   return false;
 }
+
+// Whether a program packs taps: staged, or with its input bound packed.
+bool Packed(const Program& p) { return Staged(p) || !PackedInputs(p).empty(); }
 
 size_t Matmuls(const Program& p) {
   size_t n = 0;
@@ -74,9 +91,12 @@ struct Ran {
 };
 
 // Compiles `g` for `chip` and runs it on the golden model.
-Ran CompileAndRun(const ir::Graph& g, const std::string& chip, uint64_t seed) {
+Ran CompileAndRun(const ir::Graph& g, const std::string& chip, uint64_t seed,
+                  bool direct_inputs = true) {
   Ran r;
-  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip), seed);
+  CompileOptions options;
+  options.direct_inputs = direct_inputs;
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip), seed, options);
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   if (!c.ok()) return r;
   r.c = std::move(*c);
@@ -175,6 +195,49 @@ TEST(PackTaps, PerOpCasesMatchTheReferenceOnBothChips) {
     }
     for (const auto& [name, t] : tiny.out)
       EXPECT_EQ(t.ToDoubles(), sim16.out.at(name).ToDoubles()) << name;
+  }
+}
+
+// Direct packed inputs: every packed case compiled with its input bound in the packed layout
+// (LAYOUT_PACKED_ROWS in a DRAM buffer, written by the session) and with the staging stores:
+// the direct program loads nothing whole from the input buffer and stores no pixel, and its
+// results are bit-identical with the staged program's on both chips.
+TEST(PackTaps, DirectInputIsBitIdenticalWithStaging) {
+  const std::vector<ConvSpec> specs = op_cases::PackedTapSpecs();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    SCOPED_TRACE(specs[i].Label());
+    const ir::Graph g = ConvGraph(specs[i], 400 + i);
+    for (const char* chip : {"tiny", "sim16"}) {
+      SCOPED_TRACE(chip);
+      const Ran direct = CompileAndRun(g, chip, 2, true);
+      const Ran staged = CompileAndRun(g, chip, 2, false);
+      const Program& p = direct.c.compiled.program;
+      EXPECT_TRUE(Staged(staged.c.compiled.program));
+      EXPECT_TRUE(PackedInputs(staged.c.compiled.program).empty());
+      ASSERT_EQ(PackedInputs(p).size(), 1u);
+      EXPECT_FALSE(Staged(p));
+      const program::TensorBinding b = PackedInputs(p)[0];
+      for (const program::Buffer& buf : p.chips(0).buffers()) {
+        if (buf.name() != b.buffer()) continue;
+        EXPECT_EQ(buf.location(), program::LOCATION_DRAM);
+        EXPECT_EQ(buf.size(), b.packed_rows().size());
+        // Every load from the input buffer is a packed load: rows stride_w layout pixels apart.
+        const uint64_t pixel = uint64_t{b.packed_rows().interleave()} * b.shape(1);
+        size_t loads = 0;
+        for (const isa::Insn& insn : RunInsns(p)) {
+          const auto* d = std::get_if<isa::DmaLoad>(&insn);
+          if (d == nullptr || d->slot != buf.slot()) continue;
+          EXPECT_EQ(d->ext_stride, static_cast<uint64_t>(specs[i].sw) * pixel);
+          ++loads;
+        }
+        EXPECT_GT(loads, 0u);
+      }
+      EXPECT_LT(direct.c.compiled.report.codegen.est_cycles,
+                staged.c.compiled.report.codegen.est_cycles);
+      ASSERT_FALSE(direct.out.empty());
+      for (const auto& [name, t] : staged.out)
+        EXPECT_EQ(t.ToDoubles(), direct.out.at(name).ToDoubles()) << name;
+    }
   }
 }
 

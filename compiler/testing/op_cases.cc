@@ -829,7 +829,8 @@ ir::Graph ConvChain(int layers, int64_t c, int64_t h, int64_t w) {
   return g;
 }
 
-Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uint64_t seed) {
+Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uint64_t seed,
+                                 CompileOptions options) {
   // Per process and call: ctest runs test cases in parallel processes.
   static std::atomic<int> counter{0};
   const std::string dir = (std::filesystem::temp_directory_path() /
@@ -865,7 +866,6 @@ Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uin
       more[name] = Tensor::FromVector<float>(t.shape(), rng.Normal(t.element_count()));
     AORTA_RETURN_IF_ERROR(WriteNpz(dir + "/calib/" + std::to_string(s) + ".npz", more));
   }
-  CompileOptions options;
   options.calib.dir = dir + "/calib";
   AORTA_ASSIGN_OR_RETURN(out.compiled, CompileOnnxFile(path, chip, options));
   return out;

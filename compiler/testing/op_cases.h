@@ -218,7 +218,8 @@ struct CompiledCase {
 
 // Writes `g` as an .onnx file (a fresh temporary directory per call), draws the test input and
 // two more samples of the same distribution from `seed`, calibrates on the three and compiles for
-// `chip`. Errors name the step that failed.
-Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uint64_t seed = 1);
+// `chip` with `options` (its calibration directory replaced). Errors name the step that failed.
+Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uint64_t seed = 1,
+                                 CompileOptions options = {});
 
 }  // namespace aorta::op_cases

@@ -50,14 +50,15 @@ RtlBackendOptions Options() { return RtlBackendOptions{.fast = true}; }
 #endif
 
 // Compiles `g` for `chip`, runs it on golden and RTL, compares; returns the RTL's run cycles.
-// `check` (if given) looks at the compiled program first.
+// `check` (if given) looks at the compiled program first; `options` are the compile options.
 uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string& label,
-                 uint64_t seed = 1, const std::function<void(const Program&)>& check = nullptr) {
+                 uint64_t seed = 1, const std::function<void(const Program&)>& check = nullptr,
+                 const CompileOptions& options = {}) {
   SCOPED_TRACE(label + " on " + chip);
 #ifdef AORTA_RTL_OPS_COVERAGE_DIR
   if (!verif::RtlCoverageBuilt(Chip(chip))) return 0;  // no coverage build of this config
 #endif
-  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip), seed);
+  Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, Chip(chip), seed, options);
   EXPECT_TRUE(c.ok()) << c.status().ToString();
   if (!c.ok()) return 0;
   const Program& p = c->compiled.program;
@@ -88,10 +89,28 @@ TEST(RtlOps, DenseConvolutions) {
 // DRAM with zero-point margins, overlapping packed loads, bands of output rows (the last case in
 // four bands on tiny, the loads of a band waiting for the stores through the EX queue).
 TEST(RtlOps, PackedTapConvolutions) {
+  // Staged: the input loaded into the UB and stored to SCRATCH (direct packed inputs off).
+  CompileOptions staged;
+  staged.direct_inputs = false;
   const std::vector<ConvSpec> specs = op_cases::PackedTapSpecs();
   for (const char* chip : kChips)
     for (size_t i = 0; i < specs.size(); ++i)
-      RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label());
+      RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label(), 1, nullptr, staged);
+}
+
+// Direct packed inputs (program.proto PackedRows): the model input written by the session in the
+// packed layout in board DRAM and read by the packed loads, no input DMA and no stores: the
+// interleaved cases (r = 2 with the odd-height fill, four bands on tiny) and the stem-like 7x7/2.
+TEST(RtlOps, PackedTapConvolutionsDirectInput) {
+  auto direct = [](const Program& p) {
+    ASSERT_EQ(p.inputs_size(), 1);
+    EXPECT_EQ(p.inputs(0).layout(), program::LAYOUT_PACKED_ROWS);
+  };
+  const std::vector<ConvSpec> specs = op_cases::PackedTapSpecs();
+  for (const char* chip : kChips)
+    for (size_t i = 0; i < specs.size(); ++i)
+      if (specs[i].sh == 2)
+        RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label() + " direct", 1, direct);
 }
 
 // Wide outputs (docs/compiler.md): a conv output without activation leaves the chip as its int32
