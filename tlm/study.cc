@@ -406,6 +406,7 @@ const std::vector<Metric>& PlotMetrics() {
       {"useful_utilization", "useful MAC utilization (model MACs, no padding)"},
       {"pipeline_utilization", "MAC utilization with the pipeline full (model MACs)"},
       {"dram_bytes", "DRAM traffic per inference (MB)"},
+      {"link_bytes", "chip-to-chip link traffic per inference (MB)"},
   };
   return m;
 }
@@ -418,7 +419,8 @@ double MetricValue(const PointResult& r, const std::string& column) {
   if (column == "mac_utilization") return r.mac_utilization;
   if (column == "useful_utilization") return r.useful_utilization;
   if (column == "pipeline_utilization") return r.pipeline_utilization;
-  return static_cast<double>(r.dram_rd_bytes + r.dram_wr_bytes) / 1e6;  // dram_bytes, in MB
+  if (column == "link_bytes") return static_cast<double>(r.link_bytes) / 1e6;  // MB
+  return static_cast<double>(r.dram_rd_bytes + r.dram_wr_bytes) / 1e6;         // dram_bytes, in MB
 }
 
 // Text inside a single-quoted gnuplot string (a quote is written twice).

@@ -1,18 +1,25 @@
-// tlm_bench: the TLM model's speed and figures on the demo CNN and the synthetic models, against
-// the golden model (outputs must be bit-identical). Prints one table row per (model, chip):
-// simulated cycles, MAC utilization, latency at the config's clock, TLM wall time, simulated
-// cycles per second, golden wall time, peak resident memory of the process.
+// tlm_bench: the TLM model's speed and figures on the demo CNN, the synthetic models, compiled
+// programs and the per-op suite, against the golden model (outputs must be bit-identical). Prints
+// one table row per (program, chip): simulated cycles, MAC utilization, latency at the config's
+// clock, TLM wall and CPU time, simulated cycles per CPU second, golden wall time, peak resident
+// memory of the process.
 //
 //   tlm_bench                                   # demo on tiny and sim16
 //   tlm_bench --models resnet50 --chips sim16   # one synthetic model (compiled here)
+//   tlm_bench --models prog.aprog --chips sim16 # a compiled program (random normal inputs)
 //   tlm_rtl_bench                               # also on the RTL (speed builds): cycles of
-//                                               # both, total and mean per-layer error, speed
+//                                               # both, total, mean and max per-layer error,
+//                                               # simulated cycles per CPU second of both
+//   tlm_rtl_bench --models ops --chips tiny,sim16 --no-golden
+//                                               # verif/soc/rtl_ops_test's per-op programs: a
+//                                               # line per program, the suite's figures per config
 //
 // docs/perf.md ("TLM model") records the figures with the commands that produced them.
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +27,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/onnx_export.h"
+#include "compiler/testing/op_cases.h"
 #include "driver/runtime/session.h"
 #include "driver/runtime/tlm_backend.h"
 #include "models/demo/demo_program.h"
@@ -32,13 +40,14 @@ namespace aorta {
 namespace {
 
 struct Workload {
+  std::string name;
   Program program;
   runtime::TensorMap inputs;
 };
 
 // A workload of `program` with standard normal inputs (clamped to +-3, fixed seed).
-Workload WithInputs(Program program) {
-  Workload w{std::move(program), {}};
+Workload WithInputs(std::string name, Program program) {
+  Workload w{std::move(name), std::move(program), {}};
   std::mt19937_64 g(7);
   std::normal_distribution<float> d;
   for (const auto& b : w.program.inputs()) {
@@ -52,15 +61,170 @@ Workload WithInputs(Program program) {
   return w;
 }
 
-Result<Workload> Build(const std::string& model, const ChipConfig& chip) {
+// The programs of verif/soc/rtl_ops_test.cc for one of its configs (tiny or sim16): the same
+// graphs, seeds and labels, so that the TLM is measured on exactly what the RTL suite runs; the
+// cases rtl_ops_test runs on tiny only (weights streamed, tiled through DRAM) likewise.
+Result<std::vector<Workload>> OpsSuite(const std::string& chip_name, const ChipConfig& chip) {
+  using op_cases::ConvSpec;
+  if (chip_name != "tiny" && chip_name != "sim16")
+    return InvalidArgument("the per-op suite runs on tiny and sim16 (rtl_ops_test), not '{}'",
+                           chip_name);
+  const bool tiny = chip_name == "tiny";
+  std::vector<Workload> out;
+  Status failed;
+  auto add = [&](const ir::Graph& g, const std::string& label) {
+    Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, chip);
+    if (!c.ok()) {
+      if (failed.ok()) failed = c.status().WithContext(label);
+      return;
+    }
+    out.push_back({label, std::move(c->compiled.program), std::move(c->inputs)});
+  };
+  op_cases::Rng dense_rng(42);
+  for (const ConvSpec& s : op_cases::DenseConvSpecs(dense_rng))
+    add(op_cases::ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)), s.Label());
+  const std::vector<ConvSpec> packed = op_cases::PackedTapSpecs();
+  for (size_t i = 0; i < packed.size(); ++i)
+    add(op_cases::ConvGraph(packed[i], 400 + i), packed[i].Label());
+  for (const char* act : op_cases::kActivations) {
+    ConvSpec s;
+    s.cin = s.cout = 10;
+    s.act = act;
+    add(op_cases::ConvGraph(s, 11), s.Label());
+  }
+  op_cases::Rng dw_rng(7);
+  for (const ConvSpec& s : op_cases::DepthwiseSpecs(dw_rng))
+    add(op_cases::ConvGraph(s, static_cast<uint64_t>(s.cin)), s.Label());
+  for (const auto& [cin, cout, group] :
+       {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
+    ConvSpec s;
+    s.cin = cin;
+    s.cout = cout;
+    s.group = group;
+    add(op_cases::ConvGraph(s, 3), s.Label());
+  }
+  for (int64_t c : {3, 10, 17}) {
+    ConvSpec s;
+    s.cin = 8;
+    s.cout = c;
+    s.residual = true;
+    s.act = c == 10 ? "" : "Relu";
+    add(op_cases::ConvGraph(s, 9), s.Label());
+  }
+  for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 17;
+    s.residual = true;
+    s.act = act;
+    add(op_cases::ConvGraph(s, 19), s.Label());
+  }
+  {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 17;
+    s.sh = s.sw = 2;
+    s.h = 9;
+    s.w = 8;
+    ir::Graph g = op_cases::ConvGraph(s, 17);
+    g.nodes[0].attributes.erase("pads");
+    g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
+    add(g, "conv 10->17 k3 s2 SAME_UPPER 9x8");
+  }
+  if (tiny) {
+    ConvSpec s;
+    s.cin = 5;
+    s.cout = 12;
+    s.h = s.w = 40;
+    add(op_cases::ConvGraph(s, 13), s.Label());
+  }
+  op_cases::Rng gemm_rng(21);
+  for (int64_t k : {3, 10, 17}) {
+    for (int64_t n : {10, 17}) {
+      const int64_t m = gemm_rng.Int(1, 5);
+      const bool trans_b = (k + n) % 2 == 1;
+      add(op_cases::GemmGraph(gemm_rng, m, k, n, trans_b),
+          fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""));
+    }
+  }
+  add(op_cases::GemmAlphaBetaGraph(29), "gemm 3x10 * 17 alpha 0.5 beta 2");
+  add(op_cases::MatMulReluGraph(23), "matmul 4x17 * 17x9 + relu");
+  op_cases::Rng elt_rng(31);
+  for (const char* op : op_cases::kBinaryOps) {
+    for (int64_t c : {3, 10, 17})
+      add(op_cases::BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), fmt::format("{} {}x5x6", op, c));
+  }
+  for (int64_t c : {3, 10, 17}) {
+    for (const char* op : {"Add", "Mul", "Sub", "Div"})
+      add(op_cases::ConstantOperandGraph(elt_rng, op, c, 4, 4),
+          fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c));
+    add(op_cases::ChannelScaleGraph(c, 3, 5), fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
+  }
+  for (const char* act : op_cases::kActivations)
+    add(op_cases::ActivationGraph(act, {1, 10, 4, 7}), fmt::format("{} 10x4x7", act));
+  for (int64_t c : {3, 10, 17}) {
+    for (const op_cases::PoolSpec& k : op_cases::PoolSpecs())
+      add(op_cases::PoolGraph(k, c, 9, 7), k.Label(c, 9, 7));
+  }
+  add(op_cases::SmallCnn(77), "small CNN (conv-bn-relu, dw, res, pools, gemm)");
+  add(op_cases::ConvAndPoolOutputs(), "conv+relu and its max pool, both outputs");
+  if (tiny) {
+    add(op_cases::ConvThen1x1(64, 64, 6, 5), "conv 64->64 streamed + conv 64->10");
+    add(op_cases::ConvChain(6, 32, 5, 6), "six convs 32->32 streamed");
+    const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
+    for (size_t i = 0; i < specs.size(); ++i)
+      add(op_cases::ConvGraph(specs[i], 300 + i), specs[i].Label());
+    for (int64_t c : {3, 10, 17}) {
+      ConvSpec dw;
+      dw.cin = dw.cout = dw.group = c;
+      dw.sh = dw.sw = c == 10 ? 2 : 1;
+      dw.h = dw.w = 96;
+      dw.act = "Clip";
+      add(op_cases::ConvGraph(dw, static_cast<uint64_t>(c)), dw.Label());
+      const Shape x = {1, c, 96, 96};
+      for (const char* pool : {"MaxPool", "AveragePool"}) {
+        const bool avg = std::string(pool) == "AveragePool";
+        add(op_cases::PoolGraph({pool, {3, 3}, {2, 2}, {1, 1, 1, 1}, avg, 0}, c, 96, 96),
+            fmt::format("{} {}x96x96 tiled", pool, c));
+      }
+      add(op_cases::BinaryGraph("Add", x, x), fmt::format("Add {}x96x96 tiled", c));
+      add(op_cases::ActivationGraph("Relu", x), fmt::format("Relu {}x96x96 tiled", c));
+    }
+    const std::vector<std::pair<std::string, ir::Graph>> layout = op_cases::TiledLayoutOpCases();
+    for (size_t i : {size_t{1}, size_t{3}, size_t{5}}) add(layout[i].second, layout[i].first);
+    const ConvSpec res = op_cases::TiledResidualActivationSpecs()[1];
+    add(op_cases::ConvGraph(res, 401), res.Label());
+    const std::vector<std::pair<std::string, ir::Graph>> wide = op_cases::WideRowCases();
+    add(wide[1].second, wide[1].first);
+    add(op_cases::SqueezeScaleGraph(8, 10, 10, 3, 2040), "squeeze 8x10x10, scale 8x3x2040");
+    add(op_cases::PoolGraph({"GlobalAveragePool", {}, {}, {}, 0, 0}, 24, 60, 60),
+        "GlobalAveragePool 24x60x60 tiled");
+    add(op_cases::SmallCnn(77, 56), "small CNN 56x56 tiled");
+  }
+  for (const auto& [label, g] : op_cases::LayoutOpCases()) add(g, label);
+  for (bool u8 : {true, false}) {
+    const char* type = u8 ? "uint8" : "int8";
+    add(op_cases::QdqConvModel(7, u8).graph, fmt::format("QDQ conv model {}", type));
+    add(op_cases::QLinearModel(8, u8).graph, fmt::format("QLinear model {}", type));
+  }
+  if (!failed.ok()) return failed;
+  return out;
+}
+
+Result<std::vector<Workload>> Build(const std::string& model, const std::string& chip_name,
+                                    const ChipConfig& chip) {
+  std::vector<Workload> out;
+  if (model == "ops") return OpsSuite(chip_name, chip);
   if (model.ends_with(".aprog")) {
     AORTA_ASSIGN_OR_RETURN(Program p, ReadProgram(model));
-    return WithInputs(std::move(p));
+    out.push_back(WithInputs(std::filesystem::path(model).stem().string(), std::move(p)));
+    return out;
   }
   if (model == "demo") {
     AORTA_ASSIGN_OR_RETURN(demo::DemoModel m, demo::BuildDemoModel(chip, 1));
     runtime::TensorMap in{{m.program.inputs(0).name(), m.input}};
-    return Workload{std::move(m.program), std::move(in)};
+    out.push_back({model, std::move(m.program), std::move(in)});
+    return out;
   }
   for (const models::SyntheticModel& s : models::SyntheticModels()) {
     if (s.name != model) continue;
@@ -74,11 +238,11 @@ Result<Workload> Build(const std::string& model, const ChipConfig& chip) {
     Result<Compiled> c = CompileOnnxFile(path, chip, opt);
     std::filesystem::remove_all(dir);
     if (!c.ok()) return c.status();
-    return WithInputs(std::move(c->program));
+    out.push_back(WithInputs(model, std::move(c->program)));
+    return out;
   }
   return InvalidArgument(
-      "unknown model '{}' (demo, resnet50, mobilenetv2, mlp, gemm512 or an "
-      ".aprog file)",
+      "unknown model '{}' (demo, ops, resnet50, mobilenetv2, mlp, gemm512 or an .aprog file)",
       model);
 }
 
@@ -86,7 +250,9 @@ struct Ran {
   runtime::TensorMap outputs;
   runtime::RunReport report;
   double wall_s = 0;
-  double cpu_s = 0;  // CPU time of the process (user + system) during the run
+  double cpu_s = 0;        // CPU time of the process (user + system) during Load + Run
+  uint64_t simulated = 0;  // cycles the backend simulated during Load + Run
+  double CyclesPerCpuS() const { return cpu_s > 0 ? static_cast<double>(simulated) / cpu_s : 0; }
 };
 
 double CpuSeconds() {
@@ -99,12 +265,23 @@ double CpuSeconds() {
 Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = CpuSeconds();
-  AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(w.program, backend));
+  const uint64_t sim0 = backend.simulated_cycles();
+  runtime::Session::Options o;
+  o.timeout = std::chrono::minutes(30);  // ResNet-50 on the RTL: minutes on a loaded machine
+  AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(w.program, backend, o));
   Ran r;
   AORTA_ASSIGN_OR_RETURN(r.outputs, session->Run(w.inputs, &r.report));
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cpu_s = CpuSeconds() - cpu0;
+  r.simulated = backend.simulated_cycles() - sim0;
   return r;
+}
+
+bool SameOutputs(const runtime::TensorMap& a, const runtime::TensorMap& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, tensor] : a)
+    if (!b.count(name) || b.at(name).ToDoubles() != tensor.ToDoubles()) return false;
+  return true;
 }
 
 double PeakRssMiB() {
@@ -113,10 +290,88 @@ double PeakRssMiB() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+#if AORTA_TLM_BENCH_RTL
+uint64_t LayerCycles(const runtime::LayerReport& l) {
+  return l.counters[static_cast<size_t>(regs::Counter::kCycles)];
+}
+
+// TLM against RTL on a group of programs (one model, or the per-op suite, on one config).
+struct Accuracy {
+  double rtl_cycles = 0, tlm_cycles = 0;
+  double layer_err_sum = 0, layer_err_max = 0;
+  std::string worst_layer;
+  int layers = 0, programs = 0, within_5 = 0;
+  double program_err_max = 0;
+  std::string worst_program;
+  double rtl_cpu_s = 0, tlm_cpu_s = 0;
+  uint64_t rtl_simulated = 0, tlm_simulated = 0;
+
+  // Adds one program's run on both; returns its line.
+  std::string Add(const std::string& name, const Ran& r, const Ran& t) {
+    double sum = 0, max = 0;
+    std::string max_layer;
+    int n = 0;
+    for (size_t l = 0; l < r.report.layers.size() && l < t.report.layers.size(); ++l) {
+      const auto& rl = r.report.layers[l];
+      if (rl.host || LayerCycles(rl) == 0) continue;
+      const double rc = static_cast<double>(LayerCycles(rl));
+      const double e = std::abs(static_cast<double>(LayerCycles(t.report.layers[l])) - rc) / rc;
+      sum += e;
+      ++n;
+      if (e >= max) {
+        max = e;
+        max_layer = rl.name;
+      }
+    }
+    const double rc = static_cast<double>(r.report.cycles);
+    const double total = (static_cast<double>(t.report.cycles) - rc) / std::max(rc, 1.0);
+    rtl_cycles += rc;
+    tlm_cycles += static_cast<double>(t.report.cycles);
+    layer_err_sum += sum;
+    layers += n;
+    if (max >= layer_err_max) {
+      layer_err_max = max;
+      worst_layer = name + ": " + max_layer;
+    }
+    ++programs;
+    within_5 += std::abs(total) <= 0.05;
+    if (std::abs(total) >= program_err_max) {
+      program_err_max = std::abs(total);
+      worst_program = name;
+    }
+    rtl_cpu_s += r.cpu_s;
+    tlm_cpu_s += t.cpu_s;
+    rtl_simulated += r.simulated;
+    tlm_simulated += t.simulated;
+    return fmt::format(
+        "rtl cycles {} (tlm {:+.2f} %), per-layer error mean {:.2f} % max {:.2f} % ({}) over {} "
+        "layers; cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x)",
+        r.report.cycles, 100 * total, n ? 100 * sum / n : 0.0, 100 * max, max_layer, n,
+        r.CyclesPerCpuS(), t.CyclesPerCpuS(),
+        r.CyclesPerCpuS() > 0 ? t.CyclesPerCpuS() / r.CyclesPerCpuS() : 0.0);
+  }
+
+  std::string Summary() const {
+    const double rtl_rate = rtl_cpu_s > 0 ? static_cast<double>(rtl_simulated) / rtl_cpu_s : 0;
+    const double tlm_rate = tlm_cpu_s > 0 ? static_cast<double>(tlm_simulated) / tlm_cpu_s : 0;
+    return fmt::format(
+        "{} programs: total {:+.2f} % (rtl {:.0f}, tlm {:.0f} cycles), per-layer error mean {:.2f} "
+        "% max {:.2f} % ({}) over {} layers; {} of {} programs within 5 % (worst {:.2f} %: {}); "
+        "cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x)",
+        programs, 100 * (tlm_cycles - rtl_cycles) / std::max(rtl_cycles, 1.0), rtl_cycles,
+        tlm_cycles, layers ? 100 * layer_err_sum / layers : 0.0, 100 * layer_err_max, worst_layer,
+        layers, within_5, programs, 100 * program_err_max, worst_program, rtl_rate, tlm_rate,
+        rtl_rate > 0 ? tlm_rate / rtl_rate : 0.0);
+  }
+};
+#endif
+
 int Main(int argc, char** argv) {
   CLI::App app{"TLM model speed and figures against the golden model"};
   std::vector<std::string> model_names{"demo"}, chip_names{"tiny", "sim16"};
-  app.add_option("--models", model_names, "demo, resnet50, mobilenetv2, mlp, gemm512")
+  app.add_option("--models", model_names,
+                 "demo, ops (rtl_ops_test's programs), resnet50, mobilenetv2, mlp, gemm512 or "
+                 ".aprog files")
       ->delimiter(',');
   app.add_option("--chips", chip_names, "bundled config names or .textproto paths")->delimiter(',');
   bool layers_detail = false, no_golden = false;
@@ -126,11 +381,16 @@ int Main(int argc, char** argv) {
                "skip the golden model (speed and memory of the TLM alone)");
   app.add_flag("--layers", layers_detail,
                "per layer: the timing counters, RTL/TLM (tlm_rtl_bench)");
+  tlm::BoardOptions board_options;
+  app.add_option("--quantum-ns", board_options.quantum_ns,
+                 "the TLM's global quantum (loosely timed), ns")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   fmt::print("{:<12} {:<7} {:>12} {:>7} {:>11} {:>9} {:>9} {:>12} {:>9} {:>8}  {}\n", "model",
-             "chip", "cycles", "util", "latency_us", "tlm_s", "tlm_cpu_s", "sim_cyc/s", "golden_s",
-             "rss_MiB", "outputs");
+             "chip", "cycles", "util", "latency_us", "tlm_s", "tlm_cpu_s", "sim_cyc/cpu_s",
+             "golden_s", "rss_MiB", "outputs");
   int failures = 0;
   for (const std::string& chip_name : chip_names) {
     Result<ChipConfig> chip = LoadChipConfig(chip_name);
@@ -139,100 +399,81 @@ int Main(int argc, char** argv) {
       return 1;
     }
     for (const std::string& model : model_names) {
-      Result<Workload> w = Build(model, *chip);
-      if (!w.ok()) {
-        std::cerr << model << " on " << chip_name << ": " << w.status().ToString() << "\n";
+      Result<std::vector<Workload>> ws = Build(model, chip_name, *chip);
+      if (!ws.ok()) {
+        std::cerr << model << " on " << chip_name << ": " << ws.status().ToString() << "\n";
         ++failures;
         continue;
       }
-      if (!save_dir.empty()) {
-        const std::string path = fmt::format("{}/{}_{}.aprog", save_dir, model, chip_name);
-        if (Status st = WriteProgram(w->program, path); !st.ok()) {
-          std::cerr << st.ToString() << "\n";
+#if AORTA_TLM_BENCH_RTL
+      Accuracy group;
+#endif
+      for (const Workload& w : *ws) {
+        if (!save_dir.empty() && model != "ops") {
+          const std::string path = fmt::format("{}/{}_{}.aprog", save_dir, w.name, chip_name);
+          if (Status st = WriteProgram(w.program, path); !st.ok()) {
+            std::cerr << st.ToString() << "\n";
+            return 1;
+          }
+        }
+        std::vector<ChipConfig> chips;
+        for (const auto& c : w.program.chips()) chips.push_back(c.config());
+        auto golden = runtime::MakeGoldenBackend(chips);
+        auto tlm = runtime::MakeTlmBackend(chips, {}, board_options);
+        if (!golden.ok() || !tlm.ok()) {
+          std::cerr << "backend: " << (golden.ok() ? tlm.status() : golden.status()).ToString()
+                    << "\n";
           return 1;
         }
-      }
-      std::vector<ChipConfig> chips;
-      for (const auto& c : w->program.chips()) chips.push_back(c.config());
-      auto golden = runtime::MakeGoldenBackend(chips);
-      auto tlm = runtime::MakeTlmBackend(chips);
-      if (!golden.ok() || !tlm.ok()) {
-        std::cerr << "backend: " << (golden.ok() ? tlm.status() : golden.status()).ToString()
-                  << "\n";
-        return 1;
-      }
-      Result<Ran> t = RunOn(**tlm, *w);
-      Result<Ran> g = no_golden ? Result<Ran>(Ran{}) : RunOn(**golden, *w);
-      if (!g.ok() || !t.ok()) {
-        std::cerr << model << " on " << chip_name << ": "
-                  << (g.ok() ? t.status() : g.status()).ToString() << "\n";
-        ++failures;
-        continue;
-      }
-      bool same = no_golden || g->outputs.size() == t->outputs.size();
-      for (const auto& [name, tensor] : no_golden ? runtime::TensorMap{} : g->outputs)
-        same =
-            same && t->outputs.count(name) && t->outputs.at(name).ToDoubles() == tensor.ToDoubles();
-      if (!same) ++failures;
-      const double sim_s = (*tlm)->simulation_seconds();
-      const double rate = sim_s > 0 ? static_cast<double>((*tlm)->simulated_cycles()) / sim_s : 0;
-      fmt::print(
-          "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>9.3f} {:>12.3g} {:>9.3f} {:>8.0f}  "
-          "{}\n",
-          model, chip_name, t->report.cycles, t->report.mac_utilization, t->report.latency_us,
-          t->wall_s, t->cpu_s, rate, g->wall_s, PeakRssMiB(),
-          no_golden ? "not compared" : (same ? "bit-identical" : "DIFFER"));
+        Result<Ran> t = RunOn(**tlm, w);
+        Result<Ran> g = no_golden ? Result<Ran>(Ran{}) : RunOn(**golden, w);
+        if (!g.ok() || !t.ok()) {
+          std::cerr << w.name << " on " << chip_name << ": "
+                    << (g.ok() ? t.status() : g.status()).ToString() << "\n";
+          ++failures;
+          continue;
+        }
+        const bool same = no_golden || SameOutputs(g->outputs, t->outputs);
+        if (!same) ++failures;
+        fmt::print(
+            "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>9.3f} {:>12.3g} {:>9.3f} {:>8.0f}  "
+            "{}\n",
+            w.name, chip_name, t->report.cycles, t->report.mac_utilization, t->report.latency_us,
+            t->wall_s, t->cpu_s, t->CyclesPerCpuS(), g->wall_s, PeakRssMiB(),
+            no_golden ? "not compared" : (same ? "bit-identical" : "DIFFER"));
 #if AORTA_TLM_BENCH_RTL
-      auto rtl = runtime::MakeRtlBackend(chips);
-      if (!rtl.ok()) {
-        std::cerr << "rtl backend: " << rtl.status().ToString() << "\n";
-        ++failures;
-        continue;
-      }
-      Result<Ran> r = RunOn(**rtl, *w);
-      if (!r.ok()) {
-        std::cerr << model << " on " << chip_name << " (rtl): " << r.status().ToString() << "\n";
-        ++failures;
-        continue;
-      }
-      // Per chip layer (not host ops): |TLM - RTL| / RTL of the layer's CYCLES.
-      double err_sum = 0;
-      int layers = 0;
-      for (size_t l = 0; l < r->report.layers.size() && l < t->report.layers.size(); ++l) {
-        const auto& rl = r->report.layers[l];
-        if (rl.host) continue;
-        const double rc =
-            static_cast<double>(rl.counters[static_cast<size_t>(regs::Counter::kCycles)]);
-        const double tc = static_cast<double>(
-            t->report.layers[l].counters[static_cast<size_t>(regs::Counter::kCycles)]);
-        if (rc > 0) {
-          err_sum += std::abs(tc - rc) / rc;
-          ++layers;
+        auto rtl = runtime::MakeRtlBackend(chips);
+        if (!rtl.ok()) {
+          std::cerr << "rtl backend: " << rtl.status().ToString() << "\n";
+          ++failures;
+          continue;
         }
-      }
-      if (layers_detail) {
-        // The timing counters of every chip layer, RTL over TLM.
-        for (size_t l = 0; l < r->report.layers.size() && l < t->report.layers.size(); ++l) {
-          const auto& rl = r->report.layers[l];
-          if (rl.host) continue;
-          fmt::print("  {:<28}", rl.name.substr(0, 28));
-          for (int k = 0; k <= static_cast<int>(regs::Counter::kArrayBusy); ++k)
-            fmt::print(" {}={}/{}", regs::kCounterNames[k], rl.counters[k],
-                       t->report.layers[l].counters[k]);
-          fmt::print("\n");
+        Result<Ran> r = RunOn(**rtl, w);
+        if (!r.ok()) {
+          std::cerr << w.name << " on " << chip_name << " (rtl): " << r.status().ToString() << "\n";
+          ++failures;
+          continue;
         }
+        const bool rtl_same = SameOutputs(r->outputs, t->outputs);
+        if (!rtl_same) ++failures;
+        if (layers_detail) {
+          // The timing counters of every chip layer, RTL over TLM.
+          for (size_t l = 0; l < r->report.layers.size() && l < t->report.layers.size(); ++l) {
+            const auto& rl = r->report.layers[l];
+            if (rl.host) continue;
+            fmt::print("  {:<28}", rl.name.substr(0, 28));
+            for (int k = 0; k <= static_cast<int>(regs::Counter::kArrayBusy); ++k)
+              fmt::print(" {}={}/{}", regs::kCounterNames[k], rl.counters[k],
+                         t->report.layers[l].counters[k]);
+            fmt::print("\n");
+          }
+        }
+        fmt::print("{:<12} {:<7} {}; outputs {} the TLM's\n", w.name, chip_name,
+                   group.Add(w.name, *r, *t), rtl_same ? "bit-identical to" : "DIFFER from");
+#endif
       }
-      const double rtl_s = (*rtl)->simulation_seconds();
-      const double rtl_rate =
-          rtl_s > 0 ? static_cast<double>((*rtl)->simulated_cycles()) / rtl_s : 0;
-      const double total_err =
-          100.0 * (static_cast<double>(t->report.cycles) - static_cast<double>(r->report.cycles)) /
-          static_cast<double>(std::max<uint64_t>(r->report.cycles, 1));
-      fmt::print(
-          "{:<12} {:<7} rtl cycles {} (tlm {:+.2f} %), mean per-layer error {:.2f} % over {} "
-          "layers, rtl {:.3g} cycles/s (tlm {:.1f}x faster)\n",
-          model, chip_name, r->report.cycles, total_err, layers ? 100.0 * err_sum / layers : 0.0,
-          layers, rtl_rate, rtl_rate > 0 ? rate / rtl_rate : 0.0);
+#if AORTA_TLM_BENCH_RTL
+      if (group.programs > 1) fmt::print("{} on {}: {}\n", model, chip_name, group.Summary());
 #endif
     }
   }
