@@ -261,6 +261,7 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   co.stores = f.part.stores;
   co.segments = f.part.segments;
   co.node_segment = f.part.chip_segment;
+  co.direct_inputs = options.direct_inputs;
   AORTA_ASSIGN_OR_RETURN(
       codegen::CodegenResult whole,
       WithContext(codegen::GenerateProgram(f.q, chip0, co), "cost estimate on one chip"));
@@ -365,6 +366,7 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
       so.model_name = co.model_name;
       so.segments = co.segments;
       so.node_segment = co.node_segment;
+      so.direct_inputs = co.direct_inputs;
       std::map<std::string, bool> cut_value;  // value -> true
       for (size_t p = st.begin; p < st.end; ++p) {
         const ir::Node& node = cg.nodes[order[p]];

@@ -38,11 +38,12 @@ Result<BoardReport> Table(const ir::Graph& g, const std::string& board, uint32_t
   return c.report;
 }
 
-// ResNet-50 on the eight U250s of ring8_u250: eight stages, and the slowest is still the one with
-// the stem conv (7x7 / 2 on 3 input channels, 224x224), although its kernel taps are packed into
-// the array's rows (compiler/codegen/pack_taps.h: pairs of input rows interleaved, 4 passes of 42
-// rows instead of 49 of 3, and 4 weight tiles instead of 49): with its max pool and the model
-// input's DMA it is 1.42x the mean (docs/perf.md "Multi-chip"). Unpacked the balance was 25.0 %.
+// ResNet-50 on the eight U250s of ring8_u250: eight stages. The stem conv (7x7 / 2 on 3 input
+// channels, 224x224) packs its kernel taps into the array's rows (compiler/codegen/pack_taps.h:
+// pairs of input rows interleaved, 4 passes of 42 rows instead of 49 of 3, and 4 weight tiles
+// instead of 49) and reads the model input bound in the packed layout directly (no input DMA, no
+// staging stores), so its stage (with the max pool) is no longer the slowest (docs/perf.md
+// "Multi-chip"). Unpacked the balance was 25.0 %, packed with staging 70.3 %.
 TEST(MultichipModels, ResNet50OnEightChipsOfRing8U250) {
   auto r = Table(models::ResNet50(), "ring8_u250", 8);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -50,13 +51,13 @@ TEST(MultichipModels, ResNet50OnEightChipsOfRing8U250) {
   const auto slowest = std::max_element(
       r->stages.begin(), r->stages.end(),
       [](const StageReport& x, const StageReport& y) { return x.stage_cycles < y.stage_cycles; });
-  ASSERT_FALSE(slowest->layers.empty());
-  EXPECT_EQ(slowest->layers[0], "conv_0") << "the bottleneck should be the stem's stage";
-  EXPECT_LE(slowest->layers.size(), 2u);
+  ASSERT_FALSE(r->stages[0].layers.empty());
+  EXPECT_EQ(r->stages[0].layers[0], "conv_0");
+  EXPECT_LE(r->stages[0].layers.size(), 2u);
+  EXPECT_LT(r->stages[0].stage_cycles, slowest->stage_cycles) << "the stem should not bound it";
   EXPECT_EQ(r->streamed_bytes, 0u);
-  // 4 packed 144 x 144 tiles (49 unpacked), and a balance the unpacked stem (25 %) cannot reach.
   EXPECT_EQ(r->stages[0].weight_pinned, 4u * 144 * 144);
-  EXPECT_GT(r->balance, 0.65);
+  EXPECT_GT(r->balance, 0.85);
 }
 
 // The Stratix V boards (48 x 48 arrays, 0.94 MiB unified buffer, 2.62 MiB weight buffer): the
