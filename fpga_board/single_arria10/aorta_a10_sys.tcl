@@ -6,15 +6,8 @@
 # as their user guides name them; NOT RUN and not validated (no Quartus here).
 package require -exact qsys 18.0
 
-create_system aorta_a10_sys
-set_project_property DEVICE_FAMILY {Arria 10}
-set_project_property DEVICE $part
-
-# Clocks: the 100 MHz board oscillator and the core clock (the SoC side of every bridge).
-add_instance clk_100 clock_source
-set_instance_parameter_value clk_100 clockFrequency 100000000
-add_instance core_clk clock_source
-set_instance_parameter_value core_clk clockFrequency [expr {int($core_mhz * 1000000)}]
+source [file join [file dirname [file normalize [info script]]] .. intel_sys_common.tcl]
+aorta_sys_create aorta_a10_sys {Arria 10} $part $core_mhz
 
 # PCIe: Arria 10 hard IP, Avalon-MM DMA interface, 256-bit, Gen3 x8 (Intel 683425). BAR0 32-bit
 # non-bursting (4 KiB, the register map), BAR2 64-bit prefetchable bursting (8 GiB, the DDR3);
@@ -64,67 +57,20 @@ foreach l {link0 link1} {
   add_connection clk_100.clk ${l}.phy_mgmt_clk
 }
 
-# Clock crossings between the core clock and the PCIe / EMIF clocks.
-add_instance mem_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value mem_ccb DATA_WIDTH 1024
-set_instance_parameter_value mem_ccb ADDRESS_WIDTH 64
-set_instance_parameter_value mem_ccb MAX_BURST_SIZE 8
-set_instance_parameter_value mem_ccb USE_AUTO_ADDRESS_WIDTH 0
-add_instance msi_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value msi_ccb DATA_WIDTH 32
-set_instance_parameter_value msi_ccb ADDRESS_WIDTH 64
-add_instance regs_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value regs_ccb DATA_WIDTH 32
-set_instance_parameter_value regs_ccb ADDRESS_WIDTH 12
-add_instance mem_default altera_error_response_slave
+# The clock crossings to the PCIe clock.
+aorta_sys_bridges 1024 8 pcie.coreclkout_hip
 
-add_connection core_clk.clk mem_ccb.s0_clk
-add_connection core_clk.clk msi_ccb.s0_clk
-add_connection core_clk.clk regs_ccb.m0_clk
-add_connection pcie.coreclkout_hip mem_ccb.m0_clk
-add_connection pcie.coreclkout_hip msi_ccb.m0_clk
-add_connection pcie.coreclkout_hip regs_ccb.s0_clk
-add_connection pcie.coreclkout_hip mem_default.clk
+# Address map: DDR3 bank a [0, 4 GiB), bank b [4 GiB, 8 GiB) (intel_sys_common.tcl).
+aorta_sys_address_map {ddr3a.ctrl_amm_0 0x0 ddr3b.ctrl_amm_0 0x100000000} pcie.txs \
+  pcie.rxm_bar0 pcie.rxm_bar2
 
-# Address map (core/device.h): DDR3 bank a [0, 4 GiB), bank b [4 GiB, 8 GiB), the TX slave at
-# [2^47, 2^48) (offset = IOVA); anything else answers DECODEERROR.
-add_connection mem_ccb.m0 ddr3a.ctrl_amm_0
-set_connection_parameter_value mem_ccb.m0/ddr3a.ctrl_amm_0 baseAddress 0x0
-add_connection mem_ccb.m0 ddr3b.ctrl_amm_0
-set_connection_parameter_value mem_ccb.m0/ddr3b.ctrl_amm_0 baseAddress 0x100000000
-add_connection mem_ccb.m0 pcie.txs
-set_connection_parameter_value mem_ccb.m0/pcie.txs baseAddress 0x800000000000
-add_connection mem_ccb.m0 mem_default.axi_error_if
-set_connection_parameter_value mem_ccb.m0/mem_default.axi_error_if defaultConnection 1
-add_connection msi_ccb.m0 pcie.txs
-add_connection pcie.rxm_bar0 regs_ccb.s0
-add_connection pcie.rxm_bar2 ddr3a.ctrl_amm_0
-set_connection_parameter_value pcie.rxm_bar2/ddr3a.ctrl_amm_0 baseAddress 0x0
-add_connection pcie.rxm_bar2 ddr3b.ctrl_amm_0
-set_connection_parameter_value pcie.rxm_bar2/ddr3b.ctrl_amm_0 baseAddress 0x100000000
-
-# Exports (the model's ports are <name>_<signal>).
-set_interface_property clk_100 EXPORT_OF clk_100.clk_in
-set_interface_property reset EXPORT_OF clk_100.clk_in_reset
-set_interface_property core_clk EXPORT_OF core_clk.clk_in
-set_interface_property core_reset EXPORT_OF core_clk.clk_in_reset
-set_interface_property pcie_refclk EXPORT_OF pcie.refclk
-set_interface_property pcie_npor EXPORT_OF pcie.npor
-set_interface_property pcie_serial EXPORT_OF pcie.hip_serial
-set_interface_property pcie_nreset_status EXPORT_OF pcie.nreset_status
-set_interface_property pcie_msi EXPORT_OF pcie.msi_intfc
+# Exports (the model's ports are <name>_<signal>): the shared ones, then the banks'.
+aorta_sys_exports
 foreach b {ddr3a ddr3b} {
   set_interface_property ${b}_pll_ref_clk EXPORT_OF ${b}.pll_ref_clk
   set_interface_property ${b}_oct EXPORT_OF ${b}.oct
   set_interface_property ${b}_mem EXPORT_OF ${b}.mem
   set_interface_property ${b}_status EXPORT_OF ${b}.status
-}
-set_interface_property mem EXPORT_OF mem_ccb.s0
-set_interface_property msi EXPORT_OF msi_ccb.s0
-set_interface_property regs EXPORT_OF regs_ccb.m0
-set_interface_property link_refclk EXPORT_OF link_refclk.in_clk
-foreach l {link0 link1} {
-  set_interface_property ${l} EXPORT_OF ${l}.user_interface
 }
 
 save_system $out_dir/aorta_a10_sys.qsys

@@ -6,16 +6,8 @@
 # Standard 16.1 as their user guides name them; NOT RUN and not validated (no Quartus here).
 package require -exact qsys 16.1
 
-create_system aorta_sv_sys
-set_project_property DEVICE_FAMILY {Stratix V}
-set_project_property DEVICE $part
-
-# Clocks: the 100 MHz board oscillator (transceiver management, reset) and the core clock (the
-# SoC side of every clock-crossing bridge).
-add_instance clk_100 clock_source
-set_instance_parameter_value clk_100 clockFrequency 100000000
-add_instance core_clk clock_source
-set_instance_parameter_value core_clk clockFrequency [expr {int($core_mhz * 1000000)}]
+source [file join [file dirname [file normalize [info script]]] .. intel_sys_common.tcl]
+aorta_sys_create aorta_sv_sys {Stratix V} $part $core_mhz
 
 # PCIe: V-Series Avalon-MM DMA (256-bit, Gen3 x8; Intel 683514). BAR0 32-bit non-bursting
 # (4 KiB, the register map), BAR2 64-bit prefetchable bursting (8 GiB, the DDR3); TX slave with
@@ -58,64 +50,19 @@ foreach l {link0 link1} { add_connection link_refclk.out_clk ${l}.pll_ref_clk }
 add_instance xcvr_reconfig alt_xcvr_reconfig
 set_instance_parameter_value xcvr_reconfig number_of_reconfig_interfaces 12  ;# PCIe x8 + links
 
-# Clock crossings between the core clock and the PCIe / DDR3 clocks.
-add_instance mem_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value mem_ccb DATA_WIDTH 512
-set_instance_parameter_value mem_ccb ADDRESS_WIDTH 64
-set_instance_parameter_value mem_ccb MAX_BURST_SIZE 16
-set_instance_parameter_value mem_ccb USE_AUTO_ADDRESS_WIDTH 0
-add_instance msi_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value msi_ccb DATA_WIDTH 32
-set_instance_parameter_value msi_ccb ADDRESS_WIDTH 64
-add_instance regs_ccb altera_avalon_mm_clock_crossing_bridge
-set_instance_parameter_value regs_ccb DATA_WIDTH 32
-set_instance_parameter_value regs_ccb ADDRESS_WIDTH 12
-add_instance mem_default altera_error_response_slave
-
-# Clocks and resets.
+# The transceivers' management clock; the clock crossings to the PCIe clock.
 add_connection clk_100.clk pcie.reconfig_xcvr_clk
 add_connection clk_100.clk xcvr_reconfig.mgmt_clk_clk
-add_connection core_clk.clk mem_ccb.s0_clk
-add_connection core_clk.clk msi_ccb.s0_clk
-add_connection core_clk.clk regs_ccb.m0_clk
-add_connection pcie.coreclkout mem_ccb.m0_clk
-add_connection pcie.coreclkout msi_ccb.m0_clk
-add_connection pcie.coreclkout regs_ccb.s0_clk
-add_connection pcie.coreclkout mem_default.clk
+aorta_sys_bridges 512 16 pcie.coreclkout
 
-# Address map (core/device.h): DDR3 at [0, 8 GiB), the TX slave at [2^47, 2^48): the offset
-# into the window is the IOVA; anything else answers DECODEERROR (the error response slave).
-add_connection mem_ccb.m0 ddr3.avl
-set_connection_parameter_value mem_ccb.m0/ddr3.avl baseAddress 0x0
-add_connection mem_ccb.m0 pcie.Txs
-set_connection_parameter_value mem_ccb.m0/pcie.Txs baseAddress 0x800000000000
-add_connection mem_ccb.m0 mem_default.axi_error_if
-set_connection_parameter_value mem_ccb.m0/mem_default.axi_error_if defaultConnection 1
-add_connection msi_ccb.m0 pcie.Txs
-set_connection_parameter_value msi_ccb.m0/pcie.Txs baseAddress 0x0
-add_connection pcie.Rxm_BAR0 regs_ccb.s0
-add_connection pcie.Rxm_BAR2 ddr3.avl
+# Address map: DDR3 at [0, 8 GiB) (intel_sys_common.tcl).
+aorta_sys_address_map {ddr3.avl 0x0} pcie.Txs pcie.Rxm_BAR0 pcie.Rxm_BAR2
 
-# Exports (the model's ports are <name>_<signal>).
-set_interface_property clk_100 EXPORT_OF clk_100.clk_in
-set_interface_property reset EXPORT_OF clk_100.clk_in_reset
-set_interface_property core_clk EXPORT_OF core_clk.clk_in
-set_interface_property core_reset EXPORT_OF core_clk.clk_in_reset
-set_interface_property pcie_refclk EXPORT_OF pcie.refclk
-set_interface_property pcie_npor EXPORT_OF pcie.npor
-set_interface_property pcie_serial EXPORT_OF pcie.hip_serial
-set_interface_property pcie_nreset_status EXPORT_OF pcie.nreset_status
-set_interface_property pcie_msi EXPORT_OF pcie.msi_intfc
+# Exports (the model's ports are <name>_<signal>): the shared ones, then the DDR3's.
+aorta_sys_exports
 set_interface_property ddr3_pll_ref_clk EXPORT_OF ddr3.pll_ref_clk
 set_interface_property ddr3_oct EXPORT_OF ddr3.oct
 set_interface_property ddr3_mem EXPORT_OF ddr3.memory
 set_interface_property ddr3_status EXPORT_OF ddr3.status
-set_interface_property mem EXPORT_OF mem_ccb.s0
-set_interface_property msi EXPORT_OF msi_ccb.s0
-set_interface_property regs EXPORT_OF regs_ccb.m0
-set_interface_property link_refclk EXPORT_OF link_refclk.in_clk
-foreach l {link0 link1} {
-  set_interface_property ${l} EXPORT_OF ${l}.user_interface
-}
 
 save_system $out_dir/aorta_sv_sys.qsys

@@ -1,0 +1,328 @@
+// aorta_intel_fpga: the body both Intel FPGA tops share (aorta_stratixv_top, aorta_arria10_top):
+// the core PLL (aorta_core_pll at the derived clock), aorta_intel_chip and the card's Platform
+// Designer system (aorta_sv_sys or aorta_a10_sys) holding the PCIe DMA hard IP, the DDR3
+// controllers, the two SerialLite III links and the clock-crossing bridges. The tops only bind
+// their card's pins and the derived config. docs/boards.md, "The Intel tops' common body".
+//
+//   PCIe Gen3 x8 ── <family>_sys (Avalon-MM DMA hard IP, DDR3, SerialLite III x2, bridges) ─┐
+//        BAR0 ── regs (Avalon-MM) ──► aorta_avmm_to_axil ──► SoC registers
+//        SoC DMA (AXI4) ──► aorta_axi_to_avmm ──► mem: DDR3 [0, DramBytes), host 2^47 + IOVA
+//        SoC irq ──► aorta_msi_writer ──► msi ──► Txs (MSI write)
+//   link p ── SerialLite III (user clocks) ── aorta_link_port (async FIFOs, credits) ── port p
+//
+// Where the cards differ (parameter Arria10):
+//   | what                     | Stratix V (0)                  | Arria 10 (1)                     |
+//   | system                   | aorta_sv_sys: UniPHY DDR3      | aorta_a10_sys: two EMIF banks    |
+//   | DDR3 banks (DdrBanks)    | 1 (two ranks: ck/cke/cs/odt x2)| 2 (one rank each)                |
+//   | lanes per link           | 1 (64-bit user beats)          | 4 (256-bit user beats)           |
+//   | DMA Avalon bursts        | 16 beats                       | 8 beats                          |
+// The systems' other exports have the same names (fpga_board/intel_sys_common.tcl exports them
+// for both), so one port list (AORTA_INTEL_SYS_COMMON below) connects them in either system.
+module aorta_intel_fpga #(
+  parameter bit          Arria10       = 1'b0,
+  parameter int unsigned N             = 16,
+  parameter int unsigned UbRows        = 1024,
+  parameter int unsigned WbRows        = 1024,
+  parameter int unsigned AccRows       = 256,
+  parameter int unsigned ParamRows     = 64,
+  parameter int unsigned LutTables     = 4,
+  parameter int unsigned QueueDepth    = 16,
+  parameter int unsigned TokenCapacity = 15,
+  parameter int unsigned LinkPorts     = 2,
+  parameter logic [63:0] ConfigFp      = 64'h0,
+  parameter logic [63:0] DramBytes     = 64'h2_0000_0000,
+  parameter int unsigned DmaDataWidth  = 512,
+  localparam int unsigned DdrBanks     = Arria10 ? 2 : 1,
+  localparam int unsigned LinkLanes    = Arria10 ? 4 : 1
+) (
+  input  logic                                clk_100_i,     // 100 MHz board oscillator
+  input  logic                                sys_rst_ni,    // board power-on reset
+  // PCIe Gen3 x8.
+  input  logic                                pcie_refclk_i,
+  input  logic                                pcie_perst_ni,
+  input  logic [7:0]                          pcie_rx_i,
+  output logic [7:0]                          pcie_tx_o,
+  // DDR3: DdrBanks 64-bit banks; ck / cke / cs_n / odt are two per card either way (Stratix V:
+  // the SO-DIMM's two ranks; Arria 10: one per bank).
+  input  logic [DdrBanks-1:0]                 ddr3_refclk_i,
+  input  logic [DdrBanks-1:0]                 ddr3_rzq_i,
+  output logic [DdrBanks-1:0][15:0]           ddr3_a_o,
+  output logic [DdrBanks-1:0][2:0]            ddr3_ba_o,
+  output logic [1:0]                          ddr3_ck_o,
+  output logic [1:0]                          ddr3_ck_n_o,
+  output logic [1:0]                          ddr3_cke_o,
+  output logic [1:0]                          ddr3_cs_n_o,
+  output logic [DdrBanks-1:0][7:0]            ddr3_dm_o,
+  output logic [DdrBanks-1:0]                 ddr3_ras_n_o,
+  output logic [DdrBanks-1:0]                 ddr3_cas_n_o,
+  output logic [DdrBanks-1:0]                 ddr3_we_n_o,
+  output logic [DdrBanks-1:0]                 ddr3_reset_n_o,
+  inout  wire  [DdrBanks-1:0][63:0]           ddr3_dq_io,
+  inout  wire  [DdrBanks-1:0][7:0]            ddr3_dqs_io,
+  inout  wire  [DdrBanks-1:0][7:0]            ddr3_dqs_n_io,
+  output logic [1:0]                          ddr3_odt_o,
+  // The two links (link ports 0 and 1): 644.53125 MHz reference, LinkLanes lanes each.
+  input  logic                                link_refclk_i,
+  input  logic [1:0][LinkLanes-1:0]           link_rx_i,
+  output logic [1:0][LinkLanes-1:0]           link_tx_o
+);
+  localparam int unsigned BeatW    = 64 * LinkLanes;  // SerialLite III: 64 bits per lane
+  localparam int unsigned MaxBurst = Arria10 ? 8 : 16;  // 8 x 128 bytes / 16 x 64 bytes
+  localparam int unsigned BcW      = $clog2(MaxBurst) + 1;
+
+  if (LinkPorts != 2) begin : g_bad_ports
+    $fatal(1, "aorta_intel_fpga: the card has two links; the config has %0d link ports",
+           LinkPorts);
+  end
+
+  // ---- Core clock and reset ------------------------------------------------------------------
+  logic core_clk, core_locked, core_rst_n, pcie_app_rst_n;
+
+  aorta_core_pll u_core_clk (
+    .refclk  (clk_100_i),
+    .rst     (!sys_rst_ni),
+    .outclk_0(core_clk),
+    .locked  (core_locked)
+  );
+
+  // ---- Chip ----------------------------------------------------------------------------------
+  logic [63:0]               mem_address, msi_address;
+  logic [BcW-1:0]            mem_burstcount;
+  logic                      mem_read, mem_write, mem_waitrequest, mem_readdatavalid;
+  logic                      mem_writeresponsevalid;
+  logic [DmaDataWidth-1:0]   mem_writedata, mem_readdata;
+  logic [DmaDataWidth/8-1:0] mem_byteenable;
+  logic [1:0]                mem_response, regs_response;
+  logic [11:0]               regs_address;
+  logic                      regs_read, regs_write, regs_waitrequest, regs_readdatavalid;
+  logic                      regs_writeresponsevalid;
+  logic [31:0]               regs_writedata, regs_readdata, msi_writedata;
+  logic [3:0]                regs_byteenable, msi_byteenable;
+  logic                      msi_write, msi_waitrequest;
+  logic [81:0]               msi_intfc;
+
+  logic [1:0]                tx_clk, tx_up, tx_valid, rx_clk, rx_up, rx_valid;
+  logic [2*BeatW-1:0]        tx_data, rx_data;
+
+  aorta_intel_chip #(
+    .N            (N),
+    .UbRows       (UbRows),
+    .WbRows       (WbRows),
+    .AccRows      (AccRows),
+    .ParamRows    (ParamRows),
+    .LutTables    (LutTables),
+    .QueueDepth   (QueueDepth),
+    .TokenCapacity(TokenCapacity),
+    .LinkPorts    (LinkPorts),
+    .ConfigFp     (ConfigFp),
+    .DramBytes    (DramBytes),
+    .DmaDataWidth (DmaDataWidth),
+    .BeatW        (BeatW),
+    .Credits      (8),
+    .MaxBurst     (MaxBurst)
+  ) u_chip (
+    .clk_i                    (core_clk),
+    .arst_ni                  (core_locked && pcie_app_rst_n),
+    .rst_no                   (core_rst_n),
+    .mem_address_o            (mem_address),
+    .mem_burstcount_o         (mem_burstcount),
+    .mem_read_o               (mem_read),
+    .mem_write_o              (mem_write),
+    .mem_writedata_o          (mem_writedata),
+    .mem_byteenable_o         (mem_byteenable),
+    .mem_waitrequest_i        (mem_waitrequest),
+    .mem_readdata_i           (mem_readdata),
+    .mem_readdatavalid_i      (mem_readdatavalid),
+    .mem_response_i           (mem_response),
+    .mem_writeresponsevalid_i (mem_writeresponsevalid),
+    .regs_address_i           (regs_address),
+    .regs_read_i              (regs_read),
+    .regs_write_i             (regs_write),
+    .regs_writedata_i         (regs_writedata),
+    .regs_byteenable_i        (regs_byteenable),
+    .regs_waitrequest_o       (regs_waitrequest),
+    .regs_readdata_o          (regs_readdata),
+    .regs_readdatavalid_o     (regs_readdatavalid),
+    .regs_response_o          (regs_response),
+    .regs_writeresponsevalid_o(regs_writeresponsevalid),
+    .msi_intfc_i              (msi_intfc),
+    .msi_address_o            (msi_address),
+    .msi_write_o              (msi_write),
+    .msi_writedata_o          (msi_writedata),
+    .msi_byteenable_o         (msi_byteenable),
+    .msi_waitrequest_i        (msi_waitrequest),
+    .xcvr_tx_clk_i            (tx_clk),
+    .xcvr_tx_up_i             (tx_up),
+    .xcvr_tx_valid_o          (tx_valid),
+    .xcvr_tx_ready_i          (tx_up),     // a SerialLite III source takes a beat every cycle
+    .xcvr_tx_data_o           (tx_data),
+    .xcvr_rx_clk_i            (rx_clk),
+    .xcvr_rx_up_i             (rx_up),
+    .xcvr_rx_valid_i          (rx_valid),
+    .xcvr_rx_data_i           (rx_data)
+  );
+
+  // ---- PCIe, DDR3, links, interconnect -------------------------------------------------------
+  // The exports both systems share (intel_sys_common.tcl): clocks and resets, PCIe, the mem /
+  // regs / msi bridges, the links. A macro because the two systems are different generated
+  // modules and SystemVerilog has no other way to share one instance's port list.
+`define AORTA_INTEL_SYS_COMMON \
+    .clk_100_clk                  (clk_100_i), \
+    .reset_reset_n                (sys_rst_ni), \
+    .core_clk_clk                 (core_clk), \
+    .core_reset_reset_n           (core_rst_n), \
+    .pcie_refclk_clk              (pcie_refclk_i), \
+    .pcie_npor_pin_perst          (pcie_perst_ni), \
+    .pcie_serial_rx_in0           (pcie_rx_i[0]), \
+    .pcie_serial_rx_in1           (pcie_rx_i[1]), \
+    .pcie_serial_rx_in2           (pcie_rx_i[2]), \
+    .pcie_serial_rx_in3           (pcie_rx_i[3]), \
+    .pcie_serial_rx_in4           (pcie_rx_i[4]), \
+    .pcie_serial_rx_in5           (pcie_rx_i[5]), \
+    .pcie_serial_rx_in6           (pcie_rx_i[6]), \
+    .pcie_serial_rx_in7           (pcie_rx_i[7]), \
+    .pcie_serial_tx_out0          (pcie_tx_o[0]), \
+    .pcie_serial_tx_out1          (pcie_tx_o[1]), \
+    .pcie_serial_tx_out2          (pcie_tx_o[2]), \
+    .pcie_serial_tx_out3          (pcie_tx_o[3]), \
+    .pcie_serial_tx_out4          (pcie_tx_o[4]), \
+    .pcie_serial_tx_out5          (pcie_tx_o[5]), \
+    .pcie_serial_tx_out6          (pcie_tx_o[6]), \
+    .pcie_serial_tx_out7          (pcie_tx_o[7]), \
+    .pcie_nreset_status_reset_n   (pcie_app_rst_n), \
+    .pcie_msi_msi_intfc           (msi_intfc), \
+    .mem_address                  (mem_address), \
+    .mem_burstcount               (mem_burstcount), \
+    .mem_read                     (mem_read), \
+    .mem_write                    (mem_write), \
+    .mem_writedata                (mem_writedata), \
+    .mem_byteenable               (mem_byteenable), \
+    .mem_waitrequest              (mem_waitrequest), \
+    .mem_readdata                 (mem_readdata), \
+    .mem_readdatavalid            (mem_readdatavalid), \
+    .mem_response                 (mem_response), \
+    .mem_writeresponsevalid       (mem_writeresponsevalid), \
+    .regs_address                 (regs_address), \
+    .regs_read                    (regs_read), \
+    .regs_write                   (regs_write), \
+    .regs_writedata               (regs_writedata), \
+    .regs_byteenable              (regs_byteenable), \
+    .regs_waitrequest             (regs_waitrequest), \
+    .regs_readdata                (regs_readdata), \
+    .regs_readdatavalid           (regs_readdatavalid), \
+    .regs_response                (regs_response), \
+    .regs_writeresponsevalid      (regs_writeresponsevalid), \
+    .msi_address                  (msi_address), \
+    .msi_write                    (msi_write), \
+    .msi_writedata                (msi_writedata), \
+    .msi_byteenable               (msi_byteenable), \
+    .msi_waitrequest              (msi_waitrequest), \
+    .link_refclk_clk              (link_refclk_i), \
+    .link0_tx_serial_data         (link_tx_o[0]), \
+    .link0_rx_serial_data         (link_rx_i[0]), \
+    .link0_user_clock_tx          (tx_clk[0]), \
+    .link0_link_up_tx             (tx_up[0]), \
+    .link0_data_tx                (tx_data[0 +: BeatW]), \
+    .link0_valid_tx               (tx_valid[0]), \
+    .link0_start_of_burst_tx      (1'b0), \
+    .link0_end_of_burst_tx        (1'b0), \
+    .link0_sync_tx                (8'h0), \
+    .link0_user_clock_rx          (rx_clk[0]), \
+    .link0_link_up_rx             (rx_up[0]), \
+    .link0_data_rx                (rx_data[0 +: BeatW]), \
+    .link0_valid_rx               (rx_valid[0]), \
+    .link1_tx_serial_data         (link_tx_o[1]), \
+    .link1_rx_serial_data         (link_rx_i[1]), \
+    .link1_user_clock_tx          (tx_clk[1]), \
+    .link1_link_up_tx             (tx_up[1]), \
+    .link1_data_tx                (tx_data[BeatW +: BeatW]), \
+    .link1_valid_tx               (tx_valid[1]), \
+    .link1_start_of_burst_tx      (1'b0), \
+    .link1_end_of_burst_tx        (1'b0), \
+    .link1_sync_tx                (8'h0), \
+    .link1_user_clock_rx          (rx_clk[1]), \
+    .link1_link_up_rx             (rx_up[1]), \
+    .link1_data_rx                (rx_data[BeatW +: BeatW]), \
+    .link1_valid_rx               (rx_valid[1])
+  // Links in continuous mode: no bursts, so start / end of burst and sync are tied off.
+  // Calibration status: for SignalTap and the board's LEDs; an uncalibrated bank holds the SoC's
+  // DRAM accesses in waitrequest (a run then stops at the host's timeout).
+  logic [DdrBanks-1:0] unused_cal_success, unused_cal_fail;
+
+  if (!Arria10) begin : g_sv
+    logic unused_cal_done;
+
+    aorta_sv_sys #(
+      .MemDataWidth(DmaDataWidth),
+      .MemBurstW   (BcW)
+    ) u_sys (
+      .ddr3_pll_ref_clk_clk         (ddr3_refclk_i[0]),
+      .ddr3_oct_rzqin               (ddr3_rzq_i[0]),
+      .ddr3_mem_a                   (ddr3_a_o[0]),
+      .ddr3_mem_ba                  (ddr3_ba_o[0]),
+      .ddr3_mem_ck                  (ddr3_ck_o),
+      .ddr3_mem_ck_n                (ddr3_ck_n_o),
+      .ddr3_mem_cke                 (ddr3_cke_o),
+      .ddr3_mem_cs_n                (ddr3_cs_n_o),
+      .ddr3_mem_dm                  (ddr3_dm_o[0]),
+      .ddr3_mem_ras_n               (ddr3_ras_n_o[0]),
+      .ddr3_mem_cas_n               (ddr3_cas_n_o[0]),
+      .ddr3_mem_we_n                (ddr3_we_n_o[0]),
+      .ddr3_mem_reset_n             (ddr3_reset_n_o[0]),
+      .ddr3_mem_dq                  (ddr3_dq_io[0]),
+      .ddr3_mem_dqs                 (ddr3_dqs_io[0]),
+      .ddr3_mem_dqs_n               (ddr3_dqs_n_io[0]),
+      .ddr3_mem_odt                 (ddr3_odt_o),
+      .ddr3_status_local_init_done  (unused_cal_done),
+      .ddr3_status_local_cal_success(unused_cal_success[0]),
+      .ddr3_status_local_cal_fail   (unused_cal_fail[0]),
+      `AORTA_INTEL_SYS_COMMON
+    );
+  end else begin : g_a10
+    aorta_a10_sys #(
+      .MemDataWidth(DmaDataWidth),
+      .MemBurstW   (BcW)
+    ) u_sys (
+      .ddr3a_pll_ref_clk_clk         (ddr3_refclk_i[0]),
+      .ddr3a_oct_oct_rzqin           (ddr3_rzq_i[0]),
+      .ddr3a_mem_mem_a               (ddr3_a_o[0]),
+      .ddr3a_mem_mem_ba              (ddr3_ba_o[0]),
+      .ddr3a_mem_mem_ck              (ddr3_ck_o[0]),
+      .ddr3a_mem_mem_ck_n            (ddr3_ck_n_o[0]),
+      .ddr3a_mem_mem_cke             (ddr3_cke_o[0]),
+      .ddr3a_mem_mem_cs_n            (ddr3_cs_n_o[0]),
+      .ddr3a_mem_mem_dm              (ddr3_dm_o[0]),
+      .ddr3a_mem_mem_ras_n           (ddr3_ras_n_o[0]),
+      .ddr3a_mem_mem_cas_n           (ddr3_cas_n_o[0]),
+      .ddr3a_mem_mem_we_n            (ddr3_we_n_o[0]),
+      .ddr3a_mem_mem_reset_n         (ddr3_reset_n_o[0]),
+      .ddr3a_mem_mem_dq              (ddr3_dq_io[0]),
+      .ddr3a_mem_mem_dqs             (ddr3_dqs_io[0]),
+      .ddr3a_mem_mem_dqs_n           (ddr3_dqs_n_io[0]),
+      .ddr3a_mem_mem_odt             (ddr3_odt_o[0]),
+      .ddr3a_status_local_cal_success(unused_cal_success[0]),
+      .ddr3a_status_local_cal_fail   (unused_cal_fail[0]),
+      .ddr3b_pll_ref_clk_clk         (ddr3_refclk_i[1]),
+      .ddr3b_oct_oct_rzqin           (ddr3_rzq_i[1]),
+      .ddr3b_mem_mem_a               (ddr3_a_o[1]),
+      .ddr3b_mem_mem_ba              (ddr3_ba_o[1]),
+      .ddr3b_mem_mem_ck              (ddr3_ck_o[1]),
+      .ddr3b_mem_mem_ck_n            (ddr3_ck_n_o[1]),
+      .ddr3b_mem_mem_cke             (ddr3_cke_o[1]),
+      .ddr3b_mem_mem_cs_n            (ddr3_cs_n_o[1]),
+      .ddr3b_mem_mem_dm              (ddr3_dm_o[1]),
+      .ddr3b_mem_mem_ras_n           (ddr3_ras_n_o[1]),
+      .ddr3b_mem_mem_cas_n           (ddr3_cas_n_o[1]),
+      .ddr3b_mem_mem_we_n            (ddr3_we_n_o[1]),
+      .ddr3b_mem_mem_reset_n         (ddr3_reset_n_o[1]),
+      .ddr3b_mem_mem_dq              (ddr3_dq_io[1]),
+      .ddr3b_mem_mem_dqs             (ddr3_dqs_io[1]),
+      .ddr3b_mem_mem_dqs_n           (ddr3_dqs_n_io[1]),
+      .ddr3b_mem_mem_odt             (ddr3_odt_o[1]),
+      .ddr3b_status_local_cal_success(unused_cal_success[1]),
+      .ddr3b_status_local_cal_fail   (unused_cal_fail[1]),
+      `AORTA_INTEL_SYS_COMMON
+    );
+  end
+`undef AORTA_INTEL_SYS_COMMON
+endmodule
