@@ -1,6 +1,6 @@
 // aorta_async_fifo: a first-word-fall-through FIFO between two unrelated clocks (the board
 // wrappers' clock crossings: transceiver user clock <-> core clock). docs/boards.md,
-// "Clock-domain crossings".
+// "The common parts".
 //
 // Depth entries (a power of two, at least 4) of Width bits. The write and read pointers count in
 // Gray code (Depth * 2 states, one bit more than the index) and cross to the other side through

@@ -1,6 +1,6 @@
 // aorta_avmm_to_axil: an Avalon-MM slave (the host's BAR0 through Intel's PCIe RX master and
-// Platform Designer) onto the SoC's AXI4-lite register slave. docs/boards.md, "Avalon-MM to
-// AXI4-lite bridge". Names: Avalon Interface Specifications (Intel MNL-AVABUSREF) and AMBA AXI4
+// Platform Designer) onto the SoC's AXI4-lite register slave. docs/boards.md, "The Intel
+// bridges". Names: Avalon Interface Specifications (Intel MNL-AVABUSREF) and AMBA AXI4
 // (ARM IHI 0022).
 //
 // One access at a time, 32-bit words: the slave takes a read or write when idle (waitrequest

@@ -1,6 +1,6 @@
 // aorta_axi_to_avmm: an AXI4 slave (the SoC's DMA master) onto an Avalon-MM bursting master
 // (Intel's Platform Designer interconnect: DDR controller, PCIe TX slave). docs/boards.md,
-// "AXI4 to Avalon-MM bridge". Names: AMBA AXI4 (ARM IHI 0022) and the Avalon Interface
+// "The Intel bridges". Names: AMBA AXI4 (ARM IHI 0022) and the Avalon Interface
 // Specifications (Intel MNL-AVABUSREF), "Avalon Memory-Mapped Interfaces".
 //
 // One Avalon command port carries both directions, one command at a time:

@@ -1,7 +1,7 @@
 // aorta_axil_error_slave: an AXI4-lite slave that answers every access with an error (DECERR),
 // one access at a time, for bus ports a board's shell presents and aorta does not use (AWS F1:
 // the SDA and BAR1 ports). A stray host access then completes with an error instead of
-// waiting for the shell's timeout. docs/boards.md, "AWS F1 wrapper".
+// waiting for the shell's timeout. docs/boards.md, "AWS F1".
 module aorta_axil_error_slave (
   input  logic        clk_i,
   input  logic        rst_ni,

@@ -3,7 +3,7 @@
 // Avalon-MM — the DMA master through aorta_axi_to_avmm, the register slave behind
 // aorta_avmm_to_axil — and the interrupt written as an MSI (aorta_msi_writer). Everything here
 // runs in the core clock; the Platform Designer system crosses to the PCIe and DDR clocks with
-// its Avalon-MM clock-crossing bridges. docs/boards.md, "Intel wrappers".
+// its Avalon-MM clock-crossing bridges. docs/boards.md, "The Intel bridges".
 module aorta_intel_chip #(
   parameter int unsigned N             = 16,
   parameter int unsigned UbRows        = 1024,

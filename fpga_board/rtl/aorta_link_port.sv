@@ -1,7 +1,7 @@
 // aorta_link_port: one SoC link port on a transceiver that runs in its own user clock
 // (Aurora 64B/66B, SerialLite III): the credit adapter (aorta_link_adapter) in the core clock and
 // the two clock crossings (aorta_async_fifo) to the transceiver's beat stream. docs/boards.md,
-// "Link adapter" and "Clock-domain crossings".
+// "Link adapter" and "The common parts".
 //
 //   SoC port ── aorta_link_adapter ──► tx FIFO (core → user clock) ──► xcvr_tx (valid / ready)
 //           ◄──                    ◄── rx FIFO (user → core clock) ◄── xcvr_rx (valid only)

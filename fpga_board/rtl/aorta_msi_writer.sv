@@ -2,7 +2,7 @@
 // does not raise MSIs itself: the application writes the MSI data to the MSI address through
 // the IP's TX slave (V-Series Avalon-MM DMA Interface for PCIe Solutions User Guide, 683514,
 // and Arria 10 Avalon-MM DMA Interface for PCIe Solutions User Guide, 683425: "MSI Interrupts",
-// MsiIntfc_o). docs/boards.md, "Interrupts".
+// MsiIntfc_o). docs/boards.md, "Stratix V" (MSI through Txs).
 //
 // A rising edge of irq_i makes one MSI pending; it is written (one 32-bit Avalon write, data =
 // the 16-bit MSI data) once bus mastering and MSI are enabled. Edges while one is pending merge

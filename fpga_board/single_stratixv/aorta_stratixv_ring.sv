@@ -3,7 +3,7 @@
 // FPGA c to port 0 of FPGA c + 1, the last back to the first. Boards catapult6_stratixv (six
 // FPGAs on one PCIe card, each behind the card's PCIe switch) and ring8_stratixv (eight). A
 // netlist of the board for lint (the link wiring, the per-FPGA PCIe / DDR3 / clocks); each FPGA
-// is built on its own by single_stratixv/build.tcl. docs/boards.md, "Stratix V wrapper".
+// is built on its own by single_stratixv/build.tcl. docs/boards.md, "Stratix V".
 module aorta_stratixv_ring #(
   parameter int unsigned Chips     = 6,
   // The derived geometry, passed to every FPGA (the lint tests override it with a small array).

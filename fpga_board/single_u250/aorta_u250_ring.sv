@@ -2,7 +2,7 @@
 // joined in a ring of QSFP28 cables as fpga_board/boards/ring8_u250.textproto says: cage 1 of
 // card c to cage 0 of card c + 1, the last back to the first. A netlist of the ring for lint
 // (the cabling, the per-card PCIe / DDR4 / clocks); each card is built on its own by
-// single_u250/build.tcl. docs/boards.md, "Alveo U250 wrapper".
+// single_u250/build.tcl. docs/boards.md, "Alveo U250".
 module aorta_u250_ring #(
   parameter int unsigned Chips     = 8,
   // The derived geometry, passed to every card (the lint tests override it with a small array).
