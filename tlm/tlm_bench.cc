@@ -61,153 +61,20 @@ Workload WithInputs(std::string name, Program program) {
   return w;
 }
 
-// The programs of verif/soc/rtl_ops_test.cc for one of its configs (tiny or sim16): the same
-// graphs, seeds and labels, so that the TLM is measured on exactly what the RTL suite runs; the
-// cases rtl_ops_test runs on tiny only (weights streamed, tiled through DRAM) likewise.
+// The programs of verif/soc/rtl_ops_test.cc for one of its configs (tiny or sim16):
+// op_cases::RtlSuite, the same graphs and labels (each group's Rng fresh, as in rtl_ops_test's
+// first chip), so that the TLM is measured on what the RTL suite runs; the cases rtl_ops_test
+// runs on tiny only (weights streamed, tiled through DRAM) likewise.
 Result<std::vector<Workload>> OpsSuite(const std::string& chip_name, const ChipConfig& chip) {
-  using op_cases::ConvSpec;
   if (chip_name != "tiny" && chip_name != "sim16")
     return InvalidArgument("the per-op suite runs on tiny and sim16 (rtl_ops_test), not '{}'",
                            chip_name);
-  const bool tiny = chip_name == "tiny";
   std::vector<Workload> out;
-  Status failed;
-  auto add = [&](const ir::Graph& g, const std::string& label) {
+  for (const auto& [label, g] : op_cases::RtlSuite(chip_name == "tiny")) {
     Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, chip);
-    if (!c.ok()) {
-      if (failed.ok()) failed = c.status().WithContext(label);
-      return;
-    }
+    if (!c.ok()) return c.status().WithContext(label);
     out.push_back({label, std::move(c->compiled.program), std::move(c->inputs)});
-  };
-  op_cases::Rng dense_rng(42);
-  for (const ConvSpec& s : op_cases::DenseConvSpecs(dense_rng))
-    add(op_cases::ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)), s.Label());
-  const std::vector<ConvSpec> packed = op_cases::PackedTapSpecs();
-  for (size_t i = 0; i < packed.size(); ++i)
-    add(op_cases::ConvGraph(packed[i], 400 + i), packed[i].Label());
-  for (const char* act : op_cases::kActivations) {
-    ConvSpec s;
-    s.cin = s.cout = 10;
-    s.act = act;
-    add(op_cases::ConvGraph(s, 11), s.Label());
   }
-  op_cases::Rng dw_rng(7);
-  for (const ConvSpec& s : op_cases::DepthwiseSpecs(dw_rng))
-    add(op_cases::ConvGraph(s, static_cast<uint64_t>(s.cin)), s.Label());
-  for (const auto& [cin, cout, group] :
-       {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
-    ConvSpec s;
-    s.cin = cin;
-    s.cout = cout;
-    s.group = group;
-    add(op_cases::ConvGraph(s, 3), s.Label());
-  }
-  for (int64_t c : {3, 10, 17}) {
-    ConvSpec s;
-    s.cin = 8;
-    s.cout = c;
-    s.residual = true;
-    s.act = c == 10 ? "" : "Relu";
-    add(op_cases::ConvGraph(s, 9), s.Label());
-  }
-  for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
-    ConvSpec s;
-    s.cin = 10;
-    s.cout = 17;
-    s.residual = true;
-    s.act = act;
-    add(op_cases::ConvGraph(s, 19), s.Label());
-  }
-  {
-    ConvSpec s;
-    s.cin = 10;
-    s.cout = 17;
-    s.sh = s.sw = 2;
-    s.h = 9;
-    s.w = 8;
-    ir::Graph g = op_cases::ConvGraph(s, 17);
-    g.nodes[0].attributes.erase("pads");
-    g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
-    add(g, "conv 10->17 k3 s2 SAME_UPPER 9x8");
-  }
-  if (tiny) {
-    ConvSpec s;
-    s.cin = 5;
-    s.cout = 12;
-    s.h = s.w = 40;
-    add(op_cases::ConvGraph(s, 13), s.Label());
-  }
-  op_cases::Rng gemm_rng(21);
-  for (int64_t k : {3, 10, 17}) {
-    for (int64_t n : {10, 17}) {
-      const int64_t m = gemm_rng.Int(1, 5);
-      const bool trans_b = (k + n) % 2 == 1;
-      add(op_cases::GemmGraph(gemm_rng, m, k, n, trans_b),
-          fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""));
-    }
-  }
-  add(op_cases::GemmAlphaBetaGraph(29), "gemm 3x10 * 17 alpha 0.5 beta 2");
-  add(op_cases::MatMulReluGraph(23), "matmul 4x17 * 17x9 + relu");
-  op_cases::Rng elt_rng(31);
-  for (const char* op : op_cases::kBinaryOps) {
-    for (int64_t c : {3, 10, 17})
-      add(op_cases::BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), fmt::format("{} {}x5x6", op, c));
-  }
-  for (int64_t c : {3, 10, 17}) {
-    for (const char* op : {"Add", "Mul", "Sub", "Div"})
-      add(op_cases::ConstantOperandGraph(elt_rng, op, c, 4, 4),
-          fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c));
-    add(op_cases::ChannelScaleGraph(c, 3, 5), fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
-  }
-  for (const char* act : op_cases::kActivations)
-    add(op_cases::ActivationGraph(act, {1, 10, 4, 7}), fmt::format("{} 10x4x7", act));
-  for (int64_t c : {3, 10, 17}) {
-    for (const op_cases::PoolSpec& k : op_cases::PoolSpecs())
-      add(op_cases::PoolGraph(k, c, 9, 7), k.Label(c, 9, 7));
-  }
-  add(op_cases::SmallCnn(77), "small CNN (conv-bn-relu, dw, res, pools, gemm)");
-  add(op_cases::ConvAndPoolOutputs(), "conv+relu and its max pool, both outputs");
-  if (tiny) {
-    add(op_cases::ConvThen1x1(64, 64, 6, 5), "conv 64->64 streamed + conv 64->10");
-    add(op_cases::ConvChain(6, 32, 5, 6), "six convs 32->32 streamed");
-    const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
-    for (size_t i = 0; i < specs.size(); ++i)
-      add(op_cases::ConvGraph(specs[i], 300 + i), specs[i].Label());
-    for (int64_t c : {3, 10, 17}) {
-      ConvSpec dw;
-      dw.cin = dw.cout = dw.group = c;
-      dw.sh = dw.sw = c == 10 ? 2 : 1;
-      dw.h = dw.w = 96;
-      dw.act = "Clip";
-      add(op_cases::ConvGraph(dw, static_cast<uint64_t>(c)), dw.Label());
-      const Shape x = {1, c, 96, 96};
-      for (const char* pool : {"MaxPool", "AveragePool"}) {
-        const bool avg = std::string(pool) == "AveragePool";
-        add(op_cases::PoolGraph({pool, {3, 3}, {2, 2}, {1, 1, 1, 1}, avg, 0}, c, 96, 96),
-            fmt::format("{} {}x96x96 tiled", pool, c));
-      }
-      add(op_cases::BinaryGraph("Add", x, x), fmt::format("Add {}x96x96 tiled", c));
-      add(op_cases::ActivationGraph("Relu", x), fmt::format("Relu {}x96x96 tiled", c));
-    }
-    const std::vector<std::pair<std::string, ir::Graph>> layout = op_cases::TiledLayoutOpCases();
-    for (size_t i : {size_t{1}, size_t{3}, size_t{5}}) add(layout[i].second, layout[i].first);
-    const ConvSpec res = op_cases::TiledResidualActivationSpecs()[1];
-    add(op_cases::ConvGraph(res, 401), res.Label());
-    const std::vector<std::pair<std::string, ir::Graph>> wide = op_cases::WideRowCases();
-    add(wide[1].second, wide[1].first);
-    add(op_cases::SqueezeScaleGraph(8, 10, 10, 3, 2040), "squeeze 8x10x10, scale 8x3x2040");
-    add(op_cases::PoolGraph({"GlobalAveragePool", {}, {}, {}, 0, 0}, 24, 60, 60),
-        "GlobalAveragePool 24x60x60 tiled");
-    add(op_cases::SmallCnn(77, 56), "small CNN 56x56 tiled");
-  }
-  for (const auto& [label, g] : op_cases::LayoutOpCases()) add(g, label);
-  for (bool u8 : {true, false}) {
-    const char* type = u8 ? "uint8" : "int8";
-    add(op_cases::QdqConvModel(7, u8).graph, fmt::format("QDQ conv model {}", type));
-    add(op_cases::QLinearModel(8, u8).graph, fmt::format("QLinear model {}", type));
-  }
-  if (!failed.ok()) return failed;
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <tuple>
 
 #include "compiler/onnx_export.h"
 #include "compiler/quantize.h"
@@ -868,6 +869,242 @@ Result<CompiledCase> CompileCase(const ir::Graph& g, const ChipConfig& chip, uin
   }
   options.calib.dir = dir + "/calib";
   AORTA_ASSIGN_OR_RETURN(out.compiled, CompileOnnxFile(path, chip, options));
+  return out;
+}
+
+// ---- The RTL per-op suite ----
+
+std::vector<NamedGraph> DenseConvCases(Rng& rng) {
+  std::vector<NamedGraph> out;
+  for (const ConvSpec& s : DenseConvSpecs(rng))
+    out.emplace_back(s.Label(), ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)));
+  return out;
+}
+
+namespace {
+
+// Each of `specs` labelled, its graph seed first_seed + its index.
+std::vector<NamedGraph> IndexSeededConvCases(const std::vector<ConvSpec>& specs,
+                                             uint64_t first_seed) {
+  std::vector<NamedGraph> out;
+  for (size_t i = 0; i < specs.size(); ++i)
+    out.emplace_back(specs[i].Label(), ConvGraph(specs[i], first_seed + i));
+  return out;
+}
+
+}  // namespace
+
+std::vector<NamedGraph> PackedTapCases() { return IndexSeededConvCases(PackedTapSpecs(), 400); }
+
+std::vector<NamedGraph> ConvActivationCases() {
+  std::vector<NamedGraph> out;
+  for (const char* act : kActivations) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 10;
+    s.act = act;
+    out.emplace_back(s.Label(), ConvGraph(s, 11));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> DepthwiseCases(Rng& rng) {
+  std::vector<NamedGraph> out;
+  for (const ConvSpec& s : DepthwiseSpecs(rng))
+    out.emplace_back(s.Label(), ConvGraph(s, static_cast<uint64_t>(s.cin)));
+  return out;
+}
+
+std::vector<NamedGraph> GroupedConvCases() {
+  std::vector<NamedGraph> out;
+  for (const auto& [cin, cout, group] :
+       {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
+    ConvSpec s;
+    s.cin = cin;
+    s.cout = cout;
+    s.group = group;
+    out.emplace_back(s.Label(), ConvGraph(s, 3));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> ResidualAddCases() {
+  std::vector<NamedGraph> out;
+  for (int64_t c : {3, 10, 17}) {
+    ConvSpec s;
+    s.cin = 8;
+    s.cout = c;
+    s.residual = true;
+    s.act = c == 10 ? "" : "Relu";
+    out.emplace_back(s.Label(), ConvGraph(s, 9));
+  }
+  for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
+    ConvSpec s;
+    s.cin = 10;
+    s.cout = 17;
+    s.residual = true;
+    s.act = act;
+    out.emplace_back(s.Label(), ConvGraph(s, 19));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> SameUpperStridedCases() {
+  ir::Graph g = ConvGraph({.cin = 10, .cout = 17, .sh = 2, .sw = 2, .h = 9, .w = 8, .act = ""}, 17);
+  g.nodes[0].attributes.erase("pads");
+  g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
+  std::vector<NamedGraph> out;
+  out.emplace_back("conv 10->17 k3 s2 SAME_UPPER 9x8", std::move(g));
+  return out;
+}
+
+std::vector<NamedGraph> AccumulatorRowTileCases() {
+  const ConvSpec s{.cin = 5, .cout = 12, .h = 40, .w = 40, .act = ""};
+  std::vector<NamedGraph> out;
+  out.emplace_back(s.Label(), ConvGraph(s, 13));
+  return out;
+}
+
+std::vector<NamedGraph> GemmCases(Rng& rng) {
+  std::vector<NamedGraph> out;
+  for (int64_t k : {3, 10, 17}) {
+    for (int64_t n : {10, 17}) {
+      const int64_t m = rng.Int(1, 5);
+      const bool trans_b = (k + n) % 2 == 1;
+      out.emplace_back(fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""),
+                       GemmGraph(rng, m, k, n, trans_b));
+    }
+  }
+  out.emplace_back("gemm 3x10 * 17 alpha 0.5 beta 2", GemmAlphaBetaGraph(29));
+  out.emplace_back("matmul 4x17 * 17x9 + relu", MatMulReluGraph(23));
+  return out;
+}
+
+std::vector<NamedGraph> EltwiseCases(Rng& rng) {
+  std::vector<NamedGraph> out;
+  for (const char* op : kBinaryOps) {
+    for (int64_t c : {3, 10, 17})
+      out.emplace_back(fmt::format("{} {}x5x6", op, c),
+                       BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}));
+  }
+  for (int64_t c : {3, 10, 17}) {
+    for (const char* op : {"Add", "Mul", "Sub", "Div"})
+      out.emplace_back(fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c),
+                       ConstantOperandGraph(rng, op, c, 4, 4));
+    out.emplace_back(fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c), ChannelScaleGraph(c, 3, 5));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> StandaloneActivationCases() {
+  std::vector<NamedGraph> out;
+  for (const char* act : kActivations)
+    out.emplace_back(fmt::format("{} 10x4x7", act), ActivationGraph(act, {1, 10, 4, 7}));
+  return out;
+}
+
+std::vector<NamedGraph> PoolCases() {
+  std::vector<NamedGraph> out;
+  for (int64_t c : {3, 10, 17}) {
+    for (const PoolSpec& k : PoolSpecs()) out.emplace_back(k.Label(c, 9, 7), PoolGraph(k, c, 9, 7));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> SmallCnnCases() {
+  std::vector<NamedGraph> out;
+  out.emplace_back("small CNN (conv-bn-relu, dw, res, pools, gemm)", SmallCnn(77));
+  out.emplace_back("conv+relu and its max pool, both outputs", ConvAndPoolOutputs());
+  return out;
+}
+
+std::vector<NamedGraph> StreamedWeightCases() {
+  std::vector<NamedGraph> out;
+  out.emplace_back("conv 64->64 streamed + conv 64->10", ConvThen1x1(64, 64, 6, 5));
+  out.emplace_back("six convs 32->32 streamed", ConvChain(6, 32, 5, 6));
+  return out;
+}
+
+std::vector<NamedGraph> TiledConvCases() { return IndexSeededConvCases(TiledConvSpecs(), 300); }
+
+std::vector<NamedGraph> TiledVectorOpCases() {
+  std::vector<NamedGraph> out;
+  for (int64_t c : {3, 10, 17}) {
+    ConvSpec dw;
+    dw.cin = dw.cout = dw.group = c;
+    dw.sh = dw.sw = c == 10 ? 2 : 1;
+    dw.h = dw.w = 96;
+    dw.act = "Clip";
+    out.emplace_back(dw.Label(), ConvGraph(dw, static_cast<uint64_t>(c)));
+    const Shape x = {1, c, 96, 96};
+    for (const char* pool : {"MaxPool", "AveragePool"}) {
+      const bool avg = std::string(pool) == "AveragePool";
+      out.emplace_back(fmt::format("{} {}x96x96 tiled", pool, c),
+                       PoolGraph({pool, {3, 3}, {2, 2}, {1, 1, 1, 1}, avg, 0}, c, 96, 96));
+    }
+    out.emplace_back(fmt::format("Add {}x96x96 tiled", c), BinaryGraph("Add", x, x));
+    out.emplace_back(fmt::format("Relu {}x96x96 tiled", c), ActivationGraph("Relu", x));
+  }
+  return out;
+}
+
+std::vector<NamedGraph> TiledLayoutResidualWideCases() {
+  std::vector<NamedGraph> out;
+  std::vector<NamedGraph> layout = TiledLayoutOpCases();
+  for (size_t i : {size_t{1}, size_t{3}, size_t{5}}) out.push_back(std::move(layout[i]));
+  const ConvSpec res = TiledResidualActivationSpecs()[1];
+  out.emplace_back(res.Label(), ConvGraph(res, 401));
+  std::vector<NamedGraph> wide = WideRowCases();
+  out.push_back(std::move(wide[1]));
+  out.emplace_back("squeeze 8x10x10, scale 8x3x2040", SqueezeScaleGraph(8, 10, 10, 3, 2040));
+  out.emplace_back("GlobalAveragePool 24x60x60 tiled",
+                   PoolGraph({"GlobalAveragePool", {}, {}, {}, 0, 0}, 24, 60, 60));
+  return out;
+}
+
+std::vector<NamedGraph> SmallCnnTiledCases() {
+  std::vector<NamedGraph> out;
+  out.emplace_back("small CNN 56x56 tiled", SmallCnn(77, 56));
+  return out;
+}
+
+std::vector<NamedGraph> LayoutAndPreQuantizedCases() {
+  std::vector<NamedGraph> out = LayoutOpCases();
+  for (bool u8 : {true, false}) {
+    const char* type = u8 ? "uint8" : "int8";
+    out.emplace_back(fmt::format("QDQ conv model {}", type), QdqConvModel(7, u8).graph);
+    out.emplace_back(fmt::format("QLinear model {}", type), QLinearModel(8, u8).graph);
+  }
+  return out;
+}
+
+std::vector<NamedGraph> RtlSuite(bool tiny) {
+  std::vector<NamedGraph> out;
+  auto append = [&out](std::vector<NamedGraph> cases) {
+    for (NamedGraph& c : cases) out.push_back(std::move(c));
+  };
+  Rng dense_rng(42), dw_rng(7), gemm_rng(21), elt_rng(31);
+  append(DenseConvCases(dense_rng));
+  append(PackedTapCases());
+  append(ConvActivationCases());
+  append(DepthwiseCases(dw_rng));
+  append(GroupedConvCases());
+  append(ResidualAddCases());
+  append(SameUpperStridedCases());
+  if (tiny) append(AccumulatorRowTileCases());
+  append(GemmCases(gemm_rng));
+  append(EltwiseCases(elt_rng));
+  append(StandaloneActivationCases());
+  append(PoolCases());
+  append(SmallCnnCases());
+  if (tiny) {
+    append(StreamedWeightCases());
+    append(TiledConvCases());
+    append(TiledVectorOpCases());
+    append(TiledLayoutResidualWideCases());
+    append(SmallCnnTiledCases());
+  }
+  append(LayoutAndPreQuantizedCases());
   return out;
 }
 

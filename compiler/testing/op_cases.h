@@ -4,7 +4,8 @@
 //   - compiler/compile_test.cc: compiled, run on the golden model, compared with the fp32
 //     reference (op by op accuracy bounds);
 //   - verif/soc/rtl_ops_test.cc: the same programs on the verilated SoC (rtl backend), outputs and
-//     non-timing counters bit-identical with the golden model.
+//     non-timing counters bit-identical with the golden model;
+//   - tlm/tlm_bench.cc (--models ops): rtl_ops_test's programs on the TLM model (RtlSuite).
 //
 //   op_cases::ConvSpec s;  s.cin = 10;  s.act = "Relu";
 //   Result<op_cases::CompiledCase> c = op_cases::CompileCase(op_cases::ConvGraph(s, 11), chip);
@@ -208,6 +209,38 @@ ir::Graph ConvAndPoolOutputs();
 ir::Graph ConvThen1x1(int64_t cin, int64_t cout, int64_t h, int64_t w);
 // `layers` 3x3 convs of c -> c channels on h x w (without bias).
 ir::Graph ConvChain(int layers, int64_t c, int64_t h, int64_t w);
+
+// ---- The RTL per-op suite ----
+
+// The cases of verif/soc/rtl_ops_test.cc, one function per group (one TEST each), also measured
+// by tlm/tlm_bench.cc (--models ops, through RtlSuite): (label, graph). A group that draws from
+// `rng` draws the same as the loop it replaced; rtl_ops_test passes one Rng over both chips (the
+// second chip's cases are the next draws), RtlSuite a fresh one per chip.
+using NamedGraph = std::pair<std::string, ir::Graph>;
+std::vector<NamedGraph> DenseConvCases(Rng& rng);     // DenseConvSpecs, seeds as documented there
+std::vector<NamedGraph> PackedTapCases();             // PackedTapSpecs (rtl_ops_test: staged)
+std::vector<NamedGraph> ConvActivationCases();        // conv 10 -> 10 + each of kActivations
+std::vector<NamedGraph> DepthwiseCases(Rng& rng);     // DepthwiseSpecs
+std::vector<NamedGraph> GroupedConvCases();           // groups 2, 3, 2, 10
+std::vector<NamedGraph> ResidualAddCases();           // conv + residual add + activation
+std::vector<NamedGraph> SameUpperStridedCases();      // auto_pad SAME_UPPER, stride 2
+std::vector<NamedGraph> AccumulatorRowTileCases();    // tiny only: 5 -> 12 on 40 x 40
+std::vector<NamedGraph> GemmCases(Rng& rng);          // Gemm forms, alpha / beta, MatMul + Relu
+std::vector<NamedGraph> EltwiseCases(Rng& rng);       // binary ops, constant operands, broadcasts
+std::vector<NamedGraph> StandaloneActivationCases();  // each of kActivations on 10 x 4 x 7
+std::vector<NamedGraph> PoolCases();                  // PoolSpecs on 3, 10, 17 x 9 x 7
+std::vector<NamedGraph> SmallCnnCases();              // SmallCnn, ConvAndPoolOutputs
+std::vector<NamedGraph> StreamedWeightCases();        // tiny only: weights streamed
+std::vector<NamedGraph> TiledConvCases();             // tiny only: TiledConvSpecs
+std::vector<NamedGraph> TiledVectorOpCases();         // tiny only: dw, pools, Add, Relu 96 x 96
+// tiny only: layout ops, residual + activation, wide rows, squeeze-and-scale and a global pool
+// tiled through DRAM (one case of each of compile_test's).
+std::vector<NamedGraph> TiledLayoutResidualWideCases();
+std::vector<NamedGraph> SmallCnnTiledCases();          // tiny only: SmallCnn on 56 x 56
+std::vector<NamedGraph> LayoutAndPreQuantizedCases();  // LayoutOpCases, QDQ and QLinear models
+// Every group above for one of rtl_ops_test's configs (tiny: with the tiny-only groups), fresh
+// Rngs as in each TEST's first chip, in the order of tlm_bench's per-op list.
+std::vector<NamedGraph> RtlSuite(bool tiny);
 
 // ---- Compilation ----
 

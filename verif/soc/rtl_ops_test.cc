@@ -5,6 +5,8 @@
 // (driver/runtime/backend_compare_test_util.h). The cases and shapes are compile_test's (its
 // whole end-to-end list; tiling through DRAM and streamed weights on tiny, as there, whose
 // buffers those shapes overflow); the suite costs a few seconds of CPU.
+// The groups of cases are op_cases' (DenseConvCases .. LayoutAndPreQuantizedCases), which
+// tlm/tlm_bench.cc measures too (op_cases::RtlSuite): a case added to a group is in both.
 //
 // Built a second time as rtl_ops_coverage (AORTA_RTL_OPS_COVERAGE_DIR defined; target
 // rtl_coverage): the same cases on the coverage builds of the SoC, each device's counts written
@@ -14,7 +16,6 @@
 #include <cstdio>
 #include <functional>
 #include <string>
-#include <tuple>
 
 #include "compiler/testing/op_cases.h"
 #include "driver/runtime/backend_compare_test_util.h"
@@ -80,8 +81,7 @@ uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string&
 TEST(RtlOps, DenseConvolutions) {
   Rng rng(42);
   for (const char* chip : kChips) {
-    for (const ConvSpec& s : op_cases::DenseConvSpecs(rng))
-      RunCase(ConvGraph(s, static_cast<uint64_t>(s.cin * 100 + s.cout)), chip, s.Label());
+    for (const auto& [label, g] : op_cases::DenseConvCases(rng)) RunCase(g, chip, label);
   }
 }
 
@@ -92,10 +92,9 @@ TEST(RtlOps, PackedTapConvolutions) {
   // Staged: the input loaded into the UB and stored to SCRATCH (direct packed inputs off).
   CompileOptions staged;
   staged.direct_inputs = false;
-  const std::vector<ConvSpec> specs = op_cases::PackedTapSpecs();
   for (const char* chip : kChips)
-    for (size_t i = 0; i < specs.size(); ++i)
-      RunCase(ConvGraph(specs[i], 400 + i), chip, specs[i].Label(), 1, nullptr, staged);
+    for (const auto& [label, g] : op_cases::PackedTapCases())
+      RunCase(g, chip, label, 1, nullptr, staged);
 }
 
 // Direct packed inputs (program.proto PackedRows): the model input written by the session in the
@@ -140,149 +139,74 @@ TEST(RtlOps, WideOutputs) {
 }
 
 TEST(RtlOps, ConvActivations) {
-  for (const char* act : op_cases::kActivations) {
-    ConvSpec s;
-    s.cin = 10;
-    s.cout = 10;
-    s.act = act;
-    for (const char* chip : kChips) RunCase(ConvGraph(s, 11), chip, s.Label());
-  }
+  for (const auto& [label, g] : op_cases::ConvActivationCases())
+    for (const char* chip : kChips) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, DepthwiseConvolutions) {
   Rng rng(7);
   for (const char* chip : kChips) {
-    for (const ConvSpec& s : op_cases::DepthwiseSpecs(rng))
-      RunCase(ConvGraph(s, static_cast<uint64_t>(s.cin)), chip, s.Label());
+    for (const auto& [label, g] : op_cases::DepthwiseCases(rng)) RunCase(g, chip, label);
   }
 }
 
 TEST(RtlOps, GroupedConvolutions) {
-  for (const char* chip : kChips) {
-    for (const auto& [cin, cout, group] :
-         {std::tuple<int64_t, int64_t, int64_t>{16, 16, 2}, {6, 9, 3}, {20, 10, 2}, {10, 20, 10}}) {
-      ConvSpec s;
-      s.cin = cin;
-      s.cout = cout;
-      s.group = group;
-      RunCase(ConvGraph(s, 3), chip, s.Label());
-    }
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::GroupedConvCases()) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, ResidualAdds) {
-  for (const char* chip : kChips) {
-    for (int64_t c : {3, 10, 17}) {
-      ConvSpec s;
-      s.cin = 8;
-      s.cout = c;
-      s.residual = true;
-      s.act = c == 10 ? "" : "Relu";
-      RunCase(ConvGraph(s, 9), chip, s.Label());
-    }
-    for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
-      ConvSpec s;
-      s.cin = 10;
-      s.cout = 17;
-      s.residual = true;
-      s.act = act;
-      RunCase(ConvGraph(s, 19), chip, s.Label());
-    }
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::ResidualAddCases()) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, SameUpperStrided) {
-  for (const char* chip : kChips) {
-    ConvSpec s;
-    s.cin = 10;
-    s.cout = 17;
-    s.sh = s.sw = 2;
-    s.h = 9;
-    s.w = 8;
-    ir::Graph g = ConvGraph(s, 17);
-    g.nodes[0].attributes.erase("pads");
-    g.nodes[0].attributes["auto_pad"] = std::string("SAME_UPPER");
-    RunCase(g, chip, "conv 10->17 k3 s2 SAME_UPPER 9x8");
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::SameUpperStridedCases()) RunCase(g, chip, label);
 }
 
 // compile_test's 40 x 40 on tiny: two output blocks x four row tiles of 480 pixels, alternating
 // between the accumulator halves (0 and 512); each tile's POSTPROC reads rows the next-but-one
 // tile's MATMULs write again.
 TEST(RtlOps, AccumulatorRowTilesAlternatingHalves) {
-  ConvSpec s;
-  s.cin = 5;
-  s.cout = 12;
-  s.h = s.w = 40;
-  RunCase(ConvGraph(s, 13), "tiny", s.Label());
+  for (const auto& [label, g] : op_cases::AccumulatorRowTileCases()) RunCase(g, "tiny", label);
 }
 
 // ---- Matrices ----
 
 TEST(RtlOps, GemmForms) {
   Rng rng(21);
-  for (const char* chip : kChips) {
-    for (int64_t k : {3, 10, 17}) {
-      for (int64_t n : {10, 17}) {
-        const int64_t m = rng.Int(1, 5);
-        const bool trans_b = (k + n) % 2 == 1;
-        RunCase(op_cases::GemmGraph(rng, m, k, n, trans_b), chip,
-                fmt::format("gemm {}x{} * {}{}", m, k, n, trans_b ? " transB" : ""));
-      }
-    }
-    RunCase(op_cases::GemmAlphaBetaGraph(29), chip, "gemm 3x10 * 17 alpha 0.5 beta 2");
-    RunCase(op_cases::MatMulReluGraph(23), chip, "matmul 4x17 * 17x9 + relu");
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::GemmCases(rng)) RunCase(g, chip, label);
 }
 
 // ---- Element-wise, activations, pooling ----
 
 TEST(RtlOps, EltwiseAndBroadcasts) {
   Rng rng(31);
-  for (const char* chip : kChips) {
-    for (const char* op : op_cases::kBinaryOps) {
-      for (int64_t c : {3, 10, 17})
-        RunCase(op_cases::BinaryGraph(op, {1, c, 5, 6}, {1, c, 5, 6}), chip,
-                fmt::format("{} {}x5x6", op, c));
-    }
-    for (int64_t c : {3, 10, 17}) {
-      for (const char* op : {"Add", "Mul", "Sub", "Div"})
-        RunCase(op_cases::ConstantOperandGraph(rng, op, c, 4, 4), chip,
-                fmt::format("{} {}x4x4 with constant [{},1,1]", op, c, c));
-      RunCase(op_cases::ChannelScaleGraph(c, 3, 5), chip,
-              fmt::format("Mul {}x3x5 by [1,{},1,1]", c, c));
-    }
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::EltwiseCases(rng)) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, StandaloneActivations) {
-  for (const char* chip : kChips) {
-    for (const char* act : op_cases::kActivations)
-      RunCase(op_cases::ActivationGraph(act, {1, 10, 4, 7}), chip, fmt::format("{} 10x4x7", act));
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::StandaloneActivationCases()) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, Pools) {
-  for (const char* chip : kChips) {
-    for (int64_t c : {3, 10, 17}) {
-      for (const op_cases::PoolSpec& k : op_cases::PoolSpecs())
-        RunCase(op_cases::PoolGraph(k, c, 9, 7), chip, k.Label(c, 9, 7));
-    }
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::PoolCases()) RunCase(g, chip, label);
 }
 
 // ---- Models, tiling through DRAM, streamed weights ----
 
 TEST(RtlOps, SmallCnnAndTwoOutputs) {
-  for (const char* chip : kChips) {
-    RunCase(op_cases::SmallCnn(77), chip, "small CNN (conv-bn-relu, dw, res, pools, gemm)");
-    RunCase(op_cases::ConvAndPoolOutputs(), chip, "conv+relu and its max pool, both outputs");
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::SmallCnnCases()) RunCase(g, chip, label);
 }
 
 TEST(RtlOps, StreamedWeightsOnTiny) {
-  RunCase(op_cases::ConvThen1x1(64, 64, 6, 5), "tiny", "conv 64->64 streamed + conv 64->10");
-  RunCase(op_cases::ConvChain(6, 32, 5, 6), "tiny", "six convs 32->32 streamed");
+  for (const auto& [label, g] : op_cases::StreamedWeightCases()) RunCase(g, "tiny", label);
 }
 
 // The tiled cases are the ones whose loads SplitTransfers splits into chunks (one per channel
@@ -291,29 +215,12 @@ TEST(RtlOps, StreamedWeightsOnTiny) {
 // arrived; the golden model's queue order hid it).
 TEST(RtlOps, ConvolutionsTiledThroughDramOnTiny) {
   // compile_test's six: inputs of 2 blocks x 64 x 72 rows, more than tiny's unified buffer.
-  const std::vector<ConvSpec> specs = op_cases::TiledConvSpecs();
-  for (size_t i = 0; i < specs.size(); ++i)
-    RunCase(ConvGraph(specs[i], 300 + i), "tiny", specs[i].Label());
+  for (const auto& [label, g] : op_cases::TiledConvCases()) RunCase(g, "tiny", label);
 }
 
 TEST(RtlOps, VectorOpsTiledThroughDramOnTiny) {
   // compile_test's: depthwise, pools, Add and Relu on c x 96 x 96.
-  for (int64_t c : {3, 10, 17}) {
-    ConvSpec dw;
-    dw.cin = dw.cout = dw.group = c;
-    dw.sh = dw.sw = c == 10 ? 2 : 1;
-    dw.h = dw.w = 96;
-    dw.act = "Clip";
-    RunCase(ConvGraph(dw, static_cast<uint64_t>(c)), "tiny", dw.Label());
-    const Shape x = {1, c, 96, 96};
-    for (const char* pool : {"MaxPool", "AveragePool"}) {
-      const bool avg = std::string(pool) == "AveragePool";
-      RunCase(op_cases::PoolGraph({pool, {3, 3}, {2, 2}, {1, 1, 1, 1}, avg, 0}, c, 96, 96), "tiny",
-              fmt::format("{} {}x96x96 tiled", pool, c));
-    }
-    RunCase(op_cases::BinaryGraph("Add", x, x), "tiny", fmt::format("Add {}x96x96 tiled", c));
-    RunCase(op_cases::ActivationGraph("Relu", x), "tiny", fmt::format("Relu {}x96x96 tiled", c));
-  }
+  for (const auto& [label, g] : op_cases::TiledVectorOpCases()) RunCase(g, "tiny", label);
 }
 
 // compile_test's tiling of the remaining layer kinds, one case of each: ConvTranspose (zero
@@ -321,34 +228,18 @@ TEST(RtlOps, VectorOpsTiledThroughDramOnTiny) {
 // activation, column tiles of wide rows through DRAM, squeeze-and-scale (the global pool's output
 // and the broadcast operand in DRAM) and a global pool tiled by channel blocks.
 TEST(RtlOps, LayoutOpsResidualActivationsAndWideRowsTiledOnTiny) {
-  const std::vector<std::pair<std::string, ir::Graph>> layout = op_cases::TiledLayoutOpCases();
-  for (size_t i : {size_t{1}, size_t{3}, size_t{5}})
-    RunCase(layout[i].second, "tiny", layout[i].first);
-  const ConvSpec res = op_cases::TiledResidualActivationSpecs()[1];
-  RunCase(ConvGraph(res, 401), "tiny", res.Label());
-  const std::vector<std::pair<std::string, ir::Graph>> wide = op_cases::WideRowCases();
-  RunCase(wide[1].second, "tiny", wide[1].first);
-  RunCase(op_cases::SqueezeScaleGraph(8, 10, 10, 3, 2040), "tiny",
-          "squeeze 8x10x10, scale 8x3x2040");
-  RunCase(op_cases::PoolGraph({"GlobalAveragePool", {}, {}, {}, 0, 0}, 24, 60, 60), "tiny",
-          "GlobalAveragePool 24x60x60 tiled");
+  for (const auto& [label, g] : op_cases::TiledLayoutResidualWideCases()) RunCase(g, "tiny", label);
 }
 
 TEST(RtlOps, SmallCnnTiledOnTiny) {
-  RunCase(op_cases::SmallCnn(77, 56), "tiny", "small CNN 56x56 tiled");
+  for (const auto& [label, g] : op_cases::SmallCnnTiledCases()) RunCase(g, "tiny", label);
 }
 
 // Pad (a copy, or folded into a conv), Resize / Upsample (RESIZE), ConvTranspose (zero insertion
 // + convolution) and the pre-quantized models (QDQ and QLinear ops), as compile_test runs them.
 TEST(RtlOps, LayoutOpsAndPreQuantizedModels) {
-  for (const char* chip : kChips) {
-    for (const auto& [label, g] : op_cases::LayoutOpCases()) RunCase(g, chip, label);
-    for (bool u8 : {true, false}) {
-      const char* type = u8 ? "uint8" : "int8";
-      RunCase(op_cases::QdqConvModel(7, u8).graph, chip, fmt::format("QDQ conv model {}", type));
-      RunCase(op_cases::QLinearModel(8, u8).graph, chip, fmt::format("QLinear model {}", type));
-    }
-  }
+  for (const char* chip : kChips)
+    for (const auto& [label, g] : op_cases::LayoutAndPreQuantizedCases()) RunCase(g, chip, label);
 }
 
 }  // namespace
