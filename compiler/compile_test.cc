@@ -121,10 +121,10 @@ Checked CompileAndCompare(const ir::Graph& g, const std::string& chip_name, doub
     // output's step: the errors of the layers before it are counted in it).
     const bool wide = b.has_channel_quant();
     std::string value = b.name();  // the chip's tensor: before the NHWC Transpose / Reshape
-    for (const ir::Node* p = g.Producer(value);
-         p != nullptr && (p->op_type == "Transpose" || p->op_type == "Reshape");
-         p = g.Producer(value))
-      value = p->inputs[0];
+    for (const ir::Node* n = g.Producer(value);
+         n != nullptr && (n->op_type == "Transpose" || n->op_type == "Reshape");
+         n = g.Producer(value))
+      value = n->inputs[0];
     const double s = wide ? out.compiled.report.act.at(value).scale : b.quant().scale();
     const double z = b.quant().zero_point();
     const double lo = wide ? -HUGE_VAL : (-128 - z) * s, hi = wide ? HUGE_VAL : (127 - z) * s;

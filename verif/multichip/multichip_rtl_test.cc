@@ -80,10 +80,10 @@ void ExpectBitIdenticalOnRtlBoards(const std::string& name, const ir::Graph& g,
     ASSERT_TRUE(golden.ok() && rtl.ok()) << rtl.status().ToString();
     const runtime::testing::Ran got =
         runtime::testing::CompareWithGolden(**golden, **rtl, p, inputs, so);
-    for (const auto& [name, t] : one.outputs) {
-      ASSERT_TRUE(got.outputs.count(name)) << name;
-      EXPECT_EQ(got.outputs.at(name).ToDoubles(), t.ToDoubles())
-          << name << " on " << k << " RTL chips differs from one chip";
+    for (const auto& [output, t] : one.outputs) {
+      ASSERT_TRUE(got.outputs.count(output)) << output;
+      EXPECT_EQ(got.outputs.at(output).ToDoubles(), t.ToDoubles())
+          << output << " on " << k << " RTL chips differs from one chip";
     }
     std::cout << name << " on " << k << " sim16 chips (RTL, lock-step): " << got.report.cycles
               << " cycles (slowest chip)\n";

@@ -95,7 +95,9 @@ void RunResidualConv(const char* chip, int64_t hw, uint32_t min_tiles = 0) {
   uint32_t tiles = 0;
   for (const codegen::LayerSummary& l : layers)
     if (l.name == conv->name) tiles = l.tiles;
-  if (min_tiles > 0) EXPECT_GE(tiles, min_tiles) << conv->name << " is not tiled as the case needs";
+  if (min_tiles > 0) {
+    EXPECT_GE(tiles, min_tiles) << conv->name << " is not tiled as the case needs";
+  }
   const uint64_t cycles = conv->counters[static_cast<size_t>(regs::Counter::kCycles)];
   const uint64_t macs = conv->counters[static_cast<size_t>(regs::Counter::kMacs)];
   ASSERT_GT(cycles, 0u);
