@@ -1,13 +1,16 @@
 // aorta_chip: what every board wrapper puts around the SoC — the core reset synchronizer, the
 // SoC (rtl/aorta_soc.sv) and, for a board with chip-to-chip links, one aorta_link_port per link
 // (credit adapter + clock crossings to the transceiver's user clock). docs/boards.md, "Board
-// wrappers". The SoC's bus ports pass through under the SoC's own names; the wrapper connects
-// them to the vendor's PCIe / DDR / processor interconnect (directly on AMD parts, through
-// aorta_axi_to_avmm / aorta_avmm_to_axil on Intel parts).
+// wrappers". The SoC's two buses are interfaces here (aorta_axil_if s_axil, aorta_axi_if
+// m_axi, fpga_board/rtl/aorta_*_if.sv); the wrapper connects them to the vendor's PCIe / DDR /
+// processor interconnect (directly on AMD parts, through aorta_axi_to_avmm / aorta_avmm_to_axil
+// on Intel parts).
 //
 // Links = 0: a board without links (AWS F1, ZedBoard). The SoC still has LinkPorts ports (the
 // config's count, at least one); they report down, so a SEND / RECV ends in LINK_FAULT. The
 // xcvr_* ports are then unused (tie them to zero).
+`include "aorta_bus_macros.svh"
+
 module aorta_chip #(
   parameter int unsigned N             = 16,
   parameter int unsigned UbRows        = 1024,
@@ -30,61 +33,11 @@ module aorta_chip #(
   input  logic                       arst_ni,  // asynchronous: PLL locked, PCIe / shell reset
   output logic                       rst_no,   // the core reset, released synchronously
 
-  // AXI4-lite slave: the register map (the host's BAR0 / the ARM's GP port).
-  input  logic [11:0]                s_axil_awaddr_i,
-  input  logic [2:0]                 s_axil_awprot_i,
-  input  logic                       s_axil_awvalid_i,
-  output logic                       s_axil_awready_o,
-  input  logic [31:0]                s_axil_wdata_i,
-  input  logic [3:0]                 s_axil_wstrb_i,
-  input  logic                       s_axil_wvalid_i,
-  output logic                       s_axil_wready_o,
-  output logic [1:0]                 s_axil_bresp_o,
-  output logic                       s_axil_bvalid_o,
-  input  logic                       s_axil_bready_i,
-  input  logic [11:0]                s_axil_araddr_i,
-  input  logic [2:0]                 s_axil_arprot_i,
-  input  logic                       s_axil_arvalid_i,
-  output logic                       s_axil_arready_o,
-  output logic [31:0]                s_axil_rdata_o,
-  output logic [1:0]                 s_axil_rresp_o,
-  output logic                       s_axil_rvalid_o,
-  input  logic                       s_axil_rready_i,
-
-  // AXI4 master: board DRAM and the host window (core/device.h address map).
-  output logic [1:0]                 m_axi_awid_o,
-  output logic [63:0]                m_axi_awaddr_o,
-  output logic [7:0]                 m_axi_awlen_o,
-  output logic [2:0]                 m_axi_awsize_o,
-  output logic [1:0]                 m_axi_awburst_o,
-  output logic [3:0]                 m_axi_awcache_o,
-  output logic [2:0]                 m_axi_awprot_o,
-  output logic                       m_axi_awvalid_o,
-  input  logic                       m_axi_awready_i,
-  output logic [DmaDataWidth-1:0]    m_axi_wdata_o,
-  output logic [DmaDataWidth/8-1:0]  m_axi_wstrb_o,
-  output logic                       m_axi_wlast_o,
-  output logic                       m_axi_wvalid_o,
-  input  logic                       m_axi_wready_i,
-  input  logic [1:0]                 m_axi_bid_i,
-  input  logic [1:0]                 m_axi_bresp_i,
-  input  logic                       m_axi_bvalid_i,
-  output logic                       m_axi_bready_o,
-  output logic [1:0]                 m_axi_arid_o,
-  output logic [63:0]                m_axi_araddr_o,
-  output logic [7:0]                 m_axi_arlen_o,
-  output logic [2:0]                 m_axi_arsize_o,
-  output logic [1:0]                 m_axi_arburst_o,
-  output logic [3:0]                 m_axi_arcache_o,
-  output logic [2:0]                 m_axi_arprot_o,
-  output logic                       m_axi_arvalid_o,
-  input  logic                       m_axi_arready_i,
-  input  logic [1:0]                 m_axi_rid_i,
-  input  logic [DmaDataWidth-1:0]    m_axi_rdata_i,
-  input  logic [1:0]                 m_axi_rresp_i,
-  input  logic                       m_axi_rlast_i,
-  input  logic                       m_axi_rvalid_i,
-  output logic                       m_axi_rready_o,
+  // The register map (the host's BAR0 / the ARM's GP port): AXI4-lite, 12-bit addresses.
+  aorta_axil_if.slave                s_axil,
+  // DMA: board DRAM and the host window (core/device.h address map); AXI4, DmaDataWidth-bit
+  // data, 2-bit IDs, 64-bit addresses.
+  aorta_axi_if.master                m_axi,
 
   // Transceivers, one per link port, each side in its own user clock (aorta_link_port; unused
   // when Links = 0).
@@ -127,58 +80,8 @@ module aorta_chip #(
   ) u_soc (
     .clk_i,
     .rst_ni         (rst_no),
-    .s_axil_awaddr_i,
-    .s_axil_awprot_i,
-    .s_axil_awvalid_i,
-    .s_axil_awready_o,
-    .s_axil_wdata_i,
-    .s_axil_wstrb_i,
-    .s_axil_wvalid_i,
-    .s_axil_wready_o,
-    .s_axil_bresp_o,
-    .s_axil_bvalid_o,
-    .s_axil_bready_i,
-    .s_axil_araddr_i,
-    .s_axil_arprot_i,
-    .s_axil_arvalid_i,
-    .s_axil_arready_o,
-    .s_axil_rdata_o,
-    .s_axil_rresp_o,
-    .s_axil_rvalid_o,
-    .s_axil_rready_i,
-    .m_axi_awid_o,
-    .m_axi_awaddr_o,
-    .m_axi_awlen_o,
-    .m_axi_awsize_o,
-    .m_axi_awburst_o,
-    .m_axi_awcache_o,
-    .m_axi_awprot_o,
-    .m_axi_awvalid_o,
-    .m_axi_awready_i,
-    .m_axi_wdata_o,
-    .m_axi_wstrb_o,
-    .m_axi_wlast_o,
-    .m_axi_wvalid_o,
-    .m_axi_wready_i,
-    .m_axi_bid_i,
-    .m_axi_bresp_i,
-    .m_axi_bvalid_i,
-    .m_axi_bready_o,
-    .m_axi_arid_o,
-    .m_axi_araddr_o,
-    .m_axi_arlen_o,
-    .m_axi_arsize_o,
-    .m_axi_arburst_o,
-    .m_axi_arcache_o,
-    .m_axi_arprot_o,
-    .m_axi_arvalid_o,
-    .m_axi_arready_i,
-    .m_axi_rid_i,
-    .m_axi_rdata_i,
-    .m_axi_rresp_i,
-    .m_axi_rlast_i,
-    .m_axi_rvalid_i,
-    .m_axi_rready_o,
+    `AORTA_AXIL_PORTS(s_axil_, _i, _o, s_axil),
+    `AORTA_AXI_PORTS(m_axi_, _o, _i, m_axi),
     .link_up_i      (link_up),
     .link_rx_valid_i(rx_valid),
     .link_rx_ready_o(rx_ready),

@@ -18,6 +18,8 @@
 //   | DMA Avalon bursts        | 16 beats                       | 8 beats                          |
 // The systems' other exports have the same names (fpga_board/intel_sys_common.tcl exports them
 // for both), so one port list (AORTA_INTEL_SYS_COMMON below) connects them in either system.
+`include "aorta_bus_macros.svh"
+
 module aorta_intel_fpga #(
   parameter bit          Arria10       = 1'b0,
   parameter int unsigned N             = 16,
@@ -86,20 +88,13 @@ module aorta_intel_fpga #(
   );
 
   // ---- Chip ----------------------------------------------------------------------------------
-  logic [63:0]               mem_address, msi_address;
-  logic [BcW-1:0]            mem_burstcount;
-  logic                      mem_read, mem_write, mem_waitrequest, mem_readdatavalid;
-  logic                      mem_writeresponsevalid;
-  logic [DmaDataWidth-1:0]   mem_writedata, mem_readdata;
-  logic [DmaDataWidth/8-1:0] mem_byteenable;
-  logic [1:0]                mem_response, regs_response;
-  logic [11:0]               regs_address;
-  logic                      regs_read, regs_write, regs_waitrequest, regs_readdatavalid;
-  logic                      regs_writeresponsevalid;
-  logic [31:0]               regs_writedata, regs_readdata, msi_writedata;
-  logic [3:0]                regs_byteenable, msi_byteenable;
-  logic                      msi_write, msi_waitrequest;
-  logic [81:0]               msi_intfc;
+  aorta_avmm_if #(.AddrWidth(64), .DataWidth(DmaDataWidth), .BurstW(BcW)) mem (
+    .clk_i (core_clk),
+    .rst_ni(core_rst_n)
+  );
+  aorta_avmm_if #(.AddrWidth(12), .DataWidth(32)) regs (.clk_i(core_clk), .rst_ni(core_rst_n));
+  aorta_avmm_if #(.AddrWidth(64), .DataWidth(32)) msi (.clk_i(core_clk), .rst_ni(core_rst_n));
+  logic [81:0] msi_intfc;
 
   logic [1:0]                tx_clk, tx_up, tx_valid, rx_clk, rx_up, rx_valid;
   logic [2*BeatW-1:0]        tx_data, rx_data;
@@ -124,33 +119,10 @@ module aorta_intel_fpga #(
     .clk_i                    (core_clk),
     .arst_ni                  (core_locked && pcie_app_rst_n),
     .rst_no                   (core_rst_n),
-    .mem_address_o            (mem_address),
-    .mem_burstcount_o         (mem_burstcount),
-    .mem_read_o               (mem_read),
-    .mem_write_o              (mem_write),
-    .mem_writedata_o          (mem_writedata),
-    .mem_byteenable_o         (mem_byteenable),
-    .mem_waitrequest_i        (mem_waitrequest),
-    .mem_readdata_i           (mem_readdata),
-    .mem_readdatavalid_i      (mem_readdatavalid),
-    .mem_response_i           (mem_response),
-    .mem_writeresponsevalid_i (mem_writeresponsevalid),
-    .regs_address_i           (regs_address),
-    .regs_read_i              (regs_read),
-    .regs_write_i             (regs_write),
-    .regs_writedata_i         (regs_writedata),
-    .regs_byteenable_i        (regs_byteenable),
-    .regs_waitrequest_o       (regs_waitrequest),
-    .regs_readdata_o          (regs_readdata),
-    .regs_readdatavalid_o     (regs_readdatavalid),
-    .regs_response_o          (regs_response),
-    .regs_writeresponsevalid_o(regs_writeresponsevalid),
+    .mem                      (mem),
+    .regs                     (regs),
     .msi_intfc_i              (msi_intfc),
-    .msi_address_o            (msi_address),
-    .msi_write_o              (msi_write),
-    .msi_writedata_o          (msi_writedata),
-    .msi_byteenable_o         (msi_byteenable),
-    .msi_waitrequest_i        (msi_waitrequest),
+    .msi                      (msi),
     .xcvr_tx_clk_i            (tx_clk),
     .xcvr_tx_up_i             (tx_up),
     .xcvr_tx_valid_o          (tx_valid),
@@ -166,6 +138,22 @@ module aorta_intel_fpga #(
   // The exports both systems share (intel_sys_common.tcl): clocks and resets, PCIe, the mem /
   // regs / msi bridges, the links. A macro because the two systems are different generated
   // modules and SystemVerilog has no other way to share one instance's port list.
+  // Link L (SerialLite III, port L): its lanes and user interface. Continuous mode: no bursts,
+  // so start / end of burst and sync are tied off.
+`define AORTA_INTEL_SYS_LINK(L) \
+    .link``L``_tx_serial_data         (link_tx_o[L]), \
+    .link``L``_rx_serial_data         (link_rx_i[L]), \
+    .link``L``_user_clock_tx          (tx_clk[L]), \
+    .link``L``_link_up_tx             (tx_up[L]), \
+    .link``L``_data_tx                (tx_data[BeatW*L +: BeatW]), \
+    .link``L``_valid_tx               (tx_valid[L]), \
+    .link``L``_start_of_burst_tx      (1'b0), \
+    .link``L``_end_of_burst_tx        (1'b0), \
+    .link``L``_sync_tx                (8'h0), \
+    .link``L``_user_clock_rx          (rx_clk[L]), \
+    .link``L``_link_up_rx             (rx_up[L]), \
+    .link``L``_data_rx                (rx_data[BeatW*L +: BeatW]), \
+    .link``L``_valid_rx               (rx_valid[L])
 `define AORTA_INTEL_SYS_COMMON \
     .clk_100_clk                  (clk_100_i), \
     .reset_reset_n                (sys_rst_ni), \
@@ -191,60 +179,12 @@ module aorta_intel_fpga #(
     .pcie_serial_tx_out7          (pcie_tx_o[7]), \
     .pcie_nreset_status_reset_n   (pcie_app_rst_n), \
     .pcie_msi_msi_intfc           (msi_intfc), \
-    .mem_address                  (mem_address), \
-    .mem_burstcount               (mem_burstcount), \
-    .mem_read                     (mem_read), \
-    .mem_write                    (mem_write), \
-    .mem_writedata                (mem_writedata), \
-    .mem_byteenable               (mem_byteenable), \
-    .mem_waitrequest              (mem_waitrequest), \
-    .mem_readdata                 (mem_readdata), \
-    .mem_readdatavalid            (mem_readdatavalid), \
-    .mem_response                 (mem_response), \
-    .mem_writeresponsevalid       (mem_writeresponsevalid), \
-    .regs_address                 (regs_address), \
-    .regs_read                    (regs_read), \
-    .regs_write                   (regs_write), \
-    .regs_writedata               (regs_writedata), \
-    .regs_byteenable              (regs_byteenable), \
-    .regs_waitrequest             (regs_waitrequest), \
-    .regs_readdata                (regs_readdata), \
-    .regs_readdatavalid           (regs_readdatavalid), \
-    .regs_response                (regs_response), \
-    .regs_writeresponsevalid      (regs_writeresponsevalid), \
-    .msi_address                  (msi_address), \
-    .msi_write                    (msi_write), \
-    .msi_writedata                (msi_writedata), \
-    .msi_byteenable               (msi_byteenable), \
-    .msi_waitrequest              (msi_waitrequest), \
+    `AORTA_AVMM_PORTS(mem_, , , mem), \
+    `AORTA_AVMM_PORTS_WORD(regs_, , , regs), \
+    `AORTA_AVMM_PORTS_WRITE(msi_, , , msi), \
     .link_refclk_clk              (link_refclk_i), \
-    .link0_tx_serial_data         (link_tx_o[0]), \
-    .link0_rx_serial_data         (link_rx_i[0]), \
-    .link0_user_clock_tx          (tx_clk[0]), \
-    .link0_link_up_tx             (tx_up[0]), \
-    .link0_data_tx                (tx_data[0 +: BeatW]), \
-    .link0_valid_tx               (tx_valid[0]), \
-    .link0_start_of_burst_tx      (1'b0), \
-    .link0_end_of_burst_tx        (1'b0), \
-    .link0_sync_tx                (8'h0), \
-    .link0_user_clock_rx          (rx_clk[0]), \
-    .link0_link_up_rx             (rx_up[0]), \
-    .link0_data_rx                (rx_data[0 +: BeatW]), \
-    .link0_valid_rx               (rx_valid[0]), \
-    .link1_tx_serial_data         (link_tx_o[1]), \
-    .link1_rx_serial_data         (link_rx_i[1]), \
-    .link1_user_clock_tx          (tx_clk[1]), \
-    .link1_link_up_tx             (tx_up[1]), \
-    .link1_data_tx                (tx_data[BeatW +: BeatW]), \
-    .link1_valid_tx               (tx_valid[1]), \
-    .link1_start_of_burst_tx      (1'b0), \
-    .link1_end_of_burst_tx        (1'b0), \
-    .link1_sync_tx                (8'h0), \
-    .link1_user_clock_rx          (rx_clk[1]), \
-    .link1_link_up_rx             (rx_up[1]), \
-    .link1_data_rx                (rx_data[BeatW +: BeatW]), \
-    .link1_valid_rx               (rx_valid[1])
-  // Links in continuous mode: no bursts, so start / end of burst and sync are tied off.
+    `AORTA_INTEL_SYS_LINK(0), \
+    `AORTA_INTEL_SYS_LINK(1)
   // Calibration status: for SignalTap and the board's LEDs; an uncalibrated bank holds the SoC's
   // DRAM accesses in waitrequest (a run then stops at the host's timeout).
   logic [DdrBanks-1:0] unused_cal_success, unused_cal_fail;
@@ -325,4 +265,5 @@ module aorta_intel_fpga #(
     );
   end
 `undef AORTA_INTEL_SYS_COMMON
+`undef AORTA_INTEL_SYS_LINK
 endmodule

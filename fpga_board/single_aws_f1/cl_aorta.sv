@@ -15,6 +15,8 @@
 // (build.tcl stops if they differ), so nothing crosses clocks. F1 exposes no FPGA-to-FPGA links:
 // the SoC's link port reports down. Not built with Vivado / the HDK, not run on an F1 instance:
 // it lints against interface models (fpga_board/ip/aorta_f1_bd.sv, fpga_board/ip/sh_ddr.sv).
+`include "aorta_bus_macros.svh"
+
 module cl_aorta
   import aorta_cfg_aws_f1_pkg::LinkPorts;
   import aorta_cfg_aws_f1_pkg::QueueDepth;
@@ -320,17 +322,33 @@ module cl_aorta
   assign cl_sh_flr_done = flr_done_q;
 
   // ---- Chip -----------------------------------------------------------------------------------
-  logic [1:0]      awid, bid, arid, rid, awburst, arburst, bresp, rresp;
-  logic [63:0]     awaddr, araddr;
-  logic [7:0]      awlen, arlen;
-  logic [2:0]      awsize, arsize, awprot, arprot;
-  logic [3:0]      awcache, arcache;
-  logic            awvalid, awready, wlast, wvalid, wready, bvalid, bready;
-  logic            arvalid, arready, rlast, rvalid, rready, irq, core_rst_n;
-  logic [Dw-1:0]   wdata, rdata;
-  logic [Dw/8-1:0] wstrb;
+  logic                    irq, core_rst_n;
   logic [LinkPorts-1:0]    unused_xcvr_tx_valid;
   logic [LinkPorts*64-1:0] unused_xcvr_tx_data;
+  aorta_axi_if #(.DataWidth(Dw)) dma (.clk_i(clk_main_a0), .rst_ni(core_rst_n));
+
+  // OCL (AppPF BAR0) is the register map: the shell's AXI4-lite has 32-bit addresses (the map
+  // decodes 12) and no AxPROT (data, non-secure, unprivileged).
+  aorta_axil_if #(.AddrWidth(12)) ocl (.clk_i(clk_main_a0), .rst_ni(core_rst_n));
+  assign ocl.awaddr     = sh_ocl_awaddr[11:0];
+  assign ocl.awprot     = 3'b010;
+  assign ocl.awvalid    = sh_ocl_awvalid;
+  assign ocl_sh_awready = ocl.awready;
+  assign ocl.wdata      = sh_ocl_wdata;
+  assign ocl.wstrb      = sh_ocl_wstrb;
+  assign ocl.wvalid     = sh_ocl_wvalid;
+  assign ocl_sh_wready  = ocl.wready;
+  assign ocl_sh_bresp   = ocl.bresp;
+  assign ocl_sh_bvalid  = ocl.bvalid;
+  assign ocl.bready     = sh_ocl_bready;
+  assign ocl.araddr     = sh_ocl_araddr[11:0];
+  assign ocl.arprot     = 3'b010;
+  assign ocl.arvalid    = sh_ocl_arvalid;
+  assign ocl_sh_arready = ocl.arready;
+  assign ocl_sh_rdata   = ocl.rdata;
+  assign ocl_sh_rresp   = ocl.rresp;
+  assign ocl_sh_rvalid  = ocl.rvalid;
+  assign ocl.rready     = sh_ocl_rready;
 
   aorta_chip #(
     .N            (N),
@@ -351,58 +369,8 @@ module cl_aorta
     .clk_i           (clk_main_a0),
     .arst_ni         (chip_arst_n_q),
     .rst_no          (core_rst_n),
-    .s_axil_awaddr_i (sh_ocl_awaddr[11:0]),
-    .s_axil_awprot_i (3'b010),
-    .s_axil_awvalid_i(sh_ocl_awvalid),
-    .s_axil_awready_o(ocl_sh_awready),
-    .s_axil_wdata_i  (sh_ocl_wdata),
-    .s_axil_wstrb_i  (sh_ocl_wstrb),
-    .s_axil_wvalid_i (sh_ocl_wvalid),
-    .s_axil_wready_o (ocl_sh_wready),
-    .s_axil_bresp_o  (ocl_sh_bresp),
-    .s_axil_bvalid_o (ocl_sh_bvalid),
-    .s_axil_bready_i (sh_ocl_bready),
-    .s_axil_araddr_i (sh_ocl_araddr[11:0]),
-    .s_axil_arprot_i (3'b010),
-    .s_axil_arvalid_i(sh_ocl_arvalid),
-    .s_axil_arready_o(ocl_sh_arready),
-    .s_axil_rdata_o  (ocl_sh_rdata),
-    .s_axil_rresp_o  (ocl_sh_rresp),
-    .s_axil_rvalid_o (ocl_sh_rvalid),
-    .s_axil_rready_i (sh_ocl_rready),
-    .m_axi_awid_o    (awid),
-    .m_axi_awaddr_o  (awaddr),
-    .m_axi_awlen_o   (awlen),
-    .m_axi_awsize_o  (awsize),
-    .m_axi_awburst_o (awburst),
-    .m_axi_awcache_o (awcache),
-    .m_axi_awprot_o  (awprot),
-    .m_axi_awvalid_o (awvalid),
-    .m_axi_awready_i (awready),
-    .m_axi_wdata_o   (wdata),
-    .m_axi_wstrb_o   (wstrb),
-    .m_axi_wlast_o   (wlast),
-    .m_axi_wvalid_o  (wvalid),
-    .m_axi_wready_i  (wready),
-    .m_axi_bid_i     (bid),
-    .m_axi_bresp_i   (bresp),
-    .m_axi_bvalid_i  (bvalid),
-    .m_axi_bready_o  (bready),
-    .m_axi_arid_o    (arid),
-    .m_axi_araddr_o  (araddr),
-    .m_axi_arlen_o   (arlen),
-    .m_axi_arsize_o  (arsize),
-    .m_axi_arburst_o (arburst),
-    .m_axi_arcache_o (arcache),
-    .m_axi_arprot_o  (arprot),
-    .m_axi_arvalid_o (arvalid),
-    .m_axi_arready_i (arready),
-    .m_axi_rid_i     (rid),
-    .m_axi_rdata_i   (rdata),
-    .m_axi_rresp_i   (rresp),
-    .m_axi_rlast_i   (rlast),
-    .m_axi_rvalid_i  (rvalid),
-    .m_axi_rready_o  (rready),
+    .s_axil          (ocl),
+    .m_axi           (dma),
     .xcvr_tx_clk_i   ('0),
     .xcvr_tx_up_i    ('0),
     .xcvr_tx_valid_o (unused_xcvr_tx_valid),
@@ -416,15 +384,12 @@ module cl_aorta
   );
 
   // ---- Interconnect: SoC and DMA_PCIS to DDR4 A-D and PCIM ------------------------------------
-  logic [3:0][15:0]  ddr_awid, ddr_bid, ddr_arid, ddr_rid;
-  logic [3:0][63:0]  ddr_awaddr, ddr_araddr;
-  logic [3:0][7:0]   ddr_awlen, ddr_arlen;
-  logic [3:0][2:0]   ddr_awsize, ddr_arsize;
-  logic [3:0][1:0]   ddr_awburst, ddr_arburst, ddr_bresp, ddr_rresp;
-  logic [3:0]        ddr_awvalid, ddr_awready, ddr_wlast, ddr_wvalid, ddr_wready, ddr_bvalid;
-  logic [3:0]        ddr_bready, ddr_arvalid, ddr_arready, ddr_rlast, ddr_rvalid, ddr_rready;
-  logic [3:0][511:0] ddr_wdata, ddr_rdata;
-  logic [3:0][63:0]  ddr_wstrb;
+  // The SmartConnect's four DDR4 masters (M_DDR0..3: channels A, B, C, D), as the shell's
+  // cl_sh_ddr has them: 512-bit data, 16-bit IDs, no AxCACHE / AxPROT.
+  aorta_axi_if #(.DataWidth(512), .IdWidth(16)) ddr [4] (
+    .clk_i (clk_main_a0),
+    .rst_ni(core_rst_n)
+  );
   logic [63:0]       pcim_awaddr, pcim_araddr;
 
   aorta_f1_bd #(
@@ -432,39 +397,7 @@ module cl_aorta
   ) u_bd (
     .aclk               (clk_main_a0),
     .aresetn            (core_rst_n),
-    .S_AORTA_AXI_awid   (awid),
-    .S_AORTA_AXI_awaddr (awaddr),
-    .S_AORTA_AXI_awlen  (awlen),
-    .S_AORTA_AXI_awsize (awsize),
-    .S_AORTA_AXI_awburst(awburst),
-    .S_AORTA_AXI_awcache(awcache),
-    .S_AORTA_AXI_awprot (awprot),
-    .S_AORTA_AXI_awvalid(awvalid),
-    .S_AORTA_AXI_awready(awready),
-    .S_AORTA_AXI_wdata  (wdata),
-    .S_AORTA_AXI_wstrb  (wstrb),
-    .S_AORTA_AXI_wlast  (wlast),
-    .S_AORTA_AXI_wvalid (wvalid),
-    .S_AORTA_AXI_wready (wready),
-    .S_AORTA_AXI_bid    (bid),
-    .S_AORTA_AXI_bresp  (bresp),
-    .S_AORTA_AXI_bvalid (bvalid),
-    .S_AORTA_AXI_bready (bready),
-    .S_AORTA_AXI_arid   (arid),
-    .S_AORTA_AXI_araddr (araddr),
-    .S_AORTA_AXI_arlen  (arlen),
-    .S_AORTA_AXI_arsize (arsize),
-    .S_AORTA_AXI_arburst(arburst),
-    .S_AORTA_AXI_arcache(arcache),
-    .S_AORTA_AXI_arprot (arprot),
-    .S_AORTA_AXI_arvalid(arvalid),
-    .S_AORTA_AXI_arready(arready),
-    .S_AORTA_AXI_rid    (rid),
-    .S_AORTA_AXI_rdata  (rdata),
-    .S_AORTA_AXI_rresp  (rresp),
-    .S_AORTA_AXI_rlast  (rlast),
-    .S_AORTA_AXI_rvalid (rvalid),
-    .S_AORTA_AXI_rready (rready),
+    `AORTA_AXI_PORTS(S_AORTA_AXI_, , , dma),
     .S_DMA_PCIS_awid    (sh_cl_dma_pcis_awid),
     .S_DMA_PCIS_awaddr  (sh_cl_dma_pcis_awaddr),
     .S_DMA_PCIS_awlen   (sh_cl_dma_pcis_awlen),
@@ -492,122 +425,14 @@ module cl_aorta
     .S_DMA_PCIS_rlast   (cl_sh_dma_pcis_rlast),
     .S_DMA_PCIS_rvalid  (cl_sh_dma_pcis_rvalid),
     .S_DMA_PCIS_rready  (sh_cl_dma_pcis_rready),
-    .M_DDR0_awid        (ddr_awid[0]),
-    .M_DDR0_awaddr      (ddr_awaddr[0]),
-    .M_DDR0_awlen       (ddr_awlen[0]),
-    .M_DDR0_awsize      (ddr_awsize[0]),
-    .M_DDR0_awburst     (ddr_awburst[0]),
-    .M_DDR0_awvalid     (ddr_awvalid[0]),
-    .M_DDR0_awready     (ddr_awready[0]),
-    .M_DDR0_wdata       (ddr_wdata[0]),
-    .M_DDR0_wstrb       (ddr_wstrb[0]),
-    .M_DDR0_wlast       (ddr_wlast[0]),
-    .M_DDR0_wvalid      (ddr_wvalid[0]),
-    .M_DDR0_wready      (ddr_wready[0]),
-    .M_DDR0_bid         (ddr_bid[0]),
-    .M_DDR0_bresp       (ddr_bresp[0]),
-    .M_DDR0_bvalid      (ddr_bvalid[0]),
-    .M_DDR0_bready      (ddr_bready[0]),
-    .M_DDR0_arid        (ddr_arid[0]),
-    .M_DDR0_araddr      (ddr_araddr[0]),
-    .M_DDR0_arlen       (ddr_arlen[0]),
-    .M_DDR0_arsize      (ddr_arsize[0]),
-    .M_DDR0_arburst     (ddr_arburst[0]),
-    .M_DDR0_arvalid     (ddr_arvalid[0]),
-    .M_DDR0_arready     (ddr_arready[0]),
-    .M_DDR0_rid         (ddr_rid[0]),
-    .M_DDR0_rdata       (ddr_rdata[0]),
-    .M_DDR0_rresp       (ddr_rresp[0]),
-    .M_DDR0_rlast       (ddr_rlast[0]),
-    .M_DDR0_rvalid      (ddr_rvalid[0]),
-    .M_DDR0_rready      (ddr_rready[0]),
-    .M_DDR1_awid        (ddr_awid[1]),
-    .M_DDR1_awaddr      (ddr_awaddr[1]),
-    .M_DDR1_awlen       (ddr_awlen[1]),
-    .M_DDR1_awsize      (ddr_awsize[1]),
-    .M_DDR1_awburst     (ddr_awburst[1]),
-    .M_DDR1_awvalid     (ddr_awvalid[1]),
-    .M_DDR1_awready     (ddr_awready[1]),
-    .M_DDR1_wdata       (ddr_wdata[1]),
-    .M_DDR1_wstrb       (ddr_wstrb[1]),
-    .M_DDR1_wlast       (ddr_wlast[1]),
-    .M_DDR1_wvalid      (ddr_wvalid[1]),
-    .M_DDR1_wready      (ddr_wready[1]),
-    .M_DDR1_bid         (ddr_bid[1]),
-    .M_DDR1_bresp       (ddr_bresp[1]),
-    .M_DDR1_bvalid      (ddr_bvalid[1]),
-    .M_DDR1_bready      (ddr_bready[1]),
-    .M_DDR1_arid        (ddr_arid[1]),
-    .M_DDR1_araddr      (ddr_araddr[1]),
-    .M_DDR1_arlen       (ddr_arlen[1]),
-    .M_DDR1_arsize      (ddr_arsize[1]),
-    .M_DDR1_arburst     (ddr_arburst[1]),
-    .M_DDR1_arvalid     (ddr_arvalid[1]),
-    .M_DDR1_arready     (ddr_arready[1]),
-    .M_DDR1_rid         (ddr_rid[1]),
-    .M_DDR1_rdata       (ddr_rdata[1]),
-    .M_DDR1_rresp       (ddr_rresp[1]),
-    .M_DDR1_rlast       (ddr_rlast[1]),
-    .M_DDR1_rvalid      (ddr_rvalid[1]),
-    .M_DDR1_rready      (ddr_rready[1]),
-    .M_DDR2_awid        (ddr_awid[2]),
-    .M_DDR2_awaddr      (ddr_awaddr[2]),
-    .M_DDR2_awlen       (ddr_awlen[2]),
-    .M_DDR2_awsize      (ddr_awsize[2]),
-    .M_DDR2_awburst     (ddr_awburst[2]),
-    .M_DDR2_awvalid     (ddr_awvalid[2]),
-    .M_DDR2_awready     (ddr_awready[2]),
-    .M_DDR2_wdata       (ddr_wdata[2]),
-    .M_DDR2_wstrb       (ddr_wstrb[2]),
-    .M_DDR2_wlast       (ddr_wlast[2]),
-    .M_DDR2_wvalid      (ddr_wvalid[2]),
-    .M_DDR2_wready      (ddr_wready[2]),
-    .M_DDR2_bid         (ddr_bid[2]),
-    .M_DDR2_bresp       (ddr_bresp[2]),
-    .M_DDR2_bvalid      (ddr_bvalid[2]),
-    .M_DDR2_bready      (ddr_bready[2]),
-    .M_DDR2_arid        (ddr_arid[2]),
-    .M_DDR2_araddr      (ddr_araddr[2]),
-    .M_DDR2_arlen       (ddr_arlen[2]),
-    .M_DDR2_arsize      (ddr_arsize[2]),
-    .M_DDR2_arburst     (ddr_arburst[2]),
-    .M_DDR2_arvalid     (ddr_arvalid[2]),
-    .M_DDR2_arready     (ddr_arready[2]),
-    .M_DDR2_rid         (ddr_rid[2]),
-    .M_DDR2_rdata       (ddr_rdata[2]),
-    .M_DDR2_rresp       (ddr_rresp[2]),
-    .M_DDR2_rlast       (ddr_rlast[2]),
-    .M_DDR2_rvalid      (ddr_rvalid[2]),
-    .M_DDR2_rready      (ddr_rready[2]),
-    .M_DDR3_awid        (ddr_awid[3]),
-    .M_DDR3_awaddr      (ddr_awaddr[3]),
-    .M_DDR3_awlen       (ddr_awlen[3]),
-    .M_DDR3_awsize      (ddr_awsize[3]),
-    .M_DDR3_awburst     (ddr_awburst[3]),
-    .M_DDR3_awvalid     (ddr_awvalid[3]),
-    .M_DDR3_awready     (ddr_awready[3]),
-    .M_DDR3_wdata       (ddr_wdata[3]),
-    .M_DDR3_wstrb       (ddr_wstrb[3]),
-    .M_DDR3_wlast       (ddr_wlast[3]),
-    .M_DDR3_wvalid      (ddr_wvalid[3]),
-    .M_DDR3_wready      (ddr_wready[3]),
-    .M_DDR3_bid         (ddr_bid[3]),
-    .M_DDR3_bresp       (ddr_bresp[3]),
-    .M_DDR3_bvalid      (ddr_bvalid[3]),
-    .M_DDR3_bready      (ddr_bready[3]),
-    .M_DDR3_arid        (ddr_arid[3]),
-    .M_DDR3_araddr      (ddr_araddr[3]),
-    .M_DDR3_arlen       (ddr_arlen[3]),
-    .M_DDR3_arsize      (ddr_arsize[3]),
-    .M_DDR3_arburst     (ddr_arburst[3]),
-    .M_DDR3_arvalid     (ddr_arvalid[3]),
-    .M_DDR3_arready     (ddr_arready[3]),
-    .M_DDR3_rid         (ddr_rid[3]),
-    .M_DDR3_rdata       (ddr_rdata[3]),
-    .M_DDR3_rresp       (ddr_rresp[3]),
-    .M_DDR3_rlast       (ddr_rlast[3]),
-    .M_DDR3_rvalid      (ddr_rvalid[3]),
-    .M_DDR3_rready      (ddr_rready[3]),
+    `AORTA_AXI_PORTS_CORE(M_DDR0_, , , ddr[0]),
+    `AORTA_AXI_PORTS_BURST(M_DDR0_, , , ddr[0]),
+    `AORTA_AXI_PORTS_CORE(M_DDR1_, , , ddr[1]),
+    `AORTA_AXI_PORTS_BURST(M_DDR1_, , , ddr[1]),
+    `AORTA_AXI_PORTS_CORE(M_DDR2_, , , ddr[2]),
+    `AORTA_AXI_PORTS_BURST(M_DDR2_, , , ddr[2]),
+    `AORTA_AXI_PORTS_CORE(M_DDR3_, , , ddr[3]),
+    `AORTA_AXI_PORTS_BURST(M_DDR3_, , , ddr[3]),
     .M_PCIM_awid        (cl_sh_pcim_awid),
     .M_PCIM_awaddr      (pcim_awaddr),
     .M_PCIM_awlen       (cl_sh_pcim_awlen),
@@ -646,37 +471,10 @@ module cl_aorta
   assign cl_sh_pcim_awuser = '0;
   assign cl_sh_pcim_aruser = '0;
 
-  // DDR4 C: the shell's controller (M_DDR[2]).
-  assign cl_sh_ddr_awid    = ddr_awid[2];
-  assign cl_sh_ddr_awaddr  = ddr_awaddr[2];
-  assign cl_sh_ddr_awlen   = ddr_awlen[2];
-  assign cl_sh_ddr_awsize  = ddr_awsize[2];
-  assign cl_sh_ddr_awburst = ddr_awburst[2];
-  assign cl_sh_ddr_awvalid = ddr_awvalid[2];
-  assign cl_sh_ddr_wid     = ddr_awid[2];  // AXI3's WID: unused by the controller
-  assign cl_sh_ddr_wdata   = ddr_wdata[2];
-  assign cl_sh_ddr_wstrb   = ddr_wstrb[2];
-  assign cl_sh_ddr_wlast   = ddr_wlast[2];
-  assign cl_sh_ddr_wvalid  = ddr_wvalid[2];
-  assign cl_sh_ddr_bready  = ddr_bready[2];
-  assign cl_sh_ddr_arid    = ddr_arid[2];
-  assign cl_sh_ddr_araddr  = ddr_araddr[2];
-  assign cl_sh_ddr_arlen   = ddr_arlen[2];
-  assign cl_sh_ddr_arsize  = ddr_arsize[2];
-  assign cl_sh_ddr_arburst = ddr_arburst[2];
-  assign cl_sh_ddr_arvalid = ddr_arvalid[2];
-  assign cl_sh_ddr_rready  = ddr_rready[2];
-  assign ddr_awready[2] = sh_cl_ddr_awready;
-  assign ddr_wready[2]  = sh_cl_ddr_wready;
-  assign ddr_bid[2]     = sh_cl_ddr_bid;
-  assign ddr_bresp[2]   = sh_cl_ddr_bresp;
-  assign ddr_bvalid[2]  = sh_cl_ddr_bvalid;
-  assign ddr_arready[2] = sh_cl_ddr_arready;
-  assign ddr_rid[2]     = sh_cl_ddr_rid;
-  assign ddr_rdata[2]   = sh_cl_ddr_rdata;
-  assign ddr_rresp[2]   = sh_cl_ddr_rresp;
-  assign ddr_rlast[2]   = sh_cl_ddr_rlast;
-  assign ddr_rvalid[2]  = sh_cl_ddr_rvalid;
+  // DDR4 C: the shell's controller (M_DDR2). WID is AXI3's, unused by the controller.
+  `AORTA_AXI_ASSIGN_CORE(cl_sh_ddr_, sh_cl_ddr_, , ddr[2])
+  `AORTA_AXI_ASSIGN_BURST(cl_sh_ddr_, sh_cl_ddr_, , ddr[2])
+  assign cl_sh_ddr_wid = ddr[2].awid;
 
   // DDR4 A, B, D: sh_ddr in the CL (its channel k is M_DDR[Ch[k]]: 0 -> A, 1 -> B, 3 -> D).
   localparam int unsigned Ch[3] = '{0, 1, 3};
@@ -691,36 +489,9 @@ module cl_aorta
   logic [2:0]   s_arready, s_rlast, s_rvalid, s_rready, unused_ddr_is_ready;
 
   for (genvar k = 0; k < 3; k++) begin : g_sh_ddr_ch
-    assign s_awid[k]    = ddr_awid[Ch[k]];
-    assign s_awaddr[k]  = ddr_awaddr[Ch[k]];
-    assign s_awlen[k]   = ddr_awlen[Ch[k]];
-    assign s_awsize[k]  = ddr_awsize[Ch[k]];
-    assign s_awburst[k] = ddr_awburst[Ch[k]];
-    assign s_awvalid[k] = ddr_awvalid[Ch[k]];
-    assign s_wid[k]     = ddr_awid[Ch[k]];
-    assign s_wdata[k]   = ddr_wdata[Ch[k]];
-    assign s_wstrb[k]   = ddr_wstrb[Ch[k]];
-    assign s_wlast[k]   = ddr_wlast[Ch[k]];
-    assign s_wvalid[k]  = ddr_wvalid[Ch[k]];
-    assign s_bready[k]  = ddr_bready[Ch[k]];
-    assign s_arid[k]    = ddr_arid[Ch[k]];
-    assign s_araddr[k]  = ddr_araddr[Ch[k]];
-    assign s_arlen[k]   = ddr_arlen[Ch[k]];
-    assign s_arsize[k]  = ddr_arsize[Ch[k]];
-    assign s_arburst[k] = ddr_arburst[Ch[k]];
-    assign s_arvalid[k] = ddr_arvalid[Ch[k]];
-    assign s_rready[k]  = ddr_rready[Ch[k]];
-    assign ddr_awready[Ch[k]] = s_awready[k];
-    assign ddr_wready[Ch[k]]  = s_wready[k];
-    assign ddr_bid[Ch[k]]     = s_bid[k];
-    assign ddr_bresp[Ch[k]]   = s_bresp[k];
-    assign ddr_bvalid[Ch[k]]  = s_bvalid[k];
-    assign ddr_arready[Ch[k]] = s_arready[k];
-    assign ddr_rid[Ch[k]]     = s_rid[k];
-    assign ddr_rdata[Ch[k]]   = s_rdata[k];
-    assign ddr_rresp[Ch[k]]   = s_rresp[k];
-    assign ddr_rlast[Ch[k]]   = s_rlast[k];
-    assign ddr_rvalid[Ch[k]]  = s_rvalid[k];
+    `AORTA_AXI_ASSIGN_CORE(s_, s_, [k], ddr[Ch[k]])
+    `AORTA_AXI_ASSIGN_BURST(s_, s_, [k], ddr[Ch[k]])
+    assign s_wid[k] = ddr[Ch[k]].awid;
   end
 
   sh_ddr #(

@@ -87,7 +87,8 @@ read_xdc $here/aorta_zynq7020.xdc
 read_xdc $gen/fpga_board/constraints/${card}_clock.xdc
 
 # 5. Implementation and reports.
-synth_design -top aorta_zynq7020_top -part $part -verilog_define SYNTHESIS=1
+synth_design -top aorta_zynq7020_top -part $part -verilog_define SYNTHESIS=1 \
+  -include_dirs $src/fpga_board/rtl  ;# aorta_bus_macros.svh
 opt_design
 place_design
 route_design
