@@ -46,7 +46,7 @@ proc aorta_quartus_project {name family part top top_file sdc card ip_assignment
     set_global_assignment -name SYSTEMVERILOG_FILE $f
   }
   set_global_assignment -name SYSTEMVERILOG_FILE $top_file
-  set_global_assignment -name SEARCH_PATH $src/fpga_board/rtl  ;# aorta_bus_macros.svh
+  set_global_assignment -name SEARCH_PATH $src/fpga_board/rtl  ;# aorta_board_macros.svh
   foreach {kind f} $ip_assignments { set_global_assignment -name $kind $f }
   # The RTL's assertions are for simulation and lint.
   set_global_assignment -name VERILOG_MACRO "SYNTHESIS=1"

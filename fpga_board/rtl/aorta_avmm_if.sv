@@ -2,7 +2,7 @@
 // with the response signals, byte addresses: the Intel tops' mem (the SoC's DMA, bursting),
 // regs (BAR0, single words) and msi (single writes) between aorta_intel_chip and the Platform
 // Designer system. docs/boards.md, "The bus interfaces". Flat port lists connect through
-// fpga_board/rtl/aorta_bus_macros.svh (by groups: regs has no burstcount, msi only writes).
+// fpga_board/rtl/aorta_board_macros.svh (by groups: regs has no burstcount, msi only writes).
 interface aorta_avmm_if #(
   parameter int unsigned AddrWidth = 64,
   parameter int unsigned DataWidth = 32,

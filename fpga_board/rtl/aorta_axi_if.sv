@@ -4,7 +4,7 @@
 // docs/boards.md, "The bus interfaces".
 //
 // Signals carry the AXI names without prefix; a flat port list (the SoC, a vendor block's
-// ports, a bridge verilated on its own) connects through fpga_board/rtl/aorta_bus_macros.svh.
+// ports, a bridge verilated on its own) connects through fpga_board/rtl/aorta_board_macros.svh.
 // The members an endpoint lacks (AxCACHE / AxPROT on the F1 DDR4 ports, AxCACHE / AxPROT taken
 // by no Avalon bridge) stay unconnected: the handshake assertions below read only the members
 // every endpoint has.

@@ -1,7 +1,7 @@
 // aorta_axil_if: one AXI4-lite bus (AMBA AXI4, ARM IHI 0022), 32-bit data: the register map
 // between the host's bridge (XDMA's BAR0, the ZedBoard's GP port, F1's OCL, aorta_avmm_to_axil)
 // and aorta_chip's s_axil. docs/boards.md, "The bus interfaces". Flat port lists connect through
-// fpga_board/rtl/aorta_bus_macros.svh.
+// fpga_board/rtl/aorta_board_macros.svh.
 interface aorta_axil_if #(
   parameter int unsigned AddrWidth = 12
 ) (

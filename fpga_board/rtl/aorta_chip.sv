@@ -9,25 +9,15 @@
 // Links = 0: a board without links (AWS F1, ZedBoard). The SoC still has LinkPorts ports (the
 // config's count, at least one); they report down, so a SEND / RECV ends in LINK_FAULT. The
 // xcvr_* ports are then unused (tie them to zero).
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
 module aorta_chip #(
-  parameter int unsigned N             = 16,
-  parameter int unsigned UbRows        = 1024,
-  parameter int unsigned WbRows        = 1024,
-  parameter int unsigned AccRows       = 256,
-  parameter int unsigned ParamRows     = 64,
-  parameter int unsigned LutTables     = 4,
-  parameter int unsigned QueueDepth    = 16,
-  parameter int unsigned TokenCapacity = 15,
-  parameter int unsigned LinkPorts     = 2,
-  parameter logic [63:0] ConfigFp      = 64'h0,
-  parameter logic [63:0] DramBytes     = 64'h1000_0000,
-  parameter int unsigned DmaDataWidth  = 256,
+  parameter aorta_board_pkg::soc_cfg_t Cfg = aorta_board_pkg::DefaultSocCfg,  // the SoC's
   parameter bit          Links         = 1'b1,  // the link ports have transceivers
   parameter int unsigned BeatW         = 256,   // transceiver user interface width
   parameter int unsigned Credits       = 8,     // rows each receiving side buffers
-  localparam int unsigned RowW         = N * 8
+  localparam int unsigned LinkPorts    = Cfg.link_ports,
+  localparam int unsigned RowW         = Cfg.n * 8
 ) (
   input  logic                       clk_i,    // core clock
   input  logic                       arst_ni,  // asynchronous: PLL locked, PCIe / shell reset
@@ -35,8 +25,8 @@ module aorta_chip #(
 
   // The register map (the host's BAR0 / the ARM's GP port): AXI4-lite, 12-bit addresses.
   aorta_axil_if.slave                s_axil,
-  // DMA: board DRAM and the host window (core/device.h address map); AXI4, DmaDataWidth-bit
-  // data, 2-bit IDs, 64-bit addresses.
+  // DMA: board DRAM and the host window (core/device.h address map); AXI4, Cfg.dma_data_width
+  // bits of data, 2-bit IDs, 64-bit addresses.
   aorta_axi_if.master                m_axi,
 
   // Transceivers, one per link port, each side in its own user clock (aorta_link_port; unused
@@ -65,18 +55,18 @@ module aorta_chip #(
   logic [LinkPorts*RowW-1:0] rx_data, tx_data;
 
   aorta_soc #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth)
+    .N            (Cfg.n),
+    .UbRows       (Cfg.ub_rows),
+    .WbRows       (Cfg.wb_rows),
+    .AccRows      (Cfg.acc_rows),
+    .ParamRows    (Cfg.param_rows),
+    .LutTables    (Cfg.lut_tables),
+    .QueueDepth   (Cfg.queue_depth),
+    .TokenCapacity(Cfg.token_capacity),
+    .LinkPorts    (Cfg.link_ports),
+    .ConfigFp     (Cfg.config_fp),
+    .DramBytes    (Cfg.dram_bytes),
+    .DmaDataWidth (Cfg.dma_data_width)
   ) u_soc (
     .clk_i,
     .rst_ni         (rst_no),

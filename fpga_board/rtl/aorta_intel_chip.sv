@@ -4,31 +4,21 @@
 // aorta_avmm_to_axil — and the interrupt written as an MSI (aorta_msi_writer). Everything here
 // runs in the core clock; the Platform Designer system crosses to the PCIe and DDR clocks with
 // its Avalon-MM clock-crossing bridges. docs/boards.md, "The Intel bridges".
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
 module aorta_intel_chip #(
-  parameter int unsigned N             = 16,
-  parameter int unsigned UbRows        = 1024,
-  parameter int unsigned WbRows        = 1024,
-  parameter int unsigned AccRows       = 256,
-  parameter int unsigned ParamRows     = 64,
-  parameter int unsigned LutTables     = 4,
-  parameter int unsigned QueueDepth    = 16,
-  parameter int unsigned TokenCapacity = 15,
-  parameter int unsigned LinkPorts     = 2,
-  parameter logic [63:0] ConfigFp      = 64'h0,
-  parameter logic [63:0] DramBytes     = 64'h1000_0000,
-  parameter int unsigned DmaDataWidth  = 512,
+  parameter aorta_board_pkg::soc_cfg_t Cfg = aorta_board_pkg::DefaultSocCfg,  // the SoC's
   parameter int unsigned BeatW         = 64,
   parameter int unsigned Credits       = 8,
-  parameter int unsigned MaxBurst      = 16   // mem's burstcount: $clog2(MaxBurst) + 1 bits
+  parameter int unsigned MaxBurst      = 16,  // mem's burstcount: $clog2(MaxBurst) + 1 bits
+  localparam int unsigned LinkPorts    = Cfg.link_ports
 ) (
   input  logic                       clk_i,
   input  logic                       arst_ni,
   output logic                       rst_no,
 
-  // Avalon-MM master: DDR at [0, DramBytes), the PCIe TX slave at the host window (bursts of
-  // at most MaxBurst beats, DmaDataWidth bits, 64-bit byte addresses).
+  // Avalon-MM master: DDR at [0, Cfg.dram_bytes), the PCIe TX slave at the host window (bursts
+  // of at most MaxBurst beats of Cfg.dma_data_width bits, 64-bit byte addresses).
   aorta_avmm_if.master               mem,
   // Avalon-MM slave: BAR0, the register map (12-bit byte addresses, 32-bit words).
   aorta_avmm_if.slave                regs,
@@ -48,7 +38,7 @@ module aorta_intel_chip #(
   input  logic [LinkPorts-1:0]       xcvr_rx_valid_i,
   input  logic [LinkPorts*BeatW-1:0] xcvr_rx_data_i
 );
-  localparam int unsigned Dw = DmaDataWidth;
+  localparam int unsigned Dw = Cfg.dma_data_width;
 
   // ---- The chip's AXI buses ------------------------------------------------------------------
   aorta_axil_if #(.AddrWidth(12)) regs_axil (.clk_i, .rst_ni(rst_no));
@@ -56,21 +46,10 @@ module aorta_intel_chip #(
   logic irq;
 
   aorta_chip #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (Dw),
-    .Links        (1'b1),
-    .BeatW        (BeatW),
-    .Credits      (Credits)
+    .Cfg    (Cfg),
+    .Links  (1'b1),
+    .BeatW  (BeatW),
+    .Credits(Credits)
   ) u_chip (
     .clk_i,
     .arst_ni,

@@ -6,7 +6,7 @@
 //
 //   PCIe Gen3 x8 ── <family>_sys (Avalon-MM DMA hard IP, DDR3, SerialLite III x2, bridges) ─┐
 //        BAR0 ── regs (Avalon-MM) ──► aorta_avmm_to_axil ──► SoC registers
-//        SoC DMA (AXI4) ──► aorta_axi_to_avmm ──► mem: DDR3 [0, DramBytes), host 2^47 + IOVA
+//        SoC DMA (AXI4) ──► aorta_axi_to_avmm ──► mem: DDR3 [0, dram_bytes), host 2^47 + IOVA
 //        SoC irq ──► aorta_msi_writer ──► msi ──► Txs (MSI write)
 //   link p ── SerialLite III (user clocks) ── aorta_link_port (async FIFOs, credits) ── port p
 //
@@ -18,22 +18,11 @@
 //   | DMA Avalon bursts        | 16 beats                       | 8 beats                          |
 // The systems' other exports have the same names (fpga_board/intel_sys_common.tcl exports them
 // for both), so one port list (AORTA_INTEL_SYS_COMMON below) connects them in either system.
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
 module aorta_intel_fpga #(
   parameter bit          Arria10       = 1'b0,
-  parameter int unsigned N             = 16,
-  parameter int unsigned UbRows        = 1024,
-  parameter int unsigned WbRows        = 1024,
-  parameter int unsigned AccRows       = 256,
-  parameter int unsigned ParamRows     = 64,
-  parameter int unsigned LutTables     = 4,
-  parameter int unsigned QueueDepth    = 16,
-  parameter int unsigned TokenCapacity = 15,
-  parameter int unsigned LinkPorts     = 2,
-  parameter logic [63:0] ConfigFp      = 64'h0,
-  parameter logic [63:0] DramBytes     = 64'h2_0000_0000,
-  parameter int unsigned DmaDataWidth  = 512,
+  parameter aorta_board_pkg::soc_cfg_t Cfg = aorta_board_pkg::DefaultSocCfg,  // the SoC's
   localparam int unsigned DdrBanks     = Arria10 ? 2 : 1,
   localparam int unsigned LinkLanes    = Arria10 ? 4 : 1
 ) (
@@ -72,9 +61,9 @@ module aorta_intel_fpga #(
   localparam int unsigned MaxBurst = Arria10 ? 8 : 16;  // 8 x 128 bytes / 16 x 64 bytes
   localparam int unsigned BcW      = $clog2(MaxBurst) + 1;
 
-  if (LinkPorts != 2) begin : g_bad_ports
+  if (Cfg.link_ports != 2) begin : g_bad_ports
     $fatal(1, "aorta_intel_fpga: the card has two links; the config has %0d link ports",
-           LinkPorts);
+           Cfg.link_ports);
   end
 
   // ---- Core clock and reset ------------------------------------------------------------------
@@ -88,7 +77,7 @@ module aorta_intel_fpga #(
   );
 
   // ---- Chip ----------------------------------------------------------------------------------
-  aorta_avmm_if #(.AddrWidth(64), .DataWidth(DmaDataWidth), .BurstW(BcW)) mem (
+  aorta_avmm_if #(.AddrWidth(64), .DataWidth(Cfg.dma_data_width), .BurstW(BcW)) mem (
     .clk_i (core_clk),
     .rst_ni(core_rst_n)
   );
@@ -100,21 +89,10 @@ module aorta_intel_fpga #(
   logic [2*BeatW-1:0]        tx_data, rx_data;
 
   aorta_intel_chip #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth),
-    .BeatW        (BeatW),
-    .Credits      (8),
-    .MaxBurst     (MaxBurst)
+    .Cfg     (Cfg),
+    .BeatW   (BeatW),
+    .Credits (8),
+    .MaxBurst(MaxBurst)
   ) u_chip (
     .clk_i                    (core_clk),
     .arst_ni                  (core_locked && pcie_app_rst_n),
@@ -193,7 +171,7 @@ module aorta_intel_fpga #(
     logic unused_cal_done;
 
     aorta_sv_sys #(
-      .MemDataWidth(DmaDataWidth),
+      .MemDataWidth(Cfg.dma_data_width),
       .MemBurstW   (BcW)
     ) u_sys (
       .ddr3_pll_ref_clk_clk         (ddr3_refclk_i[0]),
@@ -220,7 +198,7 @@ module aorta_intel_fpga #(
     );
   end else begin : g_a10
     aorta_a10_sys #(
-      .MemDataWidth(DmaDataWidth),
+      .MemDataWidth(Cfg.dma_data_width),
       .MemBurstW   (BcW)
     ) u_sys (
       .ddr3a_pll_ref_clk_clk         (ddr3_refclk_i[0]),

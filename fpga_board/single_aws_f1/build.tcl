@@ -56,7 +56,7 @@ foreach f $files {
 }
 close $list
 # The include the wrapper RTL reads (not in the file list: it is not compiled on its own).
-file copy -force $src/fpga_board/rtl/aorta_bus_macros.svh $cl/design/
+file copy -force $src/fpga_board/rtl/aorta_board_macros.svh $cl/design/
 file copy -force $here/synth_cl_aorta.tcl $cl/build/scripts/
 file copy -force $here/cl_synth_user.xdc $cl/build/constraints/
 file copy -force $here/cl_pnr_user.xdc $cl/build/constraints/

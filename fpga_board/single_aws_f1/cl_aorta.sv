@@ -15,24 +15,12 @@
 // (build.tcl stops if they differ), so nothing crosses clocks. F1 exposes no FPGA-to-FPGA links:
 // the SoC's link port reports down. Not built with Vivado / the HDK, not run on an F1 instance:
 // it lints against interface models (fpga_board/ip/aorta_f1_bd.sv, fpga_board/ip/sh_ddr.sv).
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
-module cl_aorta
-  import aorta_cfg_aws_f1_pkg::LinkPorts;
-  import aorta_cfg_aws_f1_pkg::QueueDepth;
-  import aorta_cfg_aws_f1_pkg::TokenCapacity;
-  import aorta_cfg_aws_f1_pkg::ConfigFp;
-  import aorta_cfg_aws_f1_pkg::DramBytes;
-  import aorta_cfg_aws_f1_pkg::DmaDataWidth;
-#(
+module cl_aorta #(
   // The derived geometry. Only the lint tests override these, with a small array (elaborating
   // the 104 x 104 array takes Verilator many minutes; the full-size lint is labelled slow).
-  parameter int unsigned N         = aorta_cfg_aws_f1_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_aws_f1_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_aws_f1_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_aws_f1_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_aws_f1_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_aws_f1_pkg::LutTables
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_aws_f1_pkg)
 ) (
   // ---- Globals
   input  logic               clk_main_a0,
@@ -300,7 +288,9 @@ module cl_aorta
   input  logic [63:0]        sh_cl_glcount0,
   input  logic [63:0]        sh_cl_glcount1
 );
-  localparam int unsigned Dw = DmaDataWidth;
+  localparam aorta_board_pkg::soc_cfg_t Cfg = `AORTA_SOC_CFG(aorta_cfg_aws_f1_pkg);
+
+  localparam int unsigned Dw = Cfg.dma_data_width;
 
   // ---- Reset and function-level reset ---------------------------------------------------------
   // The chip is reset by the shell's main reset and while a PCIe FLR is asserted; the FLR is
@@ -323,8 +313,8 @@ module cl_aorta
 
   // ---- Chip -----------------------------------------------------------------------------------
   logic                    irq, core_rst_n;
-  logic [LinkPorts-1:0]    unused_xcvr_tx_valid;
-  logic [LinkPorts*64-1:0] unused_xcvr_tx_data;
+  logic [Cfg.link_ports-1:0]    unused_xcvr_tx_valid;
+  logic [Cfg.link_ports*64-1:0] unused_xcvr_tx_data;
   aorta_axi_if #(.DataWidth(Dw)) dma (.clk_i(clk_main_a0), .rst_ni(core_rst_n));
 
   // OCL (AppPF BAR0) is the register map: the shell's AXI4-lite has 32-bit addresses (the map
@@ -351,20 +341,9 @@ module cl_aorta
   assign ocl.rready     = sh_ocl_rready;
 
   aorta_chip #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (Dw),
-    .Links        (1'b0),
-    .BeatW        (64)
+    .Cfg  (Cfg),
+    .Links(1'b0),
+    .BeatW(64)
   ) u_chip (
     .clk_i           (clk_main_a0),
     .arst_ni         (chip_arst_n_q),

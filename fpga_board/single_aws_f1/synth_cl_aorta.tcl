@@ -52,4 +52,4 @@ foreach f [split [string trim [read $list]] "\n"] { read_verilog -sv $design/$f 
 close $list
 read_xdc $::env(CL_DIR)/build/constraints/cl_synth_user.xdc
 synth_design -top cl_aorta -mode out_of_context -verilog_define SYNTHESIS=1 \
-  -include_dirs $design  ;# aorta_bus_macros.svh, staged by build.tcl
+  -include_dirs $design  ;# aorta_board_macros.svh, staged by build.tcl

@@ -4,15 +4,12 @@
 // FPGAs on one PCIe card, each behind the card's PCIe switch) and ring8_stratixv (eight). A
 // netlist of the board for lint (the link wiring, the per-FPGA PCIe / DDR3 / clocks); each FPGA
 // is built on its own by single_stratixv/build.tcl. docs/boards.md, "Stratix V".
+`include "aorta_board_macros.svh"
+
 module aorta_stratixv_ring #(
   parameter int unsigned Chips     = 6,
   // The derived geometry, passed to every FPGA (the lint tests override it with a small array).
-  parameter int unsigned N         = aorta_cfg_stratixv_catapult_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_stratixv_catapult_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_stratixv_catapult_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_stratixv_catapult_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_stratixv_catapult_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_stratixv_catapult_pkg::LutTables
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_stratixv_catapult_pkg)
 ) (
   // Per FPGA: board clock and reset, PCIe x8, DDR3, the links' reference clock.
   input  logic [Chips-1:0]        clk_100,
@@ -51,12 +48,7 @@ module aorta_stratixv_ring #(
     localparam int unsigned Prev = (c + Chips - 1) % Chips;
     localparam int unsigned Next = (c + 1) % Chips;
     aorta_stratixv_top #(
-      .N        (N),
-      .UbRows   (UbRows),
-      .WbRows   (WbRows),
-      .AccRows  (AccRows),
-      .ParamRows(ParamRows),
-      .LutTables(LutTables)
+      `AORTA_GEOMETRY_PASS
     ) u_fpga (
       .clk_100     (clk_100[c]),
       .sys_resetn  (sys_resetn[c]),

@@ -9,22 +9,12 @@
 // The SoC's parameters come from the derived config (aorta_cfg_stratixv_catapult_pkg, written
 // by fpga_gen); the core clock from aorta_core_pll at the derived clock. Not built with Quartus,
 // not run on hardware: it lints against interface models (fpga_board/ip/).
-module aorta_stratixv_top
-  import aorta_cfg_stratixv_catapult_pkg::LinkPorts;
-  import aorta_cfg_stratixv_catapult_pkg::QueueDepth;
-  import aorta_cfg_stratixv_catapult_pkg::TokenCapacity;
-  import aorta_cfg_stratixv_catapult_pkg::ConfigFp;
-  import aorta_cfg_stratixv_catapult_pkg::DramBytes;
-  import aorta_cfg_stratixv_catapult_pkg::DmaDataWidth;
-#(
+`include "aorta_board_macros.svh"
+
+module aorta_stratixv_top #(
   // The derived geometry. Only the lint tests override these, with a small array (elaborating
   // the 48 x 48 array takes Verilator minutes; the full-size lint is labelled slow).
-  parameter int unsigned N         = aorta_cfg_stratixv_catapult_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_stratixv_catapult_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_stratixv_catapult_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_stratixv_catapult_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_stratixv_catapult_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_stratixv_catapult_pkg::LutTables
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_stratixv_catapult_pkg)
 ) (
   input  logic        clk_100,      // 100 MHz board oscillator
   input  logic        sys_resetn,   // board power-on reset
@@ -56,20 +46,11 @@ module aorta_stratixv_top
   input  logic [1:0]  link_rx,
   output logic [1:0]  link_tx
 );
+  localparam aorta_board_pkg::soc_cfg_t Cfg = `AORTA_SOC_CFG(aorta_cfg_stratixv_catapult_pkg);
+
   aorta_intel_fpga #(
-    .Arria10      (1'b0),
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth)
+    .Cfg    (Cfg),
+    .Arria10(1'b0)
   ) u_fpga (
     .clk_100_i      (clk_100),
     .sys_rst_ni     (sys_resetn),

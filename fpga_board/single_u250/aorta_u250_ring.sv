@@ -3,15 +3,12 @@
 // card c to cage 0 of card c + 1, the last back to the first. A netlist of the ring for lint
 // (the cabling, the per-card PCIe / DDR4 / clocks); each card is built on its own by
 // single_u250/build.tcl. docs/boards.md, "Alveo U250".
+`include "aorta_board_macros.svh"
+
 module aorta_u250_ring #(
   parameter int unsigned Chips     = 8,
   // The derived geometry, passed to every card (the lint tests override it with a small array).
-  parameter int unsigned N         = aorta_cfg_alveo_u250_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_alveo_u250_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_alveo_u250_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_alveo_u250_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_alveo_u250_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_alveo_u250_pkg::LutTables
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_alveo_u250_pkg)
 ) (
   // Per card: PCIe x16, four DDR4 channels, the QSFP28 reference clocks.
   input  logic [Chips-1:0]              pcie_refclk_clk_p,
@@ -51,12 +48,7 @@ module aorta_u250_ring #(
     localparam int unsigned Prev = (c + Chips - 1) % Chips;
     localparam int unsigned Next = (c + 1) % Chips;
     aorta_u250_top #(
-      .N        (N),
-      .UbRows   (UbRows),
-      .WbRows   (WbRows),
-      .AccRows  (AccRows),
-      .ParamRows(ParamRows),
-      .LutTables(LutTables)
+      `AORTA_GEOMETRY_PASS
     ) u_card (
       .pcie_refclk_clk_p(pcie_refclk_clk_p[c]),
       .pcie_refclk_clk_n(pcie_refclk_clk_n[c]),

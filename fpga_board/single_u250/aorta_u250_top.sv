@@ -10,24 +10,12 @@
 // The SoC's parameters come from the derived config (aorta_cfg_alveo_u250_pkg, written by
 // fpga_gen from fpga_board/devices.cc); the core clock from aorta_core_clk_wiz at the derived
 // clock. Not built with Vivado, not run on hardware: it lints against interface models.
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
-module aorta_u250_top
-  import aorta_cfg_alveo_u250_pkg::LinkPorts;
-  import aorta_cfg_alveo_u250_pkg::QueueDepth;
-  import aorta_cfg_alveo_u250_pkg::TokenCapacity;
-  import aorta_cfg_alveo_u250_pkg::ConfigFp;
-  import aorta_cfg_alveo_u250_pkg::DramBytes;
-  import aorta_cfg_alveo_u250_pkg::DmaDataWidth;
-#(
+module aorta_u250_top #(
   // The derived geometry. Only the lint test overrides these, with a small array: elaborating
   // the 144 x 144 array takes Verilator many minutes (the full-size lint is labelled slow).
-  parameter int unsigned N         = aorta_cfg_alveo_u250_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_alveo_u250_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_alveo_u250_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_alveo_u250_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_alveo_u250_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_alveo_u250_pkg::LutTables
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_alveo_u250_pkg)
 ) (
   input  logic              pcie_refclk_clk_p,
   input  logic              pcie_refclk_clk_n,
@@ -60,11 +48,13 @@ module aorta_u250_top
   output logic [1:0][3:0]   qsfp_txp,
   output logic [1:0][3:0]   qsfp_txn
 );
+  localparam aorta_board_pkg::soc_cfg_t Cfg = `AORTA_SOC_CFG(aorta_cfg_alveo_u250_pkg);
+
   localparam int unsigned BeatW = 256;  // Aurora 64B/66B, four lanes
 
-  if (LinkPorts != 2) begin : g_bad_ports
+  if (Cfg.link_ports != 2) begin : g_bad_ports
     $fatal(1, "aorta_u250_top: the U250 has two QSFP28 cages; the config has %0d link ports",
-           LinkPorts);
+           Cfg.link_ports);
   end
 
   // ---- Clocks and reset --------------------------------------------------------------------
@@ -78,7 +68,7 @@ module aorta_u250_top
   );
 
   // ---- Chip: SoC, core reset (held while the clock is unlocked or PCIe is in reset), links --
-  aorta_axi_if #(.DataWidth(DmaDataWidth)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
+  aorta_axi_if #(.DataWidth(Cfg.dma_data_width)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
   aorta_axil_if #(.AddrWidth(12)) regs (.clk_i(core_clk), .rst_ni(core_rst_n));
 
   logic [1:0]         user_clk, channel_up, a_tx_valid, a_tx_ready, a_rx_valid;
@@ -86,21 +76,10 @@ module aorta_u250_top
   logic               irq;
 
   aorta_chip #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth),
-    .Links        (1'b1),
-    .BeatW        (BeatW),
-    .Credits      (8)
+    .Cfg    (Cfg),
+    .Links  (1'b1),
+    .BeatW  (BeatW),
+    .Credits(8)
   ) u_chip (
     .clk_i           (core_clk),
     .arst_ni         (core_locked && axi_aresetn),
@@ -124,7 +103,7 @@ module aorta_u250_top
   logic unused_irq_ack;
 
   aorta_u250_bd #(
-    .DataWidth(DmaDataWidth)
+    .DataWidth(Cfg.dma_data_width)
   ) u_bd (
     .pcie_refclk_clk_p,
     .pcie_refclk_clk_n,

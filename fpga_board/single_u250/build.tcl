@@ -87,7 +87,7 @@ read_xdc $src/fpga_board/single_u250/aorta_u250.xdc
 read_xdc $gen/fpga_board/constraints/alveo_u250_clock.xdc
 
 synth_design -top aorta_u250_top -part $part -verilog_define SYNTHESIS=1 \
-  -include_dirs $src/fpga_board/rtl  ;# aorta_bus_macros.svh
+  -include_dirs $src/fpga_board/rtl  ;# aorta_board_macros.svh
 opt_design
 place_design
 route_design

@@ -16,23 +16,11 @@
 // logic here crosses clocks.
 // Not built with Vivado, not run on a board: it lints against interface models
 // (fpga_board/ip/aorta_z7_bd.sv, fpga_board/ip/aorta_core_clk_wiz.sv).
-`include "aorta_bus_macros.svh"
+`include "aorta_board_macros.svh"
 
-module aorta_zynq7020_top
-  import aorta_cfg_zynq7020_zedboard_pkg::LinkPorts;
-  import aorta_cfg_zynq7020_zedboard_pkg::QueueDepth;
-  import aorta_cfg_zynq7020_zedboard_pkg::TokenCapacity;
-  import aorta_cfg_zynq7020_zedboard_pkg::ConfigFp;
-  import aorta_cfg_zynq7020_zedboard_pkg::DramBytes;
-  import aorta_cfg_zynq7020_zedboard_pkg::DmaDataWidth;
-#(
+module aorta_zynq7020_top #(
   // The derived geometry (8 x 8: small enough to lint at full size in the default run).
-  parameter int unsigned N         = aorta_cfg_zynq7020_zedboard_pkg::N,
-  parameter int unsigned UbRows    = aorta_cfg_zynq7020_zedboard_pkg::UbRows,
-  parameter int unsigned WbRows    = aorta_cfg_zynq7020_zedboard_pkg::WbRows,
-  parameter int unsigned AccRows   = aorta_cfg_zynq7020_zedboard_pkg::AccRows,
-  parameter int unsigned ParamRows = aorta_cfg_zynq7020_zedboard_pkg::ParamRows,
-  parameter int unsigned LutTables = aorta_cfg_zynq7020_zedboard_pkg::LutTables,
+  `AORTA_GEOMETRY_PARAMS(aorta_cfg_zynq7020_zedboard_pkg),
   // Physical address of the carve-out: the upper half of the ZedBoard's 512 MB.
   parameter logic [63:0] CarveBase = 64'h1000_0000
 ) (
@@ -59,9 +47,11 @@ module aorta_zynq7020_top
   inout  wire         FIXED_IO_ps_porb,
   inout  wire         FIXED_IO_ps_srstb
 );
-  if (CarveBase + DramBytes > 64'h2000_0000) begin : g_bad_carve
+  localparam aorta_board_pkg::soc_cfg_t Cfg = `AORTA_SOC_CFG(aorta_cfg_zynq7020_zedboard_pkg);
+
+  if (CarveBase + Cfg.dram_bytes > 64'h2000_0000) begin : g_bad_carve
     $fatal(1, "aorta_zynq7020_top: the carve-out [0x%0h, +0x%0h) is outside the 512 MB PS DDR",
-           CarveBase, DramBytes);
+           CarveBase, Cfg.dram_bytes);
   end
 
   // ---- Clocks and reset ------------------------------------------------------------------------
@@ -76,26 +66,15 @@ module aorta_zynq7020_top
 
   // ---- Chip -----------------------------------------------------------------------------------
   aorta_axil_if #(.AddrWidth(12)) regs (.clk_i(core_clk), .rst_ni(core_rst_n));
-  aorta_axi_if #(.DataWidth(DmaDataWidth)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
+  aorta_axi_if #(.DataWidth(Cfg.dma_data_width)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
   logic                    irq;
-  logic [LinkPorts-1:0]    unused_xcvr_tx_valid;
-  logic [LinkPorts*64-1:0] unused_xcvr_tx_data;
+  logic [Cfg.link_ports-1:0]    unused_xcvr_tx_valid;
+  logic [Cfg.link_ports*64-1:0] unused_xcvr_tx_data;
 
   aorta_chip #(
-    .N            (N),
-    .UbRows       (UbRows),
-    .WbRows       (WbRows),
-    .AccRows      (AccRows),
-    .ParamRows    (ParamRows),
-    .LutTables    (LutTables),
-    .QueueDepth   (QueueDepth),
-    .TokenCapacity(TokenCapacity),
-    .LinkPorts    (LinkPorts),
-    .ConfigFp     (ConfigFp),
-    .DramBytes    (DramBytes),
-    .DmaDataWidth (DmaDataWidth),
-    .Links        (1'b0),
-    .BeatW        (64)
+    .Cfg  (Cfg),
+    .Links(1'b0),
+    .BeatW(64)
   ) u_chip (
     .clk_i           (core_clk),
     .arst_ni         (core_locked && fclk_rst_n),
@@ -115,10 +94,10 @@ module aorta_zynq7020_top
   );
 
   // ---- Device addresses -> PS physical addresses (see the header) ---------------------------
-  aorta_axi_if #(.DataWidth(DmaDataWidth)) dma_phys (.clk_i(core_clk), .rst_ni(core_rst_n));
+  aorta_axi_if #(.DataWidth(Cfg.dma_data_width)) dma_phys (.clk_i(core_clk), .rst_ni(core_rst_n));
 
   aorta_axi_addr_remap #(
-    .DramBytes(DramBytes),
+    .DramBytes(Cfg.dram_bytes),
     .DramBase (CarveBase)
   ) u_remap (
     .s(dma),
@@ -127,7 +106,7 @@ module aorta_zynq7020_top
 
   // ---- Processing system and interconnect ------------------------------------------------------
   aorta_z7_bd #(
-    .DataWidth(DmaDataWidth)
+    .DataWidth(Cfg.dma_data_width)
   ) u_bd (
     .DDR_addr,
     .DDR_ba,

@@ -88,7 +88,7 @@ read_xdc $gen/fpga_board/constraints/${card}_clock.xdc
 
 # 5. Implementation and reports.
 synth_design -top aorta_zynq7020_top -part $part -verilog_define SYNTHESIS=1 \
-  -include_dirs $src/fpga_board/rtl  ;# aorta_bus_macros.svh
+  -include_dirs $src/fpga_board/rtl  ;# aorta_board_macros.svh
 opt_design
 place_design
 route_design

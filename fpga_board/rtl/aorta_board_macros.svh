@@ -1,9 +1,24 @@
-// aorta_bus_macros.svh: connecting a bus interface (aorta_axi_if, aorta_axil_if, aorta_avmm_if)
-// to a flat port list. docs/boards.md, "The bus interfaces".
+// aorta_board_macros.svh: what the board wrappers share and cannot put in a module — a chip
+// top's parameters (from its card's generated package) and the connection of a bus interface
+// (aorta_axi_if, aorta_axil_if, aorta_avmm_if) to a flat port list. docs/boards.md, "The bus
+// interfaces".
 //
-// Macros because these cannot be modules: a flat port list is a fixed set of names chosen by
-// someone else — the SoC's (rtl/aorta_soc.sv: m_axi_awid_o), a vendor block's as its tools
-// generate it (S_AORTA_AXI_awid, mem_address), the AWS shell's (cl_sh_ddr_awid /
+// ---- A chip top's parameters -----------------------------------------------------------------
+// A package name is not a value, so no function can take it: these spell out a card's
+// parameters from its package name.
+//   `AORTA_GEOMETRY_PARAMS(PKG)  the six array / memory parameters of a chip top (N, UbRows,
+//                                WbRows, AccRows, ParamRows, LutTables), defaulting to the
+//                                card's derived config PKG (aorta_cfg_<card>_pkg); only the lint
+//                                tests override them, with a small array
+//   `AORTA_GEOMETRY_PASS         the same six passed on to an instance (a ring's chip tops)
+//   `AORTA_SOC_CFG(PKG)          the chip's aorta_board_pkg::soc_cfg_t: those six and the rest
+//                                of PKG (queue depth, token capacity, link ports, fingerprint,
+//                                DRAM size, DMA width)
+//
+// ---- Bus connections -------------------------------------------------------------------------
+// Macros because these cannot be modules either: a flat port list is a fixed set of names
+// chosen by someone else — the SoC's (rtl/aorta_soc.sv: m_axi_awid_o), a vendor block's as its
+// tools generate it (S_AORTA_AXI_awid, mem_address), the AWS shell's (cl_sh_ddr_awid /
 // sh_cl_ddr_awready), a bridge verilated on its own (Verilator takes no interface on a model's
 // top-level ports: s_awid_i) — and SystemVerilog can only spell those names out at each
 // instance. The macros spell them from a prefix and suffixes instead of one line per signal.
@@ -20,8 +35,31 @@
 // slave outside (the AWS shell's DDR ports): `AORTA_AXI_ASSIGN_CORE(FP, RP, X, B)` assigns
 // FP<signal> X = B.<signal> for the master's signals and B.<signal> = RP<signal> X for the
 // slave's; X is an index ([k]) or empty.
-`ifndef AORTA_BUS_MACROS_SVH
-`define AORTA_BUS_MACROS_SVH
+`ifndef AORTA_BOARD_MACROS_SVH
+`define AORTA_BOARD_MACROS_SVH
+
+// ---- A chip top's parameters ------------------------------------------------------------------
+`define AORTA_GEOMETRY_PARAMS(PKG) \
+  parameter int unsigned N         = PKG::N, \
+  parameter int unsigned UbRows    = PKG::UbRows, \
+  parameter int unsigned WbRows    = PKG::WbRows, \
+  parameter int unsigned AccRows   = PKG::AccRows, \
+  parameter int unsigned ParamRows = PKG::ParamRows, \
+  parameter int unsigned LutTables = PKG::LutTables
+
+`define AORTA_GEOMETRY_PASS \
+  .N        (N), \
+  .UbRows   (UbRows), \
+  .WbRows   (WbRows), \
+  .AccRows  (AccRows), \
+  .ParamRows(ParamRows), \
+  .LutTables(LutTables)
+
+`define AORTA_SOC_CFG(PKG) aorta_board_pkg::soc_cfg( \
+  .n(N), .ub_rows(UbRows), .wb_rows(WbRows), .acc_rows(AccRows), .param_rows(ParamRows), \
+  .lut_tables(LutTables), .queue_depth(PKG::QueueDepth), .token_capacity(PKG::TokenCapacity), \
+  .link_ports(PKG::LinkPorts), .config_fp(PKG::ConfigFp), .dram_bytes(PKG::DramBytes), \
+  .dma_data_width(PKG::DmaDataWidth))
 
 // ---- AXI4 ------------------------------------------------------------------------------------
 `define AORTA_AXI_PORTS_CORE(P, F, R, B) \
@@ -156,4 +194,4 @@
   `AORTA_AVMM_PORTS_WORD(P, F, R, B), \
   `AORTA_AVMM_PORTS_BURST(P, F, R, B)
 
-`endif  // AORTA_BUS_MACROS_SVH
+`endif  // AORTA_BOARD_MACROS_SVH
