@@ -3,8 +3,9 @@
 // the golden model's multi-chip run and with the single-chip program, every non-timing counter
 // equal to golden's (in total and per layer); cycles per chip and link bytes printed (ctest -V;
 // docs/rtl.md "Multi-chip simulation"). A dropped link through Session ends in an error naming
-// the chip and the link. The default run has the demo CNN on 2 and 4 chips; BlazeFace front on
-// 2 and 4 chips is in multichip_rtl_slow_test (label slow).
+// the chip and the link. The default run has the demo CNN and the wake-word embedding (host ops
+// before and after the pipeline; 6 s CPU) on 2 and 4 chips; BlazeFace front on 2 and 4 chips is in
+// multichip_rtl_slow_test (label slow).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -107,12 +108,32 @@ CompileOptions DemoOptions() {
   return o;
 }
 
+// A fetched model of models/models.txt (or a skip) on 1, 2 and 4 RTL chips, calibrated on one
+// sample, on random inputs from `seed`.
+void RealModelOnTwoAndFourChips(const std::string& name, const std::string& stem,
+                                const Shape& input_shape, uint64_t seed) {
+  const std::string path = models::ModelsDir(AORTA_TEST_SOURCE_DIR) + "/" + stem + ".onnx";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "not fetched (scripts/fetch-models)";
+  auto g = ImportOnnxFile(path);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  CompileOptions o = DemoOptions();
+  o.calib.synthetic_samples = 1;
+  o.input_shapes[""] = input_shape;
+  ExpectBitIdenticalOnRtlBoards(name, *g, o, RandomInputs(*g, input_shape, seed), {2, 4});
+}
+
 #ifndef AORTA_MULTICHIP_SLOW
 
 TEST(MultichipRtl, DemoCnnOnTwoAndFourChipsMatchesGoldenAndOneChip) {
   const ir::Graph g = multichip::testing::DemoCnn();
   ExpectBitIdenticalOnRtlBoards("demo CNN", g, DemoOptions(), RandomInputs(g, {1, 16, 16, 16}, 3),
                                 {2, 4});
+}
+
+// The wake-word embedding (openWakeWord): its first and last Reshapes run on the host, before and
+// after the pipeline; the chips in between exchange its tensors over the links.
+TEST(MultichipRtl, WakeWordEmbeddingOnTwoAndFourChipsMatchesGoldenAndOneChip) {
+  RealModelOnTwoAndFourChips("wake-word embedding", "oww_embedding", {1, 76, 32, 1}, 6);
 }
 
 // rtl://sim16?chips=2 opens two chips in a ring, which run the demo CNN's 2-chip program.
@@ -195,15 +216,7 @@ TEST(MultichipRtl, ADroppedLinkEndsInAnErrorNamingTheChipAndLink) {
 #else  // AORTA_MULTICHIP_SLOW
 
 TEST(MultichipRtlSlow, BlazeFaceFrontOnTwoAndFourChipsMatchesGoldenAndOneChip) {
-  const std::string path = models::ModelsDir(AORTA_TEST_SOURCE_DIR) + "/blazeface_front.onnx";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "not fetched (scripts/fetch-models)";
-  auto g = ImportOnnxFile(path);
-  ASSERT_TRUE(g.ok()) << g.status().ToString();
-  CompileOptions o = DemoOptions();
-  o.calib.synthetic_samples = 1;
-  o.input_shapes[""] = {1, 128, 128, 3};
-  ExpectBitIdenticalOnRtlBoards("BlazeFace front", *g, o, RandomInputs(*g, {1, 128, 128, 3}, 5),
-                                {2, 4});
+  RealModelOnTwoAndFourChips("BlazeFace front", "blazeface_front", {1, 128, 128, 3}, 5);
 }
 
 #endif
