@@ -14,6 +14,8 @@
 //   `AORTA_SOC_CFG(PKG)          the chip's aorta_board_pkg::soc_cfg_t: those six and the rest
 //                                of PKG (queue depth, token capacity, link ports, fingerprint,
 //                                DRAM size, DMA width)
+//   `AORTA_INTEL_FPGA_PINS       an Intel top's board clock, reset, PCIe and DDR3 pins (the same
+//                                names on both cards) to aorta_intel_fpga's ports
 //
 // ---- Bus connections -------------------------------------------------------------------------
 // Macros because these cannot be modules either: a flat port list is a fixed set of names
@@ -60,6 +62,31 @@
   .lut_tables(LutTables), .queue_depth(PKG::QueueDepth), .token_capacity(PKG::TokenCapacity), \
   .link_ports(PKG::LinkPorts), .config_fp(PKG::ConfigFp), .dram_bytes(PKG::DramBytes), \
   .dma_data_width(PKG::DmaDataWidth))
+
+`define AORTA_INTEL_FPGA_PINS \
+  .clk_100_i     (clk_100), \
+  .sys_rst_ni    (sys_resetn), \
+  .pcie_refclk_i (pcie_refclk), \
+  .pcie_perst_ni (pcie_perstn), \
+  .pcie_rx_i     (pcie_rx), \
+  .pcie_tx_o     (pcie_tx), \
+  .ddr3_refclk_i (ddr3_refclk), \
+  .ddr3_rzq_i    (ddr3_rzq), \
+  .ddr3_a_o      (ddr3_a), \
+  .ddr3_ba_o     (ddr3_ba), \
+  .ddr3_ck_o     (ddr3_ck), \
+  .ddr3_ck_n_o   (ddr3_ck_n), \
+  .ddr3_cke_o    (ddr3_cke), \
+  .ddr3_cs_n_o   (ddr3_cs_n), \
+  .ddr3_dm_o     (ddr3_dm), \
+  .ddr3_ras_n_o  (ddr3_ras_n), \
+  .ddr3_cas_n_o  (ddr3_cas_n), \
+  .ddr3_we_n_o   (ddr3_we_n), \
+  .ddr3_reset_n_o(ddr3_reset_n), \
+  .ddr3_dq_io    (ddr3_dq), \
+  .ddr3_dqs_io   (ddr3_dqs), \
+  .ddr3_dqs_n_io (ddr3_dqs_n), \
+  .ddr3_odt_o    (ddr3_odt)
 
 // ---- AXI4 ------------------------------------------------------------------------------------
 `define AORTA_AXI_PORTS_CORE(P, F, R, B) \

@@ -8,13 +8,13 @@
 //
 // Links = 0: a board without links (AWS F1, ZedBoard). The SoC still has LinkPorts ports (the
 // config's count, at least one); they report down, so a SEND / RECV ends in LINK_FAULT. The
-// xcvr_* ports are then unused (tie them to zero).
+// board leaves xcvr unconnected (its outputs are zero, its inputs not read).
 `include "aorta_board_macros.svh"
 
 module aorta_chip #(
   parameter aorta_board_pkg::soc_cfg_t Cfg = aorta_board_pkg::DefaultSocCfg,  // the SoC's
   parameter bit          Links         = 1'b1,  // the link ports have transceivers
-  parameter int unsigned BeatW         = 256,   // transceiver user interface width
+  parameter int unsigned BeatW         = 256,   // transceiver user interface width (xcvr's)
   parameter int unsigned Credits       = 8,     // rows each receiving side buffers
   localparam int unsigned LinkPorts    = Cfg.link_ports,
   localparam int unsigned RowW         = Cfg.n * 8
@@ -29,17 +29,9 @@ module aorta_chip #(
   // bits of data, 2-bit IDs, 64-bit addresses.
   aorta_axi_if.master                m_axi,
 
-  // Transceivers, one per link port, each side in its own user clock (aorta_link_port; unused
-  // when Links = 0).
-  input  logic [LinkPorts-1:0]       xcvr_tx_clk_i,
-  input  logic [LinkPorts-1:0]       xcvr_tx_up_i,
-  output logic [LinkPorts-1:0]       xcvr_tx_valid_o,
-  input  logic [LinkPorts-1:0]       xcvr_tx_ready_i,
-  output logic [LinkPorts*BeatW-1:0] xcvr_tx_data_o,   // port p at [BeatW*p +: BeatW]
-  input  logic [LinkPorts-1:0]       xcvr_rx_clk_i,
-  input  logic [LinkPorts-1:0]       xcvr_rx_up_i,
-  input  logic [LinkPorts-1:0]       xcvr_rx_valid_i,
-  input  logic [LinkPorts*BeatW-1:0] xcvr_rx_data_i,
+  // Transceivers, one per link port, each side in its own user clock (aorta_link_port; left
+  // unconnected when Links = 0).
+  aorta_xcvr_if.chip                 xcvr,
 
   output logic                       irq_o
 );
@@ -98,28 +90,27 @@ module aorta_chip #(
         .soc_rx_valid_o (rx_valid[p]),
         .soc_rx_ready_i (rx_ready[p]),
         .soc_rx_data_o  (rx_data[RowW*p +: RowW]),
-        .xcvr_tx_clk_i  (xcvr_tx_clk_i[p]),
-        .xcvr_tx_up_i   (xcvr_tx_up_i[p]),
-        .xcvr_tx_valid_o(xcvr_tx_valid_o[p]),
-        .xcvr_tx_ready_i(xcvr_tx_ready_i[p]),
-        .xcvr_tx_data_o (xcvr_tx_data_o[BeatW*p +: BeatW]),
-        .xcvr_rx_clk_i  (xcvr_rx_clk_i[p]),
-        .xcvr_rx_up_i   (xcvr_rx_up_i[p]),
-        .xcvr_rx_valid_i(xcvr_rx_valid_i[p]),
-        .xcvr_rx_data_i (xcvr_rx_data_i[BeatW*p +: BeatW])
+        .xcvr_tx_clk_i  (xcvr.tx_clk[p]),
+        .xcvr_tx_up_i   (xcvr.tx_up[p]),
+        .xcvr_tx_valid_o(xcvr.tx_valid[p]),
+        .xcvr_tx_ready_i(xcvr.tx_ready[p]),
+        .xcvr_tx_data_o (xcvr.tx_data[BeatW*p +: BeatW]),
+        .xcvr_rx_clk_i  (xcvr.rx_clk[p]),
+        .xcvr_rx_up_i   (xcvr.rx_up[p]),
+        .xcvr_rx_valid_i(xcvr.rx_valid[p]),
+        .xcvr_rx_data_i (xcvr.rx_data[BeatW*p +: BeatW])
       );
     end
   end else begin : g_no_links
-    // No transceivers: every port is down and nothing arrives.
+    // No transceivers: every port is down and nothing arrives; the xcvr inputs are not read
+    // (the board leaves them unconnected).
     assign link_up  = '0;
     assign rx_valid = '0;
     assign rx_data  = '0;
     assign tx_ready = '0;
-    assign xcvr_tx_valid_o = '0;
-    assign xcvr_tx_data_o  = '0;
+    assign xcvr.tx_valid = '0;
+    assign xcvr.tx_data  = '0;
     logic unused_links;
-    assign unused_links = ^{rx_ready, tx_valid, tx_data, xcvr_tx_clk_i, xcvr_tx_up_i,
-                            xcvr_tx_ready_i, xcvr_rx_clk_i, xcvr_rx_up_i, xcvr_rx_valid_i,
-                            xcvr_rx_data_i};
+    assign unused_links = ^{rx_ready, tx_valid, tx_data};
   end
 endmodule

@@ -8,10 +8,9 @@
 
 module aorta_intel_chip #(
   parameter aorta_board_pkg::soc_cfg_t Cfg = aorta_board_pkg::DefaultSocCfg,  // the SoC's
-  parameter int unsigned BeatW         = 64,
+  parameter int unsigned BeatW         = 64,   // xcvr's BeatW
   parameter int unsigned Credits       = 8,
-  parameter int unsigned MaxBurst      = 16,  // mem's burstcount: $clog2(MaxBurst) + 1 bits
-  localparam int unsigned LinkPorts    = Cfg.link_ports
+  parameter int unsigned MaxBurst      = 16   // mem's burstcount: $clog2(MaxBurst) + 1 bits
 ) (
   input  logic                       clk_i,
   input  logic                       arst_ni,
@@ -28,15 +27,7 @@ module aorta_intel_chip #(
   aorta_avmm_if.master               msi,
 
   // Transceivers (aorta_chip).
-  input  logic [LinkPorts-1:0]       xcvr_tx_clk_i,
-  input  logic [LinkPorts-1:0]       xcvr_tx_up_i,
-  output logic [LinkPorts-1:0]       xcvr_tx_valid_o,
-  input  logic [LinkPorts-1:0]       xcvr_tx_ready_i,
-  output logic [LinkPorts*BeatW-1:0] xcvr_tx_data_o,
-  input  logic [LinkPorts-1:0]       xcvr_rx_clk_i,
-  input  logic [LinkPorts-1:0]       xcvr_rx_up_i,
-  input  logic [LinkPorts-1:0]       xcvr_rx_valid_i,
-  input  logic [LinkPorts*BeatW-1:0] xcvr_rx_data_i
+  aorta_xcvr_if.chip                 xcvr
 );
   localparam int unsigned Dw = Cfg.dma_data_width;
 
@@ -56,15 +47,7 @@ module aorta_intel_chip #(
     .rst_no,
     .s_axil          (regs_axil),
     .m_axi           (dma),
-    .xcvr_tx_clk_i,
-    .xcvr_tx_up_i,
-    .xcvr_tx_valid_o,
-    .xcvr_tx_ready_i,
-    .xcvr_tx_data_o,
-    .xcvr_rx_clk_i,
-    .xcvr_rx_up_i,
-    .xcvr_rx_valid_i,
-    .xcvr_rx_data_i,
+    .xcvr,
     .irq_o           (irq)
   );
 

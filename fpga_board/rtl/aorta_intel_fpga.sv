@@ -85,8 +85,8 @@ module aorta_intel_fpga #(
   aorta_avmm_if #(.AddrWidth(64), .DataWidth(32)) msi (.clk_i(core_clk), .rst_ni(core_rst_n));
   logic [81:0] msi_intfc;
 
-  logic [1:0]                tx_clk, tx_up, tx_valid, rx_clk, rx_up, rx_valid;
-  logic [2*BeatW-1:0]        tx_data, rx_data;
+  aorta_xcvr_if #(.Ports(2), .BeatW(BeatW)) xcvr ();
+  assign xcvr.tx_ready = xcvr.tx_up;  // a SerialLite III source takes a beat every cycle
 
   aorta_intel_chip #(
     .Cfg     (Cfg),
@@ -101,15 +101,7 @@ module aorta_intel_fpga #(
     .regs                     (regs),
     .msi_intfc_i              (msi_intfc),
     .msi                      (msi),
-    .xcvr_tx_clk_i            (tx_clk),
-    .xcvr_tx_up_i             (tx_up),
-    .xcvr_tx_valid_o          (tx_valid),
-    .xcvr_tx_ready_i          (tx_up),     // a SerialLite III source takes a beat every cycle
-    .xcvr_tx_data_o           (tx_data),
-    .xcvr_rx_clk_i            (rx_clk),
-    .xcvr_rx_up_i             (rx_up),
-    .xcvr_rx_valid_i          (rx_valid),
-    .xcvr_rx_data_i           (rx_data)
+    .xcvr                     (xcvr)
   );
 
   // ---- PCIe, DDR3, links, interconnect -------------------------------------------------------
@@ -121,17 +113,17 @@ module aorta_intel_fpga #(
 `define AORTA_INTEL_SYS_LINK(L) \
     .link``L``_tx_serial_data         (link_tx_o[L]), \
     .link``L``_rx_serial_data         (link_rx_i[L]), \
-    .link``L``_user_clock_tx          (tx_clk[L]), \
-    .link``L``_link_up_tx             (tx_up[L]), \
-    .link``L``_data_tx                (tx_data[BeatW*L +: BeatW]), \
-    .link``L``_valid_tx               (tx_valid[L]), \
+    .link``L``_user_clock_tx          (xcvr.tx_clk[L]), \
+    .link``L``_link_up_tx             (xcvr.tx_up[L]), \
+    .link``L``_data_tx                (xcvr.tx_data[BeatW*L +: BeatW]), \
+    .link``L``_valid_tx               (xcvr.tx_valid[L]), \
     .link``L``_start_of_burst_tx      (1'b0), \
     .link``L``_end_of_burst_tx        (1'b0), \
     .link``L``_sync_tx                (8'h0), \
-    .link``L``_user_clock_rx          (rx_clk[L]), \
-    .link``L``_link_up_rx             (rx_up[L]), \
-    .link``L``_data_rx                (rx_data[BeatW*L +: BeatW]), \
-    .link``L``_valid_rx               (rx_valid[L])
+    .link``L``_user_clock_rx          (xcvr.rx_clk[L]), \
+    .link``L``_link_up_rx             (xcvr.rx_up[L]), \
+    .link``L``_data_rx                (xcvr.rx_data[BeatW*L +: BeatW]), \
+    .link``L``_valid_rx               (xcvr.rx_valid[L])
 `define AORTA_INTEL_SYS_COMMON \
     .clk_100_clk                  (clk_100_i), \
     .reset_reset_n                (sys_rst_ni), \

@@ -313,8 +313,7 @@ module cl_aorta #(
 
   // ---- Chip -----------------------------------------------------------------------------------
   logic                    irq, core_rst_n;
-  logic [Cfg.link_ports-1:0]    unused_xcvr_tx_valid;
-  logic [Cfg.link_ports*64-1:0] unused_xcvr_tx_data;
+  aorta_xcvr_if #(.Ports(Cfg.link_ports), .BeatW(64)) no_xcvr ();  // no links: left open
   aorta_axi_if #(.DataWidth(Dw)) dma (.clk_i(clk_main_a0), .rst_ni(core_rst_n));
 
   // OCL (AppPF BAR0) is the register map: the shell's AXI4-lite has 32-bit addresses (the map
@@ -350,15 +349,7 @@ module cl_aorta #(
     .rst_no          (core_rst_n),
     .s_axil          (ocl),
     .m_axi           (dma),
-    .xcvr_tx_clk_i   ('0),
-    .xcvr_tx_up_i    ('0),
-    .xcvr_tx_valid_o (unused_xcvr_tx_valid),
-    .xcvr_tx_ready_i ('0),
-    .xcvr_tx_data_o  (unused_xcvr_tx_data),
-    .xcvr_rx_clk_i   ('0),
-    .xcvr_rx_up_i    ('0),
-    .xcvr_rx_valid_i ('0),
-    .xcvr_rx_data_i  ('0),
+    .xcvr            (no_xcvr),
     .irq_o           (irq)
   );
 
@@ -660,8 +651,7 @@ module cl_aorta #(
                            sda_cl_araddr, sh_bar1_awaddr, sh_bar1_wdata, sh_bar1_wstrb,
                            sh_bar1_araddr, drck, shift, tdi, update, sel, tms, tck, runtest, reset,
                            capture, bscanid_en, sh_cl_glcount0, sh_cl_glcount1,
-                           unused_xcvr_tx_valid, unused_xcvr_tx_data, unused_window_bit,
-                           unused_ddr_is_ready};
+                           unused_window_bit, unused_ddr_is_ready};
 
 `ifndef SYNTHESIS
   // The shell's interrupt handshake: no new request before the last one's ack.

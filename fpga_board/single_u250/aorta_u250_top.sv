@@ -71,9 +71,11 @@ module aorta_u250_top #(
   aorta_axi_if #(.DataWidth(Cfg.dma_data_width)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
   aorta_axil_if #(.AddrWidth(12)) regs (.clk_i(core_clk), .rst_ni(core_rst_n));
 
-  logic [1:0]         user_clk, channel_up, a_tx_valid, a_tx_ready, a_rx_valid;
-  logic [2*BeatW-1:0] a_tx_data, a_rx_data;
-  logic               irq;
+  // Aurora: one user clock for both directions, channel_up for both sides.
+  aorta_xcvr_if #(.Ports(2), .BeatW(BeatW)) xcvr ();
+  assign xcvr.rx_clk = xcvr.tx_clk;
+  assign xcvr.rx_up  = xcvr.tx_up;
+  logic irq;
 
   aorta_chip #(
     .Cfg    (Cfg),
@@ -86,16 +88,7 @@ module aorta_u250_top #(
     .rst_no          (core_rst_n),
     .s_axil          (regs),
     .m_axi           (dma),
-    // Aurora: one user clock for both directions, channel_up for both sides.
-    .xcvr_tx_clk_i   (user_clk),
-    .xcvr_tx_up_i    (channel_up),
-    .xcvr_tx_valid_o (a_tx_valid),
-    .xcvr_tx_ready_i (a_tx_ready),
-    .xcvr_tx_data_o  (a_tx_data),
-    .xcvr_rx_clk_i   (user_clk),
-    .xcvr_rx_up_i    (channel_up),
-    .xcvr_rx_valid_i (a_rx_valid),
-    .xcvr_rx_data_i  (a_rx_data),
+    .xcvr            (xcvr),
     .irq_o           (irq)
   );
 
@@ -153,16 +146,16 @@ module aorta_u250_top #(
       .rxn            (qsfp_rxn[p]),
       .txp            (qsfp_txp[p]),
       .txn            (qsfp_txn[p]),
-      .user_clk_out   (user_clk[p]),
-      .channel_up     (channel_up[p]),
+      .user_clk_out   (xcvr.tx_clk[p]),
+      .channel_up     (xcvr.tx_up[p]),
       .lane_up        (unused_lane_up),
       .hard_err       (unused_hard_err),
       .soft_err       (unused_soft_err),
-      .s_axi_tx_tdata (a_tx_data[BeatW*p +: BeatW]),
-      .s_axi_tx_tvalid(a_tx_valid[p]),
-      .s_axi_tx_tready(a_tx_ready[p]),
-      .m_axi_rx_tdata (a_rx_data[BeatW*p +: BeatW]),
-      .m_axi_rx_tvalid(a_rx_valid[p])
+      .s_axi_tx_tdata (xcvr.tx_data[BeatW*p +: BeatW]),
+      .s_axi_tx_tvalid(xcvr.tx_valid[p]),
+      .s_axi_tx_tready(xcvr.tx_ready[p]),
+      .m_axi_rx_tdata (xcvr.rx_data[BeatW*p +: BeatW]),
+      .m_axi_rx_tvalid(xcvr.rx_valid[p])
     );
   end
 endmodule

@@ -68,8 +68,7 @@ module aorta_zynq7020_top #(
   aorta_axil_if #(.AddrWidth(12)) regs (.clk_i(core_clk), .rst_ni(core_rst_n));
   aorta_axi_if #(.DataWidth(Cfg.dma_data_width)) dma (.clk_i(core_clk), .rst_ni(core_rst_n));
   logic                    irq;
-  logic [Cfg.link_ports-1:0]    unused_xcvr_tx_valid;
-  logic [Cfg.link_ports*64-1:0] unused_xcvr_tx_data;
+  aorta_xcvr_if #(.Ports(Cfg.link_ports), .BeatW(64)) no_xcvr ();  // no links: left open
 
   aorta_chip #(
     .Cfg  (Cfg),
@@ -81,15 +80,7 @@ module aorta_zynq7020_top #(
     .rst_no          (core_rst_n),
     .s_axil          (regs),
     .m_axi           (dma),
-    .xcvr_tx_clk_i   ('0),
-    .xcvr_tx_up_i    ('0),
-    .xcvr_tx_valid_o (unused_xcvr_tx_valid),
-    .xcvr_tx_ready_i ('0),
-    .xcvr_tx_data_o  (unused_xcvr_tx_data),
-    .xcvr_rx_clk_i   ('0),
-    .xcvr_rx_up_i    ('0),
-    .xcvr_rx_valid_i ('0),
-    .xcvr_rx_data_i  ('0),
+    .xcvr            (no_xcvr),
     .irq_o           (irq)
   );
 
@@ -137,7 +128,4 @@ module aorta_zynq7020_top #(
     `AORTA_AXIL_PORTS(M_AORTA_REGS_, , , regs),
     .IRQ_F2P             (irq)
   );
-
-  logic unused_links;
-  assign unused_links = ^{unused_xcvr_tx_valid, unused_xcvr_tx_data};
 endmodule
