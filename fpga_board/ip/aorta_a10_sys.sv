@@ -24,6 +24,11 @@
 //     with DECODEERROR (the SoC's DMA_FAULT).
 // Port names are <exported interface>_<signal> as the script exports them; they have not been
 // checked against a generated system (Quartus is not installed where this is developed).
+//
+// The port list stays flat, one port per signal under the vendor's name: the wrapper instantiates
+// the aorta_a10_sys Quartus generates by these names, so the model has exactly them. The wrappers
+// connect their bus interfaces (fpga_board/rtl/aorta_*_if.sv) to it with the macros of
+// fpga_board/rtl/aorta_board_macros.svh.
 module aorta_a10_sys #(
   parameter int unsigned MemDataWidth = 1024,
   parameter int unsigned MemBurstW    = 5

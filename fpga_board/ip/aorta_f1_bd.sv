@@ -11,6 +11,11 @@
 // SmartConnect converts widths (1024 -> 512) and IDs; an address outside the map answers
 // DECERR (the SoC's DMA_FAULT). The ports follow the HDK's cl_ports.vh widths (aws-fpga,
 // hdk/common/shell_v04261818/design/interfaces/cl_ports.vh).
+//
+// The port list stays flat, one port per signal under the vendor's name: the wrapper instantiates
+// Vivado's generated aorta_f1_bd_wrapper by these names, so the model has exactly them. The
+// wrappers connect their bus interfaces (fpga_board/rtl/aorta_*_if.sv) to it with the macros of
+// fpga_board/rtl/aorta_board_macros.svh.
 module aorta_f1_bd #(
   parameter int unsigned AortaDataWidth = 1024
 ) (

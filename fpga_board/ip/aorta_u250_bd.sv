@@ -11,6 +11,11 @@
 //   - SmartConnect 1.0: S_AORTA_AXI (the SoC's AXI4 master) to the four DDR4 controllers and
 //     S_AXI_B, crossing from the core clock; XDMA's M_AXI_B to M_AORTA_REGS (AXI4-lite, core
 //     clock) and the DDR4 controllers.
+//
+// The port list stays flat, one port per signal under the vendor's name: the wrapper instantiates
+// Vivado's generated aorta_u250_bd_wrapper by these names, so the model has exactly them. The
+// wrappers connect their bus interfaces (fpga_board/rtl/aorta_*_if.sv) to it with the macros of
+// fpga_board/rtl/aorta_board_macros.svh.
 module aorta_u250_bd #(
   parameter int unsigned DataWidth = 512
 ) (

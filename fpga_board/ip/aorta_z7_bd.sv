@@ -10,6 +10,11 @@
 //     clock): the PS DDR at [0, 512 MiB); any other address answers DECERR.
 //   - SmartConnect sc_regs: M_AXI_GP0 (FCLK_CLK0) -> M_AORTA_REGS (AXI4-lite, 12-bit, core
 //     clock).
+//
+// The port list stays flat, one port per signal under the vendor's name: the wrapper instantiates
+// Vivado's generated aorta_z7_bd_wrapper by these names, so the model has exactly them. The
+// wrappers connect their bus interfaces (fpga_board/rtl/aorta_*_if.sv) to it with the macros of
+// fpga_board/rtl/aorta_board_macros.svh.
 module aorta_z7_bd #(
   parameter int unsigned DataWidth = 256
 ) (

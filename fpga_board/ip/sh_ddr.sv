@@ -3,6 +3,11 @@
 // hdk/common/shell_v04261818/design/sh_ddr/synth/sh_ddr.sv declares them (aws-fpga repository,
 // "AWS Shell Interface Specification"), for Verilator lint only. The F1 build uses the HDK's
 // encrypted sh_ddr; nothing here is simulated.
+//
+// The port list stays flat, one port per signal under the vendor's name: the wrapper instantiates
+// the HDK's encrypted sh_ddr by these names, so the model has exactly them. The wrappers connect
+// their bus interfaces (fpga_board/rtl/aorta_*_if.sv) to it with the macros of
+// fpga_board/rtl/aorta_board_macros.svh.
 module sh_ddr #(
   parameter int DDR_A_PRESENT = 1,
   parameter int DDR_B_PRESENT = 1,

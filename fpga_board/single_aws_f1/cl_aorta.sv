@@ -2,7 +2,9 @@
 // single_aws_f1). The AWS shell is the FPGA's top: it instantiates the CL with the ports of the
 // HDK's cl_ports.vh (aws-fpga hdk/common/shell_v04261818/design/interfaces/cl_ports.vh), which
 // this module declares one by one (names and widths as there; the optional Aurora and HMC ports
-// are off in that shell). docs/boards.md, "AWS F1".
+// are off in that shell). docs/boards.md, "AWS F1". The port list stays flat, one port per
+// signal under the HDK's names: the shell instantiates the CL by these names. Inside, the SoC's
+// buses and the SmartConnect's DDR4 masters are bus interfaces (fpga_board/rtl/aorta_*_if.sv).
 //
 //   AppPF BAR0 ── sh_ocl (AXI4-lite) ─────────────────────────► SoC registers
 //   AppPF BAR4 ── sh_cl_dma_pcis (AXI4) ──┐
