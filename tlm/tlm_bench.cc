@@ -1,7 +1,8 @@
 // tlm_bench: the TLM model's speed and figures on the demo CNN, the synthetic models, compiled
 // programs and the per-op suite, against the golden model (outputs must be bit-identical). Prints
 // one table row per (program, chip): simulated cycles, MAC utilization, latency at the config's
-// clock, TLM wall and CPU time, simulated cycles per CPU second, golden wall time, peak resident
+// clock, TLM wall and CPU time (Session::Load + Run), simulated cycles per CPU second, the CPU
+// time of Load alone and the cycles per CPU second of Run alone, golden wall time, peak resident
 // memory of the process.
 //
 //   tlm_bench                                   # demo on tiny and sim16
@@ -118,8 +119,14 @@ struct Ran {
   runtime::RunReport report;
   double wall_s = 0;
   double cpu_s = 0;        // CPU time of the process (user + system) during Load + Run
+  double load_cpu_s = 0;   // of which Session::Load (the loader's checks, the program's writes)
   uint64_t simulated = 0;  // cycles the backend simulated during Load + Run
   double CyclesPerCpuS() const { return cpu_s > 0 ? static_cast<double>(simulated) / cpu_s : 0; }
+  // The same over Session::Run alone (the simulation; Load is the same code on every backend).
+  double CyclesPerRunCpuS() const {
+    const double run = cpu_s - load_cpu_s;
+    return run > 0 ? static_cast<double>(simulated) / run : 0;
+  }
 };
 
 double CpuSeconds() {
@@ -137,6 +144,7 @@ Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
   o.timeout = std::chrono::minutes(30);  // ResNet-50 on the RTL: minutes on a loaded machine
   AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(w.program, backend, o));
   Ran r;
+  r.load_cpu_s = CpuSeconds() - cpu0;
   AORTA_ASSIGN_OR_RETURN(r.outputs, session->Run(w.inputs, &r.report));
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cpu_s = CpuSeconds() - cpu0;
@@ -170,7 +178,7 @@ struct Accuracy {
   int layers = 0, programs = 0, within_5 = 0;
   double program_err_max = 0;
   std::string worst_program;
-  double rtl_cpu_s = 0, tlm_cpu_s = 0;
+  double rtl_cpu_s = 0, tlm_cpu_s = 0, rtl_load_cpu_s = 0, tlm_load_cpu_s = 0;
   uint64_t rtl_simulated = 0, tlm_simulated = 0;
 
   // Adds one program's run on both; returns its line.
@@ -208,27 +216,37 @@ struct Accuracy {
     }
     rtl_cpu_s += r.cpu_s;
     tlm_cpu_s += t.cpu_s;
+    rtl_load_cpu_s += r.load_cpu_s;
+    tlm_load_cpu_s += t.load_cpu_s;
     rtl_simulated += r.simulated;
     tlm_simulated += t.simulated;
     return fmt::format(
         "rtl cycles {} (tlm {:+.2f} %), per-layer error mean {:.2f} % max {:.2f} % ({}) over {} "
-        "layers; cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x)",
+        "layers; cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x), Run alone rtl {:.3g} tlm "
+        "{:.3g} ({:.0f}x)",
         r.report.cycles, 100 * total, n ? 100 * sum / n : 0.0, 100 * max, max_layer, n,
         r.CyclesPerCpuS(), t.CyclesPerCpuS(),
-        r.CyclesPerCpuS() > 0 ? t.CyclesPerCpuS() / r.CyclesPerCpuS() : 0.0);
+        r.CyclesPerCpuS() > 0 ? t.CyclesPerCpuS() / r.CyclesPerCpuS() : 0.0, r.CyclesPerRunCpuS(),
+        t.CyclesPerRunCpuS(),
+        r.CyclesPerRunCpuS() > 0 ? t.CyclesPerRunCpuS() / r.CyclesPerRunCpuS() : 0.0);
   }
 
   std::string Summary() const {
     const double rtl_rate = rtl_cpu_s > 0 ? static_cast<double>(rtl_simulated) / rtl_cpu_s : 0;
     const double tlm_rate = tlm_cpu_s > 0 ? static_cast<double>(tlm_simulated) / tlm_cpu_s : 0;
+    const double rtl_run = rtl_cpu_s - rtl_load_cpu_s, tlm_run = tlm_cpu_s - tlm_load_cpu_s;
+    const double rtl_run_rate = rtl_run > 0 ? static_cast<double>(rtl_simulated) / rtl_run : 0;
+    const double tlm_run_rate = tlm_run > 0 ? static_cast<double>(tlm_simulated) / tlm_run : 0;
     return fmt::format(
         "{} programs: total {:+.2f} % (rtl {:.0f}, tlm {:.0f} cycles), per-layer error mean {:.2f} "
         "% max {:.2f} % ({}) over {} layers; {} of {} programs within 5 % (worst {:.2f} %: {}); "
-        "cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x)",
+        "cycles per CPU second rtl {:.3g} tlm {:.3g} ({:.0f}x), Run alone rtl {:.3g} tlm {:.3g} "
+        "({:.0f}x)",
         programs, 100 * (tlm_cycles - rtl_cycles) / std::max(rtl_cycles, 1.0), rtl_cycles,
         tlm_cycles, layers ? 100 * layer_err_sum / layers : 0.0, 100 * layer_err_max, worst_layer,
         layers, within_5, programs, 100 * program_err_max, worst_program, rtl_rate, tlm_rate,
-        rtl_rate > 0 ? tlm_rate / rtl_rate : 0.0);
+        rtl_rate > 0 ? tlm_rate / rtl_rate : 0.0, rtl_run_rate, tlm_run_rate,
+        rtl_run_rate > 0 ? tlm_run_rate / rtl_run_rate : 0.0);
   }
 };
 #endif
@@ -255,9 +273,9 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
-  fmt::print("{:<12} {:<7} {:>12} {:>7} {:>11} {:>9} {:>9} {:>12} {:>9} {:>8}  {}\n", "model",
-             "chip", "cycles", "util", "latency_us", "tlm_s", "tlm_cpu_s", "sim_cyc/cpu_s",
-             "golden_s", "rss_MiB", "outputs");
+  fmt::print("{:<12} {:<7} {:>12} {:>7} {:>11} {:>9} {:>9} {:>12} {:>10} {:>12} {:>9} {:>8}  {}\n",
+             "model", "chip", "cycles", "util", "latency_us", "tlm_s", "tlm_cpu_s", "sim_cyc/cpu_s",
+             "load_cpu_s", "run_cyc/cpu_s", "golden_s", "rss_MiB", "outputs");
   int failures = 0;
   for (const std::string& chip_name : chip_names) {
     Result<ChipConfig> chip = LoadChipConfig(chip_name);
@@ -303,10 +321,12 @@ int Main(int argc, char** argv) {
         const bool same = no_golden || SameOutputs(g->outputs, t->outputs);
         if (!same) ++failures;
         fmt::print(
-            "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>9.3f} {:>12.3g} {:>9.3f} {:>8.0f}  "
-            "{}\n",
+            "{:<12} {:<7} {:>12} {:>7.3f} {:>11.1f} {:>9.3f} {:>9.3f} {:>12.3g} {:>10.3f} "
+            "{:>12.3g} "
+            "{:>9.3f} {:>8.0f}  {}\n",
             w.name, chip_name, t->report.cycles, t->report.mac_utilization, t->report.latency_us,
-            t->wall_s, t->cpu_s, t->CyclesPerCpuS(), g->wall_s, PeakRssMiB(),
+            t->wall_s, t->cpu_s, t->CyclesPerCpuS(), t->load_cpu_s, t->CyclesPerRunCpuS(),
+            g->wall_s, PeakRssMiB(),
             no_golden ? "not compared" : (same ? "bit-identical" : "DIFFER"));
 #if AORTA_TLM_BENCH_RTL
         auto rtl = runtime::MakeRtlBackend(chips);

@@ -71,105 +71,15 @@ std::vector<int8_t>& Scratch8(size_t size) {
   return v;
 }
 
-// The inner loops below are written for the compiler to vectorize: fixed trip counts for the
-// common array sizes (so the partial sums stay in registers), no calls, no bounds checks. On
-// x86-64 with GCC each is also compiled for AVX2 and picked at run time (target_clones), since
-// the default x86-64 target has only SSE2 (no 32-bit vector multiply).
+// The depthwise inner loop is written for the compiler to vectorize (no calls, no bounds checks);
+// on x86-64 with GCC it is also compiled for AVX2 and picked at run time (target_clones), since
+// the default x86-64 target has only SSE2 (no 32-bit vector multiply). The matrix pass's loop is
+// core/golden/datapath_kernels.h.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define AORTA_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define AORTA_SIMD_CLONES
 #endif
-
-// out[c] (+)= sum_k a[k] * W[k][c], c < n: one output pixel of a pass (the array's column sums;
-// |sum| < 2^31 for n <= 2^17, so int32 is exact); accumulate wraps modulo 2^32 as WriteAcc
-// does. `wt` is W transposed and widened (wt[c * n + k] = W[k][c]): a dot product per column,
-// which the compiler turns into 16-bit multiply-adds (pmaddwd). Small arrays broadcast a[k]
-// over a row of W instead (wr[k * n + c] = W[k][c], widened to 32 bits).
-inline void StoreAcc(const int32_t* p, int32_t* out, uint32_t n, bool accumulate) {
-  if (accumulate) {
-    for (uint32_t c = 0; c < n; ++c)
-      out[c] = static_cast<int32_t>(static_cast<uint32_t>(out[c]) + static_cast<uint32_t>(p[c]));
-  } else {
-    for (uint32_t c = 0; c < n; ++c) out[c] = p[c];
-  }
-}
-
-template <uint32_t kN>
-[[gnu::always_inline]] inline void MatvecDot(const int8_t* a, const int16_t* wt, int32_t* out,
-                                             bool accumulate) {
-  int16_t a16[kN];
-  for (uint32_t k = 0; k < kN; ++k) a16[k] = a[k];
-  int32_t p[kN];
-  for (uint32_t c = 0; c < kN; ++c) {
-    const int16_t* w = wt + size_t{c} * kN;
-    int32_t sum = 0;
-    for (uint32_t k = 0; k < kN; ++k) sum += int32_t{a16[k]} * w[k];
-    p[c] = sum;
-  }
-  StoreAcc(p, out, kN, accumulate);
-}
-
-template <uint32_t kN>
-[[gnu::always_inline]] inline void MatvecBroadcast(const int8_t* a, const int32_t* wr, int32_t* out,
-                                                   bool accumulate) {
-  int32_t p[kN] = {};
-  for (uint32_t k = 0; k < kN; ++k) {
-    const int32_t ak = a[k];
-    const int32_t* wk = wr + size_t{k} * kN;
-    for (uint32_t c = 0; c < kN; ++c) p[c] += ak * wk[c];
-  }
-  StoreAcc(p, out, kN, accumulate);
-}
-
-// The weights of a pass in the layout MatvecRow wants for n.
-struct PassWeights {
-  std::vector<int16_t> wt;  // transposed, 16 bits (n >= 32 and the generic case)
-  std::vector<int32_t> wr;  // as stored, 32 bits (n <= 16)
-};
-bool Broadcast(uint32_t n) { return n == 8 || n == 16; }
-PassWeights& WeightsOf(const int8_t* w, uint32_t n) {
-  thread_local PassWeights pw;
-  const size_t nn = size_t{n} * n;
-  if (Broadcast(n)) {
-    pw.wr.resize(nn);
-    for (size_t i = 0; i < nn; ++i) pw.wr[i] = w[i];
-  } else {
-    pw.wt.resize(nn);
-    for (uint32_t k = 0; k < n; ++k)
-      for (uint32_t c = 0; c < n; ++c) pw.wt[size_t{c} * n + k] = w[size_t{k} * n + c];
-  }
-  return pw;
-}
-
-AORTA_SIMD_CLONES
-void MatvecRow(uint32_t n, const int8_t* a, const PassWeights& w, int32_t* out, bool accumulate) {
-  switch (n) {
-    case 8:
-      return MatvecBroadcast<8>(a, w.wr.data(), out, accumulate);
-    case 16:
-      return MatvecBroadcast<16>(a, w.wr.data(), out, accumulate);
-    case 32:
-      return MatvecDot<32>(a, w.wt.data(), out, accumulate);
-    case 64:
-      return MatvecDot<64>(a, w.wt.data(), out, accumulate);
-    case 128:
-      return MatvecDot<128>(a, w.wt.data(), out, accumulate);
-    case 256:
-      return MatvecDot<256>(a, w.wt.data(), out, accumulate);
-    default:
-      break;
-  }
-  thread_local std::vector<int32_t> sums;
-  sums.resize(n);
-  for (uint32_t c = 0; c < n; ++c) {
-    const int16_t* wc = w.wt.data() + size_t{c} * n;
-    int32_t sum = 0;
-    for (uint32_t k = 0; k < n; ++k) sum += int32_t{a[k]} * wc[k];
-    sums[c] = sum;
-  }
-  StoreAcc(sums.data(), out, n, accumulate);
-}
 
 // p[ch] += a[ch] * w[ch], ch < n: one depthwise tap.
 AORTA_SIMD_CLONES
@@ -206,7 +116,8 @@ ChipState::ChipState(const ChipGeometry& g)
       lut_(g.lut_rows * 256),
       acc_(g.acc_rows * g.n),
       param_(g.param_rows * g.n) {
-  for (auto& b : banks_) b.assign(size_t{g.n} * g.n, 0);
+  const std::vector<int8_t> zero(size_t{g.n} * g.n, 0);
+  for (auto& b : banks_) b.Set(zero.data(), g.n);
 }
 
 Fault ChipState::CheckRows(Mem m, uint64_t first, uint64_t count) const {
@@ -296,8 +207,8 @@ std::vector<uint8_t> GatherSend(const ChipState& s, const isa::Send& snd, Counte
 Fault ExecLoadw(ChipState& s, const isa::Loadw& i, Counters& c) {
   const uint32_t n = s.n();
   if (Fault f = s.CheckRows(Mem::kWb, i.wb_addr, n); !f.ok()) return f;
-  int8_t* bank = s.Bank(i.bank);
-  for (uint32_t k = 0; k < n; ++k) std::memcpy(bank + size_t{k} * n, s.Wb(i.wb_addr + k), n);
+  // WB rows wb_addr .. wb_addr + N - 1 are the bank's rows k (contiguous N x N int8).
+  s.SetBank(i.bank, s.Wb(i.wb_addr));
   Count(c, Counter::kWbRdBytes, uint64_t{n} * n);
   return {};
 }
@@ -310,23 +221,26 @@ Fault ExecMatmul(ChipState& s, const isa::Matmul& i, Counters& c) {
   if (Fault f = CheckWindowRows(s, i.act_addr, i.in_w, y, x); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kAcc, i.acc_addr, pixels); !f.ok()) return f;
 
-  // The weights widened once per pass; then one vectorized dot product per output pixel,
-  // written straight into its ACC row.
-  const PassWeights& w = WeightsOf(s.Bank(i.bank), n);
+  // One output row at a time: the input row of each output pixel (the padding row outside the
+  // image), then the kernel writes the pixels' ACC rows, which are consecutive.
   std::vector<int8_t>& pad = Scratch8(n);
   std::fill(pad.begin(), pad.end(), static_cast<int8_t>(i.pad_value));
+  thread_local std::vector<const int8_t*> rows;
+  rows.resize(i.out_w);
   const int8_t* const ub = s.Ub(0);
-  int32_t* const acc = s.Acc(0);
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     const int64_t iy = static_cast<int64_t>(oy * i.stride_h) + i.y_off;
     const bool row_in = iy >= 0 && iy < int64_t{i.in_h};
     for (uint64_t ox = 0; ox < i.out_w; ++ox) {
       const int64_t ix = static_cast<int64_t>(ox * i.stride_w) + i.x_off;
-      const int8_t* a = pad.data();
-      if (row_in && ix >= 0 && ix < int64_t{i.in_w})
-        a = ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix)) * n;
-      MatvecRow(n, a, w, acc + (i.acc_addr + oy * i.out_w + ox) * n, i.accumulate);
+      rows[ox] =
+          row_in && ix >= 0 && ix < int64_t{i.in_w}
+              ? ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix)) *
+                         n
+              : pad.data();
     }
+    kernels::MatmulRows(s.BankLayout(i.bank), rows.data(), i.out_w,
+                        s.Acc(i.acc_addr + oy * i.out_w), i.accumulate);
   }
   Count(c, Counter::kMacs, pixels * n * n);
   Count(c, Counter::kUbRdBytes, y.in_taps * x.in_taps * n);

@@ -53,6 +53,7 @@
 #include "aorta/isa_gen.h"
 #include "aorta/regs_gen.h"
 #include "core/config.h"
+#include "core/golden/datapath_kernels.h"
 
 namespace aorta::golden {
 
@@ -100,14 +101,17 @@ class ChipState {
   int8_t* Lut(uint64_t row) { return lut_.data() + row * 256; }
   const int8_t* Lut(uint64_t row) const { return lut_.data() + row * 256; }
   // Weight bank b: element [k * N + c] is W[k][c] (input channel k, output channel c).
-  int8_t* Bank(unsigned b) { return banks_[b & 1].data(); }
-  const int8_t* Bank(unsigned b) const { return banks_[b & 1].data(); }
+  const int8_t* Bank(unsigned b) const { return banks_[b & 1].raw(); }
+  // The bank with the matrix kernel's layout of it (core/golden/datapath_kernels.h).
+  const kernels::BankWeights& BankLayout(unsigned b) const { return banks_[b & 1]; }
+  // Loads bank b from N x N int8 weights (row k = input channel k).
+  void SetBank(unsigned b, const int8_t* w) { banks_[b & 1].Set(w, g_.n); }
 
  private:
   ChipGeometry g_;
   std::vector<int8_t> ub_, wb_, lut_;
   std::vector<int32_t> acc_, param_;
-  std::array<std::vector<int8_t>, 2> banks_;
+  std::array<kernels::BankWeights, 2> banks_;
 };
 
 // ---- DMA, on-chip half --------------------------------------------------------------------
