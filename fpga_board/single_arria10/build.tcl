@@ -22,12 +22,12 @@ set out [aorta_quartus_setup $quartus(args) $card quartus_arria10]
 
 # 1. IP: the Platform Designer system and the core PLL.
 exec qsys-script --script=$here/aorta_a10_sys.tcl --quartus-project=none \
-  --cmd="set out_dir $out; set part $part; set core_mhz $aorta_core_clock_mhz" \
+  "--cmd=set out_dir $out; set part $part; set core_mhz $aorta_core_clock_mhz" \
   >@ stdout 2>@ stderr
 exec qsys-generate $out/aorta_a10_sys.qsys --synthesis=VERILOG --part=$part \
   --output-directory=$out/aorta_a10_sys >@ stdout 2>@ stderr
 exec ip-deploy --component-name=altera_iopll --output-name=aorta_core_pll \
-  --family="Arria 10" --part=$part --output-directory=$out \
+  "--family=Arria 10" --part=$part --output-directory=$out \
   --component-parameter=gui_reference_clock_frequency=100.0 \
   --component-parameter=gui_number_of_clocks=1 \
   --component-parameter=gui_output_clock_frequency0=$aorta_core_clock_mhz \

@@ -36,11 +36,15 @@ foreach f [list $gen/fpga_board/rtl/aorta_cfg_${card}_pkg.sv $gen/rtl/aorta_isa_
              $gen/fpga_board/constraints/${card}_clock.tcl] {
   if {![file exists $f]} { error "missing $f (build the CMake target fpga_board_configs first)" }
 }
-source $gen/fpga_board/constraints/${card}_clock.tcl  ;# aorta_core_clock_mhz
+source $gen/fpga_board/constraints/${card}_clock.tcl  ;# aorta_core_clock_mhz, aorta_dma_data_width
 
 # The core runs on clk_main_a0: clock recipe A1 is 250 MHz, so the derived clock must be that.
 if {$aorta_core_clock_mhz != 250} {
   error "the derived aws_f1 clock is $aorta_core_clock_mhz MHz; clk_main_a0 (recipe A1) is 250"
+}
+# The SmartConnect's S_AORTA_AXI (synth_cl_aorta.tcl) is 1024 bits wide: the SoC's DMA must be.
+if {$aorta_dma_data_width != 1024} {
+  error "the derived aws_f1 DMA is $aorta_dma_data_width bits; S_AORTA_AXI is 1024"
 }
 
 file mkdir $cl/design $cl/build/scripts $cl/build/constraints

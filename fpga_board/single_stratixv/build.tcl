@@ -23,14 +23,14 @@ set out [aorta_quartus_setup $quartus(args) $card quartus_stratixv]
 
 # 1. IP: the Platform Designer system and the core PLL.
 exec qsys-script --script=$here/aorta_sv_sys.tcl \
-  --cmd="set out_dir $out; set part $part; set core_mhz $aorta_core_clock_mhz" \
+  "--cmd=set out_dir $out; set part $part; set core_mhz $aorta_core_clock_mhz" \
   >@ stdout 2>@ stderr
 exec qsys-generate $out/aorta_sv_sys.qsys --synthesis=VERILOG --part=$part \
   --output-directory=$out/aorta_sv_sys >@ stdout 2>@ stderr
 exec ip-generate --project-directory=$out --output-directory=$out/aorta_core_pll \
   --file-set=QUARTUS_SYNTH --report-file=qip:$out/aorta_core_pll.qip \
   --component-name=altera_pll --output-name=aorta_core_pll \
-  --system-info=DEVICE_FAMILY=\"Stratix V\" --system-info=DEVICE=$part \
+  "--system-info=DEVICE_FAMILY=Stratix V" --system-info=DEVICE=$part \
   --component-parameter=gui_reference_clock_frequency=100.0 \
   --component-parameter=gui_number_of_clocks=1 \
   --component-parameter=gui_output_clock_frequency0=$aorta_core_clock_mhz \

@@ -4,27 +4,18 @@
 # <build dir> is the CMake build tree (its gen/ holds the derived config's package, the clock
 # fragment and the generated ISA / register packages). NOT RUN: Vivado is not installed on the
 # machines this repository is developed on (docs/boards.md, "What has run").
-set src  [file normalize [file join [file dirname [info script]] ../..]]
-set bld  [file normalize [lindex $argv 0]]
-set gen  $bld/gen
+set here [file normalize [file dirname [info script]]]
+source $here/../vivado_common.tcl
+set card alveo_u250
 set part xcu250-figd2104-2L-e
-source $gen/fpga_board/constraints/alveo_u250_clock.tcl  ;# aorta_core_clock_mhz
-
-create_project -in_memory -part $part
-set_property board_part xilinx.com:au250:part0:1.3 [current_project]
+aorta_vivado_setup $argv $card $part xilinx.com:au250:part0:1.3
 
 # The SoC, the wrapper RTL (fpga_board/rtl/), the generated packages, the top.
-read_verilog -sv [list $gen/rtl/aorta_isa_pkg.sv $gen/rtl/aorta_regs_pkg.sv \
-  $gen/fpga_board/rtl/aorta_cfg_alveo_u250_pkg.sv]
-read_verilog -sv [lsort [glob $src/rtl/*.sv]]
-read_verilog -sv [lsort [glob $src/fpga_board/rtl/*.sv]]
-read_verilog -sv $src/fpga_board/single_u250/aorta_u250_top.sv
+aorta_vivado_sources $card $here/aorta_u250_top.sv
 
-# Vendor IP (fpga_board/ip/ holds only their interface models for lint; not read here).
-create_ip -name clk_wiz -vendor xilinx.com -library ip -version 6.0 -module_name aorta_core_clk_wiz
-set_property -dict [list CONFIG.PRIM_IN_FREQ 250.000 \
-  CONFIG.CLKOUT1_REQUESTED_OUT_FREQ $aorta_core_clock_mhz CONFIG.USE_RESET true] \
-  [get_ips aorta_core_clk_wiz]
+# Vendor IP (fpga_board/ip/ holds only their interface models for lint; not read here): the
+# core clock from XDMA's 250 MHz user clock, the Aurora cores.
+aorta_vivado_core_clk 250.000
 create_ip -name aurora_64b66b -vendor xilinx.com -library ip -version 12.0 \
   -module_name aorta_aurora_x4
 set_property -dict [list CONFIG.C_LINE_RATE 25.78125 CONFIG.C_REFCLK_FREQUENCY 156.25 \
@@ -52,12 +43,7 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 sc_mem
 set_property -dict [list CONFIG.NUM_SI 2 CONFIG.NUM_MI 5 CONFIG.NUM_CLKS 3] [get_bd_cells sc_mem]
 create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 sc_regs
 set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 1 CONFIG.NUM_CLKS 2] [get_bd_cells sc_regs]
-create_bd_intf_port -mode Slave -vlnv xilinx.com:interface:aximm_rtl:1.0 S_AORTA_AXI
-set_property -dict [list CONFIG.PROTOCOL AXI4 CONFIG.ADDR_WIDTH 64 CONFIG.ID_WIDTH 2 \
-  CONFIG.DATA_WIDTH 512] [get_bd_intf_ports S_AORTA_AXI]
-create_bd_intf_port -mode Master -vlnv xilinx.com:interface:aximm_rtl:1.0 M_AORTA_REGS
-set_property -dict [list CONFIG.PROTOCOL AXI4LITE CONFIG.ADDR_WIDTH 12 CONFIG.DATA_WIDTH 32] \
-  [get_bd_intf_ports M_AORTA_REGS]
+aorta_vivado_bus_ports
 connect_bd_intf_net [get_bd_intf_ports S_AORTA_AXI] [get_bd_intf_pins sc_mem/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins xdma/M_AXI_B] [get_bd_intf_pins sc_mem/S01_AXI]
 for {set c 0} {$c < 4} {incr c} {
@@ -83,14 +69,7 @@ make_wrapper -files [get_files aorta_u250_bd.bd] -top -import
 
 # Constraints: the board's reference clocks and clock crossings (hand-written), the derived core
 # clock (generated), pins from the U250 board files.
-read_xdc $src/fpga_board/single_u250/aorta_u250.xdc
-read_xdc $gen/fpga_board/constraints/alveo_u250_clock.xdc
+read_xdc $here/aorta_u250.xdc
+read_xdc $gen/fpga_board/constraints/${card}_clock.xdc
 
-synth_design -top aorta_u250_top -part $part -verilog_define SYNTHESIS=1 \
-  -include_dirs $src/fpga_board/rtl  ;# aorta_board_macros.svh
-opt_design
-place_design
-route_design
-report_utilization -file $bld/aorta_u250_utilization.rpt
-report_timing_summary -file $bld/aorta_u250_timing.rpt
-write_bitstream -force $bld/aorta_u250.bit
+aorta_vivado_implement aorta_u250_top $part aorta_u250

@@ -11,29 +11,14 @@
 # .xdc; the PS pins are fixed, the PL uses none); 5. synthesis, implementation, bitstream,
 # reports and the hardware handoff (.xsa) for the Linux image. NOT RUN: Vivado is not installed
 # on the machines this repository is developed on (docs/boards.md, "What has run").
-if {[llength $argv] != 1} {
-  error "usage: vivado -mode batch -source build.tcl -tclargs <build dir>"
-}
 set here [file normalize [file dirname [info script]]]
-set src  [file normalize $here/../..]
-set bld  [file normalize [lindex $argv 0]]
-set gen  $bld/gen
+source $here/../vivado_common.tcl
 set card zynq7020_zedboard
 set part xc7z020clg484-1
-foreach f [list $gen/fpga_board/rtl/aorta_cfg_${card}_pkg.sv $gen/rtl/aorta_isa_pkg.sv \
-             $gen/fpga_board/constraints/${card}_clock.tcl] {
-  if {![file exists $f]} { error "missing $f (build the CMake target fpga_board_configs first)" }
-}
-source $gen/fpga_board/constraints/${card}_clock.tcl  ;# aorta_core_clock_mhz
-
-create_project -in_memory -part $part
-set_property board_part avnet.com:zedboard:part0:1.4 [current_project]
+aorta_vivado_setup $argv $card $part avnet.com:zedboard:part0:1.4
 
 # 1. Core clock: FCLK_CLK0 (100 MHz) -> the derived clock.
-create_ip -name clk_wiz -vendor xilinx.com -library ip -version 6.0 -module_name aorta_core_clk_wiz
-set_property -dict [list CONFIG.PRIM_IN_FREQ 100.000 \
-  CONFIG.CLKOUT1_REQUESTED_OUT_FREQ $aorta_core_clock_mhz CONFIG.USE_RESET true] \
-  [get_ips aorta_core_clk_wiz]
+aorta_vivado_core_clk 100.000
 
 # 2. The block design.
 create_bd_design aorta_z7_bd
@@ -51,12 +36,7 @@ create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 sc_mem
 set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 1] [get_bd_cells sc_mem]
 create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 sc_regs
 set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 1 CONFIG.NUM_CLKS 2] [get_bd_cells sc_regs]
-create_bd_intf_port -mode Slave -vlnv xilinx.com:interface:aximm_rtl:1.0 S_AORTA_AXI
-set_property -dict [list CONFIG.PROTOCOL AXI4 CONFIG.ADDR_WIDTH 64 CONFIG.ID_WIDTH 2 \
-  CONFIG.DATA_WIDTH 256] [get_bd_intf_ports S_AORTA_AXI]
-create_bd_intf_port -mode Master -vlnv xilinx.com:interface:aximm_rtl:1.0 M_AORTA_REGS
-set_property -dict [list CONFIG.PROTOCOL AXI4LITE CONFIG.ADDR_WIDTH 12 CONFIG.DATA_WIDTH 32] \
-  [get_bd_intf_ports M_AORTA_REGS]
+aorta_vivado_bus_ports
 connect_bd_intf_net [get_bd_intf_ports S_AORTA_AXI] [get_bd_intf_pins sc_mem/S00_AXI]
 connect_bd_intf_net [get_bd_intf_pins sc_mem/M00_AXI] [get_bd_intf_pins ps7/S_AXI_HP0]
 connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins sc_regs/S00_AXI]
@@ -76,23 +56,12 @@ save_bd_design
 make_wrapper -files [get_files aorta_z7_bd.bd] -top -import
 
 # 3. Sources.
-read_verilog -sv [list $gen/rtl/aorta_isa_pkg.sv $gen/rtl/aorta_regs_pkg.sv \
-  $gen/fpga_board/rtl/aorta_cfg_${card}_pkg.sv]
-read_verilog -sv [lsort [glob $src/rtl/*.sv]]
-read_verilog -sv [lsort [glob $src/fpga_board/rtl/*.sv]]
-read_verilog -sv $here/aorta_zynq7020_top.sv
+aorta_vivado_sources $card $here/aorta_zynq7020_top.sv
 
 # 4. Constraints.
 read_xdc $here/aorta_zynq7020.xdc
 read_xdc $gen/fpga_board/constraints/${card}_clock.xdc
 
 # 5. Implementation and reports.
-synth_design -top aorta_zynq7020_top -part $part -verilog_define SYNTHESIS=1 \
-  -include_dirs $src/fpga_board/rtl  ;# aorta_board_macros.svh
-opt_design
-place_design
-route_design
-report_utilization -file $bld/aorta_zynq7020_utilization.rpt
-report_timing_summary -file $bld/aorta_zynq7020_timing.rpt
-write_bitstream -force $bld/aorta_zynq7020.bit
+aorta_vivado_implement aorta_zynq7020_top $part aorta_zynq7020
 write_hw_platform -fixed -include_bit -force $bld/aorta_zynq7020.xsa
