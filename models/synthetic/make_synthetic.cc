@@ -1,5 +1,5 @@
 // make_synthetic --out DIR [--seed S]: writes the synthetic models (resnet50, mobilenetv2, mlp,
-// gemm512) as DIR/<name>.onnx. The build runs it into build/models/synthetic/.
+// mlp_stratixv, gemm512) as DIR/<name>.onnx. The build runs it into build/models/synthetic/.
 #include <CLI/CLI.hpp>
 #include <iostream>
 

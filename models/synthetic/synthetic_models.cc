@@ -5,6 +5,7 @@
 #include <random>
 
 #include "compiler/onnx_export.h"
+#include "fpga_board/resource_model.h"
 
 namespace aorta::models {
 
@@ -178,6 +179,48 @@ ir::Graph Mlp(uint64_t seed) {
   return std::move(b.graph());
 }
 
+int64_t ChipSizedMlpWidth(const ChipConfig& chip) {
+  const auto n = static_cast<int64_t>(chip.array_rows());
+  if (n == 0) return 0;
+  const auto half = static_cast<int64_t>(chip.weight_buffer_bytes() / 2);
+  int64_t tiles = 0;  // d / N
+  while ((tiles + 1) * n * (tiles + 1) * n <= half) ++tiles;
+  return tiles * n;
+}
+
+ir::Graph ChipSizedMlp(const ChipConfig& chip, uint64_t seed) {
+  Builder b(fmt::format("mlp_{}_synthetic", chip.name()), seed);
+  const int64_t d = ChipSizedMlpWidth(chip);
+  b.graph().AddInput("input", DType::kF32, ir::StaticDims({1, d}));
+  std::string x = "input";
+  for (int l = 0; l < kChipSizedMlpLayers; ++l) {
+    const bool last = l + 1 == kChipSizedMlpLayers;
+    const std::string w = b.Weight({d, d}, d);
+    const std::string bias = b.Init(Tensor::FromVector<float>({d}, b.Uniform(d, -0.1, 0.1)));
+    const std::string y = last ? "logits" : b.Name("fc");
+    b.graph().AddNode("Gemm", {x, w, bias}, {y}, {{"transB", int64_t{1}}}, b.Name("gemm"));
+    x = last ? y : b.Unary("Relu", y);
+  }
+  b.graph().AddOutput("logits");
+  return std::move(b.graph());
+}
+
+ir::Graph StratixVMlp(uint64_t seed) {
+  // The card's config as fpga_gen derives it for build/gen/fpga_board (the same function on the
+  // same constant device table, so it cannot fail here without failing fpga_gen in the build).
+  static const ChipConfig chip = [] {
+    const fpga::Card* card = fpga::FindCard("stratixv_catapult");
+    Result<fpga::Derivation> d =
+        card ? fpga::Derive(*card) : Result<fpga::Derivation>(NotFound("card stratixv_catapult"));
+    if (!d.ok()) {
+      fmt::print(stderr, "models/synthetic: the Stratix V config: {}\n", d.status().ToString());
+      std::abort();
+    }
+    return d->config;
+  }();
+  return ChipSizedMlp(chip, seed);
+}
+
 ir::Graph Gemm512(uint64_t seed) {
   Builder b("gemm512", seed);
   b.graph().AddInput("a", DType::kF32, ir::StaticDims({512, 512}));
@@ -188,8 +231,11 @@ ir::Graph Gemm512(uint64_t seed) {
 }
 
 const std::vector<SyntheticModel>& SyntheticModels() {
-  static const std::vector<SyntheticModel> models = {
-      {"resnet50", ResNet50}, {"mobilenetv2", MobileNetV2}, {"mlp", Mlp}, {"gemm512", Gemm512}};
+  static const std::vector<SyntheticModel> models = {{"resnet50", ResNet50},
+                                                     {"mobilenetv2", MobileNetV2},
+                                                     {"mlp", Mlp},
+                                                     {"mlp_stratixv", StratixVMlp},
+                                                     {"gemm512", Gemm512}};
   return models;
 }
 

@@ -9,6 +9,7 @@
 #include "compiler/compile.h"
 #include "compiler/onnx_export.h"
 #include "compiler/onnx_import.h"
+#include "fpga_board/resource_model.h"
 #include "models/synthetic/synthetic_models.h"
 
 namespace aorta::models {
@@ -65,6 +66,47 @@ TEST(Synthetic, WrittenAsOnnxAndImported) {
     EXPECT_EQ(g->initializers.size(), built.initializers.size()) << m.name;
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST(Synthetic, ChipSizedMlpWidthFitsTwoLayersInTheWeightBuffer) {
+  ChipConfig chip;
+  chip.set_array_rows(16);
+  chip.set_array_cols(16);
+  chip.set_weight_buffer_bytes(2 * 64 * 64);  // exactly two 64 x 64 layers
+  EXPECT_EQ(ChipSizedMlpWidth(chip), 64);
+  chip.set_weight_buffer_bytes(2 * 64 * 64 - 1);
+  EXPECT_EQ(ChipSizedMlpWidth(chip), 48);
+  chip.set_weight_buffer_bytes(2 * 16 * 16 - 1);
+  EXPECT_EQ(ChipSizedMlpWidth(chip), 0);
+  // The Stratix V MLP: the Catapult card's derived config, as build/gen/fpga_board has it.
+  const fpga::Card* card = fpga::FindCard("stratixv_catapult");
+  ASSERT_NE(card, nullptr);
+  Result<fpga::Derivation> d = fpga::Derive(*card);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const int64_t n = d->config.array_rows();
+  const auto wb = static_cast<int64_t>(d->config.weight_buffer_bytes());
+  const int64_t w = ChipSizedMlpWidth(d->config);
+  EXPECT_EQ(w % n, 0);
+  EXPECT_LE(2 * w * w, wb);
+  EXPECT_GT(2 * (w + n) * (w + n), wb);
+  const ir::Graph g = StratixVMlp(1);
+  int64_t gemms = 0, weights = 0;
+  for (const ir::Node& node : g.nodes) {
+    if (node.op_type != "Gemm") continue;
+    ++gemms;
+    const Tensor* t = g.FindInitializer(node.inputs[1]);
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->shape(), (Shape{w, w}));
+    weights += t->element_count();
+  }
+  EXPECT_EQ(gemms, kChipSizedMlpLayers);
+  // More than one weight buffer (it streams on one chip), within half the chips' buffers.
+  EXPECT_GT(weights, wb);
+  EXPECT_LE(weights, kChipSizedMlpLayers / 2 * wb);
+  std::cout << fmt::format(
+      "[synthetic] mlp_stratixv: N = {}, weight buffer {} B: {} layers of "
+      "{} x {}, {} weights\n",
+      n, wb, gemms, w, w, weights);
 }
 
 // Compiles `m` for sim16 and big128 and checks what every compile must satisfy.
