@@ -21,7 +21,10 @@
 #include "driver/runtime/backend_compare_test_util.h"
 #include "driver/runtime/rtl_backend.h"
 #ifdef AORTA_RTL_OPS_COVERAGE_DIR
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 
 #include "verif/soc/rtl_trace.h"
 #endif
@@ -42,12 +45,22 @@ RtlBackendOptions Options() {
   o.make_device = [](const ChipConfig& c, DeviceMemory* host) {
     static std::atomic<int> n{0};
     return verif::MakeCoverageRtlDevice(
-        c, host, {}, fmt::format("{}/soc_{}_{}.dat", AORTA_RTL_OPS_COVERAGE_DIR, c.name(), n++));
+        c, host, {},
+        fmt::format("{}/soc_{}_{}_{}.dat", AORTA_RTL_OPS_COVERAGE_DIR, c.name(), getpid(), n++));
   };
+  return o;
+}
+// The coverage models (-O1, assertions, line and toggle counters) are far slower than the speed
+// builds: the DRAM-tiled tiny convolutions outlast the default one-minute wall-clock timeout on
+// a loaded machine, so these sessions wait up to 30 minutes per segment.
+Session::Options SessionOptions() {
+  Session::Options o;
+  o.timeout = std::chrono::minutes(30);
   return o;
 }
 #else
 RtlBackendOptions Options() { return RtlBackendOptions{.fast = true}; }
+Session::Options SessionOptions() { return {}; }
 #endif
 
 // Compiles `g` for `chip`, runs it on golden and RTL, compares; returns the RTL's run cycles.
@@ -69,7 +82,7 @@ uint64_t RunCase(const ir::Graph& g, const std::string& chip, const std::string&
   auto rtl = MakeRtlBackend({p.chips(0).config()}, {}, Options());
   EXPECT_TRUE(rtl.ok()) << rtl.status().ToString();
   if (!golden.ok() || !rtl.ok()) return 0;
-  testing::Ran got = testing::CompareWithGolden(**golden, **rtl, p, c->inputs);
+  testing::Ran got = testing::CompareWithGolden(**golden, **rtl, p, c->inputs, SessionOptions());
   std::printf("[rtl] %-52s %-5s %8llu cycles  util %5.1f %%  sim %.2f s\n", label.c_str(),
               chip.c_str(), static_cast<unsigned long long>(got.report.cycles),
               100.0 * got.report.mac_utilization, (*rtl)->simulation_seconds());
