@@ -33,6 +33,10 @@
 //     `AORTA_AXI_PORTS(S_AORTA_AXI_, , , dma)     a block design's S_AORTA_AXI_awid ...
 //   Groups for ports that lack some signals: _CORE (IDs, addresses, lengths, sizes, data,
 //   strobes, responses, handshakes), _BURST (AxBURST), _ATTR (AxCACHE, AxPROT).
+// Flat to flat, inside an instance's port list: `AORTA_AXI_WIRE_CORE(PF, PR, SF, SR)` connects
+// the ports PF<signal> (the master's signals) and PR<signal> (the slave's) to the signals
+// SF<signal> and SR<signal> (F1: the shell's sh_cl_dma_pcis_* / cl_sh_dma_pcis_* onto the
+// SmartConnect's S_DMA_PCIS_*, sh_ddr's cl_sh_ddr_* / sh_cl_ddr_* onto local arrays); _BURST.
 // Assignments, at module level, between an interface whose master is on this side and a flat
 // slave outside (the AWS shell's DDR ports): `AORTA_AXI_ASSIGN_CORE(FP, RP, X, B)` assigns
 // FP<signal> X = B.<signal> for the master's signals and B.<signal> = RP<signal> X for the
@@ -132,6 +136,39 @@
   `AORTA_AXI_PORTS_CORE(P, F, R, B), \
   `AORTA_AXI_PORTS_BURST(P, F, R, B), \
   `AORTA_AXI_PORTS_ATTR(P, F, R, B)
+
+`define AORTA_AXI_WIRE_CORE(PF, PR, SF, SR) \
+  .PF``awid    (SF``awid), \
+  .PF``awaddr  (SF``awaddr), \
+  .PF``awlen   (SF``awlen), \
+  .PF``awsize  (SF``awsize), \
+  .PF``awvalid (SF``awvalid), \
+  .PR``awready (SR``awready), \
+  .PF``wdata   (SF``wdata), \
+  .PF``wstrb   (SF``wstrb), \
+  .PF``wlast   (SF``wlast), \
+  .PF``wvalid  (SF``wvalid), \
+  .PR``wready  (SR``wready), \
+  .PR``bid     (SR``bid), \
+  .PR``bresp   (SR``bresp), \
+  .PR``bvalid  (SR``bvalid), \
+  .PF``bready  (SF``bready), \
+  .PF``arid    (SF``arid), \
+  .PF``araddr  (SF``araddr), \
+  .PF``arlen   (SF``arlen), \
+  .PF``arsize  (SF``arsize), \
+  .PF``arvalid (SF``arvalid), \
+  .PR``arready (SR``arready), \
+  .PR``rid     (SR``rid), \
+  .PR``rdata   (SR``rdata), \
+  .PR``rresp   (SR``rresp), \
+  .PR``rlast   (SR``rlast), \
+  .PR``rvalid  (SR``rvalid), \
+  .PF``rready  (SF``rready)
+
+`define AORTA_AXI_WIRE_BURST(PF, PR, SF, SR) \
+  .PF``awburst (SF``awburst), \
+  .PF``arburst (SF``arburst)
 
 `define AORTA_AXI_ASSIGN_CORE(FP, RP, X, B) \
   assign FP``awid X    = B.awid; \
