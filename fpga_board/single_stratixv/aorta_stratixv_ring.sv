@@ -2,8 +2,9 @@
 // same bitstream), joined in a ring by their 10 Gb/s links as the board files say: port 1 of
 // FPGA c to port 0 of FPGA c + 1, the last back to the first. Boards catapult6_stratixv (six
 // FPGAs on one PCIe card, each behind the card's PCIe switch) and ring8_stratixv (eight). A
-// netlist of the board for lint (the link wiring, the per-FPGA PCIe / DDR3 / clocks); each FPGA
-// is built on its own by single_stratixv/build.tcl. docs/boards.md, "Stratix V".
+// netlist of the board for lint (the link wiring by aorta_ring, the per-FPGA PCIe / DDR3 /
+// clocks); each FPGA is built on its own by single_stratixv/build.tcl. docs/boards.md,
+// "Stratix V".
 `include "aorta_board_macros.svh"
 
 module aorta_stratixv_ring #(
@@ -37,16 +38,18 @@ module aorta_stratixv_ring #(
   output logic [Chips-1:0][1:0]   ddr3_odt,
   input  logic [Chips-1:0]        link_refclk
 );
-  if (Chips < 2) begin : g_bad_chips
-    $fatal(1, "aorta_stratixv_ring: a ring needs at least two FPGAs, not %0d", Chips);
-  end
+  // tx[c][p] / rx[c][p]: the lane FPGA c transmits / receives on its link port p.
+  logic [Chips-1:0][1:0] tx, rx;
 
-  // lane[c][p]: the lane FPGA c transmits on its link port p.
-  logic [Chips-1:0][1:0] lane;
+  aorta_ring #(
+    .Chips(Chips),
+    .Width(1)
+  ) u_ring (
+    .tx_i(tx),
+    .rx_o(rx)
+  );
 
   for (genvar c = 0; c < Chips; c++) begin : g_fpga
-    localparam int unsigned Prev = (c + Chips - 1) % Chips;
-    localparam int unsigned Next = (c + 1) % Chips;
     aorta_stratixv_top #(
       `AORTA_GEOMETRY_PASS
     ) u_fpga (
@@ -74,9 +77,8 @@ module aorta_stratixv_ring #(
       .ddr3_dqs_n  (ddr3_dqs_n[c]),
       .ddr3_odt    (ddr3_odt[c]),
       .link_refclk (link_refclk[c]),
-      // Port 0 hears the previous FPGA's port 1, port 1 the next FPGA's port 0.
-      .link_rx     ({lane[Next][0], lane[Prev][1]}),
-      .link_tx     (lane[c])
+      .link_rx     (rx[c]),
+      .link_tx     (tx[c])
     );
   end
 endmodule

@@ -1,8 +1,8 @@
 // aorta_u250_ring: Chips Alveo U250 cards, each running aorta_u250_top (the same bitstream),
 // joined in a ring of QSFP28 cables as fpga_board/boards/ring8_u250.textproto says: cage 1 of
 // card c to cage 0 of card c + 1, the last back to the first. A netlist of the ring for lint
-// (the cabling, the per-card PCIe / DDR4 / clocks); each card is built on its own by
-// single_u250/build.tcl. docs/boards.md, "Alveo U250".
+// (the cabling by aorta_ring, the per-card PCIe / DDR4 / clocks); each card is built on its own
+// by single_u250/build.tcl. docs/boards.md, "Alveo U250".
 `include "aorta_board_macros.svh"
 
 module aorta_u250_ring #(
@@ -37,16 +37,26 @@ module aorta_u250_ring #(
   input  logic [Chips-1:0][1:0]         qsfp_refclk_p,
   input  logic [Chips-1:0][1:0]         qsfp_refclk_n
 );
-  if (Chips < 2) begin : g_bad_chips
-    $fatal(1, "aorta_u250_ring: a ring needs at least two cards, not %0d", Chips);
-  end
+  // tx_p / tx_n[c][q], rx_p / rx_n[c][q]: the four lanes card c transmits / receives on QSFP28
+  // cage q (link port q).
+  logic [Chips-1:0][1:0][3:0] tx_p, tx_n, rx_p, rx_n;
 
-  // lane_p / lane_n[c][q]: the four lanes card c transmits on QSFP28 cage q.
-  logic [Chips-1:0][1:0][3:0] lane_p, lane_n;
+  aorta_ring #(
+    .Chips(Chips),
+    .Width(4)
+  ) u_ring_p (
+    .tx_i(tx_p),
+    .rx_o(rx_p)
+  );
+  aorta_ring #(
+    .Chips(Chips),
+    .Width(4)
+  ) u_ring_n (
+    .tx_i(tx_n),
+    .rx_o(rx_n)
+  );
 
   for (genvar c = 0; c < Chips; c++) begin : g_card
-    localparam int unsigned Prev = (c + Chips - 1) % Chips;
-    localparam int unsigned Next = (c + 1) % Chips;
     aorta_u250_top #(
       `AORTA_GEOMETRY_PASS
     ) u_card (
@@ -75,11 +85,10 @@ module aorta_u250_ring #(
       .ddr4_dqs_c       (ddr4_dqs_c[c]),
       .qsfp_refclk_p    (qsfp_refclk_p[c]),
       .qsfp_refclk_n    (qsfp_refclk_n[c]),
-      // Cage 0 hears the previous card's cage 1, cage 1 the next card's cage 0.
-      .qsfp_rxp         ({lane_p[Next][0], lane_p[Prev][1]}),
-      .qsfp_rxn         ({lane_n[Next][0], lane_n[Prev][1]}),
-      .qsfp_txp         (lane_p[c]),
-      .qsfp_txn         (lane_n[c])
+      .qsfp_rxp         (rx_p[c]),
+      .qsfp_rxn         (rx_n[c]),
+      .qsfp_txp         (tx_p[c]),
+      .qsfp_txn         (tx_n[c])
     );
   end
 endmodule
