@@ -113,6 +113,12 @@ class Generator {
     for (const BoundTensor& b : loads_) {
       uint32_t first = options_.segments;
       for (const ir::Node* r : graph.Consumers(b.value)) first = std::min(first, SegmentOf(*r));
+      // Read by no node but stored (a multi-chip stage forwarding it): with the last node.
+      if (first == options_.segments &&
+          std::any_of(stores_.begin(), stores_.end(),
+                      [&](const auto& s) { return s.value == b.value; }))
+        for (const ir::Node& node : graph.nodes)
+          first = first == options_.segments ? SegmentOf(node) : std::max(first, SegmentOf(node));
       load_segment_.push_back(first == options_.segments ? 0 : first);
       if (b.pixel_major) pixel_major_.insert(b.value);
     }

@@ -14,6 +14,7 @@
 #include "compiler/codegen/codegen.h"
 #include "compiler/onnx_import.h"
 #include "compiler/partition.h"
+#include "compiler/passes/fused_ops.h"
 #include "compiler/passes/graph_edit.h"
 #include "compiler/pipeline.h"
 #include "core/isa/isa.h"
@@ -79,6 +80,244 @@ uint64_t LinkBytes(const Shape& s, uint32_t n) {
   if (s.size() == 2) return blocks(s[1]) * static_cast<uint64_t>(s[0]) * n;
   if (s.size() == 3) return blocks(s[1]) * static_cast<uint64_t>(s[0] * s[2]) * n;
   return static_cast<uint64_t>(ElementCount(s) + n - 1) / n * n;
+}
+
+// An output-channel split: layer `node` (output `out`) divided into slices of whole channel
+// blocks, slice j computing blocks [blocks[j], blocks[j + 1]) as node slice_nodes[j] with output
+// slice_out[j]. A tensor's unified-buffer rows are block-major (row y of block b at addr +
+// b * H * W), so the slices' rows one after the other are the whole output's rows.
+struct Split {
+  std::string node, out;
+  std::vector<int64_t> blocks;
+  std::vector<std::string> slice_nodes, slice_out;
+};
+
+// Why `node` cannot be split by output channels (empty: it can).
+std::string NotSplittable(const quant::QuantizedGraph& q, const ir::Node& node,
+                          const std::set<std::string>& graph_outputs, uint32_t n) {
+  const std::string base = passes::BaseOpType(node);
+  if (base != "Conv" && base != "Gemm") return fmt::format("a {} is not split", base);
+  auto op = q.ops.find(node.name);
+  if (op == q.ops.end() || !std::holds_alternative<quant::QuantizedMatrixOp>(op->second))
+    return "no matrix weights";
+  const auto& m = std::get<quant::QuantizedMatrixOp>(op->second);
+  if (m.group != 1) return "grouped";
+  if (m.residual || node.HasInput(passes::kResidualInput) || q.ops.count(quant::ActKey(node.name)))
+    return "it adds a residual";
+  if (base == "Gemm") {
+    Result<int64_t> trans_a = node.GetInt("transA", 0);
+    if (!trans_a.ok() || *trans_a != 0) return "a transposed input (transA)";
+  }
+  if (node.outputs.empty() || graph_outputs.count(node.outputs[0]))
+    return "its output is a model output (the chip that would join the slices has no layer "
+           "after it)";
+  if (q.equalized.count(node.outputs[0])) return "its output is equalized";
+  if ((m.out_c + n - 1) / n < 2) return fmt::format("{} output channels are one block", m.out_c);
+  return "";
+}
+
+// The layers to split: each whose weights exceed the weight buffer, into the fewest slices of
+// whole channel blocks that each fit, as long as the chips suffice (every slice is a stage of its
+// own, and every run of other layers needs a stage too); what cannot be split or still does not
+// fit streams, and `notes` say so.
+Result<std::vector<Split>> ChooseSplits(
+    const quant::QuantizedGraph& q, const std::vector<size_t>& order,
+    const std::map<std::string, const codegen::LayerSummary*>& layer_of, const Resources& res,
+    uint32_t n, std::vector<std::string>& notes) {
+  std::vector<Split> splits;
+  if (res.chips < 2) return splits;
+  const ir::Graph& g = q.graph;
+  const std::set<std::string> graph_outputs(g.outputs.begin(), g.outputs.end());
+  std::vector<size_t> ks;
+  std::vector<int64_t> total_blocks;
+  std::vector<uint64_t> bytes;
+  std::set<size_t> split_pos;
+  for (size_t p = 0; p < order.size(); ++p) {
+    const ir::Node& node = g.nodes[order[p]];
+    auto it = layer_of.find(node.name);
+    if (it == layer_of.end() || it->second->weight_bytes <= res.weight_buffer_bytes) continue;
+    const uint64_t wb = it->second->weight_bytes;
+    if (std::string why = NotSplittable(q, node, graph_outputs, n); !why.empty()) {
+      notes.push_back(fmt::format("{} ({} B of weights, weight buffer {} B) not split: {}",
+                                  node.name, wb, res.weight_buffer_bytes, why));
+      continue;
+    }
+    const int64_t blocks =
+        (std::get<quant::QuantizedMatrixOp>(q.ops.at(node.name)).out_c + n - 1) / n;
+    int64_t k = 2;
+    while (
+        k<blocks&& static_cast<uint64_t>((blocks + k - 1) / k) * wb / static_cast<uint64_t>(blocks)>
+            res.weight_buffer_bytes)
+      ++k;
+    Split sp;
+    sp.node = node.name;
+    sp.out = node.outputs[0];
+    splits.push_back(sp);
+    ks.push_back(static_cast<size_t>(k));
+    total_blocks.push_back(blocks);
+    bytes.push_back(wb);
+    split_pos.insert(p);
+  }
+  // Stages the other layers need: one per run of layers between splits.
+  size_t runs = 0;
+  bool in_run = false;
+  for (size_t p = 0; p < order.size(); ++p) {
+    const bool layer = layer_of.count(g.nodes[order[p]].name) != 0 && !split_pos.count(p);
+    if (layer && !in_run) ++runs;
+    in_run = layer || (in_run && !split_pos.count(p));
+  }
+  const size_t budget = res.chips > runs ? res.chips - runs : 0;
+  auto total = [&] {
+    size_t t = 0;
+    for (size_t k : ks) t += k;
+    return t;
+  };
+  while (!ks.empty() && total() > budget) {
+    const size_t i = static_cast<size_t>(std::max_element(ks.begin(), ks.end()) - ks.begin());
+    if (ks[i] > 2) {
+      --ks[i];
+      continue;
+    }
+    notes.push_back(fmt::format(
+        "{} ({} B of weights) not split: its slices and the other layers need more than {} chips",
+        splits[i].node, bytes[i], res.chips));
+    splits.erase(splits.begin() + static_cast<std::ptrdiff_t>(i));
+    ks.erase(ks.begin() + static_cast<std::ptrdiff_t>(i));
+    total_blocks.erase(total_blocks.begin() + static_cast<std::ptrdiff_t>(i));
+    bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  for (size_t i = 0; i < splits.size(); ++i) {
+    Split& sp = splits[i];
+    const auto k = static_cast<int64_t>(ks[i]);
+    const int64_t blocks = total_blocks[i];
+    sp.blocks.push_back(0);
+    for (int64_t j = 0; j < k; ++j)
+      sp.blocks.push_back(sp.blocks.back() + blocks / k + (j < blocks % k));
+    for (int64_t j = 0; j < k; ++j) {
+      sp.slice_nodes.push_back(fmt::format("{}/slice{}", sp.node, j));
+      sp.slice_out.push_back(fmt::format("{}/slice{}", sp.out, j));
+    }
+    const uint64_t largest =
+        static_cast<uint64_t>((blocks + k - 1) / k) * bytes[i] / static_cast<uint64_t>(blocks);
+    notes.push_back(fmt::format(
+        "{} ({} B of weights) split by output channels over {} chips ({} channel blocks){}",
+        sp.node, bytes[i], k, blocks,
+        largest > res.weight_buffer_bytes
+            ? fmt::format("; its largest slice (about {} B) still exceeds the {} B weight buffer "
+                          "and streams the rest",
+                          largest, res.weight_buffer_bytes)
+            : ""));
+  }
+  return splits;
+}
+
+// `t` restricted to indices [lo, hi) of `axis`.
+Tensor SliceAxis(const Tensor& t, int64_t axis, int64_t lo, int64_t hi) {
+  Shape shape = t.shape();
+  const auto esize =
+      t.element_count() > 0 ? t.byte_size() / static_cast<size_t>(t.element_count()) : 1;
+  size_t outer = 1, inner = esize;
+  for (int64_t i = 0; i < axis; ++i) outer *= static_cast<size_t>(shape[static_cast<size_t>(i)]);
+  for (size_t i = static_cast<size_t>(axis) + 1; i < shape.size(); ++i)
+    inner *= static_cast<size_t>(shape[i]);
+  const auto dim = static_cast<size_t>(shape[static_cast<size_t>(axis)]);
+  shape[static_cast<size_t>(axis)] = hi - lo;
+  Tensor out(t.dtype(), shape);
+  const size_t piece = static_cast<size_t>(hi - lo) * inner;
+  for (size_t o = 0; o < outer; ++o)
+    std::copy_n(t.raw_data() + (o * dim + static_cast<size_t>(lo)) * inner, piece,
+                out.raw_data() + o * piece);
+  return out;
+}
+
+template <typename T>
+std::vector<T> SliceVec(const std::vector<T>& v, size_t per, int64_t lo, int64_t hi) {
+  if (v.empty()) return v;
+  return {v.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(lo) * per),
+          v.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(hi) * per)};
+}
+
+// The chip graph with every split layer replaced by its slices (same input, same quantization of
+// the output, the weights, bias and requantization of their channels), in execution order.
+struct Expanded {
+  quant::QuantizedGraph q;
+  std::vector<size_t> order;                                  // node indices
+  std::map<std::string, std::pair<size_t, size_t>> slice_of;  // slice node -> (split, j)
+};
+Result<Expanded> Expand(const quant::QuantizedGraph& q, const std::vector<size_t>& order,
+                        const std::vector<Split>& splits, uint32_t n) {
+  Expanded x;
+  x.q = q;
+  ir::Graph& g = x.q.graph;
+  std::map<size_t, std::vector<size_t>> replaced;  // node index -> its slices' indices
+  for (size_t si = 0; si < splits.size(); ++si) {
+    const Split& sp = splits[si];
+    auto it = std::find_if(g.nodes.begin(), g.nodes.end(),
+                           [&](const ir::Node& nd) { return nd.name == sp.node; });
+    if (it == g.nodes.end()) return Internal("split layer '{}' is not in the graph", sp.node);
+    const auto ni = static_cast<size_t>(it - g.nodes.begin());
+    const ir::Node node = *it;
+    const auto& m = std::get<quant::QuantizedMatrixOp>(q.ops.at(node.name));
+    const bool conv = passes::BaseOpType(node) == "Conv";
+    AORTA_ASSIGN_OR_RETURN(int64_t trans_b, node.GetInt("transB", 0));
+    const int64_t w_axis = conv || trans_b != 0 ? 0 : 1;
+    const ir::ValueInfo* out_info = g.FindValue(sp.out);
+    const Tensor* w = g.FindInitializer(node.inputs.at(1));
+    if (out_info == nullptr || !out_info->dims || out_info->dims->size() < 2 || w == nullptr)
+      return Internal("split layer '{}': no static output shape or weights", sp.node);
+    const auto per = static_cast<size_t>(m.in_c / m.group * m.k_h * m.k_w);
+    for (size_t j = 0; j + 1 < sp.blocks.size(); ++j) {
+      const int64_t lo = sp.blocks[j] * n, hi = std::min<int64_t>(sp.blocks[j + 1] * n, m.out_c);
+      ir::Node s = node;
+      s.name = sp.slice_nodes[j];
+      s.outputs = {sp.slice_out[j]};
+      const std::string wn = fmt::format("{}/slice{}", node.inputs[1], j);
+      g.initializers[wn] = SliceAxis(*w, w_axis, lo, hi);
+      s.inputs[1] = wn;
+      if (node.HasInput(2)) {
+        const Tensor* b = g.FindInitializer(node.inputs[2]);
+        if (b == nullptr) return Internal("split layer '{}': its bias is not a constant", sp.node);
+        if (b->rank() >= 1 && b->dim(-1) == m.out_c) {
+          const std::string bn = fmt::format("{}/slice{}", node.inputs[2], j);
+          g.initializers[bn] = SliceAxis(*b, b->rank() - 1, lo, hi);
+          s.inputs[2] = bn;
+        }
+      }
+      ir::ValueInfo vi = *out_info;
+      vi.name = sp.slice_out[j];
+      (*vi.dims)[1] = ir::Dim::Static(hi - lo);
+      g.values[vi.name] = vi;
+      for (const std::string& key : {sp.out, quant::BaseKey(sp.out), quant::SumKey(sp.out)})
+        if (auto a = q.act.find(key); a != q.act.end())
+          x.q.act[key == sp.out                   ? sp.slice_out[j]
+                  : key == quant::BaseKey(sp.out) ? quant::BaseKey(sp.slice_out[j])
+                                                  : quant::SumKey(sp.slice_out[j])] = a->second;
+      quant::QuantizedMatrixOp sm = m;
+      sm.out_c = hi - lo;
+      sm.w = SliceVec(m.w, per, lo, hi);
+      sm.w_scale = SliceVec(m.w_scale, 1, lo, hi);
+      sm.bias = SliceVec(m.bias, 1, lo, hi);
+      sm.folded_bias = SliceVec(m.folded_bias, 1, lo, hi);
+      sm.mult = SliceVec(m.mult, 1, lo, hi);
+      x.q.ops[s.name] = sm;
+      x.slice_of[s.name] = {si, j};
+      if (j == 0) {
+        g.nodes[ni] = s;
+        replaced[ni].push_back(ni);
+      } else {
+        replaced[ni].push_back(g.nodes.size());
+        g.nodes.push_back(s);
+      }
+    }
+    x.q.ops.erase(node.name);
+  }
+  for (size_t i : order) {
+    if (auto r = replaced.find(i); r != replaced.end())
+      x.order.insert(x.order.end(), r->second.begin(), r->second.end());
+    else
+      x.order.push_back(i);
+  }
+  return x;
 }
 
 struct FrontEnd {
@@ -169,12 +408,20 @@ struct TiledCrossing {
   std::string tensor;
   bool received = false;
 };
+// The tensors received and sent, in stream order (the order of the link's byte stream).
+struct LinkOrder {
+  std::vector<std::string> received, sent;
+};
 Result<std::map<uint32_t, uint64_t>> ToLinks(program::ChipProgram* chip, uint32_t n,
                                              const std::map<uint32_t, std::string>& recv,
                                              const std::map<uint32_t, std::string>& send,
                                              uint32_t in_port, uint32_t out_port,
-                                             std::optional<TiledCrossing>* tiled) {
+                                             std::optional<TiledCrossing>* tiled,
+                                             LinkOrder* order) {
   std::map<uint32_t, uint64_t> rows;
+  auto note = [](std::vector<std::string>& list, const std::string& name) {
+    if (list.empty() || list.back() != name) list.push_back(name);
+  };
   for (int s = 0; s < chip->run_segments_size(); ++s) {
     const std::string& words = chip->run_segments(s);
     AORTA_ASSIGN_OR_RETURN(std::vector<isa::Insn> insns,
@@ -205,9 +452,11 @@ Result<std::map<uint32_t, uint64_t>> ToLinks(program::ChipProgram* chip, uint32_
       };
       if (auto* d = std::get_if<isa::DmaLoad>(&insn); d && recv.count(d->slot)) {
         AORTA_RETURN_IF_ERROR(check(*d, recv.at(d->slot), true));
+        note(order->received, recv.at(d->slot));
         insn = link(isa::Recv{}, *d, in_port);
       } else if (auto* st = std::get_if<isa::DmaStore>(&insn); st && send.count(st->slot)) {
         AORTA_RETURN_IF_ERROR(check(*st, send.at(st->slot), false));
+        note(order->sent, send.at(st->slot));
         insn = link(isa::Send{}, *st, out_port);
       }
     }
@@ -271,28 +520,64 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
 
   // Items in the code generator's order, and what crosses each cut.
   AORTA_ASSIGN_OR_RETURN(std::vector<size_t> order, cg.TopologicalOrder());
-  const size_t count = order.size();
+  Resources res;
+  res.chips = static_cast<uint32_t>(chain.size());
+  res.weight_buffer_bytes = chip0.weight_buffer_bytes();
+  const double hz = chip0.clock_mhz() * 1e6;
+  res.link_bytes_per_cycle = chip0.links().bandwidth_gbps() * 1e9 / 8 / hz;
+  res.dram_bytes_per_cycle = chip0.dram().bandwidth_gbps() * 1e9 / hz;
+  res.ub_bytes_per_cycle = n;  // a link tensor's RECV / SEND: one unified-buffer row a cycle
+  const std::set<std::string> graph_outputs(cg.outputs.begin(), cg.outputs.end());
+
+  // Output-channel splits: a layer whose weights exceed the chip's weight buffer is divided into
+  // slices of whole channel blocks, one per chip (SplitLayers); the sliced graph `xg` has the
+  // slices in its place.
+  AORTA_ASSIGN_OR_RETURN(std::vector<Split> splits,
+                         ChooseSplits(f.q, order, layer_of, res, n, r.split_notes));
+  AORTA_ASSIGN_OR_RETURN(Expanded x, Expand(f.q, order, splits, n));
+  const quant::QuantizedGraph& xq = x.q;
+  const ir::Graph& xg = xq.graph;
+  const size_t count = x.order.size();
   std::vector<StageItem> items(count);
   std::map<std::string, size_t> produced_at;
   std::map<std::string, size_t> last_read;
   for (size_t p = 0; p < count; ++p) {
-    const ir::Node& node = cg.nodes[order[p]];
+    const ir::Node& node = xg.nodes[x.order[p]];
     items[p].name = node.name;
-    items[p].layer = layer_of.count(node.name) != 0;
-    if (auto it = layer_of.find(node.name); it != layer_of.end()) {
+    if (auto sl = x.slice_of.find(node.name); sl != x.slice_of.end()) {
+      const Split& sp = splits[sl->second.first];
+      const codegen::LayerSummary& whole_layer = *layer_of.at(sp.node);
+      const size_t j = sl->second.second;
+      const double part = static_cast<double>(sp.blocks[j + 1] - sp.blocks[j]) /
+                          static_cast<double>(sp.blocks.back());
+      items[p].cycles = static_cast<uint64_t>(static_cast<double>(whole_layer.est_cycles) * part);
+      items[p].weight_bytes =
+          static_cast<uint64_t>(static_cast<double>(whole_layer.weight_bytes) * part);
+      items[p].solo = true;
+    } else if (auto it = layer_of.find(node.name); it != layer_of.end()) {
       items[p].cycles = it->second->est_cycles;
       items[p].weight_bytes = it->second->weight_bytes;
+    } else {
+      items[p].layer = false;
     }
     for (const std::string& v : node.inputs)
-      if (!v.empty() && !cg.IsInitializer(v)) last_read[v] = p;
+      if (!v.empty() && !xg.IsInitializer(v)) last_read[v] = p;
     for (const std::string& v : node.outputs)
       if (!v.empty()) produced_at[v] = p;
   }
+  // A split layer's output is made (whole) by its last slice, which sends the slices in order;
+  // the slices stay live (forwarded) up to it.
+  for (const Split& sp : splits) {
+    const size_t last = produced_at.at(sp.slice_out.back());
+    produced_at[sp.out] = last;
+    for (const std::string& v : sp.slice_out) last_read[v] = last;
+  }
   const uint64_t ub_bytes = chip0.unified_buffer_bytes();
   std::vector<CutInfo> cuts(count + 1);
+  std::vector<std::vector<std::string>> crossing(count + 1);  // link tensors, producer order
   for (size_t c = 1; c < count; ++c) {
     CutInfo& cut = cuts[c];
-    cut.earliest_producer = c;
+    std::vector<std::pair<size_t, std::string>> live;
     for (const auto& [v, last] : last_read) {
       if (last < c) continue;
       auto pit = produced_at.find(v);
@@ -302,25 +587,22 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
         continue;
       }
       if (pit->second >= c) continue;
-      AORTA_ASSIGN_OR_RETURN(Shape s, passes::StaticShapeOf(cg, v));
+      AORTA_ASSIGN_OR_RETURN(Shape s, passes::StaticShapeOf(xg, v));
       cut.bytes += LinkBytes(s, n);
-      cut.earliest_producer = std::min(cut.earliest_producer, pit->second);
+      live.emplace_back(pit->second, v);
     }
+    std::stable_sort(live.begin(), live.end());
+    for (auto& [p, v] : live) crossing[c].push_back(std::move(v));
     if (cut.bytes > ub_bytes / 2) {
       cut.allowed = false;
       cut.why_not = fmt::format("{} bytes cross, more than half the unified buffer", cut.bytes);
     }
   }
-  Resources res;
-  res.chips = static_cast<uint32_t>(chain.size());
-  res.weight_buffer_bytes = chip0.weight_buffer_bytes();
-  const double hz = chip0.clock_mhz() * 1e6;
-  res.link_bytes_per_cycle = chip0.links().bandwidth_gbps() * 1e9 / 8 / hz;
-  res.dram_bytes_per_cycle = chip0.dram().bandwidth_gbps() * 1e9 / hz;
   std::map<std::string, const codegen::BoundTensor*> model_load, model_store;
   for (const codegen::BoundTensor& b : f.part.loads) model_load[b.value] = &b;
   for (const codegen::BoundTensor& b : f.part.stores) model_store[b.value] = &b;
-  const std::set<std::string> graph_outputs(cg.outputs.begin(), cg.outputs.end());
+  std::map<std::string, const Split*> split_out;  // a split layer's output -> its split
+  for (const Split& sp : splits) split_out[sp.out] = &sp;
 
   // Plan, then compile every stage as a one-chip program. A tensor crossing a cut that the code
   // generator tiles through board DRAM on the sender or the receiver (the unified buffer cannot
@@ -333,7 +615,21 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   config::BoardConfig used;
   size_t stages = 0;
   for (;;) {
-    AORTA_ASSIGN_OR_RETURN(r.plan, PlanStages(items, cuts, res));
+    if (board_options.stage_starts.empty()) {
+      AORTA_ASSIGN_OR_RETURN(r.plan, PlanStages(items, cuts, res));
+    } else {
+      std::vector<size_t> starts;
+      for (const std::string& name : board_options.stage_starts) {
+        auto it = std::find_if(items.begin(), items.end(),
+                               [&](const StageItem& item) { return item.name == name; });
+        if (it == items.end())
+          return InvalidArgument("stage start '{}' is not a layer of the chip graph", name);
+        starts.push_back(static_cast<size_t>(it - items.begin()));
+      }
+      if (starts.size() + 1 > chain.size())
+        return InvalidArgument("{} stages given, {} chips", starts.size() + 1, chain.size());
+      AORTA_ASSIGN_OR_RETURN(r.plan, PlanAt(items, cuts, res, starts));
+    }
     stages = r.plan.stages.size();
     out = Program();
     model_inputs.clear();
@@ -344,20 +640,17 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
     r.stages.clear();
     r.link_bytes = r.streamed_bytes = r.board_weight_capacity = 0;
     std::optional<size_t> ruled_out;  // the cut to rule out before planning again
+    std::vector<std::string> sent;    // the tensors the previous stage sent, in link order
     for (size_t s = 0; s < stages; ++s) {
       const Stage& st = r.plan.stages[s];
       const ChipConfig& cfg = board.chips(static_cast<int>(chain[s].chip)).config();
       *used.add_chips() = board.chips(static_cast<int>(chain[s].chip));
       quant::QuantizedGraph sq;
-      sq.act = f.q.act;
-      sq.ops = f.q.ops;
-      sq.graph.name = cg.name;
-      sq.graph.opset_imports = cg.opset_imports;
-      sq.graph.values = cg.values;
-      // Values read here and made elsewhere (in producer order, which is the order they are sent
-      // in), values made here and read later or model outputs.
-      std::vector<std::pair<size_t, std::string>> ins;
-      std::set<std::string> seen_in;
+      sq.act = xq.act;
+      sq.ops = xq.ops;
+      sq.graph.name = xg.name;
+      sq.graph.opset_imports = xg.opset_imports;
+      sq.graph.values = xg.values;
       StageReport sr;
       sr.chip = static_cast<uint32_t>(s);
       sr.board_chip = chain[s].chip;
@@ -366,71 +659,100 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
       so.model_name = co.model_name;
       so.segments = co.segments;
       so.node_segment = co.node_segment;
+      for (const auto& [node, seg] : co.node_segment)
+        if (auto sp = std::find_if(splits.begin(), splits.end(),
+                                   [&](const Split& y) { return y.node == node; });
+            sp != splits.end())
+          for (const std::string& sn : sp->slice_nodes) so.node_segment[sn] = seg;
       so.direct_inputs = co.direct_inputs;
-      std::map<std::string, bool> cut_value;  // value -> true
+      // Model inputs read here (in producer order, as the one-chip program), then the link
+      // tensors in the order the previous stage sent them (the link's byte stream); a split
+      // layer's output arrives as its slices, back to back: its rows in order.
+      std::vector<std::string> model_ins;
+      std::set<std::string> made;
       for (size_t p = st.begin; p < st.end; ++p) {
-        const ir::Node& node = cg.nodes[order[p]];
+        const ir::Node& node = xg.nodes[x.order[p]];
         sq.graph.nodes.push_back(node);
         sr.layers.push_back(node.name);
         for (const std::string& v : node.inputs) {
           if (v.empty()) continue;
-          if (const Tensor* t = cg.FindInitializer(v)) {
+          if (const Tensor* t = xg.FindInitializer(v)) {
             sq.graph.initializers[v] = *t;
             continue;
           }
-          auto pit = produced_at.find(v);
-          if ((pit != produced_at.end() && pit->second >= st.begin) || !seen_in.insert(v).second)
-            continue;
-          ins.emplace_back(pit == produced_at.end() ? 0 : pit->second, v);
+          if (!produced_at.count(v) &&
+              std::find(model_ins.begin(), model_ins.end(), v) == model_ins.end())
+            model_ins.push_back(v);
         }
-        for (const std::string& v : node.outputs) {
-          if (v.empty()) continue;
-          const bool later = last_read.count(v) && last_read[v] >= st.end;
-          if (graph_outputs.count(v)) {
-            sq.graph.outputs.push_back(v);
-            so.stores.push_back(*model_store.at(v));
-          }
-          if (later) {
-            if (!graph_outputs.count(v)) sq.graph.outputs.push_back(v);
-            AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(cg, v));
-            so.stores.push_back({v, v, shape, false, true});
-            cut_value[v] = true;
-          }
-        }
+        for (const std::string& v : node.outputs)
+          if (!v.empty()) made.insert(v);
       }
-      std::stable_sort(ins.begin(), ins.end());
-      for (const auto& [p, v] : ins) {
+      if (st.begin > 0 &&
+          std::set<std::string>(sent.begin(), sent.end()) !=
+              std::set<std::string>(crossing[st.begin].begin(), crossing[st.begin].end()))
+        return Internal("stage {}: the tensors sent to it differ from those crossing its cut", s);
+      std::map<uint32_t, std::string> recv, send;
+      std::set<std::string> loaded;
+      for (const std::string& v : model_ins) {
         sq.graph.inputs.push_back(v);
-        if (auto it = model_load.find(v); it != model_load.end()) {
-          so.loads.push_back(*it->second);
-        } else {
-          AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(cg, v));
-          so.loads.push_back({v, v, shape, false, true});
-          cut_value[v] = true;
-        }
+        so.loads.push_back(*model_load.at(v));
       }
+      if (st.begin == 0) sent.clear();
+      for (const std::string& v : sent) {
+        AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(xg, v));
+        recv[static_cast<uint32_t>(so.loads.size())] = v;
+        sq.graph.inputs.push_back(v);
+        so.loads.push_back({v, v, shape, false, true});
+        loaded.insert(v);
+      }
+      // Stores: model outputs, then the tensors crossing the end cut: those made here in
+      // producer order (each stored right after its layer), then the forwarded ones (received
+      // and sent on, after the stage's last layer). A split layer's output leaves its last slice
+      // as the slices in order (the earlier ones forwarded, the last one made here).
+      std::vector<std::pair<std::string, std::string>> store_values;  // (value, link name)
+      for (const std::string& v : made)
+        if (graph_outputs.count(v)) {
+          sq.graph.outputs.push_back(v);
+          so.stores.push_back(*model_store.at(v));
+        }
+      if (st.end < count) {
+        std::vector<std::string> mine, forwarded;
+        for (const std::string& v : crossing[st.end]) {
+          if (auto sp = split_out.find(v);
+              sp != split_out.end() && made.count(sp->second->slice_out.back())) {
+            // A slice stage has one layer: its stores all follow it, in this order.
+            for (const std::string& piece : sp->second->slice_out) mine.push_back(piece);
+            continue;
+          }
+          (made.count(v) ? mine : forwarded).push_back(v);
+        }
+        for (const auto* list : {&mine, &forwarded})
+          for (const std::string& v : *list) store_values.emplace_back(v, v);
+      }
+      for (const auto& [v, link_name] : store_values) {
+        AORTA_ASSIGN_OR_RETURN(Shape shape, passes::StaticShapeOf(xg, v));
+        // A forwarded tensor is both a load and a store of the stage graph: the store's binding
+        // gets its own name.
+        const std::string name = loaded.count(v) ? v + "@forward" : v;
+        if (!graph_outputs.count(v) || loaded.count(v)) sq.graph.outputs.push_back(v);
+        send[static_cast<uint32_t>(so.loads.size() + so.stores.size())] = v;
+        so.stores.push_back({v, name, shape, false, true});
+      }
+
       AORTA_ASSIGN_OR_RETURN(
           codegen::CodegenResult gen,
           WithContext(codegen::GenerateProgram(sq, cfg, so), fmt::format("stage {}", s)));
       Program& sp = gen.program;
       program::ChipProgram chip = sp.chips(0);
       // The crossing tensors' buffers become link transfers.
-      std::map<std::string, uint32_t> slot_of;
-      for (const program::Buffer& b : chip.buffers()) slot_of[b.name()] = b.slot();
-      std::map<uint32_t, std::string> recv, send;
       std::set<std::string> link_buffers;
-      for (const program::TensorBinding& b : sp.intermediates()) {
-        if (!cut_value.count(b.name())) continue;
-        const uint32_t slot = slot_of.at(b.buffer());
-        const bool is_load = std::any_of(so.loads.begin(), so.loads.end(),
-                                         [&](const auto& l) { return l.value == b.name(); });
-        (is_load ? recv : send)[slot] = b.name();
-        link_buffers.insert(b.buffer());
-      }
+      for (const program::Buffer& b : chip.buffers())
+        if (recv.count(b.slot()) || send.count(b.slot())) link_buffers.insert(b.name());
       const uint32_t in_port = chain[s].in_port, out_port = chain[s].out_port;
       std::optional<TiledCrossing> tiled;
+      LinkOrder link_order;
       Result<std::map<uint32_t, uint64_t>> moved =
-          ToLinks(&chip, n, recv, send, in_port, out_port, &tiled);
+          ToLinks(&chip, n, recv, send, in_port, out_port, &tiled, &link_order);
       if (!moved.ok() && tiled.has_value()) {
         const size_t cut = tiled->received ? st.begin : st.end;
         cuts[cut].allowed = false;
@@ -442,6 +764,30 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
         break;
       }
       AORTA_RETURN_IF_ERROR(moved.status().WithContext(fmt::format("stage {}", s)));
+      // The link's byte stream: the receiver reads in the order the sender wrote.
+      if (link_order.received != sent)
+        return Internal("stage {} receives its link tensors in another order than they are sent",
+                        s);
+      sent.clear();
+      for (size_t i = 0; i < link_order.sent.size(); ++i) {
+        const std::string& v = link_order.sent[i];
+        auto owner = std::find_if(splits.begin(), splits.end(), [&](const Split& y) {
+          return std::find(y.slice_out.begin(), y.slice_out.end(), v) != y.slice_out.end();
+        });
+        // The slices of a split layer leaving its last slice: the whole output, in order.
+        if (owner != splits.end() && st.end < count &&
+            std::find(crossing[st.end].begin(), crossing[st.end].end(), owner->out) !=
+                crossing[st.end].end()) {
+          if (v != owner->slice_out.front()) continue;
+          for (size_t j = 0; j < owner->slice_out.size(); ++j)
+            if (i + j >= link_order.sent.size() || link_order.sent[i + j] != owner->slice_out[j])
+              return Internal("stage {} does not send the slices of '{}' back to back", s,
+                              owner->out);
+          sent.push_back(owner->out);
+          continue;
+        }
+        sent.push_back(v);
+      }
       for (const auto& [slot, rows] : *moved)
         (recv.count(slot) ? sr.link_in_bytes : sr.link_out_bytes) += rows * n;
       // Drop the buffers the links replaced (other intermediates stay).
@@ -460,7 +806,7 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
         model_outputs[b.name()] = b;
       }
       for (program::TensorBinding b : sp.intermediates()) {
-        if (cut_value.count(b.name())) continue;
+        if (link_buffers.count(b.buffer())) continue;
         b.set_chip(static_cast<uint32_t>(s));
         *out.add_intermediates() = b;
       }
@@ -560,6 +906,7 @@ std::string FormatStageTable(const BoardReport& r) {
       r.board, r.stages.size(), r.slowest, r.mean, 100 * r.balance,
       r.slowest > 0 ? mhz * 1e6 / r.slowest : 0.0, mhz, r.link_bytes);
   for (const std::string& why : r.ruled_out_cuts) s += fmt::format("cut ruled out ({})\n", why);
+  for (const std::string& note : r.split_notes) s += note + "\n";
   if (r.streamed_bytes > 0) {
     s += fmt::format(
         "the board is too small: {} B of weights and parameters stream from board DRAM per "

@@ -31,6 +31,9 @@ namespace aorta::multichip {
 
 struct BoardOptions {
   uint32_t chips = 0;  // stages / chips to use; 0: every chip of the board
+  // The layers that start stages 1, 2, ... (chip-graph node names; a split layer's slices are
+  // "NODE/sliceJ"): the plan given by hand instead of searched. Empty: planned.
+  std::vector<std::string> stage_starts;
 };
 
 // One row of the stage table.
@@ -60,6 +63,9 @@ struct BoardReport {
   // Cuts the plan avoids because a tensor crossing them is tiled through board DRAM on one end
   // ("before LAYER: why"), in the order they were found.
   std::vector<std::string> ruled_out_cuts;
+  // Output-channel splits: each layer whose weights exceed a chip's weight buffer, split over
+  // how many chips, or why not (then it streams).
+  std::vector<std::string> split_notes;
   Plan plan;            // the partitioner's plan (its own cost estimate)
   CompileReport front;  // placement, warnings, quantization
 };

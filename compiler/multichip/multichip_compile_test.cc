@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "compiler/multichip/test_models.h"
 #include "compiler/onnx_import.h"
@@ -18,6 +19,8 @@ namespace aorta::multichip {
 namespace {
 
 using testing::DemoCnn;
+using testing::Mlp;
+using testing::ResidualCnn;
 using testing::Ring;
 
 CompileOptions Options() {
@@ -92,6 +95,98 @@ TEST(MultichipCompile, DemoCnnOnTwoAndFourChipsMatchesOneChip) {
   const ChipConfig chip = *LoadChipConfig("sim16");
   const ir::Graph g = DemoCnn();
   ExpectSameAsOneChip(g, chip, {2, 4}, Options(), RandomInputs(g, {1, 16, 16, 16}, 3));
+}
+
+// Compiles `g` for `board` with `bo`, runs it on golden chips and expects the bytes `want` (the
+// one-chip program's outputs); returns the program's stage report.
+BoardReport ExpectBoardMatches(const ir::Graph& g, const BoardConfig& board, const BoardOptions& bo,
+                               const runtime::TensorMap& inputs, const runtime::TensorMap& want) {
+  auto multi = CompileGraphForBoard(g, board, Options(), bo);
+  EXPECT_TRUE(multi.ok()) << multi.status().ToString();
+  if (!multi.ok()) return {};
+  auto got = RunGolden(multi->program, inputs);
+  EXPECT_TRUE(got.ok()) << got.status().ToString();
+  if (!got.ok()) return multi->report;
+  EXPECT_EQ(got->size(), want.size());
+  for (const auto& [name, t] : want) {
+    EXPECT_TRUE(got->count(name)) << name;
+    if (!got->count(name)) continue;
+    EXPECT_EQ(got->at(name).ToDoubles(), t.ToDoubles()) << name << " differs\n"
+                                                        << FormatStageTable(multi->report);
+  }
+  return multi->report;
+}
+
+// Stages inside a residual block: the shortcut x crosses two cuts with the main path; the stage
+// of conv_a reads x and forwards it, the stage of conv_b forwards it without reading it; the last
+// stage receives both. Bit-identical to one chip, and each cut's link bytes count every tensor.
+TEST(MultichipCompile, CutsInsideAResidualBlockForwardTheShortcut) {
+  const ChipConfig chip = *LoadChipConfig("sim16");
+  const ir::Graph g = ResidualCnn();
+  const runtime::TensorMap inputs = RandomInputs(g, {1, 16, 12, 12}, 5);
+  auto single = CompileGraph(g, chip, Options());
+  ASSERT_TRUE(single.ok()) << single.status().ToString();
+  auto want = RunGolden(single->program, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  BoardOptions bo;
+  bo.stage_starts = {"conv_a", "conv_b", "conv_c"};
+  const BoardReport r = ExpectBoardMatches(g, Ring(chip, 4), bo, inputs, *want);
+  ASSERT_EQ(r.stages.size(), 4u);
+  // x: 24 channels = 2 blocks of 16, 144 pixels; a and b: one block.
+  const uint64_t x = 2 * 144 * 16, ab = 144 * 16;
+  EXPECT_EQ(r.stages[0].link_out_bytes, x);
+  EXPECT_EQ(r.stages[1].link_out_bytes, x + ab);
+  EXPECT_EQ(r.stages[2].link_in_bytes, x + ab);
+  EXPECT_EQ(r.stages[2].link_out_bytes, x + ab);
+  EXPECT_EQ(r.stages[3].link_in_bytes, x + ab);
+  // The planner's own cost of a stage counts the same bytes, over the link and as UB rows.
+  EXPECT_EQ(r.plan.stages[2].in_bytes, x + ab);
+  EXPECT_EQ(r.plan.stages[2].out_bytes, x + ab);
+  // The search finds a plan on 2..4 chips too, also bit-identical.
+  for (uint32_t k : {2u, 3u, 4u}) {
+    SCOPED_TRACE(fmt::format("{} chips", k));
+    BoardOptions planned;
+    planned.chips = k;
+    EXPECT_EQ(ExpectBoardMatches(g, Ring(chip, k), planned, inputs, *want).stages.size(), k);
+  }
+  // A hand-made plan that names no layer, or cuts where a model input is live, is refused.
+  BoardOptions bad;
+  bad.stage_starts = {"nope"};
+  auto refused = CompileGraphForBoard(g, Ring(chip, 2), Options(), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("'nope'"), std::string::npos);
+}
+
+// Output-channel splits: fc2's weights (256 x 256 B) exceed a weight buffer of 16 K, so its 256
+// outputs (16 blocks of 16) are divided over chips; fc1 (64 x 256) fits. Each slice's chip
+// computes its channels from the same input, forwards the input and the earlier slices, and the
+// next chip receives the whole tensor. Bit-identical to one chip (where fc2 streams).
+TEST(MultichipCompile, OutputChannelSplitsMatchOneChip) {
+  ChipConfig chip = *LoadChipConfig("sim16");
+  chip.set_weight_buffer_bytes(16 * 1024);
+  chip.set_weight_buffer_banks(1);
+  ASSERT_TRUE(ValidateChipConfig(chip).ok()) << ValidateChipConfig(chip).ToString();
+  const ir::Graph g = Mlp(64, 256, 10);
+  const runtime::TensorMap inputs = RandomInputs(g, {1, 64}, 6);
+  auto single = CompileGraph(g, chip, Options());
+  ASSERT_TRUE(single.ok()) << single.status().ToString();
+  auto want = RunGolden(single->program, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  for (uint32_t k : {4u, 6u}) {
+    SCOPED_TRACE(fmt::format("{} chips", k));
+    BoardOptions bo;
+    bo.chips = k;
+    const BoardReport r = ExpectBoardMatches(g, Ring(chip, k), bo, inputs, *want);
+    ASSERT_EQ(r.stages.size(), k) << FormatStageTable(r);
+    const std::string table = FormatStageTable(r);
+    EXPECT_NE(table.find("fc2 (65536 B of weights) split by output channels"), std::string::npos)
+        << table;
+    size_t slices = 0;
+    for (const StageReport& st : r.stages)
+      for (const std::string& l : st.layers) slices += l.rfind("fc2/slice", 0) == 0;
+    EXPECT_EQ(slices, k - 2) << table;  // fc1 and fc3 share no chip with a slice
+    std::cout << table;
+  }
 }
 
 TEST(MultichipCompile, StageTableAndProgramMetadata) {

@@ -5,6 +5,11 @@
 
 namespace aorta::multichip {
 
+namespace {
+// Slowest, mean, balance, link and streamed bytes of the plan's stages.
+void Summarize(Plan& plan);
+}  // namespace
+
 Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
                 const Resources& r, size_t begin, size_t end) {
   Stage s;
@@ -21,7 +26,8 @@ Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>&
   const double link = r.link_bytes_per_cycle > 0 ? r.link_bytes_per_cycle : 1;
   const double dram = r.dram_bytes_per_cycle > 0 ? r.dram_bytes_per_cycle : 1;
   const double streamed = static_cast<double>(s.streamed_bytes) / dram;
-  s.cost = static_cast<double>(s.in_bytes + s.out_bytes) / link +
+  const auto crossing = static_cast<double>(s.in_bytes + s.out_bytes);
+  s.cost = crossing / link + (r.ub_bytes_per_cycle > 0 ? crossing / r.ub_bytes_per_cycle : 0) +
            std::max(static_cast<double>(s.compute_cycles), streamed);
   return s;
 }
@@ -47,7 +53,14 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
   };
   std::vector<std::vector<Cell>> best(k_max + 1, std::vector<Cell>(n + 1));
   std::vector<size_t> layers_before(n + 1, 0);  // layers among items [0, i)
-  for (size_t i = 0; i < n; ++i) layers_before[i + 1] = layers_before[i] + items[i].layer;
+  std::vector<size_t> solo_before(n + 1, 0);    // solo items among items [0, i)
+  for (size_t i = 0; i < n; ++i) {
+    layers_before[i + 1] = layers_before[i] + items[i].layer;
+    solo_before[i + 1] = solo_before[i] + items[i].solo;
+  }
+  if (solo_before[n] > r.chips)
+    return InvalidArgument("{} slices of split layers need a chip each; {} chips", solo_before[n],
+                           r.chips);
   best[0][0].ok = true;
   best[0][0].slowest = 0;
   auto better = [](double s, uint64_t b, const Cell& c) {
@@ -63,8 +76,9 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
       for (size_t i = k - 1; i < j; ++i) {
         const Cell& prev = best[k - 1][i];
         if (!prev.ok) continue;
-        if (j < n && cuts[j].earliest_producer < i) continue;
         if (layers_before[j] == layers_before[i]) continue;  // layout changes only
+        // A solo item is the whole stage.
+        if (solo_before[j] != solo_before[i] && j - i != 1) continue;
         const Stage s = StageCost(items, cuts, r, i, j);
         const double slowest = std::max(prev.slowest, s.cost);
         const uint64_t bytes = prev.bytes + s.out_bytes;
@@ -74,7 +88,10 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
   }
   size_t k = k_max;
   while (k > 1 && !best[k][n].ok) --k;
-  if (!best[k][n].ok) return InvalidArgument("the chip graph has no layer to compute");
+  if (!best[k][n].ok)
+    return InvalidArgument(
+        "{}", solo_before[n] > 0 ? "no plan puts each slice of a split layer on a chip of its own"
+                                 : "the chip graph has no layer to compute");
   Plan plan;
   for (size_t j = n; k > 0; --k) {
     const size_t i = best[k][j].from;
@@ -82,6 +99,39 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
     j = i;
   }
   std::reverse(plan.stages.begin(), plan.stages.end());
+  Summarize(plan);
+  return plan;
+}
+
+Result<Plan> PlanAt(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
+                    const Resources& r, const std::vector<size_t>& starts) {
+  const size_t n = items.size();
+  if (cuts.size() != n + 1)
+    return Internal("{} cut descriptions for {} layers (want {})", cuts.size(), n, n + 1);
+  Plan plan;
+  std::vector<size_t> bounds{0};
+  bounds.insert(bounds.end(), starts.begin(), starts.end());
+  bounds.push_back(n);
+  for (size_t s = 0; s + 1 < bounds.size(); ++s) {
+    const size_t i = bounds[s], j = bounds[s + 1];
+    if (j <= i || j > n) return InvalidArgument("stage {} would be empty or out of order", s);
+    if (j < n && !cuts[j].allowed)
+      return InvalidArgument("no cut before '{}': {}", items[j].name, cuts[j].why_not);
+    bool layer = false;
+    for (size_t p = i; p < j; ++p) {
+      layer = layer || items[p].layer;
+      if (items[p].solo && j - i != 1)
+        return InvalidArgument("slice '{}' shares stage {} with other layers", items[p].name, s);
+    }
+    if (!layer) return InvalidArgument("stage {} has no layer to compute", s);
+    plan.stages.push_back(StageCost(items, cuts, r, i, j));
+  }
+  Summarize(plan);
+  return plan;
+}
+
+namespace {
+void Summarize(Plan& plan) {
   double sum = 0;
   for (const Stage& s : plan.stages) {
     plan.slowest = std::max(plan.slowest, s.cost);
@@ -91,7 +141,8 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
   }
   plan.mean = sum / static_cast<double>(plan.stages.size());
   plan.balance = plan.slowest > 0 ? plan.mean / plan.slowest : 1.0;
-  return plan;
 }
+
+}  // namespace
 
 }  // namespace aorta::multichip

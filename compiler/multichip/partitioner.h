@@ -7,10 +7,13 @@
 // where compute is the sum of its layers' estimated cycles (the code generator's cycle model,
 // LayerSummary::est_cycles: the numbers the TLM model is calibrated against), streamed the cycles
 // the weights beyond the chip's weight buffer take to load from board DRAM, and link_in / link_out
-// the cycles the tensors crossing its cuts take over the link. The search minimises the slowest
-// stage (the pipeline's throughput), then the bytes sent over links. A cut is legal only where
-// every tensor live across it is read by the very next stage (no tensor is forwarded through a
-// chip) and no model input is live.
+// the cycles every tensor crossing its cuts takes: over the link, plus its unified-buffer rows
+// (the RECV / SEND instructions, one row a cycle, as the code generator counts them). The search
+// minimises the slowest stage (the pipeline's throughput), then the bytes sent over links. Every
+// tensor live across a cut crosses it, whether the next stage reads it or only forwards it (a
+// residual block's shortcut through a stage inside the block); no model input may be live
+// across a cut. A `solo` item (one slice of a layer whose output channels are split over chips)
+// is a stage on its own.
 #pragma once
 
 #include <cstdint>
@@ -27,13 +30,13 @@ struct StageItem {
   uint64_t cycles = 0;        // estimated cycles (0 for free layout changes)
   uint64_t weight_bytes = 0;  // weight-buffer bytes it pins
   bool layer = true;          // false: a free layout change (every stage needs a layer)
+  bool solo = false;          // a stage on its own (a slice of an output-channel split)
 };
 
 // What crosses the cut before item i (cuts has items + 1 entries; 0 and items are the ends).
 struct CutInfo {
-  uint64_t bytes = 0;            // link bytes of every tensor live across the cut
-  size_t earliest_producer = 0;  // lowest item index producing one of those tensors
-  bool allowed = true;           // false: nothing may cut here (why_not says why)
+  uint64_t bytes = 0;   // link bytes of every tensor live across the cut
+  bool allowed = true;  // false: nothing may cut here (why_not says why)
   std::string why_not;
 };
 
@@ -41,6 +44,8 @@ struct Resources {
   uint32_t chips = 1;                // stages wanted (chips of the chain)
   uint64_t weight_buffer_bytes = 0;  // per chip
   double link_bytes_per_cycle = 0;   // per link and direction, at the chip clock
+  double ub_bytes_per_cycle = 0;     // a RECV / SEND's unified-buffer rows (N bytes a cycle);
+                                     // 0: not counted
   double dram_bytes_per_cycle = 0;   // board DRAM, at the chip clock
 };
 
@@ -67,8 +72,14 @@ Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>&
 
 // The best plan into r.chips stages, each with at least one layer (fewer when the legal cuts allow
 // no more, or there are fewer items than chips). Fails naming the cause: no items, no chips, cuts
-// of the wrong size, a multi-chip plan without link bandwidth.
+// of the wrong size, a multi-chip plan without link bandwidth, more solo items than chips.
 Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
                         const Resources& r);
+
+// The plan whose stages start at items 0 and `starts` (ascending), with the costs above: a plan
+// given by hand (BoardOptions::stage_starts). Fails naming the cut when one is not allowed, a
+// stage has no layer or a solo item shares its stage.
+Result<Plan> PlanAt(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
+                    const Resources& r, const std::vector<size_t>& starts);
 
 }  // namespace aorta::multichip

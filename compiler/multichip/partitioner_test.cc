@@ -19,10 +19,7 @@ Chain MakeChain(const std::vector<uint64_t>& cycles, const std::vector<uint64_t>
   for (size_t i = 0; i < cycles.size(); ++i)
     c.items.push_back({"l" + std::to_string(i), cycles[i], weights.empty() ? 0 : weights[i]});
   c.cuts.resize(cycles.size() + 1);
-  for (size_t i = 1; i < cycles.size(); ++i) {
-    c.cuts[i].bytes = bytes.empty() ? 0 : bytes[i];
-    c.cuts[i].earliest_producer = i - 1;
-  }
+  for (size_t i = 1; i < cycles.size(); ++i) c.cuts[i].bytes = bytes.empty() ? 0 : bytes[i];
   return c;
 }
 
@@ -46,7 +43,9 @@ double BruteForce(const Chain& c, const Resources& r) {
     bool legal = true;
     for (size_t j = 1; j <= n; ++j) {
       if (j < n && !(mask & (1u << (j - 1)))) continue;
-      if (j < n && (!c.cuts[j].allowed || c.cuts[j].earliest_producer < begin)) legal = false;
+      if (j < n && !c.cuts[j].allowed) legal = false;
+      for (size_t i = begin; i < j; ++i)
+        if (c.items[i].solo && j - begin != 1) legal = false;
       slowest = std::max(slowest, StageCost(c.items, c.cuts, r, begin, j).cost);
       begin = j;
     }
@@ -100,17 +99,66 @@ TEST(Partitioner, CutsWhereTensorsAreSmall) {
   EXPECT_EQ(plan2->link_bytes, 10u);
 }
 
-TEST(Partitioner, RespectsIllegalCutsAndForwarding) {
+TEST(Partitioner, RespectsIllegalCuts) {
   Chain c = MakeChain({100, 100, 100, 100}, {}, {});
   c.cuts[2].allowed = false;  // e.g. a model input still read
-  // Cut 3's tensors include one made by layer 0: stage [1, 3) would have to forward it.
-  c.cuts[3].earliest_producer = 0;
+  c.cuts[3].allowed = false;
   auto plan = PlanStages(c.items, c.cuts, Res(3));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  // Only cut 1 is usable with a stage before it starting at 0 ... cut 3 needs the stage ending
-  // there to start at 0, so three stages are impossible: two stages, cut at 1 or 3.
+  // Only cut 1 is left: two stages.
   ASSERT_EQ(plan->stages.size(), 2u);
+  EXPECT_EQ(plan->stages[0].end, 1u);
   EXPECT_NEAR(plan->slowest, 300, 1e-9);
+}
+
+TEST(Partitioner, CutsInsideAResidualBlockCountEveryCrossingTensor) {
+  // x = l0; a = l1(x); b = l2(a); y = l3(b) + x. Cuts 2 and 3 carry the shortcut x (40 bytes)
+  // and the main path (a or b, 10 bytes); the stage [2, 3) receives and forwards x.
+  Chain c = MakeChain({100, 100, 100, 100}, {}, {0, 40, 50, 50});
+  auto plan = PlanStages(c.items, c.cuts, Res(4));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 4u);
+  EXPECT_EQ(plan->stages[2].in_bytes, 50u);
+  EXPECT_EQ(plan->stages[2].out_bytes, 50u);
+  EXPECT_NEAR(plan->stages[2].cost, 100 + 50 + 50, 1e-9);
+  EXPECT_EQ(plan->link_bytes, 140u);
+  EXPECT_NEAR(plan->slowest, BruteForce(c, Res(4)), 1e-9);
+}
+
+TEST(Partitioner, CountsTheUnifiedBufferRowsOfLinkTensors) {
+  // Each crossing byte costs 1 / link + 1 / ub cycles at both ends.
+  Chain c = MakeChain({100, 100}, {}, {0, 60});
+  Resources r = Res(2);
+  r.link_bytes_per_cycle = 2;
+  r.ub_bytes_per_cycle = 4;
+  auto plan = PlanStages(c.items, c.cuts, r);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 2u);
+  for (const Stage& s : plan->stages) EXPECT_NEAR(s.cost, 100 + 60.0 / 2 + 60.0 / 4, 1e-9);
+}
+
+TEST(Partitioner, SoloItemsAreStagesOfTheirOwn) {
+  // A split layer's two slices (items 2 and 3) with light layers around them.
+  Chain c = MakeChain({10, 10, 200, 200, 10, 10, 10}, {}, {0, 5, 5, 7, 5, 5, 5});
+  c.items[2].solo = c.items[3].solo = true;
+  // Layers 0-1, the two slices and layers 4-6 need at least four stages.
+  EXPECT_FALSE(PlanStages(c.items, c.cuts, Res(3)).ok());
+  for (uint32_t chips = 4; chips <= 6; ++chips) {
+    auto plan = PlanStages(c.items, c.cuts, Res(chips));
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    for (const Stage& s : plan->stages)
+      for (size_t i = s.begin; i < s.end; ++i)
+        if (c.items[i].solo) {
+          EXPECT_EQ(s.end - s.begin, 1u) << chips << " chips";
+        }
+    EXPECT_NEAR(plan->slowest, BruteForce(c, Res(chips)), 1e-9) << chips;
+  }
+  // More slices than chips.
+  Chain d = MakeChain({10, 200, 200, 200}, {}, {});
+  d.items[1].solo = d.items[2].solo = d.items[3].solo = true;
+  auto refused = PlanStages(d.items, d.cuts, Res(2));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("3 slices"), std::string::npos);
 }
 
 TEST(Partitioner, StreamsTheRemainderWhenTheBoardIsTooSmall) {
@@ -148,6 +196,25 @@ TEST(Partitioner, EveryStageHasALayer) {
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   ASSERT_EQ(plan->stages.size(), 2u);
   for (const Stage& s : plan->stages) EXPECT_EQ(s.compute_cycles, 100u);
+}
+
+TEST(Partitioner, PlanAtGivenCuts) {
+  Chain c = MakeChain({100, 200, 300, 400}, {}, {0, 10, 20, 30});
+  auto plan = PlanAt(c.items, c.cuts, Res(3), {1, 3});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->stages.size(), 3u);
+  EXPECT_NEAR(plan->stages[1].cost, 200 + 300 + 10 + 30, 1e-9);
+  EXPECT_NEAR(plan->slowest, 540, 1e-9);
+  c.cuts[3].allowed = false;
+  c.cuts[3].why_not = "a model input is live";
+  auto refused = PlanAt(c.items, c.cuts, Res(3), {1, 3});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("a model input is live"), std::string::npos);
+  EXPECT_FALSE(PlanAt(c.items, c.cuts, Res(3), {2, 1}).ok());  // out of order
+  c.items[1].solo = true;
+  auto shared = PlanAt(c.items, c.cuts, Res(3), {1});
+  ASSERT_FALSE(shared.ok());
+  EXPECT_NE(shared.status().message().find("shares"), std::string::npos);
 }
 
 TEST(Partitioner, ErrorsNameTheCause) {

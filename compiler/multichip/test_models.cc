@@ -39,6 +39,13 @@ void AddConv(ir::Graph& g, op_cases::Rng& rng, const std::string& name, const st
             {{"kernel_shape", Ints{k, k}}, {"pads", Ints{p, p, p, p}}, {"group", group}}, name);
 }
 
+// AddConv of `in`, then Relu "relu_<suffix>" into `out`.
+void AddConvRelu(ir::Graph& g, op_cases::Rng& rng, const std::string& name, const std::string& in,
+                 const std::string& out, int64_t cin, int64_t cout, int64_t k) {
+  AddConv(g, rng, name, in, cin, cout, k, 1);
+  g.AddNode("Relu", {name}, {out}, {}, "relu_" + out);
+}
+
 // Global average pool `gap` of `in` (`channels` channels), Flatten "flat", fully connected `fc`
 // to 10 classes: the model output "logits".
 void AddClassifier(ir::Graph& g, op_cases::Rng& rng, const std::string& in, int64_t channels,
@@ -80,13 +87,45 @@ ir::Graph WideInputCnn() {
   ir::Graph g = op_cases::NewGraph();
   g.name = "wide_input_cnn";
   g.AddInput("input", DType::kF32, ir::StaticDims({1, 16, 32, 32}));
-  AddConv(g, rng, "conv_a", "input", 16, 16, 3, 1);
-  g.AddNode("Relu", {"conv_a"}, {"relu_a"}, {}, "relu_a");
-  AddConv(g, rng, "conv_b", "relu_a", 16, 32, 3, 1);
-  g.AddNode("Relu", {"conv_b"}, {"relu_b"}, {}, "relu_b");
-  AddConv(g, rng, "conv_c", "relu_b", 32, 16, 3, 1);
-  g.AddNode("Relu", {"conv_c"}, {"relu_c"}, {}, "relu_c");
+  AddConvRelu(g, rng, "conv_a", "input", "relu_a", 16, 16, 3);
+  AddConvRelu(g, rng, "conv_b", "relu_a", "relu_b", 16, 32, 3);
+  AddConvRelu(g, rng, "conv_c", "relu_b", "relu_c", 32, 16, 3);
   AddClassifier(g, rng, "relu_c", 16, "gap", "fc");
+  return g;
+}
+
+ir::Graph ResidualCnn() {
+  op_cases::Rng rng(13);
+  ir::Graph g = op_cases::NewGraph();
+  g.name = "residual_cnn";
+  g.AddInput("input", DType::kF32, ir::StaticDims({1, 16, 12, 12}));
+  AddConvRelu(g, rng, "conv_x", "input", "x", 16, 24, 3);
+  AddConvRelu(g, rng, "conv_a", "x", "a", 24, 16, 1);
+  AddConvRelu(g, rng, "conv_b", "a", "b", 16, 16, 3);
+  AddConv(g, rng, "conv_c", "b", 16, 24, 1, 1);
+  g.AddNode("Add", {"conv_c", "x"}, {"sum"}, {}, "add_c");
+  g.AddNode("Relu", {"sum"}, {"y"}, {}, "relu_y");
+  AddClassifier(g, rng, "y", 24, "gap", "fc");
+  return g;
+}
+
+ir::Graph Mlp(int64_t in, int64_t hidden, int64_t out) {
+  op_cases::Rng rng(17);
+  ir::Graph g = op_cases::NewGraph();
+  g.name = "mlp";
+  g.AddInput("input", DType::kF32, ir::StaticDims({1, in}));
+  auto fc = [&](const std::string& name, const std::string& x, int64_t cin, int64_t cout) {
+    g.AddInitializer(name + "_w", op_cases::GridWeights(rng, {cout, cin}, cout,
+                                                        std::sqrt(3.0 / static_cast<double>(cin))));
+    g.AddInitializer(name + "_b", op_cases::RandomTensor(rng, {cout}, -0.1, 0.1));
+    g.AddNode("Gemm", {x, name + "_w", name + "_b"}, {name}, {{"transB", int64_t{1}}}, name);
+  };
+  fc("fc1", "input", in, hidden);
+  g.AddNode("Relu", {"fc1"}, {"h1"}, {}, "relu1");
+  fc("fc2", "h1", hidden, hidden);
+  g.AddNode("Relu", {"fc2"}, {"h2"}, {}, "relu2");
+  fc("fc3", "h2", hidden, out);
+  g.AddOutput("fc3");
   return g;
 }
 

@@ -22,4 +22,15 @@ ir::Graph DemoCnn();
 // On a chip with a small unified buffer its first layers are tiled through board DRAM.
 ir::Graph WideInputCnn();
 
+// A CNN with a residual block whose main path has three convolutions: input "input"
+// [1, 16, 12, 12], x = Relu(conv 3x3 16->24), a = Relu(conv 1x1 24->16), b = Relu(conv 3x3
+// 16->16), y = Relu(conv 1x1 16->24 (b) + x), global average pool, fully connected 24->10
+// ("logits"). Stages inside the block receive the shortcut x and forward it (conv_a's reads it,
+// conv_b's does not).
+ir::Graph ResidualCnn();
+
+// A multilayer perceptron: input "input" [1, in], fc1 in->hidden + Relu, fc2 hidden->hidden +
+// Relu, fc3 hidden->out (the model output "fc3").
+ir::Graph Mlp(int64_t in, int64_t hidden, int64_t out);
+
 }  // namespace aorta::multichip::testing
