@@ -869,15 +869,29 @@ class Generator {
       for (isa::Insn& insn : insns)
         stores.push_back({perf_ops_[l] - 1, StreamOp{std::move(insn), {last_ex[l]}, -1}});
     };
+    // A loaded value that no layer makes but a store passes on (a multi-chip stage forwarding
+    // it): no EX instruction orders its store after its load, so such stores, and the last
+    // layer's (in the order given), follow the last layer's PERF barrier.
+    auto loaded = [&](const std::string& v) {
+      return std::any_of(loads_.begin(), loads_.end(), [&](const auto& l) { return l.value == v; });
+    };
+    const bool forwards = std::any_of(stores_.begin(), stores_.end(), [&](const BoundTensor& b) {
+      return !made_by.count(Root(b.value)) && loaded(b.value);
+    });
     for (size_t i = 0; i < stores_.size(); ++i) {
       const BoundTensor& b = stores_[i];
       AORTA_RETURN_IF_ERROR(bind(b, false, i));
       if (IsExternal(b.value) || wide_.count(Root(b.value))) continue;  // stored by its layer
       AORTA_ASSIGN_OR_RETURN(TensorPlace t, Find(b.value));
       auto it = made_by.find(Root(b.value));
-      store_after(
-          it != made_by.end() ? it->second : layers_.size() - 1,
-          BoundDmas<isa::DmaStore>(t, b.pixel_major, static_cast<uint32_t>(loads_.size() + i), 0));
+      const size_t l = it != made_by.end() ? it->second : layers_.size() - 1;
+      std::vector<isa::Insn> dmas =
+          BoundDmas<isa::DmaStore>(t, b.pixel_major, static_cast<uint32_t>(loads_.size() + i), 0);
+      if (forwards && l + 1 == layers_.size()) {
+        for (isa::Insn& insn : dmas) stores.push_back({perf_ops_[l], StreamOp{std::move(insn)}});
+      } else {
+        store_after(l, std::move(dmas));
+      }
     }
     // --report: every layer's output (in the UB) also to the probe buffer.
     if (options_.probe_layers) {
