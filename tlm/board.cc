@@ -98,15 +98,19 @@ Result<std::unique_ptr<Board>> Board::Make(const std::vector<ChipConfig>& chips,
     ChipSlot& s = im.chips[i];
     const std::string p = "chip" + std::to_string(i);
     s.chip = std::make_unique<Chip>((p).c_str(), c, host != nullptr);
-    // The memories take the DMA's bus beats through a bucket of two beats (the RTL's memory
-    // controller model, verif/common/axi_mem).
+    // The memories take the DMA's bus beats through a bucket of two beats (the RTL bench's
+    // memory model, verif/common/axi_mem, which serves DRAM and the host window as one memory:
+    // one bucket for both unless the host window runs at the PCIe rate).
     const double burst = 2.0 * t.dma_bus_bytes;
-    s.dram = std::make_unique<Dram>((p + "_dram").c_str(), c.dram().bytes(), t.dram_bytes_per_s,
-                                    t.dram_latency_ps, burst);
+    auto memory = [&](double bytes_per_s, double latency_ps) {
+      return std::make_shared<MemoryTiming>(bytes_per_s, latency_ps, t.period_ps,
+                                            t.dma_bus_bytes, burst);
+    };
+    auto dram_timing = memory(t.dram_bytes_per_s, t.dram_latency_ps);
+    s.dram = std::make_unique<Dram>((p + "_dram").c_str(), c.dram().bytes(), dram_timing);
     s.host = std::make_unique<HostWindow>(
         (p + "_host").c_str(), host,
-        options.pcie_host_window ? t.host_bytes_per_s : t.dram_bytes_per_s, t.host_latency_ps,
-        burst);
+        options.pcie_host_window ? memory(t.host_bytes_per_s, t.host_latency_ps) : dram_timing);
     s.bus = std::make_unique<Bus>((p + "_bus").c_str(), c.dram().bytes(), host != nullptr);
     s.bar0 = im.root->bar0[i].get();
     s.bar2 = im.root->bar2[i].get();

@@ -338,7 +338,9 @@ Fault Chip::Barrier(const Entry& e) {
     // sampled then), checked, written; done with its write response.
     wait(Cycles(timing_.shell.handoff));
     auto rec = golden::PerfRecord(p->tag, counters());
-    sc_time local = Cycles(timing_.shell.dma_check);
+    // Its beats go back to back from the check's end: the memory takes the cycle after the
+    // last one (tlm/memory.h MemoryTiming::Access).
+    sc_time local = Cycles(timing_.shell.dma_check + BeatsOf(addr, rec.size()));
     if (Fault f =
             Transfer(true, addr, rec, &local, BeatsOf(addr, rec.size()) * timing_.dma_bus_bytes);
         !f.ok())
@@ -680,6 +682,8 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
         return Faulted(f);
       last = std::max(last, sc_core::sc_time_stamp() + local);
       bursts.Finish(sc_core::sc_time_stamp() + local);
+      // The memory may have made this thread wait until the request (tlm/memory.h MustWait).
+      qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
       if (qk_ld_.need_sync()) qk_ld_.sync();
     }
     request += Cycles(std::max<uint64_t>(1, touched));
@@ -728,6 +732,8 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
       return Faulted(f);
     last = std::max(last, sc_core::sc_time_stamp() + local);
     bursts.Finish(sc_core::sc_time_stamp() + local);
+    // The memory may have made this thread wait until the request (tlm/memory.h MustWait).
+    qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
     if (qk_st_.need_sync()) qk_st_.sync();
     beat += Cycles(beats);
   }

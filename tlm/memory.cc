@@ -1,6 +1,7 @@
 #include "tlm/memory.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace aorta::tlm {
@@ -16,37 +17,20 @@ bool InRange(uint64_t addr, uint64_t len, uint64_t size) {
 }
 }  // namespace
 
+bool HasBusBytes(::tlm::tlm_generic_payload& gp) {
+  BusBytes* b = nullptr;
+  gp.get_extension(b);
+  return b != nullptr;
+}
+
 uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp) {
   BusBytes* b = nullptr;
   gp.get_extension(b);
   return b != nullptr ? b->bytes : gp.get_data_length();
 }
 
-BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps, double burst_bytes)
-    : ps_per_byte_(bytes_per_s > 0 ? 1e12 / bytes_per_s : 0),
-      latency_(latency_ps, SC_PS),
-      burst_(ps_per_byte_ > 0 ? burst_bytes : 0),
-      tokens_(burst_) {}
-
-sc_time BandwidthModel::Access(const sc_time& start, uint64_t bytes, bool write) {
-  if (burst_ <= 0) return Transfer(start, bytes);
-  // Served (its last beat) at t >= the earliest time (reads: after the latency) when the
-  // bucket, refilled at the bandwidth and holding at most its capacity while idle, has supplied
-  // the bytes. Accesses are served in order.
-  const double earliest = (write ? start : start + latency_).to_seconds() * 1e12;
-  double t = std::max(earliest, last_ps_);
-  double tokens = std::min(burst_, tokens_ + (t - last_ps_) / ps_per_byte_);
-  const auto need = static_cast<double>(bytes);
-  if (tokens < need) {
-    t += (need - tokens) * ps_per_byte_;
-    tokens = need;
-  }
-  tokens_ = tokens - static_cast<double>(bytes);
-  last_ps_ = t;
-  bytes_ += bytes;
-  const sc_time served(t, SC_PS);
-  return write ? served + latency_ : served;
-}
+BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps)
+    : ps_per_byte_(bytes_per_s > 0 ? 1e12 / bytes_per_s : 0), latency_(latency_ps, SC_PS) {}
 
 sc_time BandwidthModel::Transfer(const sc_time& start, uint64_t bytes) {
   const sc_time begin = std::max(start, free_at_);
@@ -55,15 +39,126 @@ sc_time BandwidthModel::Transfer(const sc_time& start, uint64_t bytes) {
   return free_at_ + latency_;
 }
 
+// ---- Memory timing --------------------------------------------------------------------------
+
+MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_ps,
+                           uint32_t beat_bytes, double burst_bytes)
+    : period_(period_ps, SC_PS),
+      period_ps_(period_ps),
+      latency_(static_cast<uint64_t>(std::ceil(latency_ps / period_ps - 1e-9))),
+      beat_bytes_(std::max<uint32_t>(1, beat_bytes)),
+      per_cycle_(bytes_per_s > 0 ? bytes_per_s * period_ps * 1e-12 : 0),
+      depth_(std::max(burst_bytes, static_cast<double>(beat_bytes_))),
+      tail_level_(depth_),
+      active_cycles_(latency_) {}
+
+bool MemoryTiming::MustWait(const sc_time& now, const sc_time& start, bool dma) {
+  sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
+  if (!dma || p == nullptr || p->proc_kind() != sc_core::SC_THREAD_PROC_) return false;
+  bool wait = false;
+  Initiator* self = nullptr;
+  const sc_time active = period_ * static_cast<double>(active_cycles_);
+  const sc_time slack = period_ * static_cast<double>(slack_cycles_);
+  for (Initiator& i : initiators_) {
+    if (i.process == p) {
+      self = &i;
+    } else if (i.last_start + active >= now && start > i.last_start + slack) {
+      wait = true;
+    }
+  }
+  if (self == nullptr) {
+    initiators_.push_back({p, start});
+  } else {
+    self->last_start = start;
+  }
+  if (wait && start > now) {
+    ++waits_;
+    return true;
+  }
+  return false;
+}
+
+uint64_t MemoryTiming::CycleOf(const sc_time& t) const {
+  const double c = std::ceil(t.to_seconds() * 1e12 / period_ps_ - 1e-6);
+  return c > 0 ? static_cast<uint64_t>(c) : 0;
+}
+
+MemoryTiming::Cycle& MemoryTiming::At(uint64_t c) {
+  while (base_ + cal_.size() <= c) {
+    cal_.push_back({tail_level_, 0, 0});
+    tail_level_ = Next(cal_.back());
+  }
+  return cal_[c - base_];
+}
+
+uint64_t MemoryTiming::FindCycle(uint64_t c, uint8_t channel, double cost) {
+  const uint64_t end = base_ + cal_.size();
+  for (; c < end; ++c) {
+    const Cycle& x = cal_[c - base_];
+    if ((x.served & channel) == 0 && (per_cycle_ <= 0 || x.level >= cost)) return c;
+  }
+  // Past the calendar nothing is served: the level rises by the refill each cycle.
+  if (per_cycle_ <= 0) return c;
+  const double level = std::min(depth_, tail_level_ + per_cycle_ * static_cast<double>(c - end));
+  if (level >= cost) return c;
+  return c + static_cast<uint64_t>(std::ceil((cost - level) / per_cycle_ - 1e-9));
+}
+
+void MemoryTiming::Serve(uint64_t c, uint8_t channel, double cost) {
+  Cycle& x = At(c);
+  x.served |= channel;
+  if (per_cycle_ <= 0) return;
+  x.spent += cost;
+  // Bring the later levels up to date (until one is unchanged: the rest follow from it).
+  for (uint64_t i = c - base_; i < cal_.size(); ++i) {
+    const double next = Next(cal_[i]);
+    if (i + 1 == cal_.size()) {
+      tail_level_ = next;
+    } else if (std::abs(cal_[i + 1].level - next) < 1e-9) {
+      break;
+    } else {
+      cal_[i + 1].level = next;
+    }
+  }
+}
+
+sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t bytes, bool write) {
+  bytes_ += bytes;
+  // Drop the cycles before now: every access starts at or after it.
+  const uint64_t n0 = CycleOf(now);
+  while (base_ < n0 && !cal_.empty()) {
+    cal_.pop_front();
+    ++base_;
+  }
+  if (cal_.empty()) {
+    // Idle since the last served cycle: the level has risen (capped at the depth).
+    if (base_ < n0 && per_cycle_ > 0)
+      tail_level_ = std::min(depth_, tail_level_ + per_cycle_ * static_cast<double>(n0 - base_));
+    base_ = std::max(base_, n0);
+  }
+  const uint64_t beats = std::max<uint64_t>(1, (bytes + beat_bytes_ - 1) / beat_bytes_);
+  const uint64_t s = CycleOf(start);
+  uint64_t c = write ? std::max(n0, s > beats ? s - beats : 0) : s + latency_;
+  c = std::max(c, base_);
+  const uint8_t channel = write ? 2 : 1;
+  uint64_t last = c;
+  for (uint64_t b = 0; b < beats; ++b) {
+    // A W beat costs the bus width; a read beat its transfer size (a narrow fetch word less).
+    const double cost = write ? beat_bytes_
+                              : static_cast<double>(std::min<uint64_t>(
+                                    beat_bytes_, bytes - std::min(bytes, b * beat_bytes_)));
+    last = FindCycle(c, channel, cost);
+    Serve(last, channel, cost);
+    c = last + 1;
+  }
+  return write ? period_ * static_cast<double>(last + 1 + latency_)
+               : period_ * static_cast<double>(last);
+}
+
 // ---- DRAM -----------------------------------------------------------------------------------
 
-Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps,
-           double burst_bytes)
-    : sc_module(name),
-      socket("socket"),
-      bar2("bar2"),
-      bytes_(bytes),
-      timing_(bytes_per_s, latency_ps, burst_bytes) {
+Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, std::shared_ptr<MemoryTiming> timing)
+    : sc_module(name), socket("socket"), bar2("bar2"), bytes_(bytes), timing_(std::move(timing)) {
   for (auto* s : {&socket, &bar2}) {
     s->register_b_transport(this, &Dram::BTransport);
     s->register_transport_dbg(this, &Dram::TransportDbg);
@@ -105,8 +200,13 @@ void Dram::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  if (timing_->MustWait(sc_core::sc_time_stamp(), sc_core::sc_time_stamp() + delay,
+                        HasBusBytes(gp))) {
+    wait(delay);  // the other initiators catch up: accesses are asked for in time order
+    delay = sc_core::SC_ZERO_TIME;
+  }
   const sc_time now = sc_core::sc_time_stamp();
-  delay = timing_.Access(now + delay, ChargedBytes(gp), gp.is_write()) - now;
+  delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_dmi_allowed(true);
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
@@ -125,19 +225,16 @@ bool Dram::GetDirectMemPtr(::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi) 
   dmi.set_start_address(start);
   dmi.set_end_address(end);
   dmi.allow_read_write();
-  dmi.set_read_latency(timing_.latency());
-  dmi.set_write_latency(timing_.latency());
+  dmi.set_read_latency(timing_->latency());
+  dmi.set_write_latency(timing_->latency());
   return true;
 }
 
 // ---- Host window ----------------------------------------------------------------------------
 
-HostWindow::HostWindow(sc_core::sc_module_name name, DeviceMemory* host, double bytes_per_s,
-                       double latency_ps, double burst_bytes)
-    : sc_module(name),
-      socket("socket"),
-      host_(host),
-      timing_(bytes_per_s, latency_ps, burst_bytes) {
+HostWindow::HostWindow(sc_core::sc_module_name name, DeviceMemory* host,
+                       std::shared_ptr<MemoryTiming> timing)
+    : sc_module(name), socket("socket"), host_(host), timing_(std::move(timing)) {
   socket.register_b_transport(this, &HostWindow::BTransport);
   socket.register_transport_dbg(this, &HostWindow::TransportDbg);
 }
@@ -154,8 +251,13 @@ void HostWindow::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  if (timing_->MustWait(sc_core::sc_time_stamp(), sc_core::sc_time_stamp() + delay,
+                        HasBusBytes(gp))) {
+    wait(delay);  // the other initiators catch up: accesses are asked for in time order
+    delay = sc_core::SC_ZERO_TIME;
+  }
   const sc_time now = sc_core::sc_time_stamp();
-  delay = timing_.Access(now + delay, ChargedBytes(gp), gp.is_write()) - now;
+  delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
 

@@ -7,42 +7,117 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <span>
 #include <systemc>
 #include <tlm>
 #include <unordered_map>
+#include <vector>
 
 #include "core/device.h"
 
 namespace aorta::tlm {
 
-// A shared resource with a peak bandwidth and a fixed latency: a transfer of `bytes` that may
-// start at `start` occupies it for bytes / bandwidth after it is free, and completes
-// `latency` after that.
+// A shared resource with a peak bandwidth and a fixed latency, served in call order (a link: one
+// sender per direction): a transfer of `bytes` that may start at `start` occupies it for
+// bytes / bandwidth after it is free, and completes `latency` after that.
 class BandwidthModel {
  public:
-  // `burst_bytes` > 0: Access is a token bucket of that many bytes (the RTL bench's memory
-  // model, verif/common/axi_mem: 2 bus beats), refilled at the bandwidth.
-  BandwidthModel(double bytes_per_s, double latency_ps, double burst_bytes = 0);
+  BandwidthModel(double bytes_per_s, double latency_ps);
   // The completion time of a transfer that can start at `start`: serialized behind earlier
-  // transfers at the bandwidth, then the latency (a link, or a memory without a bucket).
+  // transfers at the bandwidth, then the latency.
   sc_core::sc_time Transfer(const sc_core::sc_time& start, uint64_t bytes);
-  // A memory access requested at `start`: a read's data is served once the latency has passed
-  // and the bucket holds its bytes; a write is taken once the bucket holds its bytes and is
-  // answered the latency later. Without a bucket: Transfer.
-  sc_core::sc_time Access(const sc_core::sc_time& start, uint64_t bytes, bool write);
-  const sc_core::sc_time& latency() const { return latency_; }
   uint64_t bytes() const { return bytes_; }
 
  private:
   double ps_per_byte_;
   sc_core::sc_time latency_;
   sc_core::sc_time free_at_ = sc_core::SC_ZERO_TIME;
-  double burst_ = 0;    // bucket capacity in bytes (0: no bucket)
-  double tokens_ = 0;   // bytes in the bucket at last_ (may be negative: owed)
-  double last_ps_ = 0;  // when tokens_ was last brought up to date
   uint64_t bytes_ = 0;
+};
+
+// A board memory's bandwidth and latency, shared by reads and writes as the RTL bench's memory
+// model shares them (verif/common/axi_mem, the memory every RTL figure is measured against), in
+// clock cycles of the chip:
+//   - one token bucket of `burst_bytes` (two bus beats), refilled by bandwidth / clock bytes at
+//     the end of every cycle; its level may go below zero;
+//   - in a cycle whose level (at its start) covers a beat, the R channel serves one beat (a read's
+//     beats once its latency has passed, in request order) and the W channel takes one beat,
+//     both in the same cycle if both want one; each costs its bytes (a read beat its transfer
+//     size, a W beat the bus width); neither channel has priority;
+//   - a read requested in cycle a (start = a + 1: the AR handshake) has its first beat ready in
+//     a + 1 + latency; a write's response comes latency + 1 cycles after its last W beat.
+// Loosely timed initiators (the LD and ST processes, fetch) call in their own order, up to a
+// quantum apart in simulated time. So the memory is a calendar of cycles (the level at each
+// cycle's start and the channels it served), not a level at the last call: a beat takes the
+// first cycle at or after its earliest one where its channel is free and the level covers it,
+// and the levels after it are brought up to date. A store asked for after loads that come later
+// in simulated time is served in the cycles the loads left it, as the RTL interleaves them; its
+// beats lower the level the later loads had seen (the debt delays what comes after, so the
+// bytes per cycle stay the memory's). With every access asked for in time order, the cycles are
+// the RTL memory's. Cycles before the current time are dropped (no access can reach them).
+class MemoryTiming {
+ public:
+  // `period_ps`: the chip's clock; `beat_bytes`: the DMA bus width; `latency_ps` is counted in
+  // whole cycles (rounded up); bytes_per_s <= 0: no bandwidth limit (a beat per cycle per
+  // channel).
+  MemoryTiming(double bytes_per_s, double latency_ps, double period_ps, uint32_t beat_bytes,
+               double burst_bytes);
+  // An access of `bytes` (whole bus beats for the DMA; a fetch word is one narrow beat) asked for
+  // at simulated time `now`. A read: `start` is the cycle after its request; returns the cycle
+  // of its last data beat. A write: `start` is the cycle after its last W beat if they go back
+  // to back (its first beat is offered `bytes / beat` cycles before); returns its response.
+  sc_core::sc_time Access(const sc_core::sc_time& now, const sc_core::sc_time& start,
+                          uint64_t bytes, bool write);
+  // Time order across initiators: whether the calling process, about to ask for an access
+  // that starts at `start`, must first wait until then (b_transport then waits and passes a zero
+  // delay). Only SystemC threads that move DMA rows take part (`dma`: the transfer carries
+  // BusBytes). A caller waits when another DMA initiator has asked for an access recently
+  // (its last start within `active_cycles` of now or later) and `start` is more than
+  // `slack_cycles` past that initiator's last start; so while loads and stores run at once they
+  // ask in (nearly) simulated-time order, and one running alone keeps its quantum.
+  bool MustWait(const sc_core::sc_time& now, const sc_core::sc_time& start, bool dma);
+  void SetArbitration(uint64_t active_cycles, uint64_t slack_cycles) {
+    active_cycles_ = active_cycles;
+    slack_cycles_ = slack_cycles;
+  }
+  uint64_t waits() const { return waits_; }
+  sc_core::sc_time latency() const { return period_ * static_cast<double>(latency_); }
+  uint64_t bytes() const { return bytes_; }
+  // Cycles held in the calendar (for tests: it stays bounded by what is in flight).
+  size_t cycles_held() const { return cal_.size(); }
+
+ private:
+  struct Cycle {
+    double level = 0;    // bytes in the bucket at the start of the cycle
+    double spent = 0;    // bytes served in the cycle
+    uint8_t served = 0;  // channels that served a beat: 1 R, 2 W
+  };
+  uint64_t CycleOf(const sc_core::sc_time& t) const;  // the cycle t falls in (rounded up)
+  Cycle& At(uint64_t c);                              // extends the calendar to c
+  // The first cycle >= c where `channel` is free and the level covers `cost`.
+  uint64_t FindCycle(uint64_t c, uint8_t channel, double cost);
+  void Serve(uint64_t c, uint8_t channel, double cost);
+  double Next(const Cycle& x) const { return std::min(x.level - x.spent + per_cycle_, depth_); }
+
+  sc_core::sc_time period_;
+  double period_ps_;
+  uint64_t latency_;       // cycles
+  uint32_t beat_bytes_;    // bus width
+  double per_cycle_;       // refill per cycle (0: no limit)
+  double depth_;           // bucket depth
+  std::deque<Cycle> cal_;  // cycles base_ .. base_ + size - 1; none served after them
+  uint64_t base_ = 0;
+  double tail_level_;  // the level at the start of cycle base_ + size
+  uint64_t bytes_ = 0;
+  // Arbitration: the last start each DMA initiator (a SystemC thread) asked for.
+  struct Initiator {
+    const void* process;
+    sc_core::sc_time last_start;
+  };
+  std::vector<Initiator> initiators_;
+  uint64_t active_cycles_, slack_cycles_ = 0, waits_ = 0;
 };
 
 // What a transfer costs a memory's bandwidth when that differs from its data length: the RTL's
@@ -56,6 +131,8 @@ struct BusBytes : ::tlm::tlm_extension<BusBytes> {
   }
 };
 uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp);
+// Whether a transfer carries BusBytes (a DMA row or PERF record, not a fetch word).
+bool HasBusBytes(::tlm::tlm_generic_payload& gp);
 
 // Board DRAM: `bytes` bytes (sparse pages, zero until written), timed by the config's DRAM
 // bandwidth and latency. DMI grants one page at a time (pages are allocated on demand).
@@ -65,10 +142,12 @@ class Dram : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Dram> socket;
   tlm_utils::simple_target_socket<Dram> bar2;
 
-  Dram(sc_core::sc_module_name name, uint64_t bytes, double bytes_per_s, double latency_ps,
-       double burst_bytes = 0);
+  // `timing`: the memory's bandwidth (shared with the host window when the RTL bench's memory
+  // serves both, tlm/board.cc).
+  Dram(sc_core::sc_module_name name, uint64_t bytes, std::shared_ptr<MemoryTiming> timing);
   uint64_t size() const { return bytes_; }
-  const BandwidthModel& timing() const { return timing_; }
+  const MemoryTiming& timing() const { return *timing_; }
+  const std::shared_ptr<MemoryTiming>& shared_timing() const { return timing_; }
   static constexpr uint64_t kPageBytes = uint64_t{1} << 16;
 
  private:
@@ -80,7 +159,7 @@ class Dram : public sc_core::sc_module {
   uint8_t* Page(uint64_t page);
 
   uint64_t bytes_;
-  BandwidthModel timing_;
+  std::shared_ptr<MemoryTiming> timing_;
   std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
 };
 
@@ -91,9 +170,9 @@ class HostWindow : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<HostWindow> socket;
 
-  HostWindow(sc_core::sc_module_name name, DeviceMemory* host, double bytes_per_s,
-             double latency_ps, double burst_bytes = 0);
-  const BandwidthModel& timing() const { return timing_; }
+  HostWindow(sc_core::sc_module_name name, DeviceMemory* host,
+             std::shared_ptr<MemoryTiming> timing);
+  const MemoryTiming& timing() const { return *timing_; }
 
  private:
   void BTransport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -101,7 +180,7 @@ class HostWindow : public sc_core::sc_module {
   bool Access(::tlm::tlm_generic_payload& gp);
 
   DeviceMemory* host_;
-  BandwidthModel timing_;
+  std::shared_ptr<MemoryTiming> timing_;
 };
 
 // One chip's bus: device addresses [0, dram_bytes) go to DRAM, the host window

@@ -52,8 +52,9 @@ TEST(TlmMemory, BusDecodesDramHostAndHolesWithTimingAndDmi) {
   for (size_t i = 0; i < 16; ++i) buf.span[i] = static_cast<uint8_t>(100 + i);
 
   Driver drv("drv");
-  Dram dram("dram", 1 << 20, 1e9, 100e3);  // 1 MiB, 1 GB/s, 100 ns
-  HostWindow win("win", &host, 2e9, 50e3);
+  // 1 MiB, 1 GB/s, 100 ns, a 1 GHz clock, 32-byte beats; the host window 2 GB/s, 50 ns.
+  Dram dram("dram", 1 << 20, std::make_shared<MemoryTiming>(1e9, 100e3, 1e3, 32, 64));
+  HostWindow win("win", &host, std::make_shared<MemoryTiming>(2e9, 50e3, 1e3, 32, 64));
   Bus bus("bus", 1 << 20, true);
   drv.socket.bind(bus.in);
   bus.to_dram.bind(dram.socket);
@@ -65,18 +66,20 @@ TEST(TlmMemory, BusDecodesDramHostAndHolesWithTimingAndDmi) {
     std::vector<uint8_t> w(32, 7), r(32, 0);
     sc_time delay = sc_core::SC_ZERO_TIME;
     EXPECT_EQ(d.Access(true, 4096, w, delay), ::tlm::TLM_OK_RESPONSE);
-    EXPECT_EQ(delay, sc_time(132, SC_NS));  // 32 bytes at 1 ns each + 100 ns
+    // One W beat in cycle 0 (a full bucket), its response latency + 1 cycles after it.
+    EXPECT_EQ(delay, sc_time(101, SC_NS));
     delay = sc_core::SC_ZERO_TIME;
     EXPECT_EQ(d.Access(false, 4096, r, delay), ::tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(r, w);
-    EXPECT_EQ(delay, sc_time(164, SC_NS));  // queued behind the write
-    // Host window: 16 bytes at 0.5 ns + 50 ns.
+    // Its beat is ready after the latency; the bucket has refilled by then.
+    EXPECT_EQ(delay, sc_time(100, SC_NS));
+    // Host window: one narrow beat after its latency.
     std::vector<uint8_t> h(16);
     delay = sc_core::SC_ZERO_TIME;
     EXPECT_EQ(d.Access(false, kHostWindowBase + buf.iova, h, delay), ::tlm::TLM_OK_RESPONSE);
     EXPECT_EQ(h[0], 100);
     EXPECT_EQ(h[15], 115);
-    EXPECT_EQ(delay, sc_time(58, SC_NS));
+    EXPECT_EQ(delay, sc_time(50, SC_NS));
     // Past DRAM's end, an unmapped host page, a hole in the address map.
     std::vector<uint8_t> x(64);
     delay = sc_core::SC_ZERO_TIME;
