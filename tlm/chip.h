@@ -176,8 +176,11 @@ class Chip : public sc_core::sc_module {
   // `charged`: the bytes the transfer costs the memory's bandwidth (whole bus beats; kAllBytes:
   // its length).
   static constexpr uint64_t kAllBytes = ~uint64_t{0};
-  golden::Fault Transfer(bool write, uint64_t addr, std::span<uint8_t> data,
-                         sc_core::sc_time* local, uint64_t charged = kAllBytes);
+  // `gp`: the calling process's payload (one per initiator process, reused: a payload costs an
+  // allocation to build).
+  golden::Fault Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
+                         std::span<uint8_t> data, sc_core::sc_time* local,
+                         uint64_t charged = kAllBytes);
   // Beats of the DMA bus a row of `bytes` bytes at `addr` touches.
   uint64_t BeatsOf(uint64_t addr, uint64_t bytes) const;
   // EX: the earliest cycle (>= now) the head `insn` may issue: the handoff register, a free
@@ -187,7 +190,12 @@ class Chip : public sc_core::sc_module {
   // retire time.
   sc_core::sc_time ExAccepted(const isa::Insn& insn, const sc_core::sc_time& accept,
                               const sc_core::sc_time& done);
+  // Untimed access (transport_dbg); reads take DMI where the bus grants it.
   bool Debug(bool write, uint64_t addr, std::span<uint8_t> data);
+  // A pointer to `bytes` readable bytes at device address `addr` through DMI (DRAM pages; the
+  // grants are kept until the target invalidates them), or null.
+  uint8_t* Direct(uint64_t addr, uint64_t bytes);
+  void InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end);
   sc_core::sc_time Cycles(uint64_t n) const { return clk_ * static_cast<double>(n); }
   uint64_t ToCycles(const sc_core::sc_time& t) const;
   void AddBusy(regs::Counter k, const sc_core::sc_time& from, const sc_core::sc_time& to,
@@ -207,6 +215,9 @@ class Chip : public sc_core::sc_module {
     return static_cast<uint64_t>(t / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
   }
   tlm_utils::tlm_quantumkeeper qk_ld_, qk_st_;
+  // The bus payloads of the fetch (and barrier), LD and ST processes and of debug accesses.
+  ::tlm::tlm_generic_payload gp_fetch_, gp_ld_, gp_st_, gp_debug_;
+  std::map<uint64_t, ::tlm::tlm_dmi> dmi_;  // DMI grants by start address
 
   golden::RegisterFile rf_;
 
