@@ -125,27 +125,8 @@ module aorta_dma_load
   // The row with beat k placed: beat byte j is row byte k * BeatBytes - o + j (the row starts
   // o bytes into its first beat); bytes that fall before the row or past the buffer are
   // dropped. This is the rotation by o and the split of the rotated beat over slots k and k - 1,
-  // done as one shift into a buffer with a beat of room below the row.
+  // done as one shift into a buffer with a beat of room below the row (p_row below).
   localparam int unsigned ExtW = RowW + BeatBytes * 8;
-  function automatic logic [RowW-1:0] place_beat(logic [RowW-1:0] row,
-                                                 logic [BeatBytes*8-1:0] data, logic [8:0] k,
-                                                 logic [Lb-1:0] o);
-    // The beat of room below the row only catches the bytes that fall before it.
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [ExtW-1:0] ext;
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [ExtW-1:0] at_mask;
-    logic [31:0]     at;  // bit position of beat byte 0 in the extended buffer
-    at      = ((32'(k) + 1) * BeatBytes - 32'(o)) * 8;
-    at_mask = ExtW'({BeatBytes*8{1'b1}}) << at;
-    ext     = ({row, {BeatBytes*8{1'b0}}} & ~at_mask) | (ExtW'(data) << at);
-    return ext[ExtW-1 -: RowW];
-  endfunction
-
-  // Bytes [0, row_bytes) of a row kept, the rest zero.
-  function automatic logic [RowBytesMax*8-1:0] row_mask(logic [11:0] row_bytes);
-    return ~({RowBytesMax*8{1'b1}} << (32'(row_bytes) * 8));
-  endfunction
 
   always_comb begin
     state_d     = state_q;
@@ -271,13 +252,32 @@ module aorta_dma_load
   // Datapath registers without reset (nothing reads them before a valid bit says so). The row
   // buffer loads only in cycles with a beat and the output register only with a finished row
   // (clock enables): the byte placement is computed in those cycles only, not on every
-  // evaluation of the input logic (docs/rtl.md, "Simulation speed").
+  // evaluation of the input logic (docs/rtl.md, "Simulation speed"). The placement's wide
+  // intermediates are variables of this block (static), not function locals: the
+  // verilated model clears a function's wide locals on every evaluation of the region that
+  // inlines it, used or not.
   always_ff @(posedge clk_i) begin : p_row
+    // The beat of room below the row only catches the bytes that fall before it.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [ExtW-1:0] ext;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [ExtW-1:0] at_mask;
+    logic [31:0]     at;  // bit position of beat byte 0 in the extended buffer
     logic [RowW-1:0] row_next;
+    logic [BeatBytes*8-1:0] data;
     if (beat) begin
-      row_next = place_beat(row_q, reuse ? kept_data_q : r_data_i, r_beat_q, off);
+      data     = reuse ? kept_data_q : r_data_i;
+      at       = ((32'(r_beat_q) + 1) * BeatBytes - 32'(off)) * 8;
+      at_mask  = ExtW'({BeatBytes*8{1'b1}}) << at;
+      ext      = ({row_q, {BeatBytes*8{1'b0}}} & ~at_mask) |
+                 (ExtW'(data) << at);
+      row_next = ext[ExtW-1 -: RowW];
       row_q <= row_next;
-      if (out_valid_d) out_data_q <= row_next[RowBytesMax*8-1:0] & row_mask(job_i.row_bytes);
+      // Bytes [0, row_bytes) of the row kept, the rest zero.
+      if (out_valid_d) begin
+        out_data_q <= row_next[RowBytesMax*8-1:0] &
+                      ~({RowBytesMax*8{1'b1}} << (32'(job_i.row_bytes) * 8));
+      end
     end
     if (r_take) kept_data_q <= r_data_i;
   end

@@ -71,22 +71,14 @@ module aorta_dma_store
 
   // ---- Row buffer: two rows, read from the on-chip memory (or the PERF record) -------------
 
-  logic [RowBytesMax*8-1:0] buf_q [2];
+  // Two registers rather than an unpacked array of two: a simulator then keeps no per-element
+  // update temporaries (cleared on every evaluation) for them.
+  logic [RowBytesMax*8-1:0] buf0_q, buf1_q;
   logic                     wr_sel_q, wr_sel_d, rd_sel_q, rd_sel_d;
   logic [1:0]               buf_cnt_q, buf_cnt_d;
   logic                     inflight_q, inflight_d;  // a row read issued last cycle
   logic [19:0]              rd_row_q, rd_row_d;      // next row to read
   logic                     push, pop, load_record;
-
-  // The PERF record of a tag and the counters.
-  function automatic logic [RowBytesMax*8-1:0] perf_record(logic [31:0] tag,
-                                                           logic [NumCounters*64-1:0] counters);
-    logic [RowBytesMax*8-1:0] r;
-    r = '0;
-    r[63:0] = 64'(tag);
-    for (int unsigned i = 0; i < NumCounters; i++) r[64 * (i + 1) +: 64] = counters[64*i +: 64];
-    return r;
-  endfunction
 
   // ---- AW walker -----------------------------------------------------------------------------
 
@@ -135,14 +127,8 @@ module aorta_dma_store
   // Beat k of a row at byte offset o of the bus: beat byte i is row byte k * BeatBytes - o + i
   // (zero before the row's start and past its buffer), i.e. the row slices k - 1 and k rotated
   // left by o and merged; as one shift of the row with a beat of zeros below it.
+  // (Formed in the W register below.)
   localparam int unsigned ExtW = Slots * BeatBytes * 8 + BeatBytes * 8;
-  function automatic logic [BeatBytes*8-1:0] beat_data(logic [RowBytesMax*8-1:0] row,
-                                                       logic [8:0] k, logic [Lb-1:0] o);
-    logic [ExtW-1:0] ext;
-    ext = {(Slots * BeatBytes * 8)'(row), {BeatBytes*8{1'b0}}};
-    ext = ext >> (((32'(k) + 1) * BeatBytes - 32'(o)) * 8);
-    return ext[BeatBytes*8-1:0];
-  endfunction
 
   // Its strobes: the bytes of row bytes [0, len).
   function automatic logic [BeatBytes-1:0] beat_strb(logic [8:0] k, logic [Lb-1:0] o,
@@ -369,14 +355,34 @@ module aorta_dma_store
     else if (take_i) perf_q <= take_perf_i;
   end
 
-  // Datapath registers without reset (valid bits guard them).
-  always_ff @(posedge clk_i) begin
-    if (load_record) buf_q[0] <= perf_record(take_tag_i, perf_counters_i);
-    else if (push) buf_q[wr_sel_q] <= mem_rdata_i;
-    // The W beat is formed only in the cycle it is sent (a clock enable; docs/rtl.md,
-    // "Simulation speed").
+  // Datapath registers without reset (valid bits guard them). The PERF record and the W beat
+  // are formed in the cycles that load them (clock enables; docs/rtl.md, "Simulation speed"),
+  // with their wide intermediates as variables of this block (static), not function locals: the
+  // verilated model clears a function's wide locals on every evaluation, used or not.
+  always_ff @(posedge clk_i) begin : p_buf
+    logic [RowBytesMax*8-1:0] record;  // the PERF record: the tag, then every counter
+    if (load_record) begin
+      record        = '0;
+      record[63:0]  = 64'(take_tag_i);
+      for (int unsigned i = 0; i < NumCounters; i++) begin
+        record[64 * (i + 1) +: 64] = perf_counters_i[64*i +: 64];
+      end
+      buf0_q <= record;
+    end else if (push) begin
+      if (wr_sel_q) buf1_q <= mem_rdata_i;
+      else          buf0_q <= mem_rdata_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin : p_w
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [ExtW-1:0] ext;  // only the beat's bits are used
+    /* verilator lint_on UNUSEDSIGNAL */
+    // The W beat is formed only in the cycle it is sent.
     if (w_req) begin
-      wdata_q <= beat_data(buf_q[rd_sel_q], w_beat_q, w_off);
+      ext = {(Slots * BeatBytes * 8)'(rd_sel_q ? buf1_q : buf0_q), {BeatBytes*8{1'b0}}};
+      ext = ext >> (((32'(w_beat_q) + 1) * BeatBytes - 32'(w_off)) * 8);
+      wdata_q <= ext[BeatBytes*8-1:0];
       wstrb_q <= beat_strb(w_beat_q, w_off, job_i.row_bytes);
     end
   end
