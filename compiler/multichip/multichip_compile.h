@@ -46,8 +46,10 @@ struct StageReport {
   uint64_t weight_streamed = 0;     // WB + PARAM bytes streamed from DRAM per inference
   uint64_t est_cycles = 0;          // the code generator's estimate for its run stream
   uint64_t link_in_bytes = 0, link_out_bytes = 0;
-  std::string link_out;     // "c.p->c.p" (board chips and ports), empty for the last stage
-  double link_cycles = 0;   // link_in + link_out bytes at the link bandwidth
+  std::string link_out;  // "c.p->c.p" (board chips and ports), empty for the last stage
+  // link_in + link_out bytes at the link bandwidth, less their unified-buffer rows (one a cycle),
+  // which est_cycles counts for the RECV / SEND: a link transfer takes the longer of the two.
+  double link_cycles = 0;
   double stage_cycles = 0;  // est_cycles + link_cycles
 };
 

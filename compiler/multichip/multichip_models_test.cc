@@ -43,7 +43,9 @@ Result<BoardReport> Table(const ir::Graph& g, const std::string& board, uint32_t
 // pairs of input rows interleaved, 4 passes of 42 rows instead of 49 of 3, and 4 weight tiles
 // instead of 49) and reads the model input bound in the packed layout directly (no input DMA, no
 // staging stores), so its stage (with the max pool) is no longer the slowest (docs/perf.md
-// "Multi-chip"). Unpacked the balance was 25.0 %, packed with staging 70.3 %.
+// "Multi-chip"). Unpacked the balance was 25.0 %, packed with staging 70.3 %. A link transfer costs
+// the longer of its bytes over the link and its unified-buffer rows (the RTL's link engine
+// overlaps them), not their sum: the slowest stage is within 10 % of the mean (>= 90 %).
 TEST(MultichipModels, ResNet50OnEightChipsOfRing8U250) {
   auto r = Table(models::ResNet50(), "ring8_u250", 8);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -57,7 +59,7 @@ TEST(MultichipModels, ResNet50OnEightChipsOfRing8U250) {
   EXPECT_LT(r->stages[0].stage_cycles, slowest->stage_cycles) << "the stem should not bound it";
   EXPECT_EQ(r->streamed_bytes, 0u);
   EXPECT_EQ(r->stages[0].weight_pinned, 4u * 144 * 144);
-  EXPECT_GT(r->balance, 0.85);
+  EXPECT_GE(r->balance, 0.90);
 }
 
 // The Stratix V boards (48 x 48 arrays, 0.94 MiB unified buffer, 2.62 MiB weight buffer): the

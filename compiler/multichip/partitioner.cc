@@ -27,8 +27,11 @@ Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>&
   const double dram = r.dram_bytes_per_cycle > 0 ? r.dram_bytes_per_cycle : 1;
   const double streamed = static_cast<double>(s.streamed_bytes) / dram;
   const auto crossing = static_cast<double>(s.in_bytes + s.out_bytes);
-  s.cost = crossing / link + (r.ub_bytes_per_cycle > 0 ? crossing / r.ub_bytes_per_cycle : 0) +
-           std::max(static_cast<double>(s.compute_cycles), streamed);
+  // A link transfer takes the longer of its bytes over the link and its rows through the
+  // unified buffer (the link engine reads or writes a row while the link carries the one before).
+  s.cost =
+      std::max(crossing / link, r.ub_bytes_per_cycle > 0 ? crossing / r.ub_bytes_per_cycle : 0.0) +
+      std::max(static_cast<double>(s.compute_cycles), streamed);
   return s;
 }
 

@@ -7,8 +7,10 @@
 // where compute is the sum of its layers' estimated cycles (the code generator's cycle model,
 // LayerSummary::est_cycles: the numbers the TLM model is calibrated against), streamed the cycles
 // the weights beyond the chip's weight buffer take to load from board DRAM, and link_in / link_out
-// the cycles every tensor crossing its cuts takes: over the link, plus its unified-buffer rows
-// (the RECV / SEND instructions, one row a cycle, as the code generator counts them). The search
+// the cycles every tensor crossing its cuts takes: the longer of its bytes over the link and its
+// unified-buffer rows at one a cycle (the RECV / SEND: the link engine moves a row a cycle at most
+// and reads or writes the unified buffer while the link carries the row before, so the two
+// overlap; docs/rtl.md, "Link model"). The search
 // minimises the slowest stage (the pipeline's throughput), then the bytes sent over links. Every
 // tensor live across a cut crosses it, whether the next stage reads it or only forwards it (a
 // residual block's shortcut through a stage inside the block); no model input may be live
@@ -44,8 +46,8 @@ struct Resources {
   uint32_t chips = 1;                // stages wanted (chips of the chain)
   uint64_t weight_buffer_bytes = 0;  // per chip
   double link_bytes_per_cycle = 0;   // per link and direction, at the chip clock
-  double ub_bytes_per_cycle = 0;     // a RECV / SEND's unified-buffer rows (N bytes a cycle);
-                                     // 0: not counted
+  double ub_bytes_per_cycle = 0;     // a RECV / SEND's unified-buffer rows (N bytes a cycle,
+                                     // overlapping the link's bytes); 0: not counted
   double dram_bytes_per_cycle = 0;   // board DRAM, at the chip clock
 };
 

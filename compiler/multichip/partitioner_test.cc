@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace aorta::multichip {
 namespace {
@@ -125,16 +127,21 @@ TEST(Partitioner, CutsInsideAResidualBlockCountEveryCrossingTensor) {
   EXPECT_NEAR(plan->slowest, BruteForce(c, Res(4)), 1e-9);
 }
 
-TEST(Partitioner, CountsTheUnifiedBufferRowsOfLinkTensors) {
-  // Each crossing byte costs 1 / link + 1 / ub cycles at both ends.
+TEST(Partitioner, ALinkTransferTakesTheLongerOfItsBytesAndItsRows) {
+  // The link engine moves a unified-buffer row a cycle at most while the link carries the row
+  // before: each crossing tensor costs max(bytes / link, bytes / ub) at both ends.
   Chain c = MakeChain({100, 100}, {}, {0, 60});
-  Resources r = Res(2);
-  r.link_bytes_per_cycle = 2;
-  r.ub_bytes_per_cycle = 4;
-  auto plan = PlanStages(c.items, c.cuts, r);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  ASSERT_EQ(plan->stages.size(), 2u);
-  for (const Stage& s : plan->stages) EXPECT_NEAR(s.cost, 100 + 60.0 / 2 + 60.0 / 4, 1e-9);
+  for (const auto& [link, ub] : {std::pair{2.0, 4.0}, {8.0, 4.0}, {4.0, 0.0}}) {
+    Resources r = Res(2);
+    r.link_bytes_per_cycle = link;
+    r.ub_bytes_per_cycle = ub;
+    auto plan = PlanStages(c.items, c.cuts, r);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    ASSERT_EQ(plan->stages.size(), 2u);
+    const double rows = ub > 0 ? 60.0 / ub : 0.0;
+    for (const Stage& s : plan->stages)
+      EXPECT_NEAR(s.cost, 100 + std::max(60.0 / link, rows), 1e-9) << link << " " << ub;
+  }
 }
 
 TEST(Partitioner, SoloItemsAreStagesOfTheirOwn) {
