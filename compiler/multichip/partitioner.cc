@@ -28,7 +28,8 @@ Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>&
   const double streamed = static_cast<double>(s.streamed_bytes) / dram;
   const auto crossing = static_cast<double>(s.in_bytes + s.out_bytes);
   // A link transfer takes the longer of its bytes over the link and its rows through the
-  // unified buffer (the link engine reads or writes a row while the link carries the one before).
+  // unified buffer (the link engine reads a row while the link earns the credit for it, and
+  // writes each row as it arrives).
   s.cost =
       std::max(crossing / link, r.ub_bytes_per_cycle > 0 ? crossing / r.ub_bytes_per_cycle : 0.0) +
       std::max(static_cast<double>(s.compute_cycles), streamed);

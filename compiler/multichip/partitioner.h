@@ -9,7 +9,7 @@
 // the weights beyond the chip's weight buffer take to load from board DRAM, and link_in / link_out
 // the cycles every tensor crossing its cuts takes: the longer of its bytes over the link and its
 // unified-buffer rows at one a cycle (the RECV / SEND: the link engine moves a row a cycle at most
-// and reads or writes the unified buffer while the link carries the row before, so the two
+// and reads a row from the unified buffer while the link earns the credit for it, so the two
 // overlap; docs/rtl.md, "Link model"). The search
 // minimises the slowest stage (the pipeline's throughput), then the bytes sent over links. Every
 // tensor live across a cut crosses it, whether the next stage reads it or only forwards it (a
