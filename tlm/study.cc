@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -411,6 +413,12 @@ const std::vector<Metric>& PlotMetrics() {
   return m;
 }
 
+const Metric kScalingPlot = {"scaling", "throughput / one chip's throughput"};
+
+bool IsNumChipsAxis(const Axis& axis) {
+  return axis.fields_size() == 1 && axis.fields(0) == "num_chips";
+}
+
 namespace {
 
 double MetricValue(const PointResult& r, const std::string& column) {
@@ -461,17 +469,22 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
   }
   // Series: the model and the other axes' values.
   std::map<std::string, std::vector<size_t>> series;
-  std::vector<std::string> order;
+  std::vector<std::string> order, key_of(points.size());
   for (size_t i = 0; i < points.size(); ++i) {
     std::string key = points[i].model_name;
     for (size_t a = 1; a < points[i].settings.size(); ++a)
       key += fmt::format(" {}={}", points[i].settings[a].first, points[i].settings[a].second);
     if (!series.count(key)) order.push_back(key);
     series[key].push_back(i);
+    key_of[i] = key;
   }
   std::vector<std::string> written;
-  for (const Metric& m : PlotMetrics()) {
-    const std::string stem = (fs::path(dir) / m.column).string();
+  // One plot: value(i) of every successful point (std::nullopt: left out), one line per series,
+  // `extra` (a gnuplot plot element) after them.
+  auto plot = [&](const std::string& column, const std::string& label,
+                  const std::function<std::optional<double>(size_t)>& value,
+                  const std::string& extra) -> Status {
+    const std::string stem = (fs::path(dir) / column).string();
     std::ofstream dat(stem + ".dat");
     size_t blocks = 0;
     std::vector<std::string> titles;
@@ -479,12 +492,14 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
       std::string block;
       for (size_t i : series[key]) {
         if (!results[i].ok) continue;
+        const std::optional<double> y = value(i);
+        if (!y) continue;
         const std::string& xl = points[i].settings[0].second;
         double x = 0;
         if (!numeric || !Numeric(xl, &x))
           x = static_cast<double>(std::find(x_labels.begin(), x_labels.end(), xl) -
                                   x_labels.begin());
-        block += fmt::format("{} {:.6g} \"{}\"\n", x, MetricValue(results[i], m.column), xl);
+        block += fmt::format("{} {:.6g} \"{}\"\n", x, *y, xl);
       }
       if (block.empty()) continue;
       dat << "# " << key << "\n" << block << "\n\n";
@@ -493,14 +508,14 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
     }
     dat.close();
     if (!dat) return InvalidArgument("cannot write {}.dat", stem);
-    if (blocks == 0) continue;  // no point succeeded
+    if (blocks == 0) return Status::Ok();  // no point succeeded
     std::ofstream gp(stem + ".gp");
     gp << "set terminal pngcairo size 900,560 noenhanced font ',11'\n"
        << fmt::format("set output '{}.png'\n", GpQuote(stem))
        << fmt::format("set title '{}: {} vs {}'\n",
-                      GpQuote(sweep.name().empty() ? "study" : sweep.name()), m.label,
+                      GpQuote(sweep.name().empty() ? "study" : sweep.name()), GpQuote(label),
                       GpQuote(x_name))
-       << fmt::format("set xlabel '{}'\nset ylabel '{}'\n", GpQuote(x_name), m.label)
+       << fmt::format("set xlabel '{}'\nset ylabel '{}'\n", GpQuote(x_name), GpQuote(label))
        << "set grid\nset key outside right top\nset yrange [0:*]\n";
     if (numeric && sweep.log_x()) gp << "set logscale x 2\n";
     if (numeric) gp << "set offsets graph 0.04, graph 0.04, 0, 0\n";  // keep end labels inside
@@ -511,6 +526,7 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
          << fmt::format("'{}.dat' index {} using 1:2:xtic(3) with linespoints lw 2 pt 7 title '{}'",
                         GpQuote(stem), b, GpQuote(titles[b]));
     }
+    if (!extra.empty()) gp << ", \\\n     " << extra;
     gp << "\n";
     gp.close();
     if (!gp) return InvalidArgument("cannot write {}.gp", stem);
@@ -530,6 +546,28 @@ Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep&
     if (fs::file_size(stem + ".png", size_ec) == 0 || size_ec)
       return InvalidArgument("{} wrote no {}.png: {}", cmd, stem, out);
     written.push_back(stem + ".png");
+    return Status::Ok();
+  };
+  for (const Metric& m : PlotMetrics()) {
+    AORTA_RETURN_IF_ERROR(plot(
+        m.column, m.label,
+        [&](size_t i) -> std::optional<double> { return MetricValue(results[i], m.column); }, ""));
+  }
+  // Against num_chips: each series' throughput over its one-chip point's, beside y = x (linear
+  // scaling); above the line is super-linear.
+  if (IsNumChipsAxis(sweep.axes(0))) {
+    std::map<std::string, double> one_chip;
+    for (size_t i = 0; i < points.size(); ++i)
+      if (results[i].ok && points[i].num_chips() == 1 && results[i].throughput_per_s > 0)
+        one_chip[key_of[i]] = results[i].throughput_per_s;
+    AORTA_RETURN_IF_ERROR(plot(
+        kScalingPlot.column, kScalingPlot.label,
+        [&](size_t i) -> std::optional<double> {
+          auto base = one_chip.find(key_of[i]);
+          if (base == one_chip.end()) return std::nullopt;
+          return results[i].throughput_per_s / base->second;
+        },
+        "x with lines dt 2 lw 2 lc rgb 'gray40' title 'linear: chips x one chip'"));
   }
   return written;
 }

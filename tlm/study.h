@@ -92,9 +92,14 @@ struct Metric {
   const char* label;
 };
 const std::vector<Metric>& PlotMetrics();
+// With num_chips as the first axis (IsNumChipsAxis), one more plot: each line's throughput over
+// its one-chip point's, beside the line y = chips (linear scaling; above it is super-linear).
+extern const Metric kScalingPlot;
+bool IsNumChipsAxis(const Axis& axis);
 
 // One PNG per metric in `dir` (<metric>.png) against the first axis, one line per model and
-// combination of the other axes; data and gnuplot scripts beside them (<metric>.dat, .gp).
+// combination of the other axes (and kScalingPlot when the first axis is num_chips); data and
+// gnuplot scripts beside them (<metric>.dat, .gp).
 // Returns the files written; an error when gnuplot fails or is missing (names the command).
 Result<std::vector<std::string>> WritePlots(const std::string& dir, const Sweep& sweep,
                                             const std::vector<StudyPoint>& points,
