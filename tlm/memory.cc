@@ -49,33 +49,35 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
       beat_bytes_(std::max<uint32_t>(1, beat_bytes)),
       per_cycle_(bytes_per_s > 0 ? bytes_per_s * period_ps * 1e-12 : 0),
       depth_(std::max(burst_bytes, static_cast<double>(beat_bytes_))),
-      tail_level_(depth_),
-      active_cycles_(latency_) {}
+      tail_level_(depth_) {}
 
-bool MemoryTiming::MustWait(const sc_time& now, const sc_time& start, bool dma) {
+void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, bool dma) {
   sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
-  if (!dma || p == nullptr || p->proc_kind() != sc_core::SC_THREAD_PROC_) return false;
-  bool wait = false;
-  Initiator* self = nullptr;
-  const sc_time active = period_ * static_cast<double>(active_cycles_);
-  const sc_time slack = period_ * static_cast<double>(slack_cycles_);
-  for (Initiator& i : initiators_) {
-    if (i.process == p) {
-      self = &i;
-    } else if (i.last_start + active >= now && start > i.last_start + slack) {
-      wait = true;
-    }
-  }
-  if (self == nullptr) {
-    initiators_.push_back({p, start});
+  if (!dma || p == nullptr || p->proc_kind() != sc_core::SC_THREAD_PROC_) return;
+  const uint64_t beats = std::max<uint64_t>(1, (bytes + beat_bytes_ - 1) / beat_bytes_);
+  const uint64_t s = CycleOf(start);
+  // The cycle it can be served first: its first beat, not before its channel's last one (the
+  // RTL holds a W beat until taken and serves reads in order).
+  const uint64_t cycle =
+      std::max(write ? (s > beats ? s - beats : 0) : s + latency_, last_served_[write] + 1);
+  auto self = std::find_if(initiators_.begin(), initiators_.end(),
+                           [&](const Initiator& i) { return i.process == p; });
+  if (self == initiators_.end()) {
+    initiators_.push_back({p, cycle});
   } else {
-    self->last_start = start;
+    self->cycle = cycle;
   }
-  if (wait && start > now) {
+  for (;;) {
+    const sc_time now = sc_core::sc_time_stamp();
+    const uint64_t n = CycleOf(now);
+    const bool behind = std::any_of(
+        initiators_.begin(), initiators_.end(),
+        [&](const Initiator& i) { return i.process != p && i.cycle >= n && i.cycle < cycle; });
+    if (!behind || now >= start) break;
     ++waits_;
-    return true;
+    sc_core::wait(start - now, asked_);
   }
-  return false;
+  asked_.notify(sc_core::SC_ZERO_TIME);
 }
 
 uint64_t MemoryTiming::CycleOf(const sc_time& t) const {
@@ -151,6 +153,7 @@ sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t 
     Serve(last, channel, cost);
     c = last + 1;
   }
+  last_served_[write] = std::max(last_served_[write], last);
   return write ? period_ * static_cast<double>(last + 1 + latency_)
                : period_ * static_cast<double>(last);
 }
@@ -200,12 +203,11 @@ void Dram::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (timing_->MustWait(sc_core::sc_time_stamp(), sc_core::sc_time_stamp() + delay,
-                        HasBusBytes(gp))) {
-    wait(delay);  // the other initiators catch up: accesses are asked for in time order
-    delay = sc_core::SC_ZERO_TIME;
-  }
+  // The other initiators may catch up first (simulated time moves, never past the start).
+  const sc_time start = sc_core::sc_time_stamp() + delay;
+  timing_->Arbitrate(start, ChargedBytes(gp), gp.is_write(), HasBusBytes(gp));
   const sc_time now = sc_core::sc_time_stamp();
+  delay = start - now;
   delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_dmi_allowed(true);
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
@@ -251,12 +253,11 @@ void HostWindow::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (timing_->MustWait(sc_core::sc_time_stamp(), sc_core::sc_time_stamp() + delay,
-                        HasBusBytes(gp))) {
-    wait(delay);  // the other initiators catch up: accesses are asked for in time order
-    delay = sc_core::SC_ZERO_TIME;
-  }
+  // The other initiators may catch up first (simulated time moves, never past the start).
+  const sc_time start = sc_core::sc_time_stamp() + delay;
+  timing_->Arbitrate(start, ChargedBytes(gp), gp.is_write(), HasBusBytes(gp));
   const sc_time now = sc_core::sc_time_stamp();
+  delay = start - now;
   delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }

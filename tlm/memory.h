@@ -6,6 +6,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -70,18 +71,15 @@ class MemoryTiming {
   // to back (its first beat is offered `bytes / beat` cycles before); returns its response.
   sc_core::sc_time Access(const sc_core::sc_time& now, const sc_core::sc_time& start,
                           uint64_t bytes, bool write);
-  // Time order across initiators: whether the calling process, about to ask for an access
-  // that starts at `start`, must first wait until then (b_transport then waits and passes a zero
-  // delay). Only SystemC threads that move DMA rows take part (`dma`: the transfer carries
-  // BusBytes). A caller waits when another DMA initiator has asked for an access recently
-  // (its last start within `active_cycles` of now or later) and `start` is more than
-  // `slack_cycles` past that initiator's last start; so while loads and stores run at once they
-  // ask in (nearly) simulated-time order, and one running alone keeps its quantum.
-  bool MustWait(const sc_core::sc_time& now, const sc_core::sc_time& start, bool dma);
-  void SetArbitration(uint64_t active_cycles, uint64_t slack_cycles) {
-    active_cycles_ = active_cycles;
-    slack_cycles_ = slack_cycles;
-  }
+  // Time order across initiators. Called by b_transport before Access, in the calling
+  // process: an access of a DMA initiator (a SystemC thread moving BusBytes rows: `dma`) whose
+  // earliest cycle (a read's start + latency, a write's first beat) lies beyond the earliest cycle
+  // another DMA initiator is asking for or last asked for (one still active: that cycle not yet
+  // past) waits, without passing its own start, until that initiator has asked for more (they
+  // take turns in delta cycles) or its start has come. So while loads and stores run at once the
+  // memory is asked in (nearly) the order of the cycles it serves, and an initiator alone keeps
+  // its quantum.
+  void Arbitrate(const sc_core::sc_time& start, uint64_t bytes, bool write, bool dma);
   uint64_t waits() const { return waits_; }
   sc_core::sc_time latency() const { return period_ * static_cast<double>(latency_); }
   uint64_t bytes() const { return bytes_; }
@@ -111,13 +109,16 @@ class MemoryTiming {
   uint64_t base_ = 0;
   double tail_level_;  // the level at the start of cycle base_ + size
   uint64_t bytes_ = 0;
-  // Arbitration: the last start each DMA initiator (a SystemC thread) asked for.
+  // Arbitration: the earliest cycle each DMA initiator (a SystemC thread) asks for or last asked
+  // for; notified whenever one asks.
   struct Initiator {
     const void* process;
-    sc_core::sc_time last_start;
+    uint64_t cycle;
   };
   std::vector<Initiator> initiators_;
-  uint64_t active_cycles_, slack_cycles_ = 0, waits_ = 0;
+  sc_core::sc_event asked_;
+  std::array<uint64_t, 2> last_served_{};  // the last cycle a beat was served: R, W
+  uint64_t waits_ = 0;
 };
 
 // What a transfer costs a memory's bandwidth when that differs from its data length: the RTL's
