@@ -37,6 +37,7 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host
       rx_(geometry_.link_ports, nullptr),
       rf_(geometry_, Fingerprint(config)) {
   bar0.register_b_transport(this, &Chip::Bar0Transport);
+  dma.register_invalidate_direct_mem_ptr(this, &Chip::InvalidateDirect);
   SC_THREAD(FetchThread);
   SC_THREAD(LdThread);
   SC_THREAD(ExThread);
@@ -233,7 +234,7 @@ void Chip::FetchWords(uint64_t run) {
     sc_time local = issue - sc_core::sc_time_stamp();
     bool ok = rf_.iq_base % isa::kWordBytes == 0 && addr >= rf_.iq_base &&
               golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addr, word.size()).ok() &&
-              Transfer(false, addr, word, &local).ok();
+              Transfer(gp_fetch_, false, addr, word, &local).ok();
     if (!ok) {
       next_fetch_ = rf_.iq_len;  // the stream ends with a word that could not be read
       fetched_.emplace_back(pc | 0x80000000u, sc_core::sc_time_stamp() + local);
@@ -341,8 +342,8 @@ Fault Chip::Barrier(const Entry& e) {
     // Its beats go back to back from the check's end: the memory takes the cycle after the
     // last one (tlm/memory.h MemoryTiming::Access).
     sc_time local = Cycles(timing_.shell.dma_check + BeatsOf(addr, rec.size()));
-    if (Fault f =
-            Transfer(true, addr, rec, &local, BeatsOf(addr, rec.size()) * timing_.dma_bus_bytes);
+    if (Fault f = Transfer(gp_fetch_, true, addr, rec, &local,
+                           BeatsOf(addr, rec.size()) * timing_.dma_bus_bytes);
         !f.ok())
       return f;
     wait(local + Cycles(timing_.shell.dma_store_tail));
@@ -605,9 +606,8 @@ uint64_t Chip::BeatsOf(uint64_t addr, uint64_t bytes) const {
   return (addr + bytes - 1) / b - addr / b + 1;
 }
 
-Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time* local,
-                     uint64_t charged) {
-  ::tlm::tlm_generic_payload gp;
+Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
+                     std::span<uint8_t> data, sc_time* local, uint64_t charged) {
   BusBytes bus;
   bus.bytes = charged;
   if (charged != kAllBytes) gp.set_extension(&bus);
@@ -616,6 +616,8 @@ Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time
   gp.set_data_ptr(data.data());
   gp.set_data_length(static_cast<unsigned>(data.size()));
   gp.set_streaming_width(static_cast<unsigned>(data.size()));
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
   gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
   dma->b_transport(gp, *local);
   if (charged != kAllBytes) gp.clear_extension(&bus);  // not owned by the payload
@@ -623,8 +625,42 @@ Fault Chip::Transfer(bool write, uint64_t addr, std::span<uint8_t> data, sc_time
   return {};
 }
 
+uint8_t* Chip::Direct(uint64_t addr, uint64_t bytes) {
+  if (bytes == 0 || addr >= geometry_.dram_bytes || bytes > geometry_.dram_bytes - addr)
+    return nullptr;
+  const uint64_t last = addr + bytes - 1;
+  auto covers = [&](const ::tlm::tlm_dmi& d) {
+    return d.is_read_allowed() && addr >= d.get_start_address() && last <= d.get_end_address();
+  };
+  auto it = dmi_.upper_bound(addr);
+  if (it != dmi_.begin() && covers(std::prev(it)->second))
+    return std::prev(it)->second.get_dmi_ptr() + (addr - std::prev(it)->second.get_start_address());
+  ::tlm::tlm_generic_payload& gp = gp_debug_;
+  gp.set_command(::tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  ::tlm::tlm_dmi d;
+  if (!dma->get_direct_mem_ptr(gp, d) || !covers(d)) return nullptr;
+  dmi_[d.get_start_address()] = d;
+  return d.get_dmi_ptr() + (addr - d.get_start_address());
+}
+
+void Chip::InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (auto it = dmi_.begin(); it != dmi_.end();) {
+    if (it->second.get_start_address() <= end && start <= it->second.get_end_address())
+      it = dmi_.erase(it);
+    else
+      ++it;
+  }
+}
+
 bool Chip::Debug(bool write, uint64_t addr, std::span<uint8_t> data) {
-  ::tlm::tlm_generic_payload gp;
+  if (!write) {
+    if (const uint8_t* p = Direct(addr, data.size())) {
+      std::memcpy(data.data(), p, data.size());
+      return true;
+    }
+  }
+  ::tlm::tlm_generic_payload& gp = gp_debug_;  // debug transport never yields: one payload
   gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data.data());
@@ -678,11 +714,12 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
       request = bursts.Accept(request);
       qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
       sc_time local = qk_ld_.get_local_time();
-      if (Fault f = Transfer(false, addrs[r], row, &local, reads * timing_.dma_bus_bytes); !f.ok())
+      if (Fault f = Transfer(gp_ld_, false, addrs[r], row, &local, reads * timing_.dma_bus_bytes);
+          !f.ok())
         return Faulted(f);
       last = std::max(last, sc_core::sc_time_stamp() + local);
       bursts.Finish(sc_core::sc_time_stamp() + local);
-      // The memory may have made this thread wait until the request (tlm/memory.h MemoryTiming::Arbitrate).
+      // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
       qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
       if (qk_ld_.need_sync()) qk_ld_.sync();
     }
@@ -710,7 +747,8 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
             golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addrs[r], d.row_bytes);
         !f.ok())
       return Faulted(f);
-    if (!Debug(false, addrs[r], scratch)) return Faulted({ErrCode::kDmaFault, addrs[r]});
+    if (Direct(addrs[r], d.row_bytes) == nullptr && !Debug(false, addrs[r], scratch))
+      return Faulted({ErrCode::kDmaFault, addrs[r]});
   }
   auto delta = std::make_shared<golden::Counters>();
   std::vector<uint8_t> data = golden::GatherDmaStore(chip_, d, *delta);
@@ -726,13 +764,14 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
     beat = bursts.Accept(beat);
     qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
     sc_time local = qk_st_.get_local_time();
-    if (Fault f = Transfer(true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
-                           &local, beats * timing_.dma_bus_bytes);
+    if (Fault f =
+            Transfer(gp_st_, true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
+                     &local, beats * timing_.dma_bus_bytes);
         !f.ok())
       return Faulted(f);
     last = std::max(last, sc_core::sc_time_stamp() + local);
     bursts.Finish(sc_core::sc_time_stamp() + local);
-    // The memory may have made this thread wait until the request (tlm/memory.h MemoryTiming::Arbitrate).
+    // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
     qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
     if (qk_st_.need_sync()) qk_st_.sync();
     beat += Cycles(beats);
