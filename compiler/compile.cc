@@ -329,9 +329,10 @@ Result<Compiled> CompileGraph(ir::Graph graph, const ChipConfig& chip,
     AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationSamples(graph, options.calib.dir, image));
   }
   clock.Lap(fmt::format("calibration inputs ({})", samples.size()));
-  AORTA_ASSIGN_OR_RETURN(auto ranges,
-                         quant::CollectRanges(graph, samples, options.calib.method,
-                                              options.calib.percentile, options.calib.equalize));
+  AORTA_ASSIGN_OR_RETURN(
+      auto ranges,
+      quant::CollectRanges(graph, samples, options.calib.method, options.calib.percentile,
+                           options.calib.equalize, options.calib.bias_correction));
   r.calib_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - calib_start).count();
   clock.Lap("calibration runs (fp32 reference)");

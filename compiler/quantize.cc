@@ -121,6 +121,10 @@ std::string ChannelKey(const std::string& value, int64_t c) {
   return fmt::format("{}#c{}", value, c);
 }
 
+std::string MeanKey(const std::string& value, int64_t c) {
+  return fmt::format("{}#mean{}", value, c);
+}
+
 std::vector<EqualizedPair> FindEqualizedPairs(const ir::Graph& graph) {
   std::vector<EqualizedPair> pairs;
   const std::set<std::string> outputs(graph.outputs.begin(), graph.outputs.end());
@@ -147,6 +151,23 @@ std::vector<EqualizedPair> FindEqualizedPairs(const ir::Graph& graph) {
     pairs.push_back({node.name, next.name, out, w->dim(0)});
   }
   return pairs;
+}
+
+std::map<std::string, std::string> RangeKeys(const ir::Graph& fused, const ir::Graph& expanded) {
+  // Which expanded value is each fused node's base result: the base op keeps the node's name.
+  std::map<std::string, std::string> key_of;
+  for (const ir::Node& node : fused.nodes) {
+    for (const std::string& out : node.outputs)
+      if (!out.empty()) key_of[out] = out;
+    if (!passes::IsFusedOp(node)) continue;
+    for (const ir::Node& e : expanded.nodes) {
+      if (e.outputs.at(0) == node.outputs.at(0)) continue;
+      if (e.name == node.name) key_of[e.outputs.at(0)] = BaseKey(node.outputs.at(0));
+      if (e.name == node.name + "_residual") key_of[e.outputs.at(0)] = SumKey(node.outputs.at(0));
+    }
+  }
+  for (const std::string& in : fused.inputs) key_of[in] = in;
+  return key_of;
 }
 
 // ---- Calibration ----------------------------------------------------------------------------
@@ -347,24 +368,12 @@ struct Recorder {
 Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
                                                    const std::vector<TensorMap>& samples,
                                                    CalibMethod method, double percentile,
-                                                   bool equalize) {
+                                                   bool equalize, bool means) {
   if (samples.empty()) return InvalidArgument("calibration needs at least one sample");
   if (!(percentile > 50 && percentile <= 100))
     return InvalidArgument("calibration percentile {} is not in (50, 100]", percentile);
   AORTA_ASSIGN_OR_RETURN(ir::Graph expanded, passes::ExpandFusedOps(graph));
-  // Which expanded value is each fused node's base result: the base op keeps the node's name.
-  std::map<std::string, std::string> key_of;  // expanded value -> range key
-  for (const ir::Node& node : graph.nodes) {
-    for (const std::string& out : node.outputs)
-      if (!out.empty()) key_of[out] = out;
-    if (!passes::IsFusedOp(node)) continue;
-    for (const ir::Node& e : expanded.nodes) {
-      if (e.outputs.at(0) == node.outputs.at(0)) continue;
-      if (e.name == node.name) key_of[e.outputs.at(0)] = BaseKey(node.outputs.at(0));
-      if (e.name == node.name + "_residual") key_of[e.outputs.at(0)] = SumKey(node.outputs.at(0));
-    }
-  }
-  for (const std::string& in : graph.inputs) key_of[in] = in;
+  const std::map<std::string, std::string> key_of = RangeKeys(graph, expanded);
   std::set<std::string> outputs(expanded.outputs.begin(), expanded.outputs.end());
   for (const ir::Node& node : expanded.nodes)
     for (const std::string& out : node.outputs)
@@ -393,6 +402,23 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
       r.hi = std::max<double>(r.hi, v[i]);
     }
   };
+  // Per channel sums of the matrix ops' inputs (bias correction).
+  std::map<std::string, std::pair<std::vector<double>, double>> sums;  // value -> sums, count
+  if (means)
+    for (const ir::Node& node : graph.nodes)
+      if (passes::IsFusedOp(node) && node.HasInput(0)) sums[node.inputs[0]];
+  auto record_sums = [&](const std::string& name, const Tensor& t) {
+    auto it = sums.find(name);
+    if (it == sums.end() || t.dtype() != DType::kF32 || t.rank() < 2) return;
+    const auto c_n = static_cast<size_t>(t.dim(1));
+    auto& [sum, count] = it->second;
+    if (sum.empty()) sum.assign(c_n, 0.0);
+    if (sum.size() != c_n) return;
+    const auto v = t.data<float>();
+    const size_t plane = v.size() / c_n / static_cast<size_t>(std::max<int64_t>(t.dim(0), 1));
+    for (size_t i = 0; i < v.size(); ++i) sum[(i / plane) % c_n] += v[i];
+    count += static_cast<double>(v.size() / c_n);
+  };
   std::map<std::string, Recorder> rec;
   for (const auto& [value, key] : key_of) rec[key].keep_all = method == CalibMethod::kPercentile;
   // One pass for min / max (and the percentile's values); kMse bins the values between them in
@@ -403,11 +429,17 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
         if (r.lo <= r.hi) r.hist.emplace(r.lo, r.hi, kMseBins);
     for (const TensorMap& sample : samples) {
       AORTA_ASSIGN_OR_RETURN(TensorMap got, exec.Run(sample));
-      for (const auto& [name, t] : sample) rec[name].Add(t);
+      for (const auto& [name, t] : sample) {
+        rec[name].Add(t);
+        if (pass == 0) record_sums(name, t);
+      }
       for (const auto& [name, t] : got) {
         auto it = key_of.find(name);
         if (it != key_of.end()) rec[it->second].Add(t);
-        if (pass == 0) record_channels(name, t);
+        if (pass == 0) {
+          record_channels(name, t);
+          record_sums(name, t);
+        }
       }
     }
   }
@@ -416,6 +448,11 @@ Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
   for (const auto& [value, per] : channels)
     for (size_t c = 0; c < per.size(); ++c)
       if (per[c].lo <= per[c].hi) ranges[ChannelKey(value, static_cast<int64_t>(c))] = per[c];
+  for (const auto& [value, sc] : sums)
+    for (size_t c = 0; c < sc.first.size() && sc.second > 0; ++c) {
+      const double mean = sc.first[c] / sc.second;
+      ranges[MeanKey(value, static_cast<int64_t>(c))] = {mean, mean};
+    }
   return ranges;
 }
 
@@ -682,6 +719,7 @@ class GraphQuantizer {
             std::clamp(std::nearbyint(f.w[i] / fixed_w[i / per]), -128.0, 127.0));
       cw.scale.assign(fixed_w.begin(), fixed_w.end());
     }
+    if (fixed_w.empty()) AORTA_RETURN_IF_ERROR(CorrectBias(node, f, cw));
     m.w = std::move(cw.q);
     m.w_scale = std::move(cw.scale);
     AORTA_ASSIGN_OR_RETURN(std::vector<int64_t> fixed_b, node.GetInts(passes::kQBias));
@@ -751,6 +789,36 @@ class GraphQuantizer {
       m.hi = hi;
     }
     q_.ops[node.name] = std::move(m);
+    return Status::Ok();
+  }
+
+  // Bias correction of the weights' rounding (Nagel et al., ICCV 2019, section 4.2): the output
+  // error the rounded weights make on average is sum_i,t (q_w s_w - w)[c, i, t] * mean_i, with
+  // mean_i the calibration mean of input channel i (MeanKey; in an equalized input's scaled
+  // units); it is subtracted from the float bias. Only when every input channel's mean is known.
+  Status CorrectBias(const ir::Node& node, FloatMatrix& f, const ChannelWeights& cw) {
+    const std::string& in = node.inputs[0];
+    const int64_t in_c = f.in_per_group * f.group;
+    std::vector<double> mean(static_cast<size_t>(in_c));
+    for (int64_t i = 0; i < in_c; ++i) {
+      auto it = ranges_.find(MeanKey(in, i));
+      if (it == ranges_.end()) return Status::Ok();
+      mean[static_cast<size_t>(i)] = it->second.lo;
+    }
+    if (auto e = q_.equalized.find(in); e != q_.equalized.end())
+      for (size_t i = 0; i < mean.size(); ++i) mean[i] /= e->second[i];
+    const auto taps = static_cast<size_t>(f.k_h * f.k_w);
+    const size_t per = static_cast<size_t>(f.in_per_group) * taps;
+    const int64_t out_per_group = f.out_c / f.group;
+    for (int64_t c = 0; c < f.out_c; ++c) {
+      const auto first = static_cast<size_t>((c / out_per_group) * f.in_per_group);
+      double delta = 0;
+      for (size_t k = 0; k < per; ++k) {
+        const size_t i = static_cast<size_t>(c) * per + k;
+        delta += (cw.q[i] * cw.scale[static_cast<size_t>(c)] - f.w[i]) * mean[first + k / taps];
+      }
+      f.b[static_cast<size_t>(c)] -= delta;
+    }
     return Status::Ok();
   }
 
@@ -922,8 +990,9 @@ Result<QuantizedGraph> Quantize(const ir::Graph& graph, const CalibOptions& opti
   } else {
     AORTA_ASSIGN_OR_RETURN(samples, LoadCalibrationDir(graph, options.dir));
   }
-  AORTA_ASSIGN_OR_RETURN(auto ranges, CollectRanges(graph, samples, options.method,
-                                                    options.percentile, options.equalize));
+  AORTA_ASSIGN_OR_RETURN(auto ranges,
+                         CollectRanges(graph, samples, options.method, options.percentile,
+                                       options.equalize, options.bias_correction));
   AORTA_ASSIGN_OR_RETURN(QuantizedGraph q, QuantizeGraph(graph, ranges));
   q.warnings.insert(q.warnings.begin(), warnings.begin(), warnings.end());
   return q;

@@ -107,6 +107,10 @@ struct CalibOptions {
   // Channel equalization (FindEqualizedPairs): off by default, it lowers the accuracy of the
   // PaddleOCR classifier on random inputs (cosine 0.992 -> 0.968) while it raises BlazeFace's.
   bool equalize = false;
+  // Bias correction of the weights' rounding (CollectRanges' channel means, MeanKey): off by
+  // default; on BlazeFace front it moves the 8x8 score cosine 0.984 -> 0.981 (astronaut) and
+  // 0.990 -> 0.992 (camera) (docs/models.md, "Where the error comes from").
+  bool bias_correction = false;
   uint64_t seed = 1;
 };
 
@@ -132,6 +136,10 @@ std::string BaseKey(const std::string& fused_output);
 // the residual add: the activation then runs as its own pass, quantized as ops[ActKey(node)].
 std::string SumKey(const std::string& fused_output);
 std::string ActKey(const std::string& fused_node);
+// The range key of every value of `expanded` (passes::ExpandFusedOps of `fused`) that has one:
+// graph inputs and node outputs their own name, fused nodes' base results BaseKey, their sums
+// SumKey.
+std::map<std::string, std::string> RangeKeys(const ir::Graph& fused, const ir::Graph& expanded);
 
 // ---- Channel equalization ------------------------------------------------------------------
 //
@@ -155,6 +163,9 @@ struct EqualizedPair {
 std::vector<EqualizedPair> FindEqualizedPairs(const ir::Graph& graph);
 // Key of channel c of `value` in the range map (CollectRanges records it for every pair's value).
 std::string ChannelKey(const std::string& value, int64_t c);
+// Key of the calibration mean of channel c of a matrix op's input (`lo` = `hi` = the mean), for
+// the bias correction of the weights' rounding (QuantizeGraph).
+std::string MeanKey(const std::string& value, int64_t c);
 
 // Synthetic samples: every f32 graph input filled with N(0, 1) clipped to [-3, 3]
 // (std::mt19937_64 seeded with `seed`, Box-Muller), `count` samples.
@@ -167,11 +178,12 @@ Result<std::vector<TensorMap>> LoadCalibrationDir(const ir::Graph& graph, const 
 // Runs the reference on every sample (twice for kMse) and returns the range of every graph input,
 // every node output and every fused node's base result (BaseKey) and sum before an activation
 // (SumKey), and with `equalize` per channel the min / max of every equalized pair's value
-// (ChannelKey).
+// (ChannelKey), and with `means` the mean of every channel (dim 1) of every matrix op's input
+// (MeanKey).
 Result<std::map<std::string, Range>> CollectRanges(const ir::Graph& graph,
                                                    const std::vector<TensorMap>& samples,
                                                    CalibMethod method, double percentile,
-                                                   bool equalize = false);
+                                                   bool equalize = false, bool means = false);
 
 // ---- The quantized graph -------------------------------------------------------------------
 

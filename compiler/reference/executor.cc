@@ -96,7 +96,9 @@ Status CheckInput(const ir::Graph& graph, const std::string& name, const Tensor&
 
 }  // namespace
 
-Result<TensorMap> Executor::Run(const TensorMap& inputs) const {
+Result<TensorMap> Executor::Run(const TensorMap& inputs) const { return Run(inputs, nullptr); }
+
+Result<TensorMap> Executor::Run(const TensorMap& inputs, const ValueHook& after) const {
   const ir::Graph& graph = state_->graph;
   for (const auto& [name, tensor] : inputs) {
     if (!graph.IsGraphInput(name)) {
@@ -134,7 +136,9 @@ Result<TensorMap> Executor::Run(const TensorMap& inputs) const {
     }
     if (!outs.ok()) return outs.status();
     for (size_t i = 0; i < node.outputs.size() && i < outs->size(); ++i) {
-      if (!node.outputs[i].empty()) values[node.outputs[i]] = std::move((*outs)[i]);
+      if (node.outputs[i].empty()) continue;
+      Tensor& t = values[node.outputs[i]] = std::move((*outs)[i]);
+      if (after) after(node.outputs[i], t);
     }
     // Free values nobody reads any more.
     for (const std::string& in : node.inputs) {

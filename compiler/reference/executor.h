@@ -5,6 +5,7 @@
 // and shape ops. Integer tensors flow through shape computations (Shape, Gather, Concat ...).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ class Executor {
   // hold every graph input by name with the declared element type and static dims; returns every
   // graph output by name.
   Result<TensorMap> Run(const TensorMap& inputs) const;
+  // The same, with `after` called on every node output as soon as it is computed; it may change
+  // the value in place (same dtype and shape), and the nodes that read it see the change (the
+  // quantization simulation, quant::QuantSimulator, rounds values this way).
+  using ValueHook = std::function<void(const std::string& value, Tensor& t)>;
+  Result<TensorMap> Run(const TensorMap& inputs, const ValueHook& after) const;
 
  private:
   struct State;

@@ -152,4 +152,15 @@ Result<Tensor> TextDirectionInput(const std::vector<ImageCrop>& crops) {
   return out;
 }
 
+double Cosine(const Tensor& a, const Tensor& b) {
+  const std::vector<double> x = a.ToDoubles(), y = b.ToDoubles();
+  double dot = 0, xx = 0, yy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    dot += x[i] * y[i];
+    xx += x[i] * x[i];
+    yy += y[i] * y[i];
+  }
+  return xx > 0 && yy > 0 ? dot / std::sqrt(xx * yy) : (xx == yy ? 1.0 : 0.0);
+}
+
 }  // namespace aorta::models

@@ -44,4 +44,7 @@ struct ImageCrop {
 // on the right to 192: [crops.size(), 3, 48, 192].
 Result<Tensor> TextDirectionInput(const std::vector<ImageCrop>& crops);
 
+// The cosine similarity of two tensors' values (1 when both are all zero, 0 when one is).
+double Cosine(const Tensor& a, const Tensor& b);
+
 }  // namespace aorta::models

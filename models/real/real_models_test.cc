@@ -44,17 +44,6 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-double Cosine(const Tensor& a, const Tensor& b) {
-  const std::vector<double> x = a.ToDoubles(), y = b.ToDoubles();
-  double dot = 0, xx = 0, yy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    dot += x[i] * y[i];
-    xx += x[i] * x[i];
-    yy += y[i] * y[i];
-  }
-  return xx > 0 && yy > 0 ? dot / std::sqrt(xx * yy) : (xx == yy ? 1.0 : 0.0);
-}
-
 // A compiled model on the golden backend, and the fp32 reference of the same ONNX file.
 struct Runner {
   Compiled compiled;
@@ -161,7 +150,7 @@ void CheckBlazeFace(const FaceCase& fc) {
     for (const std::string& name : r.reference->graph().outputs) {
       const Tensor& g = got.at(name);
       const Tensor& w = want.at(name);
-      const double cos = Cosine(g, w);
+      const double cos = models::Cosine(g, w);
       std::cout << fc.model << " " << image << " " << name << " cosine " << cos << "\n";
       const auto floor = fc.cosine_floor.find(name);
       EXPECT_GE(cos, floor == fc.cosine_floor.end() ? 0.99 : floor->second)
@@ -244,7 +233,7 @@ TEST(RealModels, PaddleOcrDirectionSameClassAsFp32) {
     auto [got, want] = r.Run({{"x", *x}});
     const std::string& out = r.reference->graph().outputs[0];
     const std::vector<float> g = got.at(out).ToVector<float>(), w = want.at(out).ToVector<float>();
-    const double cos = Cosine(got.at(out), want.at(out));
+    const double cos = models::Cosine(got.at(out), want.at(out));
     std::cout << fmt::format("ppocr crop {}: P(180) {:.4f} (fp32 {:.4f}), cosine {:.5f}\n", i, g[1],
                              w[1], cos);
     EXPECT_GE(cos, 0.99) << "crop " << i;
