@@ -66,39 +66,42 @@ Status ValidateStream(const std::string& bytes, const std::string& what, const C
     return InvalidArgument("{}: does not end with HALT", what);
   for (size_t i = 0; i < insns.size(); ++i) {
     const isa::Insn& insn = insns[i];
-    std::string where = fmt::format("{}, instruction {} ({})", what, i, isa::Disassemble(insn));
+    // Formatted only for a message (once per instruction it cost more than the checks).
+    auto where = [&] {
+      return fmt::format("{}, instruction {} ({})", what, i, isa::Disassemble(insn));
+    };
     if (isa::OpcodeOf(insn) == isa::Opcode::kHalt && i + 1 != insns.size())
-      return InvalidArgument("{}: HALT before the end of the stream", where);
+      return InvalidArgument("{}: HALT before the end of the stream", where());
     isa::Extents e = isa::ExtentsOf(insn, g);
     if (auto bad = isa::FirstOutOfRange(e, g)) {
-      return InvalidArgument("{}: rows {}..{} of {} are outside its {} rows", where, bad->first,
+      return InvalidArgument("{}: rows {}..{} of {} are outside its {} rows", where(), bad->first,
                              bad->first + bad->count - 1, isa::MemName(bad->mem),
                              g.Rows(static_cast<unsigned>(bad->mem)));
     }
     if (const auto* d = std::get_if<isa::DmaLoad>(&insn);
         d && d->row_bytes > g.RowBytes(static_cast<unsigned>(d->mem)))
-      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where, d->row_bytes,
+      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where(), d->row_bytes,
                              g.RowBytes(static_cast<unsigned>(d->mem)));
     if (const auto* d = std::get_if<isa::DmaStore>(&insn);
         d && d->row_bytes > g.RowBytes(static_cast<unsigned>(d->mem)))
-      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where, d->row_bytes,
+      return InvalidArgument("{}: row_bytes {} exceeds the {}-byte row", where(), d->row_bytes,
                              g.RowBytes(static_cast<unsigned>(d->mem)));
     if (e.ext) {
       auto it = slots.find(e.ext->slot);
       if (it == slots.end())
-        return InvalidArgument("{}: slot {} has no buffer", where, e.ext->slot);
+        return InvalidArgument("{}: slot {} has no buffer", where(), e.ext->slot);
       const Buffer& b = *it->second;
       if (e.ext->end > b.size())
-        return InvalidArgument("{}: bytes {}..{} are outside buffer '{}' ({} bytes)", where,
+        return InvalidArgument("{}: bytes {}..{} are outside buffer '{}' ({} bytes)", where(),
                                e.ext->first, e.ext->end - 1, b.name(), b.size());
       if (e.ext->write && b.kind() == program::BUFFER_CONSTANT)
-        return InvalidArgument("{}: writes constant buffer '{}'", where, b.name());
+        return InvalidArgument("{}: writes constant buffer '{}'", where(), b.name());
     }
     if (const auto* r = std::get_if<isa::Recv>(&insn); r && r->link >= g.link_ports)
-      return InvalidArgument("{}: link {} does not exist (the chip has {})", where, r->link,
+      return InvalidArgument("{}: link {} does not exist (the chip has {})", where(), r->link,
                              g.link_ports);
     if (const auto* r = std::get_if<isa::Send>(&insn); r && r->link >= g.link_ports)
-      return InvalidArgument("{}: link {} does not exist (the chip has {})", where, r->link,
+      return InvalidArgument("{}: link {} does not exist (the chip has {})", where(), r->link,
                              g.link_ports);
   }
   // Every order the result depends on is in the program (tokens, barriers), so every device

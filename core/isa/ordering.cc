@@ -149,9 +149,9 @@ Race MakeRace(const Hit& hit, size_t pos, bool write, std::string where) {
 }  // namespace
 
 Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeometry& g) {
-  // On-chip rows: one record per row of each memory.
+  // On-chip rows: one record per row of each memory, up to the last row the stream touches
+  // (grown on demand: a short program does not pay for the whole memory).
   std::array<std::vector<Access>, 5> rows;
-  for (unsigned m = 0; m < rows.size(); ++m) rows[m].resize(g.Rows(m));
   std::map<uint32_t, ByteMap> ext;
 
   uint64_t epoch = 1;
@@ -184,7 +184,10 @@ Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeo
     const Extents e = ExtentsOf(insn, g);
     for (const ChipExtent& x : e.chip) {
       std::vector<Access>& mem = rows[static_cast<size_t>(x.mem)];
-      const uint64_t end = std::min<uint64_t>(x.first + x.count, mem.size());
+      const uint64_t rows_of_mem = g.Rows(static_cast<unsigned>(x.mem));
+      const uint64_t end = std::min<uint64_t>(x.first + x.count, rows_of_mem);
+      if (mem.size() < end)
+        mem.resize(std::min<uint64_t>(std::max<uint64_t>(end, 2 * mem.size()), rows_of_mem));
       for (uint64_t r = x.first; r < end && !race; ++r) {
         if (auto hit = Touch(mem[r], epoch, who, x.write))
           race = MakeRace(*hit, pos, x.write, fmt::format("{} row {}", MemName(x.mem), r));
