@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <functional>
 #include <limits>
@@ -609,14 +610,27 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   // hold it next to the layer's other tensors) cannot be sent as unified-buffer rows: that cut is
   // ruled out and the plan made again, until every crossing tensor is whole in the unified buffer
   // on both ends (each retry rules out one more cut, so this ends).
+  // A stage program may take other cycles than the sum of its layers' estimates (the layers'
+  // costs come from the whole graph on one chip): when a stage's cycles differ from its planned
+  // cost, the difference is remembered for that range of layers and the plan made again, at most
+  // kRefinements times; the plan whose slowest compiled stage is the fastest is kept (compiled
+  // once more if a later one was worse).
+  constexpr int kRefinements = 3;
+  Measured measured;
+  int refinements = 0;
+  double best_slowest = std::numeric_limits<double>::infinity();
+  std::vector<size_t> best_starts;
+  bool final_pass = false;  // compiling best_starts again
   Program out;
   std::map<std::string, program::TensorBinding> model_inputs, model_outputs;
   std::vector<config::BoardLink> links;
   config::BoardConfig used;
   size_t stages = 0;
   for (;;) {
-    if (board_options.stage_starts.empty()) {
-      AORTA_ASSIGN_OR_RETURN(r.plan, PlanStages(items, cuts, res));
+    if (final_pass) {
+      AORTA_ASSIGN_OR_RETURN(r.plan, PlanAt(items, cuts, res, best_starts));
+    } else if (board_options.stage_starts.empty()) {
+      AORTA_ASSIGN_OR_RETURN(r.plan, PlanStages(items, cuts, res, measured));
     } else {
       std::vector<size_t> starts;
       for (const std::string& name : board_options.stage_starts) {
@@ -844,7 +858,33 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
       r.board_weight_capacity += cfg.weight_buffer_bytes();
       r.stages.push_back(std::move(sr));
     }
-    if (!ruled_out) break;
+    if (ruled_out) {
+      // The plans compiled so far may cross the cut now ruled out.
+      best_slowest = std::numeric_limits<double>::infinity();
+      best_starts.clear();
+      final_pass = false;
+      continue;
+    }
+    if (final_pass || !board_options.stage_starts.empty()) break;
+    std::vector<size_t> starts;
+    double slowest = 0;
+    bool learned = false;
+    for (size_t s = 0; s < stages; ++s) {
+      const Stage& st = r.plan.stages[s];
+      if (s > 0) starts.push_back(st.begin);
+      slowest = std::max(slowest, r.stages[s].stage_cycles);
+      const double planned = StageCost(items, cuts, res, st.begin, st.end).cost;
+      if (std::abs(r.stages[s].stage_cycles - planned) > 0.5 &&
+          measured.emplace(std::pair{st.begin, st.end}, r.stages[s].stage_cycles - planned).second)
+        learned = true;
+    }
+    if (slowest < best_slowest) {
+      best_slowest = slowest;
+      best_starts = starts;
+    }
+    if (learned && ++refinements <= kRefinements) continue;
+    if (starts == best_starts) break;
+    final_pass = true;
   }
   // Model inputs / outputs in the model's order (each bound on the chip that reads / makes it).
   for (auto [names, bound, bindings] :

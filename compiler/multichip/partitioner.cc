@@ -37,7 +37,7 @@ Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>&
 }
 
 Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
-                        const Resources& r) {
+                        const Resources& r, const Measured& measured) {
   const size_t n = items.size();
   if (n == 0) return InvalidArgument("nothing to partition: the chip graph has no layers");
   if (r.chips == 0) return InvalidArgument("nothing to partition onto: 0 chips");
@@ -56,6 +56,11 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
     bool ok = false;
   };
   std::vector<std::vector<Cell>> best(k_max + 1, std::vector<Cell>(n + 1));
+  auto cost = [&](size_t i, size_t j) {
+    Stage s = StageCost(items, cuts, r, i, j);
+    if (auto m = measured.find({i, j}); m != measured.end()) s.cost += m->second;
+    return s;
+  };
   std::vector<size_t> layers_before(n + 1, 0);  // layers among items [0, i)
   std::vector<size_t> solo_before(n + 1, 0);    // solo items among items [0, i)
   for (size_t i = 0; i < n; ++i) {
@@ -83,7 +88,7 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
         if (layers_before[j] == layers_before[i]) continue;  // layout changes only
         // A solo item is the whole stage.
         if (solo_before[j] != solo_before[i] && j - i != 1) continue;
-        const Stage s = StageCost(items, cuts, r, i, j);
+        const Stage s = cost(i, j);
         const double slowest = std::max(prev.slowest, s.cost);
         const uint64_t bytes = prev.bytes + s.out_bytes;
         if (better(slowest, bytes, best[k][j])) best[k][j] = Cell{slowest, bytes, i, true};
@@ -99,7 +104,7 @@ Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<C
   Plan plan;
   for (size_t j = n; k > 0; --k) {
     const size_t i = best[k][j].from;
-    plan.stages.push_back(StageCost(items, cuts, r, i, j));
+    plan.stages.push_back(cost(i, j));
     j = i;
   }
   std::reverse(plan.stages.begin(), plan.stages.end());

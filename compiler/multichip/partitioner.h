@@ -19,7 +19,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -72,11 +74,16 @@ struct Plan {
 Stage StageCost(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
                 const Resources& r, size_t begin, size_t end);
 
+// Cycles to add to the cost of stage [begin, end): what its compiled program was found to take
+// beyond the estimate (the stage program of a range may differ from the sum of its layers).
+using Measured = std::map<std::pair<size_t, size_t>, double>;
+
 // The best plan into r.chips stages, each with at least one layer (fewer when the legal cuts allow
-// no more, or there are fewer items than chips). Fails naming the cause: no items, no chips, cuts
-// of the wrong size, a multi-chip plan without link bandwidth, more solo items than chips.
+// no more, or there are fewer items than chips), each stage's cost corrected by `measured`. Fails
+// naming the cause: no items, no chips, cuts of the wrong size, a multi-chip plan without link
+// bandwidth, more solo items than chips.
 Result<Plan> PlanStages(const std::vector<StageItem>& items, const std::vector<CutInfo>& cuts,
-                        const Resources& r);
+                        const Resources& r, const Measured& measured = {});
 
 // The plan whose stages start at items 0 and `starts` (ascending), with the costs above: a plan
 // given by hand (BoardOptions::stage_starts). Fails naming the cut when one is not allowed, a

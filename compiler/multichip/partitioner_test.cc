@@ -144,6 +144,28 @@ TEST(Partitioner, ALinkTransferTakesTheLongerOfItsBytesAndItsRows) {
   }
 }
 
+TEST(Partitioner, MeasuredStageCyclesCorrectTheCost) {
+  // Four equal layers on two chips: [0, 2) + [2, 4). A compiled [0, 2) found 150 cycles slower
+  // than its estimate moves the cut; the plan's stage carries the correction.
+  Chain c = MakeChain({100, 100, 100, 100}, {}, {});
+  auto plain = PlanStages(c.items, c.cuts, Res(2));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  ASSERT_EQ(plain->stages.size(), 2u);
+  EXPECT_EQ(plain->stages[0].end, 2u);
+  EXPECT_NEAR(plain->slowest, 200, 1e-9);
+  const Measured measured = {{{0, 2}, 150.0}, {{2, 4}, -20.0}};
+  auto corrected = PlanStages(c.items, c.cuts, Res(2), measured);
+  ASSERT_TRUE(corrected.ok()) << corrected.status().ToString();
+  ASSERT_EQ(corrected->stages.size(), 2u);
+  EXPECT_NE(corrected->stages[0].end, 2u);
+  EXPECT_NEAR(corrected->slowest, 300, 1e-9);
+  // A correction that lowers a stage keeps the cut where it was.
+  auto lower = PlanStages(c.items, c.cuts, Res(2), {{{0, 2}, -50.0}, {{2, 4}, -50.0}});
+  ASSERT_TRUE(lower.ok()) << lower.status().ToString();
+  EXPECT_EQ(lower->stages[0].end, 2u);
+  EXPECT_NEAR(lower->slowest, 150, 1e-9);
+}
+
 TEST(Partitioner, SoloItemsAreStagesOfTheirOwn) {
   // A split layer's two slices (items 2 and 3) with light layers around them.
   Chain c = MakeChain({10, 10, 200, 200, 10, 10, 10}, {}, {0, 5, 5, 7, 5, 5, 5});
