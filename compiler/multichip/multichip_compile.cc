@@ -95,9 +95,18 @@ struct Split {
 
 // Why `node` cannot be split by output channels (empty: it can).
 std::string NotSplittable(const quant::QuantizedGraph& q, const ir::Node& node,
-                          const std::set<std::string>& graph_outputs, uint32_t n) {
+                          const std::set<std::string>& graph_outputs,
+                          const std::set<std::string>& produced, uint32_t n) {
   const std::string base = passes::BaseOpType(node);
   if (base != "Conv" && base != "Gemm") return fmt::format("a {} is not split", base);
+  // Every slice reads the layer's input, which stays live across the cuts between the slices;
+  // no model input may (it is bound on the chip that reads it, not sent over a link).
+  for (const std::string& v : node.inputs)
+    if (!v.empty() && !q.graph.IsInitializer(v) && !produced.count(v))
+      return fmt::format(
+          "it reads the model input '{}' (no cut between its slices may leave a "
+          "model input live)",
+          v);
   auto op = q.ops.find(node.name);
   if (op == q.ops.end() || !std::holds_alternative<quant::QuantizedMatrixOp>(op->second))
     return "no matrix weights";
@@ -124,11 +133,15 @@ std::string NotSplittable(const quant::QuantizedGraph& q, const ir::Node& node,
 Result<std::vector<Split>> ChooseSplits(
     const quant::QuantizedGraph& q, const std::vector<size_t>& order,
     const std::map<std::string, const codegen::LayerSummary*>& layer_of, const Resources& res,
-    uint32_t n, std::vector<std::string>& notes) {
+    uint32_t chips, uint32_t n, std::vector<std::string>& notes) {
   std::vector<Split> splits;
-  if (res.chips < 2) return splits;
+  if (chips < 2) return splits;
   const ir::Graph& g = q.graph;
   const std::set<std::string> graph_outputs(g.outputs.begin(), g.outputs.end());
+  std::set<std::string> produced;  // values a chip layer computes (the others are model inputs)
+  for (const ir::Node& node : g.nodes)
+    for (const std::string& v : node.outputs)
+      if (!v.empty()) produced.insert(v);
   std::vector<size_t> ks;
   std::vector<int64_t> total_blocks;
   std::vector<uint64_t> bytes;
@@ -138,7 +151,7 @@ Result<std::vector<Split>> ChooseSplits(
     auto it = layer_of.find(node.name);
     if (it == layer_of.end() || it->second->weight_bytes <= res.weight_buffer_bytes) continue;
     const uint64_t wb = it->second->weight_bytes;
-    if (std::string why = NotSplittable(q, node, graph_outputs, n); !why.empty()) {
+    if (std::string why = NotSplittable(q, node, graph_outputs, produced, n); !why.empty()) {
       notes.push_back(fmt::format("{} ({} B of weights, weight buffer {} B) not split: {}",
                                   node.name, wb, res.weight_buffer_bytes, why));
       continue;
@@ -167,7 +180,7 @@ Result<std::vector<Split>> ChooseSplits(
     if (layer && !in_run) ++runs;
     in_run = layer || (in_run && !split_pos.count(p));
   }
-  const size_t budget = res.chips > runs ? res.chips - runs : 0;
+  const size_t budget = chips > runs ? chips - runs : 0;
   auto total = [&] {
     size_t t = 0;
     for (size_t k : ks) t += k;
@@ -181,7 +194,7 @@ Result<std::vector<Split>> ChooseSplits(
     }
     notes.push_back(fmt::format(
         "{} ({} B of weights) not split: its slices and the other layers need more than {} chips",
-        splits[i].node, bytes[i], res.chips));
+        splits[i].node, bytes[i], chips));
     splits.erase(splits.begin() + static_cast<std::ptrdiff_t>(i));
     ks.erase(ks.begin() + static_cast<std::ptrdiff_t>(i));
     total_blocks.erase(total_blocks.begin() + static_cast<std::ptrdiff_t>(i));
@@ -533,72 +546,93 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   // Output-channel splits: a layer whose weights exceed the chip's weight buffer is divided into
   // slices of whole channel blocks, one per chip (SplitLayers); the sliced graph `xg` has the
   // slices in its place.
-  AORTA_ASSIGN_OR_RETURN(std::vector<Split> splits,
-                         ChooseSplits(f.q, order, layer_of, res, n, r.split_notes));
-  AORTA_ASSIGN_OR_RETURN(Expanded x, Expand(f.q, order, splits, n));
+  // When no plan puts every slice on a chip of its own (the cuts between the slices, or around
+  // them, are not allowed), the splits are chosen again for one chip fewer, down to none: a plan
+  // that leaves chips idle or streams more is a plan; a failure is not.
+  std::vector<Split> splits;
+  Expanded x;
+  std::vector<StageItem> items;
+  std::map<std::string, size_t> produced_at;
+  std::map<std::string, size_t> last_read;
+  std::vector<CutInfo> cuts;
+  std::vector<std::vector<std::string>> crossing;  // link tensors, producer order
+  std::vector<std::string> fewer_notes;
+  for (uint32_t split_chips = res.chips;; --split_chips) {
+    r.split_notes = fewer_notes;
+    AORTA_ASSIGN_OR_RETURN(splits,
+                           ChooseSplits(f.q, order, layer_of, res, split_chips, n, r.split_notes));
+    AORTA_ASSIGN_OR_RETURN(x, Expand(f.q, order, splits, n));
+    const ir::Graph& xg = x.q.graph;
+    const size_t count = x.order.size();
+    items.assign(count, StageItem());
+    produced_at.clear();
+    last_read.clear();
+    for (size_t p = 0; p < count; ++p) {
+      const ir::Node& node = xg.nodes[x.order[p]];
+      items[p].name = node.name;
+      if (auto sl = x.slice_of.find(node.name); sl != x.slice_of.end()) {
+        const Split& sp = splits[sl->second.first];
+        const codegen::LayerSummary& whole_layer = *layer_of.at(sp.node);
+        const size_t j = sl->second.second;
+        const double part = static_cast<double>(sp.blocks[j + 1] - sp.blocks[j]) /
+                            static_cast<double>(sp.blocks.back());
+        items[p].cycles = static_cast<uint64_t>(static_cast<double>(whole_layer.est_cycles) * part);
+        items[p].weight_bytes =
+            static_cast<uint64_t>(static_cast<double>(whole_layer.weight_bytes) * part);
+        items[p].solo = true;
+      } else if (auto it = layer_of.find(node.name); it != layer_of.end()) {
+        items[p].cycles = it->second->est_cycles;
+        items[p].weight_bytes = it->second->weight_bytes;
+      } else {
+        items[p].layer = false;
+      }
+      for (const std::string& v : node.inputs)
+        if (!v.empty() && !xg.IsInitializer(v)) last_read[v] = p;
+      for (const std::string& v : node.outputs)
+        if (!v.empty()) produced_at[v] = p;
+    }
+    // A split layer's output is made (whole) by its last slice, which sends the slices in order;
+    // the slices stay live (forwarded) up to it.
+    for (const Split& sp : splits) {
+      const size_t last = produced_at.at(sp.slice_out.back());
+      produced_at[sp.out] = last;
+      for (const std::string& v : sp.slice_out) last_read[v] = last;
+    }
+    const uint64_t ub_bytes = chip0.unified_buffer_bytes();
+    cuts.assign(count + 1, CutInfo());
+    crossing.assign(count + 1, {});
+    for (size_t c = 1; c < count; ++c) {
+      CutInfo& cut = cuts[c];
+      std::vector<std::pair<size_t, std::string>> live;
+      for (const auto& [v, last] : last_read) {
+        if (last < c) continue;
+        auto pit = produced_at.find(v);
+        if (pit == produced_at.end()) {
+          cut.allowed = false;
+          cut.why_not = fmt::format("model input '{}' is still read", v);
+          continue;
+        }
+        if (pit->second >= c) continue;
+        AORTA_ASSIGN_OR_RETURN(Shape s, passes::StaticShapeOf(xg, v));
+        cut.bytes += LinkBytes(s, n);
+        live.emplace_back(pit->second, v);
+      }
+      std::stable_sort(live.begin(), live.end());
+      for (auto& [p, v] : live) crossing[c].push_back(std::move(v));
+      if (cut.bytes > ub_bytes / 2) {
+        cut.allowed = false;
+        cut.why_not = fmt::format("{} bytes cross, more than half the unified buffer", cut.bytes);
+      }
+    }
+    if (splits.empty() || !board_options.stage_starts.empty()) break;
+    Result<Plan> trial = PlanStages(items, cuts, res);
+    if (trial.ok()) break;
+    fewer_notes.push_back(fmt::format("splits for {} chips: {}; chosen again for {} chips",
+                                      split_chips, trial.status().message(), split_chips - 1));
+  }
   const quant::QuantizedGraph& xq = x.q;
   const ir::Graph& xg = xq.graph;
   const size_t count = x.order.size();
-  std::vector<StageItem> items(count);
-  std::map<std::string, size_t> produced_at;
-  std::map<std::string, size_t> last_read;
-  for (size_t p = 0; p < count; ++p) {
-    const ir::Node& node = xg.nodes[x.order[p]];
-    items[p].name = node.name;
-    if (auto sl = x.slice_of.find(node.name); sl != x.slice_of.end()) {
-      const Split& sp = splits[sl->second.first];
-      const codegen::LayerSummary& whole_layer = *layer_of.at(sp.node);
-      const size_t j = sl->second.second;
-      const double part = static_cast<double>(sp.blocks[j + 1] - sp.blocks[j]) /
-                          static_cast<double>(sp.blocks.back());
-      items[p].cycles = static_cast<uint64_t>(static_cast<double>(whole_layer.est_cycles) * part);
-      items[p].weight_bytes =
-          static_cast<uint64_t>(static_cast<double>(whole_layer.weight_bytes) * part);
-      items[p].solo = true;
-    } else if (auto it = layer_of.find(node.name); it != layer_of.end()) {
-      items[p].cycles = it->second->est_cycles;
-      items[p].weight_bytes = it->second->weight_bytes;
-    } else {
-      items[p].layer = false;
-    }
-    for (const std::string& v : node.inputs)
-      if (!v.empty() && !xg.IsInitializer(v)) last_read[v] = p;
-    for (const std::string& v : node.outputs)
-      if (!v.empty()) produced_at[v] = p;
-  }
-  // A split layer's output is made (whole) by its last slice, which sends the slices in order;
-  // the slices stay live (forwarded) up to it.
-  for (const Split& sp : splits) {
-    const size_t last = produced_at.at(sp.slice_out.back());
-    produced_at[sp.out] = last;
-    for (const std::string& v : sp.slice_out) last_read[v] = last;
-  }
-  const uint64_t ub_bytes = chip0.unified_buffer_bytes();
-  std::vector<CutInfo> cuts(count + 1);
-  std::vector<std::vector<std::string>> crossing(count + 1);  // link tensors, producer order
-  for (size_t c = 1; c < count; ++c) {
-    CutInfo& cut = cuts[c];
-    std::vector<std::pair<size_t, std::string>> live;
-    for (const auto& [v, last] : last_read) {
-      if (last < c) continue;
-      auto pit = produced_at.find(v);
-      if (pit == produced_at.end()) {
-        cut.allowed = false;
-        cut.why_not = fmt::format("model input '{}' is still read", v);
-        continue;
-      }
-      if (pit->second >= c) continue;
-      AORTA_ASSIGN_OR_RETURN(Shape s, passes::StaticShapeOf(xg, v));
-      cut.bytes += LinkBytes(s, n);
-      live.emplace_back(pit->second, v);
-    }
-    std::stable_sort(live.begin(), live.end());
-    for (auto& [p, v] : live) crossing[c].push_back(std::move(v));
-    if (cut.bytes > ub_bytes / 2) {
-      cut.allowed = false;
-      cut.why_not = fmt::format("{} bytes cross, more than half the unified buffer", cut.bytes);
-    }
-  }
   std::map<std::string, const codegen::BoundTensor*> model_load, model_store;
   for (const codegen::BoundTensor& b : f.part.loads) model_load[b.value] = &b;
   for (const codegen::BoundTensor& b : f.part.stores) model_store[b.value] = &b;

@@ -91,6 +91,30 @@ runtime::TensorMap RandomInputs(const ir::Graph& g, const Shape& shape, uint64_t
   return {{g.inputs[0], op_cases::RandomTensor(rng, shape, -1.0, 1.0)}};
 }
 
+// sim16 with a weight buffer of 16 K in one bank: 256 x 256 weights (64 K) exceed it.
+ChipConfig SmallWeightBufferChip() {
+  ChipConfig chip = *LoadChipConfig("sim16");
+  chip.set_weight_buffer_bytes(16 * 1024);
+  chip.set_weight_buffer_banks(1);
+  return chip;
+}
+
+// The one-chip program's outputs for `inputs`: what every multi-chip program must give.
+Result<runtime::TensorMap> OneChipOutputs(const ir::Graph& g, const ChipConfig& chip,
+                                          const runtime::TensorMap& inputs) {
+  AORTA_RETURN_IF_ERROR(ValidateChipConfig(chip));
+  AORTA_ASSIGN_OR_RETURN(auto single, CompileGraph(g, chip, Options()));
+  return RunGolden(single.program, inputs);
+}
+
+// How many stages compute a slice of `node`.
+size_t SlicesOf(const BoardReport& r, const std::string& node) {
+  size_t slices = 0;
+  for (const StageReport& st : r.stages)
+    for (const std::string& l : st.layers) slices += l.rfind(node + "/slice", 0) == 0;
+  return slices;
+}
+
 TEST(MultichipCompile, DemoCnnOnTwoAndFourChipsMatchesOneChip) {
   const ChipConfig chip = *LoadChipConfig("sim16");
   const ir::Graph g = DemoCnn();
@@ -162,15 +186,10 @@ TEST(MultichipCompile, CutsInsideAResidualBlockForwardTheShortcut) {
 // computes its channels from the same input, forwards the input and the earlier slices, and the
 // next chip receives the whole tensor. Bit-identical to one chip (where fc2 streams).
 TEST(MultichipCompile, OutputChannelSplitsMatchOneChip) {
-  ChipConfig chip = *LoadChipConfig("sim16");
-  chip.set_weight_buffer_bytes(16 * 1024);
-  chip.set_weight_buffer_banks(1);
-  ASSERT_TRUE(ValidateChipConfig(chip).ok()) << ValidateChipConfig(chip).ToString();
+  const ChipConfig chip = SmallWeightBufferChip();
   const ir::Graph g = Mlp(64, 256, 10);
   const runtime::TensorMap inputs = RandomInputs(g, {1, 64}, 6);
-  auto single = CompileGraph(g, chip, Options());
-  ASSERT_TRUE(single.ok()) << single.status().ToString();
-  auto want = RunGolden(single->program, inputs);
+  auto want = OneChipOutputs(g, chip, inputs);
   ASSERT_TRUE(want.ok()) << want.status().ToString();
   for (uint32_t k : {4u, 6u}) {
     SCOPED_TRACE(fmt::format("{} chips", k));
@@ -181,12 +200,68 @@ TEST(MultichipCompile, OutputChannelSplitsMatchOneChip) {
     const std::string table = FormatStageTable(r);
     EXPECT_NE(table.find("fc2 (65536 B of weights) split by output channels"), std::string::npos)
         << table;
-    size_t slices = 0;
-    for (const StageReport& st : r.stages)
-      for (const std::string& l : st.layers) slices += l.rfind("fc2/slice", 0) == 0;
+    const size_t slices = SlicesOf(r, "fc2");
     EXPECT_EQ(slices, k - 2) << table;  // fc1 and fc3 share no chip with a slice
     std::cout << table;
   }
+}
+
+// Issue #7 item 3: more chips must never fail where fewer compile. fc1 (256 x 256 B) reads the
+// model input and exceeds the 16 K weight buffer like fc2; its slices would leave the model input
+// live across the cuts between them, so with chips enough for both splits (6 and 8) no plan put
+// each slice on a chip of its own and the compile failed ('no plan puts each slice of a split
+// layer on a chip of its own'; the original MLP on 6 and 8 Stratix V chips). fc1 is not split
+// (the table says why), fc2 takes the chips, and no plan is slower than the one on 4 chips.
+TEST(MultichipCompile, MoreChipsThanSplitsNeverFail) {
+  const ChipConfig chip = SmallWeightBufferChip();
+  const ir::Graph g = Mlp(256, 256, 10);
+  const runtime::TensorMap inputs = RandomInputs(g, {1, 256}, 7);
+  auto want = OneChipOutputs(g, chip, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  double slowest_on_4 = 0;
+  for (uint32_t k : {4u, 6u, 8u}) {
+    SCOPED_TRACE(fmt::format("{} chips", k));
+    BoardOptions bo;
+    bo.chips = k;
+    const BoardReport r = ExpectBoardMatches(g, Ring(chip, k), bo, inputs, *want);
+    ASSERT_FALSE(r.stages.empty());
+    EXPECT_LE(r.stages.size(), k);
+    const std::string table = FormatStageTable(r);
+    EXPECT_NE(table.find("fc1 (65536 B of weights, weight buffer 16384 B) not split: it reads the "
+                         "model input 'input'"),
+              std::string::npos)
+        << table;
+    const size_t slices = SlicesOf(r, "fc2");
+    EXPECT_GE(slices, 2u) << table;
+    EXPECT_EQ(slices + 2, r.stages.size()) << table;  // fc1 and fc3 on chips of their own
+    if (k == 4) slowest_on_4 = r.plan.slowest;
+    EXPECT_LE(r.plan.slowest, slowest_on_4) << table;
+    std::cout << table;
+  }
+}
+
+// When the cuts between the slices are not allowed (here: a unified buffer so small that the
+// input and the earlier slices crossing to the later slices exceed half of it), the splits are
+// chosen again for fewer chips until a plan exists, and the table says so; still bit-identical.
+TEST(MultichipCompile, SplitsChosenAgainWhenTheirCutsAreNotAllowed) {
+  ChipConfig chip = SmallWeightBufferChip();
+  chip.set_unified_buffer_bytes(800);  // 50 rows: cuts of more than 400 bytes are not allowed
+  chip.set_unified_buffer_banks(2);
+  const ir::Graph g = Mlp(64, 256, 10);
+  const runtime::TensorMap inputs = RandomInputs(g, {1, 64}, 8);
+  auto want = OneChipOutputs(g, chip, inputs);
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  BoardOptions bo;
+  bo.chips = 6;
+  const BoardReport r = ExpectBoardMatches(g, Ring(chip, 6), bo, inputs, *want);
+  ASSERT_FALSE(r.stages.empty());
+  const std::string table = FormatStageTable(r);
+  EXPECT_NE(table.find("splits for 6 chips: no plan puts each slice of a split layer on a chip of "
+                       "its own; chosen again for 5 chips"),
+            std::string::npos)
+      << table;
+  EXPECT_LT(r.stages.size(), 6u) << table;
+  std::cout << table;
 }
 
 TEST(MultichipCompile, StageTableAndProgramMetadata) {
