@@ -95,18 +95,9 @@ struct Split {
 
 // Why `node` cannot be split by output channels (empty: it can).
 std::string NotSplittable(const quant::QuantizedGraph& q, const ir::Node& node,
-                          const std::set<std::string>& graph_outputs,
-                          const std::set<std::string>& produced, uint32_t n) {
+                          const std::set<std::string>& graph_outputs, uint32_t n) {
   const std::string base = passes::BaseOpType(node);
   if (base != "Conv" && base != "Gemm") return fmt::format("a {} is not split", base);
-  // Every slice reads the layer's input, which stays live across the cuts between the slices;
-  // no model input may (it is bound on the chip that reads it, not sent over a link).
-  for (const std::string& v : node.inputs)
-    if (!v.empty() && !q.graph.IsInitializer(v) && !produced.count(v))
-      return fmt::format(
-          "it reads the model input '{}' (no cut between its slices may leave a "
-          "model input live)",
-          v);
   auto op = q.ops.find(node.name);
   if (op == q.ops.end() || !std::holds_alternative<quant::QuantizedMatrixOp>(op->second))
     return "no matrix weights";
@@ -138,10 +129,6 @@ Result<std::vector<Split>> ChooseSplits(
   if (chips < 2) return splits;
   const ir::Graph& g = q.graph;
   const std::set<std::string> graph_outputs(g.outputs.begin(), g.outputs.end());
-  std::set<std::string> produced;  // values a chip layer computes (the others are model inputs)
-  for (const ir::Node& node : g.nodes)
-    for (const std::string& v : node.outputs)
-      if (!v.empty()) produced.insert(v);
   std::vector<size_t> ks;
   std::vector<int64_t> total_blocks;
   std::vector<uint64_t> bytes;
@@ -151,7 +138,7 @@ Result<std::vector<Split>> ChooseSplits(
     auto it = layer_of.find(node.name);
     if (it == layer_of.end() || it->second->weight_bytes <= res.weight_buffer_bytes) continue;
     const uint64_t wb = it->second->weight_bytes;
-    if (std::string why = NotSplittable(q, node, graph_outputs, produced, n); !why.empty()) {
+    if (std::string why = NotSplittable(q, node, graph_outputs, n); !why.empty()) {
       notes.push_back(fmt::format("{} ({} B of weights, weight buffer {} B) not split: {}",
                                   node.name, wb, res.weight_buffer_bytes, why));
       continue;
@@ -549,6 +536,9 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   // When no plan puts every slice on a chip of its own (the cuts between the slices, or around
   // them, are not allowed), the splits are chosen again for one chip fewer, down to none: a plan
   // that leaves chips idle or streams more is a plan; a failure is not.
+  std::map<std::string, const codegen::BoundTensor*> model_load, model_store;
+  for (const codegen::BoundTensor& b : f.part.loads) model_load[b.value] = &b;
+  for (const codegen::BoundTensor& b : f.part.stores) model_store[b.value] = &b;
   std::vector<Split> splits;
   Expanded x;
   std::vector<StageItem> items;
@@ -607,15 +597,18 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
       for (const auto& [v, last] : last_read) {
         if (last < c) continue;
         auto pit = produced_at.find(v);
-        if (pit == produced_at.end()) {
+        // A model input read after the cut is loaded by the first chip and forwarded along the
+        // chain (the slices of a split first layer all read it); one not bound from the host
+        // cannot be.
+        if (pit == produced_at.end() && !model_load.count(v)) {
           cut.allowed = false;
           cut.why_not = fmt::format("model input '{}' is still read", v);
           continue;
         }
-        if (pit->second >= c) continue;
+        if (pit != produced_at.end() && pit->second >= c) continue;
         AORTA_ASSIGN_OR_RETURN(Shape s, passes::StaticShapeOf(xg, v));
         cut.bytes += LinkBytes(s, n);
-        live.emplace_back(pit->second, v);
+        live.emplace_back(pit != produced_at.end() ? pit->second : 0, v);
       }
       std::stable_sort(live.begin(), live.end());
       for (auto& [p, v] : live) crossing[c].push_back(std::move(v));
@@ -633,9 +626,6 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
   const quant::QuantizedGraph& xq = x.q;
   const ir::Graph& xg = xq.graph;
   const size_t count = x.order.size();
-  std::map<std::string, const codegen::BoundTensor*> model_load, model_store;
-  for (const codegen::BoundTensor& b : f.part.loads) model_load[b.value] = &b;
-  for (const codegen::BoundTensor& b : f.part.stores) model_store[b.value] = &b;
   std::map<std::string, const Split*> split_out;  // a split layer's output -> its split
   for (const Split& sp : splits) split_out[sp.out] = &sp;
 
@@ -729,7 +719,9 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
             continue;
           }
           if (!produced_at.count(v) &&
-              std::find(model_ins.begin(), model_ins.end(), v) == model_ins.end())
+              std::find(model_ins.begin(), model_ins.end(), v) == model_ins.end() &&
+              (st.begin == 0 || std::find(crossing[st.begin].begin(), crossing[st.begin].end(),
+                                          v) == crossing[st.begin].end()))
             model_ins.push_back(v);
         }
         for (const std::string& v : node.outputs)
@@ -744,6 +736,7 @@ Result<BoardCompiled> CompileGraphForBoard(ir::Graph graph, const BoardConfig& b
       for (const std::string& v : model_ins) {
         sq.graph.inputs.push_back(v);
         so.loads.push_back(*model_load.at(v));
+        loaded.insert(v);  // forwarded when it crosses the end cut
       }
       if (st.begin == 0) sent.clear();
       for (const std::string& v : sent) {
