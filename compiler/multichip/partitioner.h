@@ -13,9 +13,9 @@
 // overlap; docs/rtl.md, "Link model"). The search
 // minimises the slowest stage (the pipeline's throughput), then the bytes sent over links. Every
 // tensor live across a cut crosses it, whether the next stage reads it or only forwards it (a
-// residual block's shortcut through a stage inside the block); no model input may be live
-// across a cut. A `solo` item (one slice of a layer whose output channels are split over chips)
-// is a stage on its own.
+// residual block's shortcut through a stage inside the block, or a model input the first chip
+// loads from the host and forwards to the slices of a split first layer). A `solo` item (one slice
+// of a layer whose output channels are split over chips) is a stage on its own.
 #pragma once
 
 #include <cstdint>
