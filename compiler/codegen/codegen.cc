@@ -888,7 +888,8 @@ class Generator {
       std::vector<isa::Insn> dmas =
           BoundDmas<isa::DmaStore>(t, b.pixel_major, static_cast<uint32_t>(loads_.size() + i), 0);
       if (forwards && l + 1 == layers_.size()) {
-        for (isa::Insn& insn : dmas) stores.push_back({perf_ops_[l], StreamOp{std::move(insn)}});
+        for (isa::Insn& insn : dmas)
+          stores.push_back({perf_ops_[l], StreamOp{std::move(insn), {}, -1}});
       } else {
         store_after(l, std::move(dmas));
       }
