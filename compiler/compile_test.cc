@@ -271,12 +271,8 @@ TEST(CompileConv, GroupedSkipsTilesOutsideTheGroups) {
 
 TEST(CompileConv, ResidualAddAndRelu) {
   for (const std::string chip : {"tiny", "sim16"}) {
-    for (int64_t c : {3, 10, 17}) {
-      ConvSpec s;
-      s.cin = 8;
-      s.cout = c;
-      s.residual = true;
-      s.act = c == 10 ? "" : "Relu";
+    for (const ConvSpec& s : op_cases::ResidualAddSpecs()) {
+      const int64_t c = s.cout;
       const std::string out = s.act.empty() ? "sum" : "y";
       Checked r = CompileAndCompare(ConvGraph(s, 9), chip, 1.0, s.Label(), BaseHalfStep(out, 1.0));
       const std::vector<isa::Insn> insns = RunStream(r.compiled.program);

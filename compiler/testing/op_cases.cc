@@ -928,16 +928,22 @@ std::vector<NamedGraph> GroupedConvCases() {
   return out;
 }
 
-std::vector<NamedGraph> ResidualAddCases() {
-  std::vector<NamedGraph> out;
+std::vector<ConvSpec> ResidualAddSpecs() {
+  std::vector<ConvSpec> out;
   for (int64_t c : {3, 10, 17}) {
     ConvSpec s;
     s.cin = 8;
     s.cout = c;
     s.residual = true;
     s.act = c == 10 ? "" : "Relu";
-    out.emplace_back(s.Label(), ConvGraph(s, 9));
+    out.push_back(s);
   }
+  return out;
+}
+
+std::vector<NamedGraph> ResidualAddCases() {
+  std::vector<NamedGraph> out;
+  for (const ConvSpec& s : ResidualAddSpecs()) out.emplace_back(s.Label(), ConvGraph(s, 9));
   for (const char* act : {"LeakyRelu", "Sigmoid", "HardSwish"}) {
     ConvSpec s;
     s.cin = 10;

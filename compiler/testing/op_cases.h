@@ -217,11 +217,14 @@ ir::Graph ConvChain(int layers, int64_t c, int64_t h, int64_t w);
 // `rng` draws the same as the loop it replaced; rtl_ops_test passes one Rng over both chips (the
 // second chip's cases are the next draws), RtlSuite a fresh one per chip.
 using NamedGraph = std::pair<std::string, ir::Graph>;
-std::vector<NamedGraph> DenseConvCases(Rng& rng);     // DenseConvSpecs, seeds as documented there
-std::vector<NamedGraph> PackedTapCases();             // PackedTapSpecs (rtl_ops_test: staged)
-std::vector<NamedGraph> ConvActivationCases();        // conv 10 -> 10 + each of kActivations
-std::vector<NamedGraph> DepthwiseCases(Rng& rng);     // DepthwiseSpecs
-std::vector<NamedGraph> GroupedConvCases();           // groups 2, 3, 2, 10
+std::vector<NamedGraph> DenseConvCases(Rng& rng);  // DenseConvSpecs, seeds as documented there
+std::vector<NamedGraph> PackedTapCases();          // PackedTapSpecs (rtl_ops_test: staged)
+std::vector<NamedGraph> ConvActivationCases();     // conv 10 -> 10 + each of kActivations
+std::vector<NamedGraph> DepthwiseCases(Rng& rng);  // DepthwiseSpecs
+std::vector<NamedGraph> GroupedConvCases();        // groups 2, 3, 2, 10
+// conv 8 -> 3 / 10 / 17 + residual add (+ Relu but for 10; graph seed 9): ResidualAddCases' first
+// three.
+std::vector<ConvSpec> ResidualAddSpecs();
 std::vector<NamedGraph> ResidualAddCases();           // conv + residual add + activation
 std::vector<NamedGraph> SameUpperStridedCases();      // auto_pad SAME_UPPER, stride 2
 std::vector<NamedGraph> AccumulatorRowTileCases();    // tiny only: 5 -> 12 on 40 x 40
