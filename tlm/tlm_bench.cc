@@ -14,6 +14,8 @@
 //   tlm_rtl_bench --models ops --chips tiny,sim16 --no-golden
 //                                               # verif/soc/rtl_ops_test's per-op programs: a
 //                                               # line per program, the suite's figures per config
+//   tlm_bench --models ops --chips tiny --digest  # also each program's counters and a digest of
+//                                               # its per-layer counters and outputs
 //
 // docs/perf.md ("TLM model") records the figures with the commands that produced them.
 #include <sys/resource.h>
@@ -22,6 +24,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <random>
@@ -152,6 +155,33 @@ Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
   return r;
 }
 
+// A digest of everything a run reports that must not change when the model gets faster: the
+// total counters, every layer's counters and every output value (FNV-1a, 64 bits).
+uint64_t RunDigest(const Ran& r) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xff;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(r.report.cycles);
+  for (uint64_t c : r.report.counters) mix(c);
+  for (const auto& l : r.report.layers) {
+    for (char ch : l.name) mix(static_cast<uint8_t>(ch));
+    for (uint64_t c : l.counters) mix(c);
+  }
+  for (const auto& [name, tensor] : r.outputs) {
+    for (char ch : name) mix(static_cast<uint8_t>(ch));
+    for (double v : tensor.ToDoubles()) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);
+      mix(bits);
+    }
+  }
+  return h;
+}
+
 bool SameOutputs(const runtime::TensorMap& a, const runtime::TensorMap& b) {
   if (a.size() != b.size()) return false;
   for (const auto& [name, tensor] : a)
@@ -259,11 +289,14 @@ int Main(int argc, char** argv) {
                  ".aprog files")
       ->delimiter(',');
   app.add_option("--chips", chip_names, "bundled config names or .textproto paths")->delimiter(',');
-  bool layers_detail = false, no_golden = false;
+  bool layers_detail = false, no_golden = false, digest = false;
   std::string save_dir;
   app.add_option("--save", save_dir, "write each compiled program as DIR/<model>_<chip>.aprog");
   app.add_flag("--no-golden", no_golden,
                "skip the golden model (speed and memory of the TLM alone)");
+  app.add_flag("--digest", digest,
+               "after each program's line: its TLM counters (total) and a digest of the counters "
+               "of every layer and of the outputs (to show that a change kept them all)");
   app.add_flag("--layers", layers_detail,
                "per layer: the timing counters, RTL/TLM (tlm_rtl_bench)");
   tlm::BoardOptions board_options;
@@ -328,6 +361,11 @@ int Main(int argc, char** argv) {
             t->wall_s, t->cpu_s, t->CyclesPerCpuS(), t->load_cpu_s, t->CyclesPerRunCpuS(),
             g->wall_s, PeakRssMiB(),
             no_golden ? "not compared" : (same ? "bit-identical" : "DIFFER"));
+        if (digest) {
+          fmt::print("digest {} {} {:016x} counters", w.name, chip_name, RunDigest(*t));
+          for (uint64_t c : t->report.counters) fmt::print(" {}", c);
+          fmt::print("\n");
+        }
 #if AORTA_TLM_BENCH_RTL
         auto rtl = runtime::MakeRtlBackend(chips);
         if (!rtl.ok()) {
