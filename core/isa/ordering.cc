@@ -27,14 +27,15 @@ Clock Join(const Clock& a, const Clock& b) {
   return c;
 }
 
-// Who last wrote a location and the latest reads since, per queue, in the epoch they happened.
+// Who last wrote a location and the latest reads since, per queue (in the current epoch: the
+// records are dropped at a barrier).
 struct Access {
-  uint64_t epoch = 0;  // 0: never (epochs count from 1)
   int8_t writer_q = -1;
   int64_t writer_i = kNone;
   size_t writer_pos = 0;
   std::array<int64_t, kQueues> read_i{kNone, kNone, kNone};
   std::array<size_t, kQueues> read_pos{};
+  bool operator==(const Access&) const = default;
 };
 
 struct Acting {
@@ -50,12 +51,9 @@ struct Hit {
   bool wrote;
 };
 
-// Checks one location against the access, then records it; a race is returned, not recorded.
-std::optional<Hit> Touch(Access& a, uint64_t epoch, const Acting& x, bool write) {
-  if (a.epoch != epoch) {
-    a = Access{};
-    a.epoch = epoch;
-  }
+// Checks the locations of one access record against `x`, then records it; a race is returned,
+// not recorded.
+std::optional<Hit> Touch(Access& a, const Acting& x, bool write) {
   const Clock& c = *x.clock;
   if (a.writer_q >= 0 && a.writer_q != x.q && c[a.writer_q] < a.writer_i)
     return Hit{a.writer_pos, true};
@@ -66,6 +64,7 @@ std::optional<Hit> Touch(Access& a, uint64_t epoch, const Acting& x, bool write)
     a.writer_i = x.i;
     a.writer_pos = x.pos;
     a.read_i = {kNone, kNone, kNone};
+    a.read_pos = {};
   } else if (x.i > a.read_i[x.q]) {
     a.read_i[x.q] = x.i;
     a.read_pos[x.q] = x.pos;
@@ -73,62 +72,95 @@ std::optional<Hit> Touch(Access& a, uint64_t epoch, const Acting& x, bool write)
   return std::nullopt;
 }
 
-// External bytes of a slot as disjoint intervals, each with its access record.
-class ByteMap {
+// The locations of one space (the rows of an on-chip memory, the external bytes of a slot) as
+// disjoint intervals [start, end), each with the record all its locations share; a location in no
+// interval has not been touched in this epoch. An access splits the intervals it starts or ends
+// inside and merges the neighbours its records make equal, so it costs the intervals it overlaps
+// (the distinct histories of its locations), not its rows or bytes.
+class IntervalMap {
+  struct Span {
+    uint64_t end;
+    Access access;
+  };
+  using Map = std::map<uint64_t, Span>;
+
  public:
-  // Visits the sub-intervals of [first, end), creating records for the gaps.
+  // Where an access in increasing address order continues (the last interval the previous one
+  // touched): the next finds its first interval by stepping from there instead of a search.
+  using Cursor = std::optional<Map::iterator>;
+
+  // Applies `f` to the records of [first, end) in address order (creating records for the
+  // untouched gaps); stops at the first hit and returns it with the first location it covers.
+  // `cursor`, if given, is where the previous access of an increasing series ended; it is updated.
   template <typename F>
-  std::optional<std::pair<uint64_t, Hit>> Each(uint64_t first, uint64_t end, F&& f) {
-    Split(first);
-    Split(end);
+  std::optional<std::pair<uint64_t, Hit>> Each(uint64_t first, uint64_t end, F&& f,
+                                               Cursor* cursor = nullptr) {
+    if (first >= end) return std::nullopt;
+    auto it = cursor && *cursor ? Seek(**cursor, first) : FirstEndingAfter(first);
+    if (it != map_.end() && it->first < first) it = SplitAt(it, first);
+    auto prev = it == map_.begin() ? map_.end() : std::prev(it);
     uint64_t at = first;
-    auto it = map_.lower_bound(first);
     while (at < end) {
       if (it == map_.end() || it->first > at) {
         const uint64_t stop = it == map_.end() ? end : std::min(end, it->first);
         it = map_.emplace_hint(it, at, Span{stop, {}});
+      } else if (it->second.end > end) {
+        SplitAt(it, end);
       }
       if (auto r = f(it->second.access)) return std::pair{at, *r};
-      at = it->second.end;
-      ++it;
+      if (MergeInto(prev, it)) {
+        it = map_.erase(it);
+      } else {
+        prev = it++;
+      }
+      at = prev->second.end;
     }
+    if (MergeInto(prev, it)) map_.erase(it);
+    if (cursor) *cursor = prev;
     return std::nullopt;
   }
   void Clear() { map_.clear(); }
 
  private:
-  struct Span {
-    uint64_t end;
-    Access access;
-  };
-  // Makes `at` a boundary of the interval holding it.
-  void Split(uint64_t at) {
+  // The first interval that ends after `at` (map end if none).
+  Map::iterator FirstEndingAfter(uint64_t at) {
     auto it = map_.upper_bound(at);
-    if (it == map_.begin()) return;
-    --it;
-    if (it->first < at && at < it->second.end) {
-      Span tail{it->second.end, it->second.access};
-      it->second.end = at;
-      map_.emplace(at, tail);
-    }
+    if (it != map_.begin() && std::prev(it)->second.end > at) --it;
+    return it;
   }
-  std::map<uint64_t, Span> map_;
+  // The same from `from`, no interval before which ends after `at`: a few steps, else a search.
+  Map::iterator Seek(Map::iterator from, uint64_t at) {
+    for (int step = 0; step < 8; ++step, ++from)
+      if (from == map_.end() || from->second.end > at) return from;
+    return FirstEndingAfter(at);
+  }
+  // Splits the interval `it` at `at` (inside it); returns the second part.
+  Map::iterator SplitAt(Map::iterator it, uint64_t at) {
+    Span tail{it->second.end, it->second.access};
+    it->second.end = at;
+    return map_.emplace_hint(std::next(it), at, tail);
+  }
+  // Extends `into` over its neighbour `next` if they touch and have equal records.
+  bool MergeInto(Map::iterator into, Map::iterator next) {
+    if (into == map_.end() || next == map_.end() || into->second.end != next->first ||
+        !(into->second.access == next->second.access))
+      return false;
+    into->second.end = next->second.end;
+    return true;
+  }
+  Map map_;
 };
 
-// The external byte ranges a DMA touches, row by row (merged when the rows are contiguous).
+// The external bytes a DMA touches: `count` rows of `bytes` bytes, `stride` apart.
+struct ByteRows {
+  uint64_t first = 0, bytes = 0, stride = 0, count = 0;
+};
 template <typename Dma>
-std::vector<std::pair<uint64_t, uint64_t>> DmaBytes(const Dma& d) {
-  std::vector<std::pair<uint64_t, uint64_t>> out;
-  if (d.rows == 0 || d.row_bytes == 0) return out;
-  if (d.ext_stride == d.row_bytes || d.rows == 1) {
-    out.push_back({d.ext_offset, d.ext_offset + uint64_t{d.rows - 1} * d.ext_stride + d.row_bytes});
-    return out;
-  }
-  for (uint64_t r = 0; r < d.rows; ++r) {
-    const uint64_t f = d.ext_offset + r * d.ext_stride;
-    out.push_back({f, f + d.row_bytes});
-  }
-  return out;
+ByteRows DmaBytes(const Dma& d) {
+  if (d.rows == 0 || d.row_bytes == 0) return {};
+  if (d.ext_stride == d.row_bytes || d.rows == 1)  // contiguous: one range
+    return {d.ext_offset, uint64_t{d.rows - 1} * d.ext_stride + d.row_bytes, 0, 1};
+  return {d.ext_offset, d.row_bytes, d.ext_stride, d.rows};
 }
 
 // The race between the access at `pos` (writing or not) and an earlier-checked one, in fetch
@@ -149,12 +181,10 @@ Race MakeRace(const Hit& hit, size_t pos, bool write, std::string where) {
 }  // namespace
 
 Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeometry& g) {
-  // On-chip rows: one record per row of each memory, up to the last row the stream touches
-  // (grown on demand: a short program does not pay for the whole memory).
-  std::array<std::vector<Access>, 5> rows;
-  std::map<uint32_t, ByteMap> ext;
+  // On-chip rows per memory, external bytes per slot.
+  std::array<IntervalMap, 5> rows;
+  std::map<uint32_t, IntervalMap> ext;
 
-  uint64_t epoch = 1;
   // The instructions of the current epoch waiting in each queue (stream positions), in order.
   std::array<std::deque<size_t>, kQueues> pending;
   std::array<int64_t, kQueues> next_index{};  // per queue: the next instruction's epoch index
@@ -183,28 +213,30 @@ Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeo
     const Acting who{q, index, pos, &last[q]};
     const Extents e = ExtentsOf(insn, g);
     for (const ChipExtent& x : e.chip) {
-      std::vector<Access>& mem = rows[static_cast<size_t>(x.mem)];
-      const uint64_t rows_of_mem = g.Rows(static_cast<unsigned>(x.mem));
-      const uint64_t end = std::min<uint64_t>(x.first + x.count, rows_of_mem);
-      if (mem.size() < end)
-        mem.resize(std::min<uint64_t>(std::max<uint64_t>(end, 2 * mem.size()), rows_of_mem));
-      for (uint64_t r = x.first; r < end && !race; ++r) {
-        if (auto hit = Touch(mem[r], epoch, who, x.write))
-          race = MakeRace(*hit, pos, x.write, fmt::format("{} row {}", MemName(x.mem), r));
-      }
+      if (race) break;
+      const uint64_t end =
+          std::min<uint64_t>(x.first + x.count, g.Rows(static_cast<unsigned>(x.mem)));
+      auto hit = rows[static_cast<size_t>(x.mem)].Each(
+          x.first, end, [&](Access& a) { return Touch(a, who, x.write); });
+      if (hit)
+        race = MakeRace(hit->second, pos, x.write,
+                        fmt::format("{} row {}", MemName(x.mem), hit->first));
     }
     if (e.ext && !race) {
-      std::vector<std::pair<uint64_t, uint64_t>> bytes;
+      ByteRows bytes{e.ext->first, e.ext->end - e.ext->first, 0, 1};
       if (const auto* l = std::get_if<DmaLoad>(&insn))
         bytes = DmaBytes(*l);
       else if (const auto* s = std::get_if<DmaStore>(&insn))
         bytes = DmaBytes(*s);
-      else
-        bytes.push_back({e.ext->first, e.ext->end});
-      ByteMap& map = ext[e.ext->slot];
-      for (const auto& [f, t] : bytes) {
-        if (race) break;
-        auto hit = map.Each(f, t, [&](Access& a) { return Touch(a, epoch, who, e.ext->write); });
+      IntervalMap& map = ext[e.ext->slot];
+      // Rows that do not overlap come in increasing order: each continues where the last ended.
+      IntervalMap::Cursor cursor;
+      const bool increasing = bytes.stride >= bytes.bytes;
+      for (uint64_t r = 0; r < bytes.count && !race; ++r) {
+        const uint64_t f = bytes.first + r * bytes.stride;
+        auto hit = map.Each(
+            f, f + bytes.bytes, [&](Access& a) { return Touch(a, who, e.ext->write); },
+            increasing ? &cursor : nullptr);
         if (hit)
           race = MakeRace(hit->second, pos, e.ext->write,
                           fmt::format("slot {} byte {}", e.ext->slot, hit->first));
@@ -249,11 +281,11 @@ Result<std::optional<Race>> FindRace(std::span<const Insn> stream, const ChipGeo
     AORTA_ASSIGN_OR_RETURN(const bool done, drain());
     if (race) break;
     if (!done) return blocked();
-    ++epoch;
     next_index = {};
     for (Clock& c : last) c = empty;
     for (auto& dir : tokens)
       for (Clock& c : dir) c = empty;
+    for (IntervalMap& m : rows) m.Clear();
     for (auto& [slot, map] : ext) map.Clear();
   }
   if (!race) {

@@ -15,7 +15,11 @@
 // The check follows happens-before with vector clocks: one clock per queue, advanced per
 // instruction, joined over tokens and reset at barriers (a barrier orders everything, so the
 // state before it is dropped). Window reads count their bounding rows (ExtentsOf); DMA external
-// bytes count row by row. Cost: linear in the rows and bytes the stream touches.
+// bytes count row by row. The locations are kept as intervals of rows (per on-chip memory) and of
+// bytes (per slot) that share one access record, split where an access starts or ends inside one
+// and merged again where neighbours become equal: an instruction costs the intervals its extents
+// overlap (the distinct histories of its locations), not its rows or bytes. The result is the
+// one a record per row and per byte gives (ordering_test compares them on random streams).
 #pragma once
 
 #include <cstddef>
