@@ -5,9 +5,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <tuple>
 
 #include "aorta/regs_gen.h"
 #include "core/isa/extents.h"
@@ -56,8 +60,8 @@ size_t ElemBytes(program::DType t) {
 }
 
 // Checks one instruction stream of a chip; `what` names it in messages.
-Status ValidateStream(const std::string& bytes, const std::string& what, const ChipGeometry& g,
-                      const std::map<uint32_t, const Buffer*>& slots, bool must_halt) {
+Status CheckStream(const std::string& bytes, const std::string& what, const ChipGeometry& g,
+                   const std::map<uint32_t, const Buffer*>& slots, bool must_halt) {
   std::span<const uint8_t> s(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   Result<std::vector<isa::Insn>> decoded = isa::DecodeStream(s);
   if (!decoded.ok()) return decoded.status().WithContext(what);
@@ -107,6 +111,76 @@ Status ValidateStream(const std::string& bytes, const std::string& what, const C
   // Every order the result depends on is in the program (tokens, barriers), so every device
   // computes the same bytes whatever its timing.
   return isa::CheckOrdering(insns, g, what);
+}
+
+// What a stream's check depends on besides its bytes: the chip's config (its deterministic
+// serialization: the geometry comes from it), the slots' buffers (size, constant or not) and
+// whether the stream must end in HALT. Names only appear in messages.
+struct StreamContext {
+  std::string config;
+  std::vector<std::tuple<uint32_t, uint64_t, bool>> slots;  // slot, size, constant
+  bool must_halt = false;
+  bool operator==(const StreamContext&) const = default;
+};
+
+// The streams CheckStream accepted, each with its context, byte for byte (no digest to trust): a
+// program validated when read (ReadProgram) and again when loaded (Session::Load) has its
+// streams decoded and ordering-checked once. Only accepted streams are kept (a refused one is
+// checked, and named, every time); the oldest are dropped past kMaxBytes of streams or
+// kMaxEntries. Shared by threads.
+class CheckedStreams {
+ public:
+  static CheckedStreams& Instance() {
+    static CheckedStreams memo;
+    return memo;
+  }
+  bool Contains(const std::string& stream, const StreamContext& context) {
+    std::vector<std::shared_ptr<const Entry>> candidates;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& e : entries_)
+        if (e->stream.size() == stream.size()) candidates.push_back(e);
+    }
+    for (const auto& e : candidates)
+      if (e->context == context && e->stream == stream) return true;
+    return false;
+  }
+  void Add(const std::string& stream, const StreamContext& context) {
+    if (stream.size() > kMaxBytes) return;
+    auto e = std::make_shared<const Entry>(Entry{stream, context});
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.push_back(std::move(e));
+    bytes_ += stream.size();
+    while (bytes_ > kMaxBytes || entries_.size() > kMaxEntries) {
+      bytes_ -= entries_.front()->stream.size();
+      entries_.pop_front();
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  static constexpr size_t kMaxEntries = 1024;
+  struct Entry {
+    std::string stream;
+    StreamContext context;
+  };
+  std::mutex mu_;
+  std::deque<std::shared_ptr<const Entry>> entries_;
+  size_t bytes_ = 0;
+};
+
+// CheckStream, skipped for a stream it accepted before in the same context.
+Status ValidateStream(const std::string& bytes, const std::string& what, const ChipGeometry& g,
+                      const std::map<uint32_t, const Buffer*>& slots, bool must_halt,
+                      const std::string& config) {
+  StreamContext context{config, {}, must_halt};
+  for (const auto& [slot, b] : slots)
+    context.slots.emplace_back(slot, b->size(), b->kind() == program::BUFFER_CONSTANT);
+  CheckedStreams& memo = CheckedStreams::Instance();
+  if (memo.Contains(bytes, context)) return Status::Ok();
+  AORTA_RETURN_IF_ERROR(CheckStream(bytes, what, g, slots, must_halt));
+  memo.Add(bytes, context);
+  return Status::Ok();
 }
 
 // A wide output's per-channel dequantization (program.proto, ChannelQuant): int32 elements, one
@@ -282,10 +356,14 @@ Result<Program> ParseProgram(std::span<const uint8_t> bytes, const std::string& 
 }
 
 Result<Program> ReadProgram(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return NotFound("cannot open program {}", path);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::streamoff size = in.tellg();
+  if (size < 0) return DataLoss("cannot read program {}", path);
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size))
+    return DataLoss("cannot read program {} ({} bytes)", path, size);
   return ParseProgram(bytes, path);
 }
 
@@ -334,12 +412,15 @@ Status ValidateProgram(const Program& p) {
     if (dram > g.dram_bytes)
       return InvalidArgument("{}: buffers in board DRAM need {} bytes, the chip has {}", chip, dram,
                              g.dram_bytes);
-    AORTA_RETURN_IF_ERROR(
-        ValidateStream(c.init_stream(), chip + " init stream", g, slots, !c.init_stream().empty()));
+    std::string config;
+    if (!c.config().SerializeToString(&config))
+      return Internal("{}: cannot serialize its config", chip);
+    AORTA_RETURN_IF_ERROR(ValidateStream(c.init_stream(), chip + " init stream", g, slots,
+                                         !c.init_stream().empty(), config));
     if (c.run_segments_size() == 0) return InvalidArgument("{}: no run segment", chip);
     for (int s = 0; s < c.run_segments_size(); ++s)
       AORTA_RETURN_IF_ERROR(ValidateStream(
-          c.run_segments(s), fmt::format("{} run segment {}", chip, s), g, slots, true));
+          c.run_segments(s), fmt::format("{} run segment {}", chip, s), g, slots, true, config));
     if (c.run_segments_size() != p.chips(0).run_segments_size())
       return InvalidArgument("{}: {} run segments, chip 0 has {}", chip, c.run_segments_size(),
                              p.chips(0).run_segments_size());

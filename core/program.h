@@ -43,8 +43,14 @@ Result<Program> ReadProgram(const std::string& path);
 
 // Everything that can be checked without a device: ISA version, chips and their configs and
 // fingerprints, buffers and slots, every instruction decoded, every DMA / PERF extent inside its
-// buffer, every on-chip extent inside its memory, streams ending in HALT, bindings inside their
-// buffers, host ops and layers referring to what exists.
+// buffer, every on-chip extent inside its memory, streams ending in HALT, every stream's ordering
+// (isa::CheckOrdering), bindings inside their buffers, host ops and layers referring to what
+// exists. The streams it accepts are remembered byte for byte with what their check depended on
+// (the chip's config, its slots' buffer sizes and kinds, the HALT rule; up to 64 MiB, oldest
+// dropped first): a stream found there exactly, in the same context, is not decoded and
+// ordering-checked again (ReadProgram validates, then Session::Load validates the same program:
+// on ResNet-50 sim16 the second costs a comparison of its 7 MB of streams). Everything else is
+// checked on every call, and a refused stream is checked, and named, every time.
 Status ValidateProgram(const Program& p);
 
 // Refuses a program built for another chip, naming both fingerprints.

@@ -159,6 +159,55 @@ TEST(Program, ValidationNamesWhatIsWrong) {
   expect_error(p, "segment 1 does not exist");
 }
 
+// ValidateProgram remembers the streams it accepted (Session::Load validates a program ReadProgram
+// validated already): a stream seen before is accepted again only with the same bytes, chip
+// config, slot buffers and HALT rule; any change is checked, and named, afresh.
+TEST(Program, AStreamAcceptedBeforeIsCheckedAgainWhenAnythingItDependsOnChanges) {
+  const Program p = MakeProgram();
+  ASSERT_TRUE(ValidateProgram(p).ok()) << ValidateProgram(p).ToString();
+  ASSERT_TRUE(ValidateProgram(p).ok());
+  auto expect_error = [](const Program& q, const std::string& needle) {
+    Status s = ValidateProgram(q);
+    EXPECT_FALSE(s.ok()) << needle;
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.ToString();
+  };
+  Program q = p;  // the store's slot shrinks under it
+  q.mutable_chips(0)->mutable_buffers(1)->set_size(8);
+  expect_error(q, "chip 0 run segment 0, instruction 2 (DMA_STORE");
+  expect_error(q, "are outside buffer 'out' (8 bytes)");
+
+  q = p;  // the stored-to slot becomes constant
+  Buffer* out = q.mutable_chips(0)->mutable_buffers(1);
+  out->set_kind(program::BUFFER_CONSTANT);
+  out->set_data(std::string(out->size(), '\0'));
+  expect_error(q, "writes constant buffer 'out'");
+
+  q = p;  // the same stream on a chip whose UB is too small for it (the config's own fingerprint)
+  program::ChipProgram* chip = q.mutable_chips(0);
+  chip->mutable_config()->set_unified_buffer_bytes(16);  // 2 rows of 8; the stream loads 4
+  ASSERT_TRUE(ValidateChipConfig(chip->config()).ok());
+  chip->set_config_fingerprint(Fingerprint(chip->config()));
+  q.set_board_fingerprint(chip->config_fingerprint());
+  expect_error(q, "rows 0..3 of UB are outside its 2 rows");
+
+  q = p;  // one word of the stream changes: the load and the store now race on UB row 0
+  std::vector<isa::Insn> insns = *isa::DecodeStream(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(p.chips(0).run_segments(0).data()),
+                               p.chips(0).run_segments(0).size()));
+  isa::MutableDepsOf(insns[2]).pop_prev = false;
+  q.mutable_chips(0)->set_run_segments(0, testing::Stream(insns));
+  expect_error(q, "instructions 0 (DMA_LOAD");
+
+  // The (empty) init stream was accepted without HALT; an empty run segment still needs one.
+  ASSERT_TRUE(p.chips(0).init_stream().empty());
+  q = p;
+  q.mutable_chips(0)->set_run_segments(0, "");
+  expect_error(q, "chip 0 run segment 0: does not end with HALT");
+
+  // And the original is still accepted.
+  EXPECT_TRUE(ValidateProgram(p).ok());
+}
+
 TEST(Program, RefusesAProgramForAnotherChipNamingBothFingerprints) {
   Program p = MakeProgram();
   uint64_t sim16 = Fingerprint(*LoadChipConfig("sim16"));

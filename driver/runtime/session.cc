@@ -89,6 +89,9 @@ Session::~Session() {
 
 Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& backend,
                                                Options options) {
+  // Checked here whoever built or read the program (it may have changed since); streams accepted
+  // before, byte for byte in the same context, are not decoded and ordering-checked again
+  // (ValidateProgram, core/program.h).
   AORTA_RETURN_IF_ERROR(ValidateProgram(program));
   if (static_cast<size_t>(program.chips_size()) > backend.num_devices())
     return FailedPrecondition("the program needs {} chips, the {} backend has {}",
