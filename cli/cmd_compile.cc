@@ -143,7 +143,8 @@ void RegisterCompileCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "blazeface", "none"}));
   sub->add_option("--board", args->board,
-                  "Board (.textproto, e.g. build/gen/fpga_board/ring8_u250.textproto): partition "
+                  "Board: a bundled board's name (ring8_u250, catapult6_stratixv, ...) or a "
+                  ".textproto (e.g. build/gen/fpga_board/ring8_u250.textproto): partition "
                   "the model over its linked chips, one pipeline stage per chip, and print the "
                   "stage table");
   sub->add_option("--chips", args->chips, "With --board: use this many chips (default: all)");

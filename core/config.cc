@@ -251,27 +251,57 @@ std::string BundledConfigDir() {
   return AORTA_SOURCE_DIR "/core/configs";
 }
 
+namespace {
+// `path_or_name` as given when it exists or looks like a path; else the bundled file of that
+// name in `dir` (`what`: "chip config", "board"; `hint`: appended to the not-found error).
+Result<std::string> ResolveBundled(const std::string& path_or_name, const std::string& dir,
+                                   std::string_view what, std::string_view hint) {
+  if (fs::exists(path_or_name) || path_or_name.find('/') != std::string::npos ||
+      path_or_name.find(".textproto") != std::string::npos)
+    return path_or_name;
+  std::string path = dir + "/" + path_or_name + ".textproto";
+  if (!fs::exists(path))
+    return NotFound("no {} file '{}' and no bundled {} of that name in {}{}", what, path_or_name,
+                    what, dir, hint);
+  return path;
+}
+}  // namespace
+
 Result<ChipConfig> LoadChipConfig(const std::string& path_or_name) {
-  std::string path = path_or_name;
-  if (!fs::exists(path) && path.find('/') == std::string::npos &&
-      path.find(".textproto") == std::string::npos) {
-    path = BundledConfigDir() + "/" + path_or_name + ".textproto";
-    if (!fs::exists(path))
-      return NotFound("no chip config file '{}' and no bundled config of that name in {}",
-                      path_or_name, BundledConfigDir());
-  }
+  AORTA_ASSIGN_OR_RETURN(std::string path,
+                         ResolveBundled(path_or_name, BundledConfigDir(), "chip config", ""));
   AORTA_ASSIGN_OR_RETURN(ChipConfig c, ParseTextProto<ChipConfig>(path));
   AORTA_RETURN_IF_ERROR(ValidateChipConfig(c).WithContext(path));
   return c;
 }
 
-Result<BoardConfig> LoadBoardConfig(const std::string& path) {
+namespace {
+// The bundled boards with their derived chip configs: the build's gen/fpga_board, written by
+// fpga_gen (AORTA_BUILD_DIR overrides the build directory).
+std::string BundledBoardDir() {
+  if (const char* env = std::getenv("AORTA_BUILD_DIR")) return std::string(env) + "/gen/fpga_board";
+  return AORTA_GEN_DIR "/fpga_board";
+}
+}  // namespace
+
+// `path_or_name`: a board file, or the name of a bundled board (fpga_board/boards/NAME.textproto),
+// loaded from its generated copy next to its derived chip configs.
+Result<BoardConfig> LoadBoardConfig(const std::string& path_or_name) {
+  AORTA_ASSIGN_OR_RETURN(std::string path,
+                         ResolveBundled(path_or_name, BundledBoardDir(), "board",
+                                        " (written by the fpga_board_configs target)"));
   AORTA_ASSIGN_OR_RETURN(BoardConfig b, ParseTextProto<BoardConfig>(path));
   if (b.chips_size() == 0) return InvalidArgument("{}: board '{}' has no chips", path, b.name());
   for (int i = 0; i < b.chips_size(); ++i) {
     auto* chip = b.mutable_chips(i);
     if (chip->has_config_file()) {
       fs::path p = fs::path(path).parent_path() / chip->config_file();
+      if (!fs::exists(p))
+        return NotFound(
+            "{}: chip {} ('{}'): no config file {} next to the board file (the bundled boards' "
+            "chip configs are derived from the FPGA at build time: load the board by name, e.g. "
+            "--board {}, or from {})",
+            path, i, chip->name(), p.string(), b.name(), BundledBoardDir());
       AORTA_ASSIGN_OR_RETURN(ChipConfig c, LoadChipConfig(p.string()));
       *chip->mutable_config() = c;
     } else if (chip->has_config()) {

@@ -64,6 +64,27 @@ TEST(Boards, EachLoadsWithItsChipsAndLinks) {
   }
 }
 
+// `--board NAME` loads the generated copy; the source file (whose chip configs are generated)
+// is refused with an error that says where the loadable board is.
+TEST(Boards, LoadByNameAndFromTheSourceTree) {
+  for (const Expected& e : kBoards) {
+    auto by_name = LoadBoardConfig(e.board);
+    ASSERT_TRUE(by_name.ok()) << e.board << ": " << by_name.status().ToString();
+    auto by_path = LoadBoardConfig(GenDir() + "/" + e.board + ".textproto");
+    ASSERT_TRUE(by_path.ok());
+    EXPECT_EQ(Fingerprint(*by_name), Fingerprint(*by_path)) << e.board;
+    auto source =
+        LoadBoardConfig((BoardDir() / "boards" / (std::string(e.board) + ".textproto")).string());
+    ASSERT_FALSE(source.ok()) << e.board;
+    EXPECT_NE(source.status().message().find(std::string("--board ") + e.board), std::string::npos)
+        << source.status().ToString();
+  }
+  auto missing = LoadBoardConfig("no_such_board");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no bundled board"), std::string::npos)
+      << missing.status().ToString();
+}
+
 // In a ring every chip uses both of its ports and reaches every other chip.
 TEST(Boards, RingsAreClosedAndConnected) {
   for (const Expected& e : kBoards) {
