@@ -38,6 +38,10 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host
       rf_(geometry_, Fingerprint(config)) {
   bar0.register_b_transport(this, &Chip::Bar0Transport);
   dma.register_invalidate_direct_mem_ptr(this, &Chip::InvalidateDirect);
+  for (auto& [gp, ext] : {std::pair{&gp_perf_, &bus_perf_}, std::pair{&gp_ld_, &bus_ld_},
+                          std::pair{&gp_st_, &bus_st_}})
+    gp->set_extension(ext);
+  for (uint64_t n = 0; n < cycles_.size(); ++n) cycles_[n] = sc_time::from_value(clk_.value() * n);
   SC_THREAD(FetchThread);
   SC_THREAD(LdThread);
   SC_THREAD(ExThread);
@@ -48,6 +52,13 @@ Chip::Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host
   SC_METHOD(DeadlockMethod);
   sensitive << deadlock_check_;
   dont_initialize();
+}
+
+Chip::~Chip() {
+  // The extensions are members, not owned by the payloads (which would free them).
+  for (auto& [gp, ext] : {std::pair{&gp_perf_, &bus_perf_}, std::pair{&gp_ld_, &bus_ld_},
+                          std::pair{&gp_st_, &bus_st_}})
+    gp->clear_extension(ext);
 }
 
 Status Chip::AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx) {
@@ -247,6 +258,19 @@ void Chip::FetchWords(uint64_t run) {
   fetch_issue_ = issue;
 }
 
+const isa::Insn* Chip::Decoded(uint32_t pc, const std::array<uint8_t, isa::kWordBytes>& bytes) {
+  if (pc >= decoded_.size()) decoded_.resize(size_t{pc} + 1);
+  DecodedWord& d = decoded_[pc];
+  if (d.valid && d.bytes == bytes) return &d.insn;
+  Result<isa::Insn> insn = isa::Decode(isa::LoadWord(bytes));
+  if (!insn.ok()) {
+    d.valid = false;
+    return nullptr;
+  }
+  d = {true, bytes, std::move(insn).value()};
+  return &d.insn;
+}
+
 void Chip::FetchThread() {
   uint64_t handled = 0;  // the last run this thread fetched for
   for (;;) {
@@ -271,18 +295,19 @@ void Chip::FetchThread() {
         wait(fetched_.front().second - sc_core::sc_time_stamp());
         if (!Running(run)) break;
       }
-      const isa::Word w = isa::LoadWord(fetch_data_.front());
+      const std::array<uint8_t, isa::kWordBytes> bytes = fetch_data_.front();
       fetched_.pop_front();
-      fetch_data_.erase(fetch_data_.begin());
+      fetch_data_.pop_front();
       golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
-      Result<isa::Insn> insn = isa::Decode(w);
-      if (!insn.ok()) {
+      const isa::Insn* insn = Decoded(pc, bytes);
+      if (insn == nullptr) {
+        const isa::Word w = isa::LoadWord(bytes);
         const bool known = isa::FindInsnDesc(isa::GetBits(w, 0, 8)) != nullptr;
         Fail({known ? ErrCode::kBadField : ErrCode::kBadOpcode, 0}, pc);
         break;
       }
       ++next_decode_;
-      pending_ = Entry{std::move(insn).value(), pc, SC_ZERO_TIME};
+      pending_ = Entry{*insn, pc, SC_ZERO_TIME};
       // The range check: the entry is complete CheckCycles after the take.
       wait(Cycles(CheckCycles(timing_.shell, pending_->insn)));
       if (!Running(run)) break;
@@ -342,7 +367,7 @@ Fault Chip::Barrier(const Entry& e) {
     // Its beats go back to back from the check's end: the memory takes the cycle after the
     // last one (tlm/memory.h MemoryTiming::Access).
     sc_time local = Cycles(timing_.shell.dma_check + BeatsOf(addr, rec.size()));
-    if (Fault f = Transfer(gp_fetch_, true, addr, rec, &local,
+    if (Fault f = Transfer(gp_perf_, true, addr, rec, &local,
                            BeatsOf(addr, rec.size()) * timing_.dma_bus_bytes);
         !f.ok())
       return f;
@@ -602,15 +627,14 @@ class OutstandingBursts {
 
 uint64_t Chip::BeatsOf(uint64_t addr, uint64_t bytes) const {
   if (bytes == 0) return 0;
-  const uint64_t b = timing_.dma_bus_bytes;
-  return (addr + bytes - 1) / b - addr / b + 1;
+  return BeatOf(addr + bytes - 1) - BeatOf(addr) + 1;
 }
 
 Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
                      std::span<uint8_t> data, sc_time* local, uint64_t charged) {
-  BusBytes bus;
-  bus.bytes = charged;
-  if (charged != kAllBytes) gp.set_extension(&bus);
+  BusBytes* bus = nullptr;
+  gp.get_extension(bus);
+  // The fetch payload carries no extension (a fetch word costs its bytes); the others carry one.
   gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data.data());
@@ -619,8 +643,8 @@ Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
   gp.set_byte_enable_ptr(nullptr);
   gp.set_dmi_allowed(false);
   gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+  if (bus != nullptr) bus->bytes = charged == kAllBytes ? data.size() : charged;
   dma->b_transport(gp, *local);
-  if (charged != kAllBytes) gp.clear_extension(&bus);  // not owned by the payload
   if (gp.get_response_status() != ::tlm::TLM_OK_RESPONSE) return {ErrCode::kDmaFault, addr};
   return {};
 }
@@ -632,19 +656,24 @@ uint8_t* Chip::Direct(uint64_t addr, uint64_t bytes) {
   auto covers = [&](const ::tlm::tlm_dmi& d) {
     return d.is_read_allowed() && addr >= d.get_start_address() && last <= d.get_end_address();
   };
+  if (last_dmi_ != nullptr && covers(*last_dmi_))
+    return last_dmi_->get_dmi_ptr() + (addr - last_dmi_->get_start_address());
   auto it = dmi_.upper_bound(addr);
-  if (it != dmi_.begin() && covers(std::prev(it)->second))
-    return std::prev(it)->second.get_dmi_ptr() + (addr - std::prev(it)->second.get_start_address());
+  if (it != dmi_.begin() && covers(std::prev(it)->second)) {
+    last_dmi_ = &std::prev(it)->second;
+    return last_dmi_->get_dmi_ptr() + (addr - last_dmi_->get_start_address());
+  }
   ::tlm::tlm_generic_payload& gp = gp_debug_;
   gp.set_command(::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   ::tlm::tlm_dmi d;
   if (!dma->get_direct_mem_ptr(gp, d) || !covers(d)) return nullptr;
-  dmi_[d.get_start_address()] = d;
+  last_dmi_ = &(dmi_[d.get_start_address()] = d);
   return d.get_dmi_ptr() + (addr - d.get_start_address());
 }
 
 void Chip::InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end) {
+  last_dmi_ = nullptr;
   for (auto it = dmi_.begin(); it != dmi_.end();) {
     if (it->second.get_start_address() <= end && start <= it->second.get_end_address())
       it = dmi_.erase(it);
@@ -705,7 +734,7 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
       return Faulted(f);
     std::span<uint8_t> row = std::span(*data).subspan(r * d.row_bytes, d.row_bytes);
     const uint64_t touched = BeatsOf(addrs[r], d.row_bytes);
-    const uint64_t first_beat = addrs[r] / timing_.dma_bus_bytes;
+    const uint64_t first_beat = BeatOf(addrs[r]);
     const uint64_t reads = touched - (touched > 0 && first_beat == prev_beat ? 1 : 0);
     if (touched > 0) prev_beat = first_beat + touched - 1;
     if (reads == 0) {

@@ -31,6 +31,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -48,6 +49,7 @@
 #include "core/golden/register_file.h"
 #include "core/status.h"
 #include "tlm/link.h"
+#include "tlm/memory.h"
 #include "tlm/timing.h"
 
 namespace aorta::tlm {
@@ -86,6 +88,7 @@ class Chip : public sc_core::sc_module {
 
   // `has_host`: the device has a host window (else every access to it faults).
   Chip(sc_core::sc_module_name name, const ChipConfig& config, bool has_host);
+  ~Chip() override;
 
   // Connects link port `port` to a channel pair (tx: this chip sends, rx: it receives).
   Status AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx);
@@ -160,6 +163,9 @@ class Chip : public sc_core::sc_module {
 
   // Fetch: the word at `pc`, read through the DMA socket; FETCH_FAULT / BAD_* on failure.
   void FetchWords(uint64_t run);
+  // The instruction of the word `bytes` fetched at `pc` (decoded once per distinct word and pc),
+  // or null if it does not decode.
+  const isa::Insn* Decoded(uint32_t pc, const std::array<uint8_t, isa::kWordBytes>& bytes);
   // Issues an instruction now: its external traffic (timed transactions), its unit's timing.
   // Runs inside the issuing thread (may wait for the quantum keeper).
   Issued Issue(const Entry& e);
@@ -183,6 +189,10 @@ class Chip : public sc_core::sc_module {
                          uint64_t charged = kAllBytes);
   // Beats of the DMA bus a row of `bytes` bytes at `addr` touches.
   uint64_t BeatsOf(uint64_t addr, uint64_t bytes) const;
+  // The DMA bus beat `addr` falls in (the bus width is a power of two: ChipTiming).
+  uint64_t BeatOf(uint64_t addr) const {
+    return bus_shift_ >= 0 ? addr >> bus_shift_ : addr / timing_.dma_bus_bytes;
+  }
   // EX: the earliest cycle (>= now) the head `insn` may issue: the handoff register, a free
   // table entry, no unfinished overlapping work of the other unit (ShellTiming).
   sc_core::sc_time ExIssueTime(const isa::Insn& insn, const sc_core::sc_time& now);
@@ -196,7 +206,10 @@ class Chip : public sc_core::sc_module {
   // grants are kept until the target invalidates them), or null.
   uint8_t* Direct(uint64_t addr, uint64_t bytes);
   void InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end);
-  sc_core::sc_time Cycles(uint64_t n) const { return clk_ * static_cast<double>(n); }
+  // n clock periods (exactly clk_ * n: integer time values; small n from a table).
+  sc_core::sc_time Cycles(uint64_t n) const {
+    return n < cycles_.size() ? cycles_[n] : sc_core::sc_time::from_value(clk_.value() * n);
+  }
   uint64_t ToCycles(const sc_core::sc_time& t) const;
   void AddBusy(regs::Counter k, const sc_core::sc_time& from, const sc_core::sc_time& to,
                sc_core::sc_time* until);
@@ -205,6 +218,12 @@ class Chip : public sc_core::sc_module {
   const ChipTiming timing_;
   const bool has_host_;
   const sc_core::sc_time clk_;
+  std::array<sc_core::sc_time, 64> cycles_;  // Cycles(n) for n < 64
+  // log2 of the DMA bus width when it is a power of two, else -1.
+  const int bus_shift_ =
+      timing_.dma_bus_bytes != 0 && (timing_.dma_bus_bytes & (timing_.dma_bus_bytes - 1)) == 0
+          ? std::countr_zero(timing_.dma_bus_bytes)
+          : -1;
   golden::ChipState chip_;
   golden::Counters counters_{};
   std::vector<LinkChannel*> tx_, rx_;
@@ -215,9 +234,12 @@ class Chip : public sc_core::sc_module {
     return static_cast<uint64_t>(t / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
   }
   tlm_utils::tlm_quantumkeeper qk_ld_, qk_st_;
-  // The bus payloads of the fetch (and barrier), LD and ST processes and of debug accesses.
-  ::tlm::tlm_generic_payload gp_fetch_, gp_ld_, gp_st_, gp_debug_;
-  std::map<uint64_t, ::tlm::tlm_dmi> dmi_;  // DMI grants by start address
+  // The bus payloads of the fetch, PERF record (barrier), LD and ST processes and of debug
+  // accesses; all but fetch carry their BusBytes extension (a member, attached for good).
+  ::tlm::tlm_generic_payload gp_fetch_, gp_perf_, gp_ld_, gp_st_, gp_debug_;
+  BusBytes bus_perf_, bus_ld_, bus_st_;
+  std::map<uint64_t, ::tlm::tlm_dmi> dmi_;    // DMI grants by start address
+  const ::tlm::tlm_dmi* last_dmi_ = nullptr;  // the grant Direct used last (null: none)
 
   golden::RegisterFile rf_;
 
@@ -228,7 +250,15 @@ class Chip : public sc_core::sc_module {
   std::array<std::deque<Entry>, isa::kNumQueues> queues_;
   std::optional<Entry> pending_;                               // decoded, not yet dispatched
   std::deque<std::pair<uint32_t, sc_core::sc_time>> fetched_;  // pc, arrival of words ahead
-  std::vector<std::array<uint8_t, isa::kWordBytes>> fetch_data_;
+  std::deque<std::array<uint8_t, isa::kWordBytes>> fetch_data_;
+  // Decoded instruction words by pc, kept across runs and used only while the fetched word's
+  // bytes are the same (a program decodes once, not on every run).
+  struct DecodedWord {
+    bool valid = false;
+    std::array<uint8_t, isa::kWordBytes> bytes{};
+    isa::Insn insn;
+  };
+  std::vector<DecodedWord> decoded_;
   uint32_t next_fetch_ = 0, next_decode_ = 0;
   sc_core::sc_time fetch_issue_;  // when the next fetch request can go out
   std::array<uint32_t, 4> tokens_{}, inflight_push_{};

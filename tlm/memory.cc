@@ -49,7 +49,11 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
       beat_bytes_(std::max<uint32_t>(1, beat_bytes)),
       per_cycle_(bytes_per_s > 0 ? bytes_per_s * period_ps * 1e-12 : 0),
       depth_(std::max(burst_bytes, static_cast<double>(beat_bytes_))),
-      tail_level_(depth_) {}
+      tail_level_(depth_) {
+  // Picoseconds per unit of sc_time's value (the time resolution: 1 unless changed).
+  const double r = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
+  ps_per_value_ = std::abs(r - std::round(r)) < 1e-9 ? std::round(r) : r;
+}
 
 void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, bool dma) {
   sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
@@ -81,7 +85,7 @@ void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, b
 }
 
 uint64_t MemoryTiming::CycleOf(const sc_time& t) const {
-  const double c = std::ceil(t.to_seconds() * 1e12 / period_ps_ - 1e-6);
+  const double c = std::ceil(static_cast<double>(t.value()) * ps_per_value_ / period_ps_ - 1e-6);
   return c > 0 ? static_cast<uint64_t>(c) : 0;
 }
 
@@ -154,8 +158,7 @@ sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t 
     c = last + 1;
   }
   last_served_[write] = std::max(last_served_[write], last);
-  return write ? period_ * static_cast<double>(last + 1 + latency_)
-               : period_ * static_cast<double>(last);
+  return sc_time::from_value(period_.value() * (write ? last + 1 + latency_ : last));
 }
 
 // ---- DRAM -----------------------------------------------------------------------------------
@@ -170,8 +173,11 @@ Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, std::shared_ptr<MemoryT
 }
 
 uint8_t* Dram::Page(uint64_t page) {
+  if (page == last_page_) return last_page_data_;
   auto& p = pages_[page];
   if (!p) p.reset(new uint8_t[kPageBytes]());
+  last_page_ = page;
+  last_page_data_ = p.get();
   return p.get();
 }
 
@@ -186,10 +192,18 @@ bool Dram::Access(::tlm::tlm_generic_payload& gp) {
     const uint64_t a = addr + done;
     const uint64_t page = a / kPageBytes, off = a % kPageBytes;
     const uint64_t n = std::min(kPageBytes - off, len - done);
-    if (write) {
+    if (page == last_page_) {
+      if (write) {
+        std::memcpy(last_page_data_ + off, data + done, n);
+      } else {
+        std::memcpy(data + done, last_page_data_ + off, n);
+      }
+    } else if (write) {
       std::memcpy(Page(page) + off, data + done, n);
     } else if (auto it = pages_.find(page); it != pages_.end()) {
-      std::memcpy(data + done, it->second.get() + off, n);
+      last_page_ = page;
+      last_page_data_ = it->second.get();
+      std::memcpy(data + done, last_page_data_ + off, n);
     } else {
       std::memset(data + done, 0, n);
     }

@@ -101,11 +101,12 @@ class MemoryTiming {
 
   sc_core::sc_time period_;
   double period_ps_;
-  uint64_t latency_;       // cycles
-  uint32_t beat_bytes_;    // bus width
-  double per_cycle_;       // refill per cycle (0: no limit)
-  double depth_;           // bucket depth
-  std::deque<Cycle> cal_;  // cycles base_ .. base_ + size - 1; none served after them
+  double ps_per_value_ = 1;  // picoseconds per sc_time value unit
+  uint64_t latency_;         // cycles
+  uint32_t beat_bytes_;      // bus width
+  double per_cycle_;         // refill per cycle (0: no limit)
+  double depth_;             // bucket depth
+  std::deque<Cycle> cal_;    // cycles base_ .. base_ + size - 1; none served after them
   uint64_t base_ = 0;
   double tail_level_;  // the level at the start of cycle base_ + size
   uint64_t bytes_ = 0;
@@ -162,6 +163,9 @@ class Dram : public sc_core::sc_module {
   uint64_t bytes_;
   std::shared_ptr<MemoryTiming> timing_;
   std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+  // The page accessed last (pages are never freed: the pointer stays valid).
+  uint64_t last_page_ = ~uint64_t{0};
+  uint8_t* last_page_data_ = nullptr;
 };
 
 // The host window: host memory (a DeviceMemory, e.g. HostMemory) reached over PCIe. Addresses

@@ -70,17 +70,68 @@ __attribute__((target("avx2"))) inline void Blocks(const int16_t* a16, uint32_t 
   }
 }
 
+// A pixel's N channels (N a multiple of 8) widened to int16.
+__attribute__((target("avx2"))) inline void Widen(const int8_t* a, uint32_t n, int16_t* a16) {
+  for (uint32_t k = 0; k < n; k += 8) {
+    const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a + k));
+    _mm_store_si128(reinterpret_cast<__m128i*>(a16 + k), _mm_cvtepi8_epi16(v));
+  }
+}
+
+// The small arrays (N = kN, 8 or 16), kP pixels at a time: the loops unrolled at compile time and
+// each weight vector loaded once for the kP pixels (the same sums as Blocks, in the same order).
+template <uint32_t kN, uint32_t kP>
+__attribute__((target("avx2"))) void MatmulRowsSmallAvx2(const BankWeights& w,
+                                                         const int8_t* const* a, size_t count,
+                                                         int32_t* out, bool accumulate) {
+  constexpr uint32_t kPairs = kN / 2, kBlocks = kN / 8;
+  const int16_t* wp = w.pairs();
+  alignas(32) int16_t a16[kP][kN];
+  size_t p = 0;
+  for (; p + kP <= count; p += kP) {
+    for (uint32_t q = 0; q < kP; ++q) Widen(a[p + q], kN, a16[q]);
+    __m256i acc[kP][kBlocks];
+    for (uint32_t q = 0; q < kP; ++q)
+      for (uint32_t g = 0; g < kBlocks; ++g) acc[q][g] = _mm256_setzero_si256();
+#pragma GCC unroll 16
+    for (uint32_t j = 0; j < kPairs; ++j) {
+      __m256i wv[kBlocks];
+      for (uint32_t g = 0; g < kBlocks; ++g)
+        wv[g] = _mm256_loadu_si256(
+            reinterpret_cast<const __m256i*>(wp + (size_t{j} * kN + size_t{g} * 8) * 2));
+      for (uint32_t q = 0; q < kP; ++q) {
+        int32_t pair;  // channels 2j and 2j + 1 of pixel q as one 32-bit lane
+        std::memcpy(&pair, a16[q] + 2 * j, sizeof(pair));
+        const __m256i b = _mm256_set1_epi32(pair);
+        for (uint32_t g = 0; g < kBlocks; ++g)
+          acc[q][g] = _mm256_add_epi32(acc[q][g], _mm256_madd_epi16(b, wv[g]));
+      }
+    }
+    for (uint32_t q = 0; q < kP; ++q) {
+      for (uint32_t g = 0; g < kBlocks; ++g) {
+        auto* dst = reinterpret_cast<__m256i*>(out + (p + q) * kN + g * 8);
+        __m256i v = acc[q][g];
+        if (accumulate) v = _mm256_add_epi32(_mm256_loadu_si256(dst), v);  // wraps mod 2^32
+        _mm256_storeu_si256(dst, v);
+      }
+    }
+  }
+  for (; p < count; ++p) {
+    Widen(a[p], kN, a16[0]);
+    Blocks<kBlocks>(a16[0], kPairs, wp, kN, 0, out + p * kN, accumulate);
+  }
+}
+
 __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const int8_t* const* a,
                                                     size_t count, int32_t* out, bool accumulate) {
   const uint32_t n = w.n();
   const uint32_t pairs = n / 2, blocks = n / 8;
   const int16_t* wp = w.pairs();
+  if (n == 16) return MatmulRowsSmallAvx2<16, 2>(w, a, count, out, accumulate);
+  if (n == 8) return MatmulRowsSmallAvx2<8, 4>(w, a, count, out, accumulate);
   alignas(32) int16_t a16[kMaxN];  // the pixel's channels widened to int16
   for (size_t p = 0; p < count; ++p) {
-    for (uint32_t k = 0; k < n; k += 8) {
-      const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[p] + k));
-      _mm_store_si128(reinterpret_cast<__m128i*>(a16 + k), _mm_cvtepi8_epi16(v));
-    }
+    Widen(a[p], n, a16);
     int32_t* o = out + p * n;
     uint32_t cb = 0;
     for (; cb + 4 <= blocks; cb += 4) Blocks<4>(a16, pairs, wp, n, cb, o, accumulate);
