@@ -35,7 +35,12 @@ struct Access {
   size_t writer_pos = 0;
   std::array<int64_t, kQueues> read_i{kNone, kNone, kNone};
   std::array<size_t, kQueues> read_pos{};
-  bool operator==(const Access&) const = default;
+  bool operator==(const Access& o) const {  // field by field (std::array == calls memcmp)
+    return writer_i == o.writer_i && writer_q == o.writer_q && writer_pos == o.writer_pos &&
+           read_i[0] == o.read_i[0] && read_i[1] == o.read_i[1] && read_i[2] == o.read_i[2] &&
+           read_pos[0] == o.read_pos[0] && read_pos[1] == o.read_pos[1] &&
+           read_pos[2] == o.read_pos[2];
+  }
 };
 
 struct Acting {
