@@ -153,6 +153,8 @@ void Chip::ClearRun() {
   ex_table_.clear();
   ++run_;
   Changed();
+  fetch_ev_.notify(SC_ZERO_TIME);
+  for (auto& ev : queue_ev_) ev.notify(SC_ZERO_TIME);
 }
 
 void Chip::StartRun() {
@@ -190,30 +192,79 @@ bool Chip::CanDispatch(const Entry& e) const {
 
 void Chip::Complete(const Completion& c) {
   if (c.run != run_) return;  // the run it belonged to has ended
-  if (c.commit) {
-    if (Fault f = c.commit(); !f.ok()) {
-      Fail(f, c.pc);
-      return;
-    }
+  if (Fault f = Commit(c.effect); !f.ok()) {
+    Fail(f, c.pc);
+    return;
   }
   --inflight_[c.q];
+  bool pushed = false;
   for (int k : {c.use.push_prev, c.use.push_next}) {
     if (k == golden::kNoCounter) continue;
     --inflight_push_[k];
     ++tokens_[k];
+    pushed = true;
   }
   golden::Count(counters_, golden::InsnCounter(c.op), 1);
   Changed();
+  fetch_ev_.notify(SC_ZERO_TIME);  // a barrier may find the chip idle
+  if (pushed) {
+    for (auto& ev : queue_ev_) ev.notify(SC_ZERO_TIME);  // a head may have its token
+  } else {
+    // Its queue may have become idle: a head waiting for a token counts *_STALL from then on.
+    queue_ev_[c.q].notify(SC_ZERO_TIME);
+  }
+}
+
+Fault Chip::Commit(const Effect& e) {
+  switch (e.kind) {
+    case Effect::Kind::kNone:
+      return {};
+    case Effect::Kind::kFault:
+      return e.fault;
+    case Effect::Kind::kLoad:
+      golden::CommitDmaLoad(chip_, std::get<isa::DmaLoad>(e.insn), *e.data, counters_);
+      return {};
+    case Effect::Kind::kRecv:
+      golden::CommitRecv(chip_, std::get<isa::Recv>(e.insn), *e.data, counters_);
+      return {};
+    case Effect::Kind::kStore:
+      for (size_t i = 0; i < counters_.size(); ++i) counters_[i] += (*e.delta)[i];
+      return {};
+    case Effect::Kind::kExec:
+      break;
+  }
+  return std::visit(
+      [&](const auto& i) -> Fault {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, isa::Loadw>) {
+          return golden::ExecLoadw(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
+          return golden::ExecMatmul(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
+          return golden::ExecDwconv(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
+          return golden::ExecPostproc(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
+          return golden::ExecVecEltwise(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Pool>) {
+          return golden::ExecPool(chip_, i, counters_);
+        } else if constexpr (std::is_same_v<T, isa::Resize>) {
+          return golden::ExecResize(chip_, i, counters_);
+        } else {
+          return Fault{ErrCode::kBadOpcode, 0};  // only EX instructions execute (Effect::Exec)
+        }
+      },
+      e.insn);
 }
 
 void Chip::CompletionMethod() {
   const sc_time now = sc_core::sc_time_stamp();
-  while (!completions_.empty() && completions_.begin()->first <= now) {
-    Completion c = completions_.begin()->second;
-    completions_.erase(completions_.begin());
+  while (!completions_.empty() && completions_.front().first <= now) {
+    Completion c = std::move(completions_.front().second);
+    completions_.pop_front();
     Complete(c);
   }
-  if (!completions_.empty()) completion_ev_.notify(completions_.begin()->first - now);
+  if (!completions_.empty()) completion_ev_.notify(completions_.front().first - now);
 }
 
 void Chip::DeadlockMethod() {
@@ -316,7 +367,7 @@ void Chip::FetchThread() {
       while (Running(run) && !CanDispatch(*pending_)) {
         blocked = true;
         deadlock_check_.notify(SC_ZERO_TIME);
-        wait(changed_);
+        wait(fetch_ev_);
       }
       if (!Running(run)) break;
       if (blocked && queue != isa::Queue::kBarrier) {
@@ -345,6 +396,7 @@ void Chip::FetchThread() {
       e.ready = sc_core::sc_time_stamp() + Cycles(timing_.shell.queue_to_head);
       queues_[static_cast<int>(queue)].push_back(std::move(e));
       Changed();
+      queue_ev_[static_cast<int>(queue)].notify(SC_ZERO_TIME);
     }
   }
 }
@@ -384,12 +436,12 @@ void Chip::QueueThread(int q) {
       q == kLd ? Counter::kLdStall : (q == kEx ? Counter::kExStall : Counter::kStStall);
   for (;;) {
     if (!rf_.busy || rf_.error || queues_[q].empty()) {
-      wait(changed_);
+      wait(queue_ev_[q]);
       continue;
     }
     const uint64_t run = run_;
     const sc_time now = sc_core::sc_time_stamp();
-    const Entry e = queues_[q].front();
+    const Entry& e = queues_[q].front();  // valid until the queue changes (a wait, a fault)
     if (now < e.ready) {
       wait(e.ready - now);
       continue;
@@ -399,7 +451,7 @@ void Chip::QueueThread(int q) {
     if ((use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
         (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0)) {
       deadlock_check_.notify(SC_ZERO_TIME);
-      wait(changed_);
+      wait(queue_ev_[q]);
       if (idle)
         counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
       continue;
@@ -457,6 +509,7 @@ void Chip::QueueThread(int q) {
         continue;  // re-evaluate then (nothing else issues EX meanwhile)
       }
     }
+    const Entry issued = std::move(queues_[q].front());
     queues_[q].pop_front();
     for (int c : {use.pop_prev, use.pop_next})
       if (c != golden::kNoCounter) --tokens_[c];
@@ -464,21 +517,26 @@ void Chip::QueueThread(int q) {
       if (c != golden::kNoCounter) ++inflight_push_[c];
     ++inflight_[q];
     Changed();
+    fetch_ev_.notify(SC_ZERO_TIME);  // the queue has room
     const sc_time issued_at = sc_core::sc_time_stamp();
-    Issued is = Issue(e);  // may advance time (quantum keeper syncs)
+    Issued is = Issue(issued);  // may advance time (quantum keeper syncs)
     const Counter busy =
         q == kLd ? Counter::kLdBusy : (q == kEx ? Counter::kExBusy : Counter::kStBusy);
     sc_time* until = q == kLd ? &ld_busy_until_ : (q == kEx ? &ex_busy_until_ : &st_busy_until_);
     // Busy from the cycle after the issue through the done (EX: retire) cycle.
     AddBusy(busy, issued_at + clk_, is.done + clk_, until);
     if (observer_)
-      observer_->OnInstruction(observer_index_, static_cast<isa::Queue>(q), e.insn, e.pc,
+      observer_->OnInstruction(observer_index_, static_cast<isa::Queue>(q), issued.insn, issued.pc,
                                Ps(issued_at), Ps(is.done));
     // Its pushes count (and LD / ST take the next instruction) the cycle after.
-    Completion c{run, q, e.pc, isa::OpcodeOf(e.insn), use, std::move(is.commit)};
+    Completion c{run, q, issued.pc, isa::OpcodeOf(issued.insn), use, std::move(is.effect)};
     const sc_time effect = is.done + Cycles(timing_.shell.token_delay);
     if (q == kEx) {
-      completions_.emplace(effect, std::move(c));
+      // In time order, after those of the same time (EX completions almost always come in
+      // order: the search from the back is short).
+      auto at = completions_.end();
+      while (at != completions_.begin() && std::prev(at)->first > effect) --at;
+      completions_.emplace(at, effect, std::move(c));
       completion_ev_.notify(effect - sc_core::sc_time_stamp());
     } else {
       if (effect > sc_core::sc_time_stamp()) wait(effect - sc_core::sc_time_stamp());
@@ -494,7 +552,10 @@ Fault Chip::CheckLink(uint32_t link) const {
 }
 
 Chip::Issued Chip::Faulted(Fault f) const {
-  return {sc_core::sc_time_stamp() + clk_, [f] { return f; }};
+  Issued is{sc_core::sc_time_stamp() + clk_, {}};
+  is.effect.kind = Effect::Kind::kFault;
+  is.effect.fault = f;
+  return is;
 }
 
 Chip::Issued Chip::Issue(const Entry& e) {
@@ -511,10 +572,7 @@ Chip::Issued Chip::Issue(const Entry& e) {
           // The queue checked the port, the rows and that the bytes have arrived.
           auto data = std::make_shared<std::vector<uint8_t>>(uint64_t{i.rows} * n);
           if (!rx_[i.link]->Pop(*data)) return Faulted({ErrCode::kLinkFault, i.link});
-          return {now + Cycles(uint64_t{i.rows} + 1), [this, i, data] {
-                    golden::CommitRecv(chip_, i, *data, counters_);
-                    return Fault{};
-                  }};
+          return {now + Cycles(uint64_t{i.rows} + 1), {Effect::Kind::kRecv, {}, e.insn, data, {}}};
         } else if constexpr (std::is_same_v<T, isa::Send>) {
           if (Fault f = CheckLink(i.link); !f.ok()) return Faulted(f);
           if (Fault f = golden::CheckLinkRows(chip_, i.ub_addr, i.rows); !f.ok()) return Faulted(f);
@@ -523,7 +581,7 @@ Chip::Issued Chip::Issue(const Entry& e) {
           const sc_time serial(static_cast<double>(data.size()) * 1e12 / timing_.link_bytes_per_s,
                                sc_core::SC_PS);
           tx_[i.link]->Send(data, now + clk_);
-          return {now + std::max(Cycles(uint64_t{i.rows} + 1), serial), nullptr};
+          return {now + std::max(Cycles(uint64_t{i.rows} + 1), serial), {}};
         } else if constexpr (std::is_same_v<T, isa::Loadw>) {
           const sc_time a = std::max({now + Cycles(timing_.shell.handoff), mx_next_accept_,
                                       loadw_free_, bank_pass_issue_end_[i.bank]});
@@ -533,8 +591,7 @@ Chip::Issued Chip::Issue(const Entry& e) {
           mx_done_ = std::max(a + Cycles(LoadwCycles(n)), mx_done_ + clk_);
           // The array takes a weight row per cycle, a + 2 .. a + N + 1.
           AddBusy(Counter::kArrayBusy, a + Cycles(2), a + Cycles(n + 2), &array_busy_until_);
-          return {ExAccepted(e.insn, a, mx_done_),
-                  [this, i] { return golden::ExecLoadw(chip_, i, counters_); }};
+          return {ExAccepted(e.insn, a, mx_done_), Effect::Exec(e.insn)};
         } else if constexpr (std::is_same_v<T, isa::Matmul>) {
           const uint64_t m = MatmulIssueCycles(i);
           const sc_time a = std::max({now + Cycles(timing_.shell.handoff), mx_next_accept_,
@@ -545,8 +602,7 @@ Chip::Issued Chip::Issue(const Entry& e) {
           const sc_time end = a + Cycles(m + MatmulDoneAfterIssue(n));
           mx_done_ = std::max(end, mx_done_ + clk_);
           AddBusy(Counter::kArrayBusy, a + clk_, end, &array_busy_until_);
-          return {ExAccepted(e.insn, a, mx_done_),
-                  [this, i] { return golden::ExecMatmul(chip_, i, counters_); }};
+          return {ExAccepted(e.insn, a, mx_done_), Effect::Exec(e.insn)};
         } else if constexpr (std::is_same_v<T, isa::Sync> || std::is_same_v<T, isa::Perf> ||
                              std::is_same_v<T, isa::Halt>) {
           return Faulted({ErrCode::kBadOpcode, 0});  // barriers never enter a queue
@@ -555,19 +611,7 @@ Chip::Issued Chip::Issue(const Entry& e) {
           // cycle of the done.
           const sc_time a = std::max(now + Cycles(timing_.shell.handoff), vx_free_);
           vx_free_ = a + Cycles(VectorCycles(e.insn) - 1);
-          return {ExAccepted(e.insn, a, vx_free_), [this, i]() -> Fault {
-                    if constexpr (std::is_same_v<T, isa::Dwconv>) {
-                      return golden::ExecDwconv(chip_, i, counters_);
-                    } else if constexpr (std::is_same_v<T, isa::Postproc>) {
-                      return golden::ExecPostproc(chip_, i, counters_);
-                    } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
-                      return golden::ExecVecEltwise(chip_, i, counters_);
-                    } else if constexpr (std::is_same_v<T, isa::Pool>) {
-                      return golden::ExecPool(chip_, i, counters_);
-                    } else {
-                      return golden::ExecResize(chip_, i, counters_);
-                    }
-                  }};
+          return {ExAccepted(e.insn, a, vx_free_), Effect::Exec(e.insn)};
         }
       },
       e.insn);
@@ -757,10 +801,7 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
   qk_ld_.reset();
   // Done with the last on-chip write.
   const sc_time done = std::max(last, request) + Cycles(sh.dma_load_tail);
-  return {done, [this, d, data] {
-            golden::CommitDmaLoad(chip_, d, *data, counters_);
-            return Fault{};
-          }};
+  return {done, {Effect::Kind::kLoad, {}, d, std::move(data), {}}};
 }
 
 Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
@@ -807,10 +848,7 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
   }
   qk_st_.reset();
   // Done with the last write response; the counters count a completed store.
-  return {last + Cycles(sh.dma_store_tail), [this, delta] {
-            for (size_t i = 0; i < counters_.size(); ++i) counters_[i] += (*delta)[i];
-            return Fault{};
-          }};
+  return {last + Cycles(sh.dma_store_tail), {Effect::Kind::kStore, {}, {}, {}, delta}};
 }
 
 }  // namespace aorta::tlm

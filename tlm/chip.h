@@ -36,6 +36,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <systemc>
 #include <tlm>
@@ -118,12 +119,23 @@ class Chip : public sc_core::sc_module {
     uint32_t pc = 0;
     sc_core::sc_time ready;  // dispatched: may issue from this time on
   };
-  // An issued instruction: when it completes and what it then does to the chip (its data
-  // effect; EX instructions check and execute here). A fault found at issue is returned by
-  // `commit`, so it is reported when the instruction would have completed.
+  // What an issued instruction does to the chip when it completes (Chip::Commit): nothing (SEND),
+  // a fault found at issue (reported when the instruction would have completed), a DMA_LOAD's
+  // or RECV's rows landing (`data`), a DMA_STORE's counters (`delta`), or an EX instruction
+  // checked and executed (`insn`).
+  struct Effect {
+    enum class Kind : uint8_t { kNone, kFault, kLoad, kRecv, kStore, kExec };
+    Kind kind = Kind::kNone;
+    golden::Fault fault;
+    isa::Insn insn;
+    std::shared_ptr<std::vector<uint8_t>> data;
+    std::shared_ptr<golden::Counters> delta;
+    static Effect Exec(const isa::Insn& i) { return {Kind::kExec, {}, i, {}, {}}; }
+  };
+  // An issued instruction: when it completes and its effect.
   struct Issued {
     sc_core::sc_time done;
-    std::function<golden::Fault()> commit;
+    Effect effect;
   };
   struct Completion {
     uint64_t run = 0;
@@ -131,7 +143,7 @@ class Chip : public sc_core::sc_module {
     uint32_t pc = 0;
     isa::Opcode op{};
     golden::TokenUse use;
-    std::function<golden::Fault()> commit;
+    Effect effect;
   };
 
   // Registers (BAR0).
@@ -160,6 +172,7 @@ class Chip : public sc_core::sc_module {
   // Applies a completion now (if its run is still going): commits its effect (or fails the
   // run), pushes its tokens, counts the instruction.
   void Complete(const Completion& c);
+  golden::Fault Commit(const Effect& e);
 
   // Fetch: the word at `pc`, read through the DMA socket; FETCH_FAULT / BAD_* on failure.
   void FetchWords(uint64_t run);
@@ -273,7 +286,8 @@ class Chip : public sc_core::sc_module {
     sc_core::sc_time since;
   };
   std::array<LinkWatch, isa::kNumQueues> link_watch_{};
-  std::multimap<sc_core::sc_time, Completion> completions_;
+  // EX completions in time order (equal times in issue order).
+  std::deque<std::pair<sc_core::sc_time, Completion>> completions_;
   // Matrix / vector unit state (EX).
   // Matrix unit: the next acceptance of any instruction (one per cycle, in order), of a pass
   // (the previous pass's last vector), of a LOADW (the previous load's last WB read); the last
@@ -291,7 +305,11 @@ class Chip : public sc_core::sc_module {
   sc_core::sc_time ex_issue_free_[2], ex_last_retire_;
   sc_core::sc_time ld_busy_until_, ex_busy_until_, st_busy_until_, array_busy_until_;
 
-  sc_core::sc_event start_, changed_, completion_ev_, deadlock_check_;
+  // changed_: any change of the queues, tokens or run (a RECV waiting for link data re-checks);
+  // fetch_ev_: a queue has room or an instruction completed (the fetch slot's dispatch);
+  // queue_ev_[q]: an entry entered queue q, a token was pushed, or the run changed.
+  sc_core::sc_event start_, changed_, fetch_ev_, completion_ev_, deadlock_check_;
+  std::array<sc_core::sc_event, isa::kNumQueues> queue_ev_;
 };
 
 }  // namespace aorta::tlm

@@ -53,6 +53,9 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
   // Picoseconds per unit of sc_time's value (the time resolution: 1 unless changed).
   const double r = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
   ps_per_value_ = std::abs(r - std::round(r)) < 1e-9 ? std::round(r) : r;
+  const double units = period_ps / ps_per_value_;
+  if (units >= 1 && units < 1e6 && units == std::floor(units))
+    period_units_ = static_cast<uint64_t>(units);
 }
 
 void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, bool dma) {
@@ -85,6 +88,9 @@ void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, b
 }
 
 uint64_t MemoryTiming::CycleOf(const sc_time& t) const {
+  // A whole period of at most 10^6 time units: the same rounding in integers (a time that is not
+  // a multiple of the period lies at least 1 / period > 10^-6 of a cycle past the previous one).
+  if (period_units_ != 0) return (t.value() + period_units_ - 1) / period_units_;
   const double c = std::ceil(static_cast<double>(t.value()) * ps_per_value_ / period_ps_ - 1e-6);
   return c > 0 ? static_cast<uint64_t>(c) : 0;
 }

@@ -101,12 +101,13 @@ class MemoryTiming {
 
   sc_core::sc_time period_;
   double period_ps_;
-  double ps_per_value_ = 1;  // picoseconds per sc_time value unit
-  uint64_t latency_;         // cycles
-  uint32_t beat_bytes_;      // bus width
-  double per_cycle_;         // refill per cycle (0: no limit)
-  double depth_;             // bucket depth
-  std::deque<Cycle> cal_;    // cycles base_ .. base_ + size - 1; none served after them
+  double ps_per_value_ = 1;    // picoseconds per sc_time value unit
+  uint64_t period_units_ = 0;  // the period in sc_time value units when whole (0: not)
+  uint64_t latency_;           // cycles
+  uint32_t beat_bytes_;        // bus width
+  double per_cycle_;           // refill per cycle (0: no limit)
+  double depth_;               // bucket depth
+  std::deque<Cycle> cal_;      // cycles base_ .. base_ + size - 1; none served after them
   uint64_t base_ = 0;
   double tail_level_;  // the level at the start of cycle base_ + size
   uint64_t bytes_ = 0;
