@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -356,14 +357,25 @@ Result<Program> ParseProgram(std::span<const uint8_t> bytes, const std::string& 
 }
 
 Result<Program> ReadProgram(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return InvalidArgument("program {} is a directory", path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("cannot open program {}", path);
-  const std::streamoff size = in.tellg();
-  if (size < 0) return DataLoss("cannot read program {}", path);
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), size))
-    return DataLoss("cannot read program {} ({} bytes)", path, size);
+  // In blocks (its size reserved when it is a regular file), not byte by byte.
+  std::vector<uint8_t> bytes;
+  if (const uintmax_t size = std::filesystem::file_size(path, ec); !ec) bytes.reserve(size);
+  try {
+    constexpr size_t kBlock = size_t{1} << 20;
+    for (size_t got = 0; in; got = bytes.size()) {
+      bytes.resize(got + kBlock);
+      in.read(reinterpret_cast<char*>(bytes.data() + got), kBlock);
+      bytes.resize(got + static_cast<size_t>(in.gcount()));
+    }
+  } catch (const std::ios_base::failure& e) {
+    return DataLoss("cannot read program {}: {}", path, e.what());
+  }
+  if (in.bad()) return DataLoss("cannot read program {}", path);
   return ParseProgram(bytes, path);
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "aorta/regs_gen.h"
@@ -62,6 +63,23 @@ TEST(Program, RefusesTruncatedCorruptAndForeignFiles) {
   Result<Program> v = ParseProgram(version, "v");
   EXPECT_EQ(v.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(v.status().message().find("version 99"), std::string::npos);
+}
+
+TEST(Program, ReadsAFileAndNamesWhatIsNotOne) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/program_test_read.aprog";
+  const Program p = MakeProgram();
+  ASSERT_TRUE(WriteProgram(p, path).ok());
+  Result<Program> back = ReadProgram(path);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->SerializeAsString(), p.SerializeAsString());
+  Result<Program> missing = ReadProgram(dir + "/no_such_program.aprog");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  Result<Program> folder = ReadProgram(dir);  // reading a directory used to throw
+  EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(folder.status().message().find("is a directory"), std::string::npos)
+      << folder.status().ToString();
+  std::remove(path.c_str());
 }
 
 TEST(Program, ValidationNamesWhatIsWrong) {
