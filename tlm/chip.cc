@@ -206,7 +206,13 @@ void Chip::Complete(const Completion& c) {
   }
   golden::Count(counters_, golden::InsnCounter(c.op), 1);
   Changed();
-  fetch_ev_.notify(SC_ZERO_TIME);  // a barrier may find the chip idle
+  // A barrier waiting in the fetch slot may find the chip idle (a word waiting for room in its
+  // queue waits for an issue, not for completions).
+  if (pending_ && isa::QueueOf(pending_->insn) == isa::Queue::kBarrier)
+    fetch_ev_.notify(SC_ZERO_TIME);
+  // With nothing in flight the chip may be deadlocked (DeadlockMethod decides).
+  if (std::all_of(inflight_.begin(), inflight_.end(), [](uint32_t n) { return n == 0; }))
+    deadlock_check_.notify(SC_ZERO_TIME);
   if (pushed) {
     for (auto& ev : queue_ev_) ev.notify(SC_ZERO_TIME);  // a head may have its token
   } else {
@@ -310,7 +316,9 @@ void Chip::FetchWords(uint64_t run) {
 }
 
 const isa::Insn* Chip::Decoded(uint32_t pc, const std::array<uint8_t, isa::kWordBytes>& bytes) {
-  if (pc >= decoded_.size()) decoded_.resize(size_t{pc} + 1);
+  if (pc >= decoded_.size())
+    decoded_.resize(
+        std::max<size_t>(size_t{pc} + 1, std::min<size_t>(2 * decoded_.size(), rf_.iq_len)));
   DecodedWord& d = decoded_[pc];
   if (d.valid && d.bytes == bytes) return &d.insn;
   Result<isa::Insn> insn = isa::Decode(isa::LoadWord(bytes));

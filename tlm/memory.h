@@ -6,6 +6,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -107,7 +108,35 @@ class MemoryTiming {
   uint32_t beat_bytes_;        // bus width
   double per_cycle_;           // refill per cycle (0: no limit)
   double depth_;               // bucket depth
-  std::deque<Cycle> cal_;      // cycles base_ .. base_ + size - 1; none served after them
+  // A queue of cycles in a ring of a power-of-two capacity (grows; indexing is a mask, not the
+  // deque's block lookup: the calendar is indexed on every beat).
+  class CycleRing {
+   public:
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Cycle& operator[](size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
+    Cycle& back() { return (*this)[size_ - 1]; }
+    void pop_front() {
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      --size_;
+    }
+    void push_back(const Cycle& c) {
+      if (size_ == ring_.size()) Grow();
+      ++size_;
+      back() = c;
+    }
+
+   private:
+    void Grow() {
+      std::vector<Cycle> bigger(std::max<size_t>(64, 2 * ring_.size()));
+      for (size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+      ring_.swap(bigger);
+      head_ = 0;
+    }
+    std::vector<Cycle> ring_;
+    size_t head_ = 0, size_ = 0;
+  };
+  CycleRing cal_;  // cycles base_ .. base_ + size - 1; none served after them
   uint64_t base_ = 0;
   double tail_level_;  // the level at the start of cycle base_ + size
   uint64_t bytes_ = 0;

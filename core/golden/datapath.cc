@@ -231,13 +231,24 @@ Fault ExecMatmul(ChipState& s, const isa::Matmul& i, Counters& c) {
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     const int64_t iy = static_cast<int64_t>(oy * i.stride_h) + i.y_off;
     const bool row_in = iy >= 0 && iy < int64_t{i.in_h};
-    for (uint64_t ox = 0; ox < i.out_w; ++ox) {
+    // The pixels whose column is in the image are consecutive (lo .. hi - 1) and read rows
+    // stride_w apart; the others read the padding row.
+    auto col_in = [&](uint64_t ox) {
       const int64_t ix = static_cast<int64_t>(ox * i.stride_w) + i.x_off;
-      rows[ox] =
-          row_in && ix >= 0 && ix < int64_t{i.in_w}
-              ? ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix)) *
-                         n
-              : pad.data();
+      return ix >= 0 && ix < int64_t{i.in_w};
+    };
+    uint64_t lo = 0, hi = row_in ? i.out_w : 0;
+    while (lo < hi && !col_in(lo)) ++lo;
+    while (hi > lo && !col_in(hi - 1)) --hi;
+    std::fill(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(lo), pad.data());
+    std::fill(rows.begin() + static_cast<std::ptrdiff_t>(hi), rows.end(), pad.data());
+    if (lo < hi) {
+      const int8_t* p =
+          ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
+                static_cast<uint64_t>(static_cast<int64_t>(lo * i.stride_w) + i.x_off)) *
+                   n;
+      const uint64_t step = uint64_t{i.stride_w} * n;
+      for (uint64_t ox = lo; ox < hi; ++ox, p += step) rows[ox] = p;
     }
     kernels::MatmulRows(s.BankLayout(i.bank), rows.data(), i.out_w,
                         s.Acc(i.acc_addr + oy * i.out_w), i.accumulate);

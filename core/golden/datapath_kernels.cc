@@ -21,10 +21,17 @@ void BankWeights::Set(const int8_t* w, uint32_t n) {
   n_ = n;
   raw_.assign(w, w + size_t{n} * n);
   const uint32_t pairs = (n + 1) / 2;
-  pairs_.assign(size_t{pairs} * n * 2, 0);
-  for (uint32_t k = 0; k < n; ++k)
-    for (uint32_t c = 0; c < n; ++c)
-      pairs_[(size_t{k / 2} * n + c) * 2 + (k % 2)] = w[size_t{k} * n + c];
+  pairs_.resize(size_t{pairs} * n * 2);
+  // Pair j interleaves rows 2j and 2j + 1 (a zero row past an odd N's last).
+  for (uint32_t j = 0; j < pairs; ++j) {
+    const int8_t* even = w + size_t{2 * j} * n;
+    const int8_t* odd = 2 * j + 1 < n ? even + n : nullptr;
+    int16_t* out = pairs_.data() + size_t{j} * n * 2;
+    for (uint32_t c = 0; c < n; ++c) {
+      out[2 * c] = even[c];
+      out[2 * c + 1] = odd != nullptr ? odd[c] : int16_t{0};
+    }
+  }
 }
 
 void MatmulRowsPlain(const BankWeights& w, const int8_t* const* a, size_t count, int32_t* out,
