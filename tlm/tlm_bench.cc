@@ -127,6 +127,7 @@ struct Ran {
   double load_cpu_s = 0;   // of which Session::Load (the loader's checks, the program's writes)
   uint64_t simulated = 0;  // cycles the backend simulated during Load + Run
   int64_t run_instructions = -1;  // user-space instructions retired in Run (-1: no counter)
+  int64_t run_cpu_cycles = -1;    // user-space CPU cycles of Run (-1: no counter)
   double CyclesPerCpuS() const { return cpu_s > 0 ? static_cast<double>(simulated) / cpu_s : 0; }
   // The same over Session::Run alone (the simulation; Load is the same code on every backend).
   double CyclesPerRunCpuS() const {
@@ -135,25 +136,25 @@ struct Ran {
   }
 };
 
-// Instructions the process retires (user space), from a hardware counter: a measure of the
-// simulation's work that the machine's load does not move (CPU time moves by up to 2x on a loaded
-// machine). -1 where the counter is not available (no PMU access).
-class InstructionCounter {
+// Instructions the process retires and CPU cycles it takes (user space), from hardware counters:
+// measures of the simulation's work that the machine's load moves far less than CPU time (which
+// moves by up to 2x on a loaded machine). -1 where the counter is not available (no PMU access).
+class HardwareCounter {
  public:
-  InstructionCounter() {
+  explicit HardwareCounter(uint64_t config) {
     perf_event_attr a{};
     a.type = PERF_TYPE_HARDWARE;
     a.size = sizeof(a);
-    a.config = PERF_COUNT_HW_INSTRUCTIONS;
+    a.config = config;
     a.exclude_kernel = 1;
     a.exclude_hv = 1;
     fd_ = static_cast<int>(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
   }
-  ~InstructionCounter() {
+  ~HardwareCounter() {
     if (fd_ >= 0) close(fd_);
   }
-  InstructionCounter(const InstructionCounter&) = delete;
-  InstructionCounter& operator=(const InstructionCounter&) = delete;
+  HardwareCounter(const HardwareCounter&) = delete;
+  HardwareCounter& operator=(const HardwareCounter&) = delete;
   int64_t Read() const {
     uint64_t v = 0;
     if (fd_ < 0 || read(fd_, &v, sizeof v) != static_cast<ssize_t>(sizeof v)) return -1;
@@ -165,7 +166,12 @@ class InstructionCounter {
 };
 
 int64_t Instructions() {
-  static InstructionCounter counter;
+  static HardwareCounter counter(PERF_COUNT_HW_INSTRUCTIONS);
+  return counter.Read();
+}
+
+int64_t UserCycles() {
+  static HardwareCounter counter(PERF_COUNT_HW_CPU_CYCLES);
   return counter.Read();
 }
 
@@ -185,10 +191,11 @@ Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
   AORTA_ASSIGN_OR_RETURN(auto session, runtime::Session::Load(w.program, backend, o));
   Ran r;
   r.load_cpu_s = CpuSeconds() - cpu0;
-  const int64_t insn0 = Instructions();
+  const int64_t insn0 = Instructions(), cyc0 = UserCycles();
   AORTA_ASSIGN_OR_RETURN(r.outputs, session->Run(w.inputs, &r.report));
-  const int64_t insn1 = Instructions();
+  const int64_t insn1 = Instructions(), cyc1 = UserCycles();
   r.run_instructions = insn0 >= 0 && insn1 >= 0 ? insn1 - insn0 : -1;
+  r.run_cpu_cycles = cyc0 >= 0 && cyc1 >= 0 ? cyc1 - cyc0 : -1;
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cpu_s = CpuSeconds() - cpu0;
   r.simulated = backend.simulated_cycles() - sim0;
@@ -337,7 +344,7 @@ int Main(int argc, char** argv) {
   app.add_flag("--digest", digest,
                "after each program's line: its TLM counters (total), a digest of the counters "
                "of every layer and of the outputs (to show that a change kept them all) and the "
-               "instructions the process retired in Session::Run (a hardware counter: load-free)");
+               "instructions and CPU cycles of Session::Run in user space (hardware counters)");
   app.add_flag("--layers", layers_detail,
                "per layer: the timing counters, RTL/TLM (tlm_rtl_bench)");
   tlm::BoardOptions board_options;
@@ -407,10 +414,11 @@ int Main(int argc, char** argv) {
           for (uint64_t c : t->report.counters) fmt::print(" {}", c);
           fmt::print("\n");
           if (t->run_instructions >= 0)
-            fmt::print("run_instructions {} {} {} ({:.1f} per simulated cycle)\n", w.name,
-                       chip_name, t->run_instructions,
+            fmt::print("run_instructions {} {} {} ({:.1f} per simulated cycle), cpu_cycles {}\n",
+                       w.name, chip_name, t->run_instructions,
                        static_cast<double>(t->run_instructions) /
-                           static_cast<double>(std::max<uint64_t>(1, t->simulated)));
+                           static_cast<double>(std::max<uint64_t>(1, t->simulated)),
+                       t->run_cpu_cycles);
         }
 #if AORTA_TLM_BENCH_RTL
         auto rtl = runtime::MakeRtlBackend(chips);

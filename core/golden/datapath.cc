@@ -57,35 +57,12 @@ void CountMem(Counters& c, Mem m, bool write, uint64_t bytes) {
   if (MemCounter(m, write, &k)) Count(c, k, bytes);
 }
 
-// ACC row update shared by MATMUL and DWCONV.
-void WriteAcc(int32_t* acc, const int32_t* p, uint32_t n, bool accumulate) {
-  for (uint32_t i = 0; i < n; ++i)
-    acc[i] = accumulate ? intmath::Wrap32(int64_t{acc[i]} + p[i]) : p[i];
-}
-
 // Scratch buffers of the data path (one per thread: boards of several chips run in one thread,
 // studies in several).
 std::vector<int8_t>& Scratch8(size_t size) {
   thread_local std::vector<int8_t> v;
   if (v.size() < size) v.resize(size);
   return v;
-}
-
-// The depthwise inner loop is written for the compiler to vectorize (no calls, no bounds checks);
-// on x86-64 with GCC it is also compiled for AVX2 and picked at run time (target_clones), since
-// the default x86-64 target has only SSE2 (no 32-bit vector multiply). The matrix pass's loop is
-// core/golden/datapath_kernels.h.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define AORTA_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define AORTA_SIMD_CLONES
-#endif
-
-// p[ch] += a[ch] * w[ch], ch < n: one depthwise tap.
-AORTA_SIMD_CLONES
-void AddProducts(uint32_t n, const int8_t* __restrict a, const int8_t* __restrict w,
-                 int32_t* __restrict p) {
-  for (uint32_t ch = 0; ch < n; ++ch) p[ch] += int32_t{a[ch]} * w[ch];
 }
 
 intmath::EltKind KindOf(isa::EltOp op) {
@@ -270,24 +247,28 @@ Fault ExecDwconv(ChipState& s, const isa::Dwconv& i, Counters& c) {
   if (Fault f = s.CheckRows(Mem::kWb, i.wb_addr, taps); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kAcc, i.acc_addr, pixels); !f.ok()) return f;
 
-  std::vector<int32_t> p(n);
   std::vector<int8_t>& pad = Scratch8(n);
   std::fill(pad.begin(), pad.end(), static_cast<int8_t>(i.pad_value));
+  // Per pixel, each tap's UB row (the padding row outside the image) and WB row, then the
+  // kernel sums the taps' products per channel into the pixel's ACC row.
+  thread_local std::vector<const int8_t*> a, w;
+  a.resize(taps);
+  w.resize(taps);
+  for (uint64_t t = 0; t < taps; ++t) w[t] = s.Wb(i.wb_addr + t);
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     for (uint64_t ox = 0; ox < i.out_w; ++ox) {
-      std::fill(p.begin(), p.end(), 0);
       for (uint64_t ky = 0; ky < i.k_h; ++ky) {
         const int64_t iy = static_cast<int64_t>(oy * i.stride_h + ky * i.dil_h) + i.y_off;
         for (uint64_t kx = 0; kx < i.k_w; ++kx) {
           const int64_t ix = static_cast<int64_t>(ox * i.stride_w + kx * i.dil_w) + i.x_off;
-          const int8_t* w = s.Wb(i.wb_addr + ky * i.k_w + kx);
-          const int8_t* a = pad.data();
-          if (iy >= 0 && iy < int64_t{i.in_h} && ix >= 0 && ix < int64_t{i.in_w})
-            a = s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix));
-          AddProducts(n, a, w, p.data());
+          a[ky * i.k_w + kx] = iy >= 0 && iy < int64_t{i.in_h} && ix >= 0 && ix < int64_t{i.in_w}
+                                   ? s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
+                                          static_cast<uint64_t>(ix))
+                                   : pad.data();
         }
       }
-      WriteAcc(s.Acc(i.acc_addr + oy * i.out_w + ox), p.data(), n, i.accumulate);
+      kernels::DepthwiseTaps(n, a.data(), w.data(), taps, s.Acc(i.acc_addr + oy * i.out_w + ox),
+                             i.accumulate);
     }
   }
   Count(c, Counter::kVecMacs, pixels * taps * n);
@@ -320,12 +301,9 @@ Fault ExecPostproc(ChipState& s, const isa::Postproc& i, Counters& c) {
   o.alpha_mult = i.alpha_mult;
   o.alpha_shift = i.alpha_shift;
   o.lut = i.lut_en ? s.Lut(i.lut_sel) : nullptr;
-  for (uint64_t r = 0; r < i.rows; ++r) {
-    const int32_t* acc = s.Acc(i.acc_addr + r);
-    int8_t* out = s.Ub(i.ub_addr + r);
-    for (uint32_t lane = 0; lane < n; ++lane)
-      out[lane] = intmath::Postproc(acc[lane], bias[lane], mult[lane], shift[lane], o);
-  }
+  // The rows are consecutive in ACC and in UB (CheckRows above).
+  if (i.rows > 0)
+    kernels::PostprocRows(s.Acc(i.acc_addr), i.rows, n, bias, mult, shift, o, s.Ub(i.ub_addr));
   Count(c, Counter::kAccRdBytes, uint64_t{i.rows} * 4 * n);
   Count(c, Counter::kUbWrBytes, uint64_t{i.rows} * n);
   return {};
@@ -368,17 +346,14 @@ Fault ExecVecEltwise(ChipState& s, const isa::VecEltwise& i, Counters& c) {
     }
   }
 
-  const intmath::EltKind kind = KindOf(i.op);
-  std::vector<int8_t> out(n);
-  for (uint64_t r = 0; r < i.rows; ++r) {
-    const int8_t* a = s.Ub(i.a_addr + r);
-    const int8_t* b = i.b_src == isa::BSrc::kUbRows    ? s.Ub(i.b_addr + r)
-                      : i.b_src == isa::BSrc::kUbBcast ? s.Ub(i.b_addr)
-                                                       : b_const.data();
-    for (uint32_t lane = 0; lane < n; ++lane)
-      out[lane] = intmath::Eltwise(kind, a[lane], b[lane], p);
-    std::memcpy(s.Ub(i.out_addr + r), out.data(), n);
-  }
+  // Row after row: a and b rows are consecutive UB rows (CheckRows above); b is one row for all
+  // (b_stride 0) unless it is UB_ROWS.
+  const int8_t* b = i.b_src == isa::BSrc::kUbRows    ? s.Ub(i.b_addr)
+                    : i.b_src == isa::BSrc::kUbBcast ? s.Ub(i.b_addr)
+                                                     : b_const.data();
+  if (i.rows > 0)
+    kernels::EltwiseRows(KindOf(i.op), s.Ub(i.a_addr), b, i.b_src == isa::BSrc::kUbRows ? n : 0,
+                         i.rows, n, p, s.Ub(i.out_addr));
   const uint64_t bytes = uint64_t{i.rows} * n;
   Count(c, Counter::kUbRdBytes, i.b_src == isa::BSrc::kParam ? bytes : 2 * bytes);
   Count(c, Counter::kUbWrBytes, bytes);

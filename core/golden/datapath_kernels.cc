@@ -1,5 +1,6 @@
 #include "core/golden/datapath_kernels.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/intmath.h"
@@ -45,6 +46,33 @@ void MatmulRowsPlain(const BankWeights& w, const int8_t* const* a, size_t count,
       for (uint32_t k = 0; k < n; ++k) sum += int64_t{a[p][k]} * wk[size_t{k} * n + c];
       o[c] = accumulate ? intmath::Wrap32(int64_t{o[c]} + sum) : static_cast<int32_t>(sum);
     }
+  }
+}
+
+void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
+                        int32_t* out, bool accumulate) {
+  for (uint32_t c = 0; c < n; ++c) {
+    int32_t sum = 0;
+    for (size_t t = 0; t < taps; ++t) sum += int32_t{a[t][c]} * w[t][c];
+    out[c] = accumulate ? intmath::Wrap32(int64_t{out[c]} + sum) : sum;
+  }
+}
+
+void PostprocRowsPlain(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bias,
+                       const int32_t* mult, const int32_t* shift, const intmath::PostprocOptions& o,
+                       int8_t* out) {
+  for (size_t r = 0; r < rows; ++r)
+    for (uint32_t c = 0; c < n; ++c)
+      out[r * n + c] = intmath::Postproc(acc[r * n + c], bias[c], mult[c], shift[c], o);
+}
+
+void EltwiseRowsPlain(intmath::EltKind kind, const int8_t* a, const int8_t* b, size_t b_stride,
+                      size_t rows, uint32_t n, const intmath::EltwiseParams& p, int8_t* out) {
+  std::vector<int8_t> row(n);  // a row is read whole before it is written (out may be a or b)
+  for (size_t r = 0; r < rows; ++r) {
+    for (uint32_t c = 0; c < n; ++c)
+      row[c] = intmath::Eltwise(kind, a[r * n + c], b[r * b_stride + c], p);
+    std::memcpy(out + r * n, row.data(), n);
   }
 }
 
@@ -147,6 +175,184 @@ __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const 
   }
 }
 
+__attribute__((target("avx2"))) void DepthwiseTapsAvx2(uint32_t n, const int8_t* const* a,
+                                                       const int8_t* const* w, size_t taps,
+                                                       int32_t* out, bool accumulate) {
+  uint32_t c = 0;
+  for (; c + 16 <= n; c += 16) {  // 16 channels: int16 products (exact), widened in two halves
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (size_t t = 0; t < taps; ++t) {
+      const __m256i va =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a[t] + c)));
+      const __m256i vw =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[t] + c)));
+      const __m256i prod = _mm256_mullo_epi16(va, vw);
+      lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(prod)));
+      hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(prod, 1)));
+    }
+    auto* dst = reinterpret_cast<__m256i*>(out + c);
+    if (accumulate) {
+      lo = _mm256_add_epi32(_mm256_loadu_si256(dst), lo);  // wraps mod 2^32
+      hi = _mm256_add_epi32(_mm256_loadu_si256(dst + 1), hi);
+    }
+    _mm256_storeu_si256(dst, lo);
+    _mm256_storeu_si256(dst + 1, hi);
+  }
+  for (; c + 8 <= n; c += 8) {  // 8 channels
+    __m256i sum = _mm256_setzero_si256();
+    for (size_t t = 0; t < taps; ++t) {
+      const __m128i va =
+          _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[t] + c)));
+      const __m128i vw =
+          _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(w[t] + c)));
+      sum = _mm256_add_epi32(sum, _mm256_cvtepi16_epi32(_mm_mullo_epi16(va, vw)));
+    }
+    auto* dst = reinterpret_cast<__m256i*>(out + c);
+    if (accumulate) sum = _mm256_add_epi32(_mm256_loadu_si256(dst), sum);
+    _mm256_storeu_si256(dst, sum);
+  }
+}
+
+// x / 2^n rounded half up (intmath::RoundShift) per 64-bit lane, 1 <= n <= 62, |x| < 2^62: the
+// arithmetic shift from a logical one, floor(y / 2^n) = ~(~y >> n) for y < 0.
+__attribute__((target("avx2"))) inline __m256i RoundShift64(__m256i x, __m256i n, __m256i half) {
+  const __m256i y = _mm256_add_epi64(x, half);
+  const __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), y);
+  return _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(y, sign), n), sign);
+}
+
+// min(max(q, lo), hi) per 64-bit lane.
+__attribute__((target("avx2"))) inline __m256i Clamp64(__m256i q, __m256i lo, __m256i hi) {
+  q = _mm256_blendv_epi8(q, lo, _mm256_cmpgt_epi64(lo, q));
+  return _mm256_blendv_epi8(q, hi, _mm256_cmpgt_epi64(q, hi));
+}
+
+// The leaky slope of 64-bit products p: round_half_up(p / 2^shift) saturated to int32.
+__attribute__((target("avx2"))) inline __m256i Slope(__m256i p, uint32_t shift, __m256i n,
+                                                     __m256i half, __m256i min32, __m256i max32) {
+  return Clamp64(shift > 0 ? RoundShift64(p, n, half) : p, min32, max32);
+}
+
+__attribute__((target("avx2"))) void PostprocRowsAvx2(const int32_t* acc, size_t rows, uint32_t n,
+                                                      const int32_t* bias, const int32_t* mult,
+                                                      const int32_t* shift,
+                                                      const intmath::PostprocOptions& o,
+                                                      int8_t* out) {
+  const __m256i one = _mm256_set1_epi64x(1);
+  const __m256i zp = _mm256_set1_epi64x(o.out_zp);
+  const __m256i lo = _mm256_set1_epi64x(o.lo), hi = _mm256_set1_epi64x(o.hi);
+  const __m256i max32 = _mm256_set1_epi32(INT32_MAX);
+  // The leaky slope: round_half_up(v * alpha_mult / 2^alpha_shift), saturated to int32.
+  const __m256i alpha = _mm256_set1_epi64x(o.alpha_mult);
+  const __m256i alpha_n = _mm256_set1_epi64x(o.alpha_shift);
+  const __m256i alpha_half =
+      o.alpha_shift > 0 ? _mm256_set1_epi64x(int64_t{1} << (o.alpha_shift - 1)) : one;
+  const __m256i min32_64 = _mm256_set1_epi64x(INT32_MIN), max32_64 = _mm256_set1_epi64x(INT32_MAX);
+  alignas(32) int32_t q[8];
+  for (uint32_t c = 0; c < n; c += 8) {
+    // Per lane of this block of 8 channels: bias, multiplier, shift 31 + s and its rounding
+    // half, the even lanes (0, 2, 4, 6) in the low halves of 64-bit lanes, the odd ones apart.
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c));
+    const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mult + c));
+    const __m256i sh = _mm256_add_epi32(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(shift + c)), _mm256_set1_epi32(31));
+    const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
+    const __m256i n_even = _mm256_and_si256(sh, low32), n_odd = _mm256_srli_epi64(sh, 32);
+    const __m256i half_even = _mm256_sllv_epi64(one, _mm256_sub_epi64(n_even, one));
+    const __m256i half_odd = _mm256_sllv_epi64(one, _mm256_sub_epi64(n_odd, one));
+    const __m256i m_odd = _mm256_srli_epi64(m, 32);
+    for (size_t r = 0; r < rows; ++r) {
+      const int32_t* a = acc + r * n + c;
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
+      // v = sat32(acc + bias): the sum overflows where both operands' signs differ from its.
+      const __m256i sum = _mm256_add_epi32(x, b);
+      const __m256i ovf = _mm256_srai_epi32(
+          _mm256_and_si256(_mm256_xor_si256(x, sum), _mm256_xor_si256(b, sum)), 31);
+      const __m256i sat = _mm256_xor_si256(_mm256_srai_epi32(x, 31), max32);
+      __m256i v = _mm256_blendv_epi8(sum, sat, ovf);
+      if (o.leaky) {
+        const __m256i l_even = Slope(_mm256_mul_epi32(v, alpha), o.alpha_shift, alpha_n, alpha_half,
+                                     min32_64, max32_64);
+        const __m256i l_odd = Slope(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), alpha),
+                                    o.alpha_shift, alpha_n, alpha_half, min32_64, max32_64);
+        const __m256i l = _mm256_blend_epi32(l_even, _mm256_slli_epi64(l_odd, 32), 0xaa);
+        v = _mm256_blendv_epi8(v, l, _mm256_srai_epi32(v, 31));  // where v < 0
+      }
+      // Requantize: zp + round_half_up(v * m / 2^(31 + s)), clamped to [lo, hi].
+      const __m256i p_even = _mm256_mul_epi32(v, m);
+      const __m256i p_odd = _mm256_mul_epi32(_mm256_srli_epi64(v, 32), m_odd);
+      const __m256i q_even =
+          Clamp64(_mm256_add_epi64(zp, RoundShift64(p_even, n_even, half_even)), lo, hi);
+      const __m256i q_odd =
+          Clamp64(_mm256_add_epi64(zp, RoundShift64(p_odd, n_odd, half_odd)), lo, hi);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(q),
+                         _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
+      int8_t* dst = out + r * n + c;
+      for (int k = 0; k < 8; ++k) {
+        const auto v8 = static_cast<int8_t>(q[k]);
+        dst[k] = o.lut != nullptr ? o.lut[v8 + 128] : v8;
+      }
+    }
+  }
+}
+
+// One of VEC_ELTWISE's terms in 64-bit lanes: the even 32-bit lanes of da, db (int32 differences)
+// times ma, mb, combined by `kind`.
+__attribute__((target("avx2"))) inline __m256i EltTerm(intmath::EltKind kind, __m256i da,
+                                                       __m256i db, __m256i ma, __m256i mb) {
+  switch (kind) {
+    case intmath::EltKind::kAdd:
+      return _mm256_add_epi64(_mm256_mul_epi32(da, ma), _mm256_mul_epi32(db, mb));
+    case intmath::EltKind::kMul:  // |da * db| <= 255^2: exact in 32 bits
+      return _mm256_mul_epi32(_mm256_mullo_epi32(da, db), ma);
+    case intmath::EltKind::kMax: {
+      const __m256i x = _mm256_mul_epi32(da, ma), y = _mm256_mul_epi32(db, mb);
+      return _mm256_blendv_epi8(x, y, _mm256_cmpgt_epi64(y, x));
+    }
+    case intmath::EltKind::kMin: {
+      const __m256i x = _mm256_mul_epi32(da, ma), y = _mm256_mul_epi32(db, mb);
+      return _mm256_blendv_epi8(x, y, _mm256_cmpgt_epi64(x, y));
+    }
+  }
+  return _mm256_setzero_si256();
+}
+
+__attribute__((target("avx2"))) void EltwiseRowsAvx2(intmath::EltKind kind, const int8_t* a,
+                                                     const int8_t* b, size_t b_stride, size_t rows,
+                                                     uint32_t n, const intmath::EltwiseParams& p,
+                                                     int8_t* out) {
+  const __m256i za = _mm256_set1_epi32(p.za), zb = _mm256_set1_epi32(p.zb);
+  const __m256i ma = _mm256_set1_epi64x(p.ma), mb = _mm256_set1_epi64x(p.mb);
+  const __m256i zo = _mm256_set1_epi64x(p.zo);
+  const __m256i shift = _mm256_set1_epi64x(p.shift);
+  const __m256i half = _mm256_set1_epi64x(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
+  const __m256i lo = _mm256_set1_epi64x(std::max(p.lo, -128));
+  const __m256i hi = _mm256_set1_epi64x(std::min(p.hi, 127));
+  alignas(32) int32_t q[8];
+  for (size_t r = 0; r < rows; ++r) {
+    const int8_t* ar = a + r * n;
+    const int8_t* br = b + r * b_stride;
+    int8_t* dst = out + r * n;
+    for (uint32_t c = 0; c < n; c += 8) {  // lanes c .. c + 7 are read before they are written
+      const __m256i da = _mm256_sub_epi32(
+          _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(ar + c))), za);
+      const __m256i db = _mm256_sub_epi32(
+          _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(br + c))), zb);
+      __m256i t_even = EltTerm(kind, da, db, ma, mb);
+      __m256i t_odd = EltTerm(kind, _mm256_srli_epi64(da, 32), _mm256_srli_epi64(db, 32), ma, mb);
+      if (p.shift > 0) {
+        t_even = RoundShift64(t_even, shift, half);
+        t_odd = RoundShift64(t_odd, shift, half);
+      }
+      const __m256i q_even = Clamp64(_mm256_add_epi64(zo, t_even), lo, hi);
+      const __m256i q_odd = Clamp64(_mm256_add_epi64(zo, t_odd), lo, hi);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(q),
+                         _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
+      for (int k = 0; k < 8; ++k) dst[c + k] = static_cast<int8_t>(q[k]);
+    }
+  }
+}
+
 bool HasAvx2() {
   static const bool has = __builtin_cpu_supports("avx2");
   return has;
@@ -170,6 +376,32 @@ void MatmulRows(const BankWeights& w, const int8_t* const* a, size_t count, int3
   if (MatmulRowsVectorized(w.n())) return MatmulRowsAvx2(w, a, count, out, accumulate);
 #endif
   MatmulRowsPlain(w, a, count, out, accumulate);
+}
+
+void EltwiseRows(intmath::EltKind kind, const int8_t* a, const int8_t* b, size_t b_stride,
+                 size_t rows, uint32_t n, const intmath::EltwiseParams& p, int8_t* out) {
+#if AORTA_KERNELS_AVX2
+  if (n % 8 == 0 && HasAvx2()) return EltwiseRowsAvx2(kind, a, b, b_stride, rows, n, p, out);
+#endif
+  EltwiseRowsPlain(kind, a, b, b_stride, rows, n, p, out);
+}
+
+void PostprocRows(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bias,
+                  const int32_t* mult, const int32_t* shift, const intmath::PostprocOptions& o,
+                  int8_t* out) {
+#if AORTA_KERNELS_AVX2
+  if (n % 8 == 0 && (!o.leaky || o.alpha_shift <= 62) && HasAvx2())
+    return PostprocRowsAvx2(acc, rows, n, bias, mult, shift, o, out);
+#endif
+  PostprocRowsPlain(acc, rows, n, bias, mult, shift, o, out);
+}
+
+void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
+                   int32_t* out, bool accumulate) {
+#if AORTA_KERNELS_AVX2
+  if (n % 8 == 0 && HasAvx2()) return DepthwiseTapsAvx2(n, a, w, taps, out, accumulate);
+#endif
+  DepthwiseTapsPlain(n, a, w, taps, out, accumulate);
 }
 
 }  // namespace aorta::golden::kernels

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/intmath.h"
+
 namespace aorta::golden::kernels {
 
 // One weight bank (N x N int8, element [k * N + c] = W[k][c]) and its kernel layout.
@@ -45,5 +47,39 @@ void MatmulRowsPlain(const BankWeights& w, const int8_t* const* a, size_t count,
 
 // Whether MatmulRows takes the vector path on this CPU for N = n (for tests and reports).
 bool MatmulRowsVectorized(uint32_t n);
+
+// A depthwise pixel (DWCONV's inner loops): for c < n, out[c] = sum_t a[t][c] * w[t][c] over the
+// `taps` taps (accumulate: added to out, wrapping modulo 2^32). The sum is exact in int32 for
+// the tap counts DWCONV takes (|a * w| <= 2^14). DepthwiseTapsPlain is the definition;
+// DepthwiseTaps takes AVX2 (16 or 8 channels per step: int16 products widened and added) when n is
+// a multiple of 8, else the plain loop.
+void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
+                   int32_t* out, bool accumulate);
+void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
+                        int32_t* out, bool accumulate);
+
+// POSTPROC's rows (rule R4, intmath::Postproc): for r < rows and c < n,
+// out[r * n + c] = intmath::Postproc(acc[r * n + c], bias[c], mult[c], shift[c], o). The caller
+// checks every shift (intmath::ShiftInRange). PostprocRowsPlain is the definition (one
+// intmath::Postproc per value); PostprocRows takes AVX2 when n is a multiple of 8 and a leaky
+// slope's shift is at most 62 (the saturating add, the slope, the 64-bit products and the
+// rounding shifts per lane, clamped, then the LUT per value), else the plain loop.
+void PostprocRows(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bias,
+                  const int32_t* mult, const int32_t* shift, const intmath::PostprocOptions& o,
+                  int8_t* out);
+// VEC_ELTWISE's rows (intmath::Eltwise): for r < rows and c < n,
+// out[r * n + c] = intmath::Eltwise(kind, a[r * n + c], b[r * b_stride + c], p) (b_stride 0: one
+// row of b for all), row after row (out may be a or b: each row is read before it is written).
+// The caller checks p (intmath::EltwiseParamsValid). EltwiseRowsPlain is the definition;
+// EltwiseRows takes AVX2 (8 lanes at a time, the products and the rounding shift in 64 bits)
+// when n is a multiple of 8, else the plain loop.
+void EltwiseRows(intmath::EltKind kind, const int8_t* a, const int8_t* b, size_t b_stride,
+                 size_t rows, uint32_t n, const intmath::EltwiseParams& p, int8_t* out);
+void EltwiseRowsPlain(intmath::EltKind kind, const int8_t* a, const int8_t* b, size_t b_stride,
+                      size_t rows, uint32_t n, const intmath::EltwiseParams& p, int8_t* out);
+
+void PostprocRowsPlain(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bias,
+                       const int32_t* mult, const int32_t* shift, const intmath::PostprocOptions& o,
+                       int8_t* out);
 
 }  // namespace aorta::golden::kernels

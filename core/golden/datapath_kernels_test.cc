@@ -1,6 +1,6 @@
-// The matrix kernel's fast path against its plain loop and a naive int64 sum written here, on
-// the array sizes the configs use (8, 16, 128), the other sizes the vector path takes and sizes
-// it leaves to the plain loop.
+// The matrix and depthwise kernels' fast paths against their plain loops and naive int64 sums
+// written here, on the array sizes the configs use (8, 16, 128), the other sizes the vector paths
+// take and sizes they leave to the plain loops.
 #include "core/golden/datapath_kernels.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,142 @@ TEST(MatmulKernel, VectorPathOnlyForMultiplesOfEight) {
   b.Set(w, 3);
   const int16_t expect[12] = {1, 4, 2, 5, 3, 6, 7, 0, 8, 0, 9, 0};
   for (int i = 0; i < 12; ++i) EXPECT_EQ(b.pairs()[i], expect[i]) << i;
+}
+
+// The depthwise kernel against its plain loop and an int64 sum written here: `taps` taps of n
+// channels from `fill`, one tap's row read twice (the padding row is), ACC rows from acc_init.
+void CheckDepthwise(uint32_t n, size_t taps, const std::function<int8_t(std::mt19937&)>& fill,
+                    bool accumulate, int32_t acc_init) {
+  std::mt19937 g(n * 977 + static_cast<uint32_t>(taps));
+  std::vector<std::vector<int8_t>> arows(taps, std::vector<int8_t>(n)), wrows = arows;
+  for (auto* rows : {&arows, &wrows})
+    for (auto& r : *rows)
+      for (int8_t& x : r) x = fill(g);
+  std::vector<const int8_t*> a, w;
+  for (size_t t = 0; t < taps; ++t) {
+    a.push_back(arows[t].data());
+    w.push_back(wrows[t].data());
+  }
+  if (taps > 2) a[2] = a[0];
+  std::vector<int32_t> init(n);
+  for (uint32_t c = 0; c < n; ++c) init[c] = acc_init - static_cast<int32_t>(c % 5);
+  std::vector<int32_t> expect = init;
+  for (uint32_t c = 0; c < n; ++c) {
+    int64_t sum = 0;
+    for (size_t t = 0; t < taps; ++t) sum += int64_t{a[t][c]} * w[t][c];
+    const int64_t v = accumulate ? int64_t{init[c]} + sum : sum;
+    expect[c] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+  }
+  std::vector<int32_t> fast = init, plain = init;
+  DepthwiseTaps(n, a.data(), w.data(), taps, fast.data(), accumulate);
+  DepthwiseTapsPlain(n, a.data(), w.data(), taps, plain.data(), accumulate);
+  EXPECT_EQ(plain, expect) << "n " << n << " taps " << taps << " accumulate " << accumulate;
+  EXPECT_EQ(fast, expect) << "n " << n << " taps " << taps << " accumulate " << accumulate;
+}
+
+TEST(DepthwiseKernel, FastPathEqualsPlainLoopOnRandomAndExtremeData) {
+  auto uniform = [](std::mt19937& g) {
+    return static_cast<int8_t>(std::uniform_int_distribution<int>(-128, 127)(g));
+  };
+  auto min = [](std::mt19937&) { return int8_t{-128}; };
+  auto sign = [](std::mt19937& g) { return g() % 2 ? int8_t{-128} : int8_t{127}; };
+  // 8, 16, 128: the configs' arrays; 24, 40: a 16-channel step then an 8-channel one; 5, 12:
+  // the plain loop. Taps: 1 (a 1x1 window) .. 49 (7x7).
+  for (uint32_t n : {8u, 16u, 24u, 40u, 128u, 5u, 12u, 1u}) {
+    for (size_t taps : {size_t{1}, size_t{9}, size_t{49}}) {
+      for (bool acc : {false, true}) CheckDepthwise(n, taps, uniform, acc, 1000);
+      CheckDepthwise(n, taps, min, false, 0);              // the largest sums: 2^14 per tap
+      CheckDepthwise(n, taps, min, true, INT32_MAX);       // accumulation wraps
+      CheckDepthwise(n, taps, sign, true, INT32_MIN + 3);  // and the other way
+    }
+  }
+}
+
+// POSTPROC's rows: the fast path against the definition (intmath::Postproc per value) on random
+// and extreme accumulators, biases (the saturating add), multipliers and every legal shift, with
+// and without a LUT and a leaky slope (shift 0 and random).
+TEST(PostprocKernel, FastPathEqualsThePerValueRule) {
+  std::mt19937 g(2026);
+  auto any32 = [&] { return static_cast<int32_t>(g()); };
+  const int32_t extremes[] = {INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX - 1, INT32_MAX};
+  std::vector<int8_t> lut(256);
+  for (int8_t& x : lut) x = static_cast<int8_t>(g());
+  for (uint32_t n : {8u, 16u, 128u, 12u}) {
+    for (int variant = 0; variant < 6; ++variant) {
+      const size_t rows = 7;
+      std::vector<int32_t> acc(rows * n), bias(n), mult(n), shift(n);
+      for (size_t k = 0; k < acc.size(); ++k)
+        acc[k] = k % 3 == 0 ? extremes[g() % 7] : any32() >> (g() % 31);
+      for (uint32_t c = 0; c < n; ++c) {
+        bias[c] = c % 4 == 0 ? extremes[g() % 7] : any32() >> (g() % 31);
+        mult[c] = c % 5 == 0 ? extremes[g() % 7] : any32();
+        shift[c] = intmath::kMinShift + static_cast<int32_t>((c + 7 * variant) % 62);
+      }
+      intmath::PostprocOptions o;
+      o.out_zp = static_cast<int8_t>(g());
+      o.lo = -128 + static_cast<int32_t>(g() % 100);
+      o.hi = 127 - static_cast<int32_t>(g() % 100);
+      o.lut = variant % 2 == 1 ? lut.data() : nullptr;
+      o.leaky = variant >= 4;
+      o.alpha_mult = any32();
+      o.alpha_shift = variant == 4 ? 0 : g() % 63;
+      std::vector<int8_t> fast(acc.size()), expect(acc.size());
+      PostprocRows(acc.data(), rows, n, bias.data(), mult.data(), shift.data(), o, fast.data());
+      for (size_t r = 0; r < rows; ++r)
+        for (uint32_t c = 0; c < n; ++c)
+          expect[r * n + c] = intmath::Postproc(acc[r * n + c], bias[c], mult[c], shift[c], o);
+      EXPECT_EQ(fast, expect) << "n " << n << " variant " << variant;
+      std::vector<int8_t> plain(acc.size());
+      PostprocRowsPlain(acc.data(), rows, n, bias.data(), mult.data(), shift.data(), o,
+                        plain.data());
+      EXPECT_EQ(plain, expect) << "n " << n << " variant " << variant;
+    }
+  }
+}
+
+// VEC_ELTWISE's rows: the fast path against the definition (intmath::Eltwise per value, row after
+// row) for every op, b per row and one b for all, random and extreme multipliers, zero points and
+// shifts, and the output written over a (a residual add in place).
+TEST(EltwiseKernel, FastPathEqualsThePerValueRule) {
+  std::mt19937 g(77);
+  const int32_t extremes[] = {INT32_MIN, -1, 0, 1, INT32_MAX};
+  for (uint32_t n : {8u, 16u, 128u, 12u}) {
+    for (auto kind : {intmath::EltKind::kAdd, intmath::EltKind::kMul, intmath::EltKind::kMax,
+                      intmath::EltKind::kMin}) {
+      for (int variant = 0; variant < 8; ++variant) {
+        const size_t rows = 5;
+        std::vector<int8_t> a(rows * n), b(rows * n);
+        for (int8_t& x : a) x = static_cast<int8_t>(g());
+        for (int8_t& x : b) x = static_cast<int8_t>(g());
+        intmath::EltwiseParams p;
+        p.ma = variant % 4 == 0 ? extremes[g() % 5] : static_cast<int32_t>(g());
+        p.mb = variant % 4 == 1 ? extremes[g() % 5] : static_cast<int32_t>(g());
+        p.shift = variant == 2 ? 0 : static_cast<int32_t>(g() % 63);
+        p.za = static_cast<int8_t>(g());
+        p.zb = static_cast<int8_t>(g());
+        p.zo = static_cast<int8_t>(g());
+        p.lo = -128 + static_cast<int32_t>(g() % 60);
+        p.hi = 127 - static_cast<int32_t>(g() % 60);
+        ASSERT_TRUE(intmath::EltwiseParamsValid(p));
+        const size_t b_stride = variant % 2 == 0 ? n : 0;
+        const bool in_place = variant >= 6;
+        std::vector<int8_t> expect = a;
+        for (size_t r = 0; r < rows; ++r)
+          for (uint32_t c = 0; c < n; ++c)
+            expect[r * n + c] = intmath::Eltwise(kind, a[r * n + c], b[r * b_stride + c], p);
+        std::vector<int8_t> fast_a = a, fast(rows * n);
+        int8_t* fast_out = in_place ? fast_a.data() : fast.data();
+        EltwiseRows(kind, fast_a.data(), b.data(), b_stride, rows, n, p, fast_out);
+        EXPECT_EQ(std::vector<int8_t>(fast_out, fast_out + rows * n), expect)
+            << "n " << n << " op " << static_cast<int>(kind) << " variant " << variant;
+        std::vector<int8_t> plain_a = a, plain(rows * n);
+        int8_t* plain_out = in_place ? plain_a.data() : plain.data();
+        EltwiseRowsPlain(kind, plain_a.data(), b.data(), b_stride, rows, n, p, plain_out);
+        EXPECT_EQ(std::vector<int8_t>(plain_out, plain_out + rows * n), expect)
+            << "n " << n << " op " << static_cast<int>(kind) << " variant " << variant;
+      }
+    }
+  }
 }
 
 }  // namespace
