@@ -160,6 +160,12 @@ void Chip::ClearRun() {
 void Chip::StartRun() {
   ClearRun();
   rf_.StartRun();
+  // A stream run again (the same base and length: a program's next inference) keeps its decoded
+  // words; the first run of a stream does not pay for keeping them.
+  keep_decoded_ = rf_.iq_base == decoded_base_ && rf_.iq_len == decoded_len_;
+  if (!keep_decoded_) std::vector<DecodedWord>().swap(decoded_);
+  decoded_base_ = rf_.iq_base;
+  decoded_len_ = rf_.iq_len;
   run_start_ = sc_core::sc_time_stamp();
   fetch_issue_ = run_start_ + clk_;
   if (observer_) observer_->OnRunStart(observer_index_, Ps(run_start_));
@@ -316,6 +322,12 @@ void Chip::FetchWords(uint64_t run) {
 }
 
 const isa::Insn* Chip::Decoded(uint32_t pc, const std::array<uint8_t, isa::kWordBytes>& bytes) {
+  if (!keep_decoded_) {
+    Result<isa::Insn> insn = isa::Decode(isa::LoadWord(bytes));
+    if (!insn.ok()) return nullptr;
+    decoded_once_ = std::move(insn).value();
+    return &decoded_once_;
+  }
   if (pc >= decoded_.size())
     decoded_.resize(
         std::max<size_t>(size_t{pc} + 1, std::min<size_t>(2 * decoded_.size(), rf_.iq_len)));

@@ -264,14 +264,18 @@ class Chip : public sc_core::sc_module {
   std::optional<Entry> pending_;                               // decoded, not yet dispatched
   std::deque<std::pair<uint32_t, sc_core::sc_time>> fetched_;  // pc, arrival of words ahead
   std::deque<std::array<uint8_t, isa::kWordBytes>> fetch_data_;
-  // Decoded instruction words by pc, kept across runs and used only while the fetched word's
-  // bytes are the same (a program decodes once, not on every run).
+  // Decoded instruction words by pc, kept across runs of the same stream (IQ_BASE, IQ_LEN) and
+  // used only while the fetched word's bytes are the same (a program run again decodes once).
   struct DecodedWord {
     bool valid = false;
     std::array<uint8_t, isa::kWordBytes> bytes{};
     isa::Insn insn;
   };
   std::vector<DecodedWord> decoded_;
+  bool keep_decoded_ = false;  // this run is a repeat of the last run's stream: keep words
+  uint64_t decoded_base_ = ~uint64_t{0};
+  uint32_t decoded_len_ = 0;
+  isa::Insn decoded_once_;  // the word just decoded when words are not kept
   uint32_t next_fetch_ = 0, next_decode_ = 0;
   sc_core::sc_time fetch_issue_;  // when the next fetch request can go out
   std::array<uint32_t, 4> tokens_{}, inflight_push_{};
