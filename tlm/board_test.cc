@@ -304,6 +304,17 @@ std::vector<isa::Insn> TokenPipeline() {
           Halt()};
 }
 
+// TokenPipeline's POSTPROC record (PARAM rows 0..2: bias, multiplier, shift) on both chips.
+void SetPipelineParams(Dual& d) {
+  d.Both([](golden::ChipState& s) {
+    for (int c = 0; c < 8; ++c) {
+      s.Param(0)[c] = c - 3;
+      s.Param(1)[c] = 1 << 30;
+      s.Param(2)[c] = 0;
+    }
+  });
+}
+
 TEST(TlmVsGolden, TokenPipelineGivesTheSameData) {
   Dual d;
   const auto in = d.MapSlot(0, 16);
@@ -312,13 +323,7 @@ TEST(TlmVsGolden, TokenPipelineGivesTheSameData) {
   auto gi = in.g, ti = in.t, gw = w.g, tw = w.t, go = out.g, to = out.t;
   for (int i = 0; i < 16; ++i) gi[i] = ti[i] = static_cast<uint8_t>(i * 7 - 50);
   for (int i = 0; i < 64; ++i) gw[i] = tw[i] = static_cast<uint8_t>((i * 13) % 9 - 4);
-  d.Both([](golden::ChipState& s) {
-    for (int c = 0; c < 8; ++c) {
-      s.Param(0)[c] = c - 3;
-      s.Param(1)[c] = 1 << 30;
-      s.Param(2)[c] = 0;
-    }
-  });
+  SetPipelineParams(d);
   d.Run(TokenPipeline());
   EXPECT_EQ(d.tlm().Read(regs::kStatus), regs::kStatusDoneMask);
   EXPECT_EQ(std::vector<uint8_t>(to.begin(), to.end()), std::vector<uint8_t>(go.begin(), go.end()));
@@ -337,13 +342,7 @@ TEST(TlmVsGolden, AStreamRunAgainRunsTheWordsInMemory) {
   auto gi = in.g, ti = in.t, gw = w.g, tw = w.t;
   for (int i = 0; i < 16; ++i) gi[i] = ti[i] = static_cast<uint8_t>(i * 5 - 40);
   for (int i = 0; i < 64; ++i) gw[i] = tw[i] = static_cast<uint8_t>((i * 11) % 7 - 3);
-  d.Both([](golden::ChipState& s) {
-    for (int c = 0; c < 8; ++c) {
-      s.Param(0)[c] = c - 3;
-      s.Param(1)[c] = 1 << 30;
-      s.Param(2)[c] = 0;
-    }
-  });
+  SetPipelineParams(d);
   std::vector<isa::Insn> program = TokenPipeline();
   for (int run = 0; run < 3; ++run) d.Run(program);
   const std::vector<uint8_t> before(out.t.begin(), out.t.end());
