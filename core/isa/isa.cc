@@ -1,6 +1,7 @@
 #include "core/isa/isa.h"
 
 #include <array>
+#include <bit>
 
 namespace aorta::isa {
 namespace {
@@ -115,8 +116,11 @@ Result<Insn> Decode(const Word& word) {
   uint64_t opcode = GetBits(word, 0, 8);
   const InsnDesc* d = FindInsnDesc(opcode);
   if (d == nullptr) return InvalidArgument("undefined opcode {:#04x}", opcode);
-  for (unsigned b = d->used_bits; b < kWordBits; ++b) {
-    if (GetBits(word, b, 1)) return InvalidArgument("{}: reserved bit {} is set", d->name, b);
+  // The lowest set bit at or above used_bits, a 64-bit word at a time.
+  for (unsigned b = d->used_bits; b < kWordBits; b = (b / 64 + 1) * 64) {
+    if (const uint64_t rest = word[b / 64] >> (b % 64); rest != 0)
+      return InvalidArgument("{}: reserved bit {} is set", d->name,
+                             b + static_cast<unsigned>(std::countr_zero(rest)));
   }
   Insn insn = gen::UnpackAny(word);
   AORTA_RETURN_IF_ERROR(CheckDeps(d->queue, DepsOf(insn)).WithContext(d->name));

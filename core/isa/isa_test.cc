@@ -130,7 +130,18 @@ TEST(Isa, RejectsEveryReservedBit) {
       SetBits(w, b, 1, 1);
       Result<Insn> insn = Decode(w);
       ASSERT_FALSE(insn.ok()) << d.name << " bit " << b;
-      EXPECT_NE(insn.status().message().find("reserved bit"), std::string::npos);
+      EXPECT_NE(insn.status().message().find(fmt::format("reserved bit {} is set", b)),
+                std::string::npos)
+          << insn.status().message();
+      // With a higher reserved bit set too, the lowest is named.
+      if (b + 1 < kWordBits) {
+        SetBits(w, kWordBits - 1 - (b % 3) * (kWordBits - 1 - b) / 2, 1, 1);
+        Result<Insn> two = Decode(w);
+        ASSERT_FALSE(two.ok());
+        EXPECT_NE(two.status().message().find(fmt::format("reserved bit {} is set", b)),
+                  std::string::npos)
+            << two.status().message();
+      }
     }
   }
 }
