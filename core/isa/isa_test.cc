@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
+#include <vector>
 
 namespace aorta::isa {
 namespace {
@@ -218,6 +220,33 @@ TEST(Isa, StreamsRoundTripAndNameTheBadInstruction) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("instruction 2"), std::string::npos);
   EXPECT_NE(Disassemble(WordAt(corrupt, 2)).find("invalid"), std::string::npos);
+}
+
+// GetBits / SetBits against the definition, bit by bit, on random words and every field
+// position and width.
+TEST(Isa, BitFieldsMatchTheirBitByBitDefinition) {
+  std::mt19937_64 rng(7);
+  auto bit = [](const Word& w, unsigned b) { return (w[b / 64] >> (b % 64)) & 1u; };
+  const uint64_t a = 0xAAAAAAAAAAAAAAAAull;
+  std::vector<Word> words = {Word{~0ull, ~0ull, ~0ull, ~0ull}, Word{a, ~a, a, ~a}};
+  for (int round = 0; round < 2; ++round) words.push_back(Word{rng(), rng(), rng(), rng()});
+  for (const Word& w : words) {
+    for (unsigned width = 0; width <= 64; ++width) {
+      for (unsigned lsb = 0; lsb + width <= kWordBits; ++lsb) {
+        uint64_t expect = 0;
+        for (unsigned i = 0; i < width; ++i) expect |= bit(w, lsb + i) << i;
+        ASSERT_EQ(GetBits(w, lsb, width), expect) << "lsb " << lsb << " width " << width;
+        Word x = w;
+        const uint64_t value = rng();
+        SetBits(x, lsb, width, value);
+        for (unsigned b = 0; b < kWordBits; ++b) {
+          const bool inside = b >= lsb && b < lsb + width;
+          ASSERT_EQ(bit(x, b), inside ? (value >> (b - lsb)) & 1u : bit(w, b))
+              << "lsb " << lsb << " width " << width << " bit " << b;
+        }
+      }
+    }
+  }
 }
 
 TEST(Isa, WordBytesAreLittleEndianWordZeroFirst) {

@@ -14,14 +14,14 @@ namespace aorta::isa {
 using Word = std::array<uint64_t, 4>;
 inline constexpr size_t kWordBytes = 32;
 
-// Unsigned value of bits [lsb, lsb + width) (width <= 64; a field may straddle two words).
+// Unsigned value of bits [lsb, lsb + width) (width <= 64, lsb + width <= 256; a field may
+// straddle two words).
 constexpr uint64_t GetBits(const Word& w, unsigned lsb, unsigned width) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    unsigned b = lsb + i;
-    v |= ((w[b / 64] >> (b % 64)) & 1u) << i;
-  }
-  return v;
+  if (width == 0) return 0;
+  const unsigned i = lsb / 64, s = lsb % 64;
+  uint64_t v = w[i] >> s;
+  if (s != 0 && s + width > 64) v |= w[i + 1] << (64 - s);
+  return width >= 64 ? v : v & ((uint64_t{1} << width) - 1);
 }
 
 // Sign-extended value of a two's-complement field.
@@ -31,16 +31,16 @@ constexpr int64_t GetSignedBits(const Word& w, unsigned lsb, unsigned width) {
   return static_cast<int64_t>(v);
 }
 
-// Writes the low `width` bits of `value` at [lsb, lsb + width).
+// Writes the low `width` bits of `value` at [lsb, lsb + width) (same limits as GetBits).
 constexpr void SetBits(Word& w, unsigned lsb, unsigned width, uint64_t value) {
-  for (unsigned i = 0; i < width; ++i) {
-    unsigned b = lsb + i;
-    uint64_t bit = uint64_t{1} << (b % 64);
-    if ((value >> i) & 1u) {
-      w[b / 64] |= bit;
-    } else {
-      w[b / 64] &= ~bit;
-    }
+  if (width == 0) return;
+  const uint64_t mask = width >= 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1;
+  value &= mask;
+  const unsigned i = lsb / 64, s = lsb % 64;
+  w[i] = (w[i] & ~(mask << s)) | (value << s);
+  if (s != 0 && s + width > 64) {
+    const unsigned low = 64 - s;  // the field's bits that went into word i
+    w[i + 1] = (w[i + 1] & ~(mask >> low)) | (value >> low);
   }
 }
 
