@@ -245,28 +245,7 @@ Fault Chip::Commit(const Effect& e) {
     case Effect::Kind::kExec:
       break;
   }
-  return std::visit(
-      [&](const auto& i) -> Fault {
-        using T = std::decay_t<decltype(i)>;
-        if constexpr (std::is_same_v<T, isa::Loadw>) {
-          return golden::ExecLoadw(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
-          return golden::ExecMatmul(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
-          return golden::ExecDwconv(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
-          return golden::ExecPostproc(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
-          return golden::ExecVecEltwise(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Pool>) {
-          return golden::ExecPool(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Resize>) {
-          return golden::ExecResize(chip_, i, counters_);
-        } else {
-          return Fault{ErrCode::kBadOpcode, 0};  // only EX instructions execute (Effect::Exec)
-        }
-      },
-      e.insn);
+  return golden::ExecEx(chip_, e.insn, counters_);  // only EX instructions execute (Effect::Exec)
 }
 
 void Chip::CompletionMethod() {

@@ -439,4 +439,29 @@ Fault ExecResize(ChipState& s, const isa::Resize& i, Counters& c) {
   return {};
 }
 
+Fault ExecEx(ChipState& s, const isa::Insn& insn, Counters& c) {
+  return std::visit(
+      [&](const auto& i) -> Fault {
+        using T = std::decay_t<decltype(i)>;
+        if constexpr (std::is_same_v<T, isa::Loadw>) {
+          return ExecLoadw(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
+          return ExecMatmul(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
+          return ExecDwconv(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
+          return ExecPostproc(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
+          return ExecVecEltwise(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::Pool>) {
+          return ExecPool(s, i, c);
+        } else if constexpr (std::is_same_v<T, isa::Resize>) {
+          return ExecResize(s, i, c);
+        } else {
+          return Fault{regs::ErrCode::kBadOpcode, 0};
+        }
+      },
+      insn);
+}
+
 }  // namespace aorta::golden

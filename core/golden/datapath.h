@@ -160,5 +160,8 @@ Fault ExecPostproc(ChipState& s, const isa::Postproc& i, Counters& c);
 Fault ExecVecEltwise(ChipState& s, const isa::VecEltwise& i, Counters& c);
 Fault ExecPool(ChipState& s, const isa::Pool& i, Counters& c);
 Fault ExecResize(ChipState& s, const isa::Resize& i, Counters& c);
+// The EX instruction `insn` (one of the above) by its Exec function; any other instruction:
+// BAD_OPCODE (a caller dispatches only EX instructions here).
+Fault ExecEx(ChipState& s, const isa::Insn& insn, Counters& c);
 
 }  // namespace aorta::golden

@@ -467,22 +467,11 @@ Fault GoldenDevice::Execute(const Entry& e) {
           return {};
         } else if constexpr (std::is_same_v<T, isa::Send>) {
           return Send(i);
-        } else if constexpr (std::is_same_v<T, isa::Loadw>) {
-          return golden::ExecLoadw(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Matmul>) {
-          return golden::ExecMatmul(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Dwconv>) {
-          return golden::ExecDwconv(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Postproc>) {
-          return golden::ExecPostproc(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::VecEltwise>) {
-          return golden::ExecVecEltwise(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Pool>) {
-          return golden::ExecPool(chip_, i, counters_);
-        } else if constexpr (std::is_same_v<T, isa::Resize>) {
-          return golden::ExecResize(chip_, i, counters_);
-        } else {
+        } else if constexpr (std::is_same_v<T, isa::Sync> || std::is_same_v<T, isa::Perf> ||
+                             std::is_same_v<T, isa::Halt>) {
           return ExecuteBarrier(e);  // barriers never enter a queue
+        } else {
+          return golden::ExecEx(chip_, e.insn, counters_);
         }
       },
       e.insn);
