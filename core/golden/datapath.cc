@@ -348,9 +348,7 @@ Fault ExecVecEltwise(ChipState& s, const isa::VecEltwise& i, Counters& c) {
 
   // Row after row: a and b rows are consecutive UB rows (CheckRows above); b is one row for all
   // (b_stride 0) unless it is UB_ROWS.
-  const int8_t* b = i.b_src == isa::BSrc::kUbRows    ? s.Ub(i.b_addr)
-                    : i.b_src == isa::BSrc::kUbBcast ? s.Ub(i.b_addr)
-                                                     : b_const.data();
+  const int8_t* b = i.b_src == isa::BSrc::kParam ? b_const.data() : s.Ub(i.b_addr);
   if (i.rows > 0)
     kernels::EltwiseRows(KindOf(i.op), s.Ub(i.a_addr), b, i.b_src == isa::BSrc::kUbRows ? n : 0,
                          i.rows, n, p, s.Ub(i.out_addr));
