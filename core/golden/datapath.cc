@@ -198,38 +198,42 @@ Fault ExecMatmul(ChipState& s, const isa::Matmul& i, Counters& c) {
   if (Fault f = CheckWindowRows(s, i.act_addr, i.in_w, y, x); !f.ok()) return f;
   if (Fault f = s.CheckRows(Mem::kAcc, i.acc_addr, pixels); !f.ok()) return f;
 
-  // One output row at a time: the input row of each output pixel (the padding row outside the
-  // image), then the kernel writes the pixels' ACC rows, which are consecutive.
+  // The input row of each output pixel (the padding row outside the image), output row after
+  // output row; then one kernel call for the whole pass, whose ACC rows are consecutive.
   std::vector<int8_t>& pad = Scratch8(n);
   std::fill(pad.begin(), pad.end(), static_cast<int8_t>(i.pad_value));
   thread_local std::vector<const int8_t*> rows;
-  rows.resize(i.out_w);
+  rows.resize(pixels);
   const int8_t* const ub = s.Ub(0);
+  // The pixels whose column is in the image are consecutive (lo .. hi - 1) and read rows
+  // stride_w apart; the others read the padding row. The same columns in every output row.
+  auto col_in = [&](uint64_t ox) {
+    const int64_t ix = static_cast<int64_t>(ox * i.stride_w) + i.x_off;
+    return ix >= 0 && ix < int64_t{i.in_w};
+  };
+  uint64_t lo = 0, hi = i.out_w;
+  while (lo < hi && !col_in(lo)) ++lo;
+  while (hi > lo && !col_in(hi - 1)) --hi;
+  const uint64_t step = uint64_t{i.stride_w} * n;
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     const int64_t iy = static_cast<int64_t>(oy * i.stride_h) + i.y_off;
     const bool row_in = iy >= 0 && iy < int64_t{i.in_h};
-    // The pixels whose column is in the image are consecutive (lo .. hi - 1) and read rows
-    // stride_w apart; the others read the padding row.
-    auto col_in = [&](uint64_t ox) {
-      const int64_t ix = static_cast<int64_t>(ox * i.stride_w) + i.x_off;
-      return ix >= 0 && ix < int64_t{i.in_w};
-    };
-    uint64_t lo = 0, hi = row_in ? i.out_w : 0;
-    while (lo < hi && !col_in(lo)) ++lo;
-    while (hi > lo && !col_in(hi - 1)) --hi;
-    std::fill(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(lo), pad.data());
-    std::fill(rows.begin() + static_cast<std::ptrdiff_t>(hi), rows.end(), pad.data());
-    if (lo < hi) {
-      const int8_t* p =
-          ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
-                static_cast<uint64_t>(static_cast<int64_t>(lo * i.stride_w) + i.x_off)) *
-                   n;
-      const uint64_t step = uint64_t{i.stride_w} * n;
-      for (uint64_t ox = lo; ox < hi; ++ox, p += step) rows[ox] = p;
+    const auto first = rows.begin() + static_cast<std::ptrdiff_t>(oy * i.out_w);
+    if (!row_in || lo == hi) {
+      std::fill(first, first + static_cast<std::ptrdiff_t>(i.out_w), pad.data());
+      continue;
     }
-    kernels::MatmulRows(s.BankLayout(i.bank), rows.data(), i.out_w,
-                        s.Acc(i.acc_addr + oy * i.out_w), i.accumulate);
+    std::fill(first, first + static_cast<std::ptrdiff_t>(lo), pad.data());
+    std::fill(first + static_cast<std::ptrdiff_t>(hi), first + static_cast<std::ptrdiff_t>(i.out_w),
+              pad.data());
+    const int8_t* p =
+        ub + (i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
+              static_cast<uint64_t>(static_cast<int64_t>(lo * i.stride_w) + i.x_off)) *
+                 n;
+    for (uint64_t ox = lo; ox < hi; ++ox, p += step) first[static_cast<std::ptrdiff_t>(ox)] = p;
   }
+  if (pixels > 0)
+    kernels::MatmulRows(s.BankLayout(i.bank), rows.data(), pixels, s.Acc(i.acc_addr), i.accumulate);
   Count(c, Counter::kMacs, pixels * n * n);
   Count(c, Counter::kUbRdBytes, y.in_taps * x.in_taps * n);
   if (i.accumulate) Count(c, Counter::kAccRdBytes, pixels * 4 * n);

@@ -113,48 +113,81 @@ __attribute__((target("avx2"))) inline void Widen(const int8_t* a, uint32_t n, i
   }
 }
 
-// The small arrays (N = kN, 8 or 16), kP pixels at a time: the loops unrolled at compile time and
-// each weight vector loaded once for the kP pixels (the same sums as Blocks, in the same order).
+// The small arrays (N = kN, 8 or 16): kP pixels at once, the loops unrolled at compile time. Per
+// pair j of input channels, the kN / 8 weight vectors are loaded once for the kP pixels and each
+// pixel's pair is broadcast from memory (its channels widened to int16 and stored first: a
+// vpbroadcastd from memory takes a load port only, where one from a register takes two shuffles,
+// the bottleneck of the pass). kP * kN / 8 accumulators + kN / 8 weight vectors + a broadcast
+// stay in the 16 ymm registers. The same sums as Blocks, in the same order.
+template <uint32_t kN, uint32_t kP>
+__attribute__((target("avx2"))) inline void SmallPixels(const int16_t* wp, const int8_t* const* a,
+                                                        int32_t* out, bool accumulate) {
+  constexpr uint32_t kPairs = kN / 2, kBlocks = kN / 8;
+  alignas(32)
+      int32_t pairs[kP][kPairs];  // pixel q's channels 2j and 2j + 1 as int16 in pairs[q][j]
+#pragma GCC unroll 16
+  for (uint32_t q = 0; q < kP; ++q) {
+    if constexpr (kN == 16) {
+      _mm256_store_si256(
+          reinterpret_cast<__m256i*>(pairs[q]),
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a[q]))));
+    } else {
+      _mm_store_si128(reinterpret_cast<__m128i*>(pairs[q]),
+                      _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[q]))));
+    }
+  }
+  // The compiler would otherwise keep the widened rows in registers and broadcast from there.
+  asm volatile("" : "+m"(pairs));
+  __m256i acc[kP][kBlocks];
+#pragma GCC unroll 16
+  for (uint32_t q = 0; q < kP; ++q)
+#pragma GCC unroll 16
+    for (uint32_t g = 0; g < kBlocks; ++g) acc[q][g] = _mm256_setzero_si256();
+#pragma GCC unroll 16
+  for (uint32_t j = 0; j < kPairs; ++j) {
+    __m256i wv[kBlocks];
+#pragma GCC unroll 16
+    for (uint32_t g = 0; g < kBlocks; ++g)
+      wv[g] = _mm256_loadu_si256(
+          reinterpret_cast<const __m256i*>(wp + (size_t{j} * kN + size_t{g} * 8) * 2));
+#pragma GCC unroll 16
+    for (uint32_t q = 0; q < kP; ++q) {
+      const __m256i b = _mm256_set1_epi32(pairs[q][j]);
+#pragma GCC unroll 16
+      for (uint32_t g = 0; g < kBlocks; ++g) {
+        acc[q][g] = _mm256_add_epi32(acc[q][g], _mm256_madd_epi16(b, wv[g]));
+        // Keeps the sum a chain in a register: reassociated into a tree of all the products,
+        // it would need more registers than there are.
+        asm("" : "+x"(acc[q][g]));
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (uint32_t q = 0; q < kP; ++q) {
+#pragma GCC unroll 16
+    for (uint32_t g = 0; g < kBlocks; ++g) {
+      auto* dst = reinterpret_cast<__m256i*>(out + q * kN + g * 8);
+      __m256i v = acc[q][g];
+      if (accumulate) v = _mm256_add_epi32(_mm256_loadu_si256(dst), v);  // wraps mod 2^32
+      _mm256_storeu_si256(dst, v);
+    }
+  }
+}
+
 template <uint32_t kN, uint32_t kP>
 __attribute__((target("avx2"))) void MatmulRowsSmallAvx2(const BankWeights& w,
                                                          const int8_t* const* a, size_t count,
                                                          int32_t* out, bool accumulate) {
-  constexpr uint32_t kPairs = kN / 2, kBlocks = kN / 8;
   const int16_t* wp = w.pairs();
-  alignas(32) int16_t a16[kP][kN];
   size_t p = 0;
-  for (; p + kP <= count; p += kP) {
-    for (uint32_t q = 0; q < kP; ++q) Widen(a[p + q], kN, a16[q]);
-    __m256i acc[kP][kBlocks];
-    for (uint32_t q = 0; q < kP; ++q)
-      for (uint32_t g = 0; g < kBlocks; ++g) acc[q][g] = _mm256_setzero_si256();
-#pragma GCC unroll 16
-    for (uint32_t j = 0; j < kPairs; ++j) {
-      __m256i wv[kBlocks];
-      for (uint32_t g = 0; g < kBlocks; ++g)
-        wv[g] = _mm256_loadu_si256(
-            reinterpret_cast<const __m256i*>(wp + (size_t{j} * kN + size_t{g} * 8) * 2));
-      for (uint32_t q = 0; q < kP; ++q) {
-        int32_t pair;  // channels 2j and 2j + 1 of pixel q as one 32-bit lane
-        std::memcpy(&pair, a16[q] + 2 * j, sizeof(pair));
-        const __m256i b = _mm256_set1_epi32(pair);
-        for (uint32_t g = 0; g < kBlocks; ++g)
-          acc[q][g] = _mm256_add_epi32(acc[q][g], _mm256_madd_epi16(b, wv[g]));
-      }
-    }
-    for (uint32_t q = 0; q < kP; ++q) {
-      for (uint32_t g = 0; g < kBlocks; ++g) {
-        auto* dst = reinterpret_cast<__m256i*>(out + (p + q) * kN + g * 8);
-        __m256i v = acc[q][g];
-        if (accumulate) v = _mm256_add_epi32(_mm256_loadu_si256(dst), v);  // wraps mod 2^32
-        _mm256_storeu_si256(dst, v);
-      }
+  for (; p + kP <= count; p += kP) SmallPixels<kN, kP>(wp, a + p, out + p * kN, accumulate);
+  if constexpr (kP > 2) {
+    if (p + kP / 2 <= count) {
+      SmallPixels<kN, kP / 2>(wp, a + p, out + p * kN, accumulate);
+      p += kP / 2;
     }
   }
-  for (; p < count; ++p) {
-    Widen(a[p], kN, a16[0]);
-    Blocks<kBlocks>(a16[0], kPairs, wp, kN, 0, out + p * kN, accumulate);
-  }
+  for (; p < count; ++p) SmallPixels<kN, 1>(wp, a + p, out + p * kN, accumulate);
 }
 
 __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const int8_t* const* a,
@@ -162,8 +195,8 @@ __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const 
   const uint32_t n = w.n();
   const uint32_t pairs = n / 2, blocks = n / 8;
   const int16_t* wp = w.pairs();
-  if (n == 16) return MatmulRowsSmallAvx2<16, 2>(w, a, count, out, accumulate);
-  if (n == 8) return MatmulRowsSmallAvx2<8, 4>(w, a, count, out, accumulate);
+  if (n == 16) return MatmulRowsSmallAvx2<16, 4>(w, a, count, out, accumulate);
+  if (n == 8) return MatmulRowsSmallAvx2<8, 8>(w, a, count, out, accumulate);
   alignas(32) int16_t a16[kMaxN];  // the pixel's channels widened to int16
   for (size_t p = 0; p < count; ++p) {
     Widen(a[p], n, a16);

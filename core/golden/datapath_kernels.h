@@ -8,8 +8,9 @@
 //                    multiply-add (vpmaddwd) takes two input channels of eight output channels;
 //                    chosen at run time on x86-64 CPUs with AVX2 and N a multiple of 8, else the
 //                    plain loop. N = 8 and 16 (tiny, sim16) take a variant unrolled at compile
-//                    time that computes 4 / 2 pixels at once (each weight vector loaded once for
-//                    them).
+//                    time that computes 8 / 4 pixels at once (each weight vector loaded once for
+//                    them, each pixel's channel pair broadcast from its widened row in memory,
+//                    the sums kept in registers), then the remainder by halves.
 // datapath_kernels_test.cc checks MatmulRows against MatmulRowsPlain on every array size the
 // configs use and on odd ones, at the int8 extremes, with and without accumulation (wrapping).
 #pragma once

@@ -66,6 +66,20 @@ TEST(MatmulKernel, FastPathEqualsPlainLoopOnRandomData) {
     for (bool acc : {false, true}) Check(n, 9, uniform, acc, 1000);
 }
 
+// Every pixel count from 0 to 2 * 8 + 7 and a long pass: the vector path's steps of several
+// pixels and each of its remainders (for N = 8 and 16: steps of 8 / 4 pixels, then halves, then
+// single pixels), with each pixel's row anywhere in memory.
+TEST(MatmulKernel, EveryPixelCountEqualsPlainLoop) {
+  auto uniform = [](std::mt19937& g) {
+    return static_cast<int8_t>(std::uniform_int_distribution<int>(-128, 127)(g));
+  };
+  for (uint32_t n : {8u, 16u, 32u, 48u, 128u}) {
+    for (size_t pixels = 0; pixels <= 23; ++pixels)
+      for (bool acc : {false, true}) Check(n, pixels, uniform, acc, -77);
+    Check(n, 113, uniform, true, 5);
+  }
+}
+
 TEST(MatmulKernel, ExtremesAndWrappingAccumulation) {
   auto min = [](std::mt19937&) { return int8_t{-128}; };
   auto max = [](std::mt19937&) { return int8_t{127}; };
@@ -91,6 +105,31 @@ TEST(MatmulKernel, VectorPathOnlyForMultiplesOfEight) {
   b.Set(w, 3);
   const int16_t expect[12] = {1, 4, 2, 5, 3, 6, 7, 0, 8, 0, 9, 0};
   for (int i = 0; i < 12; ++i) EXPECT_EQ(b.pairs()[i], expect[i]) << i;
+}
+
+// The pair layout on random banks of every size the vector paths and the plain loop take, set
+// over an earlier bank of another size: pairs[(j * N + c) * 2 + e] = W[2j + e][c], 0 past an odd
+// N's last row.
+TEST(MatmulKernel, PairLayoutOfRandomBanks) {
+  std::mt19937 g(4242);
+  BankWeights b;
+  for (uint32_t n : {16u, 8u, 128u, 16u, 1u, 3u, 24u, 7u, 256u, 40u}) {
+    std::vector<int8_t> w(size_t{n} * n);
+    for (int8_t& x : w) x = static_cast<int8_t>(g());
+    b.Set(w.data(), n);
+    ASSERT_EQ(b.n(), n);
+    EXPECT_EQ(std::vector<int8_t>(b.raw(), b.raw() + w.size()), w) << n;
+    const uint32_t pairs = (n + 1) / 2;
+    int mismatches = 0;
+    for (uint32_t j = 0; j < pairs; ++j)
+      for (uint32_t c = 0; c < n; ++c)
+        for (uint32_t e = 0; e < 2; ++e) {
+          const uint32_t k = 2 * j + e;
+          const int16_t expect = k < n ? w[size_t{k} * n + c] : int16_t{0};
+          mismatches += b.pairs()[(size_t{j} * n + c) * 2 + e] != expect;
+        }
+    EXPECT_EQ(mismatches, 0) << "n " << n;
+  }
 }
 
 // The depthwise kernel against its plain loop and an int64 sum written here: `taps` taps of n
