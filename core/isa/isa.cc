@@ -54,6 +54,46 @@ Status CheckField(const InsnDesc& d, const FieldDesc& f, int64_t v) {
   return Status::Ok();
 }
 
+// What decoding checks per field, from the generated descriptors. A field read from `width` bits
+// always fits them, so of CheckField's checks only two can fail on a word: an unsigned field's
+// minimum and an enum field's value (a signed field has neither). Per opcode, the fields that
+// have one, in descriptor order, so that the first failing check is CheckField's.
+struct FieldCheck {
+  const FieldDesc* field;
+  uint64_t valid;  // an enum of at most 6 bits: bit v set when v is a valid value
+  bool by_mask;    // `valid` decides (else: not an enum, or a wider one, by IsValidEnum)
+};
+struct DecodeTable {
+  std::array<const InsnDesc*, 256> desc{};
+  std::array<std::vector<FieldCheck>, 256> checks;
+};
+
+DecodeTable BuildDecodeTable() {
+  DecodeTable t;
+  for (uint64_t op = 0; op < t.desc.size(); ++op) {
+    const InsnDesc* d = FindInsnDesc(op);
+    t.desc[op] = d;
+    if (d == nullptr) continue;
+    for (size_t i = 0; i < d->num_fields; ++i) {
+      const FieldDesc& f = d->fields[i];
+      if (f.is_signed || (f.min == 0 && f.enum_type == nullptr)) continue;
+      FieldCheck c{&f, 0, false};
+      if (f.enum_type != nullptr && f.width <= 6) {
+        c.by_mask = true;
+        for (uint64_t v = 0; v < (uint64_t{1} << f.width); ++v)
+          if (IsValidEnum(f.enum_type, v)) c.valid |= uint64_t{1} << v;
+      }
+      t.checks[op].push_back(c);
+    }
+  }
+  return t;
+}
+
+const DecodeTable& TheDecodeTable() {
+  static const DecodeTable t = BuildDecodeTable();
+  return t;
+}
+
 }  // namespace
 
 const InsnDesc& DescOf(Opcode op) {
@@ -113,6 +153,30 @@ Result<Word> Encode(const Insn& insn) {
 }
 
 Result<Insn> Decode(const Word& word) {
+  const DecodeTable& t = TheDecodeTable();
+  const uint64_t opcode = word[0] & 0xff;
+  const InsnDesc* d = t.desc[opcode];
+  if (d == nullptr) return InvalidArgument("undefined opcode {:#04x}", opcode);
+  // The lowest set bit at or above used_bits, a 64-bit word at a time.
+  for (unsigned b = d->used_bits; b < kWordBits; b = (b / 64 + 1) * 64) {
+    if (const uint64_t rest = word[b / 64] >> (b % 64); rest != 0)
+      return InvalidArgument("{}: reserved bit {} is set", d->name,
+                             b + static_cast<unsigned>(std::countr_zero(rest)));
+  }
+  if (Status st = CheckDeps(d->queue, gen::UnpackDeps(word)); !st.ok())
+    return st.WithContext(d->name);
+  for (const FieldCheck& c : t.checks[opcode]) {
+    const FieldDesc& f = *c.field;
+    const uint64_t u = GetBits(word, f.lsb, f.width);
+    if (u < f.min)
+      return InvalidArgument("{}.{} = {} is below its minimum {}", d->name, f.name, u, f.min);
+    if (f.enum_type != nullptr && !(c.by_mask ? (c.valid >> u) & 1 : IsValidEnum(f.enum_type, u)))
+      return InvalidArgument("{}.{} = {} is not a valid {}", d->name, f.name, u, f.enum_type);
+  }
+  return gen::UnpackAny(word);
+}
+
+Result<Insn> DecodePlain(const Word& word) {
   uint64_t opcode = GetBits(word, 0, 8);
   const InsnDesc* d = FindInsnDesc(opcode);
   if (d == nullptr) return InvalidArgument("undefined opcode {:#04x}", opcode);

@@ -31,6 +31,11 @@ Status CheckDeps(Queue queue, const Deps& deps);
 
 Result<Word> Encode(const Insn& insn);
 Result<Insn> Decode(const Word& word);
+// The definition Decode follows (the same instructions, the same errors): unpacks every field,
+// then checks the dependency flags and each field's value as Encode does (CheckField), in
+// descriptor order. Decode checks only what a word's bits can violate, from a table built once
+// from the descriptors; isa_test compares the two on random words.
+Result<Insn> DecodePlain(const Word& word);
 
 // One line of assembly. A word that does not decode prints as ".word 0x... ; invalid: why".
 std::string Disassemble(const Word& word);

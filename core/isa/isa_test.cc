@@ -249,6 +249,64 @@ TEST(Isa, BitFieldsMatchTheirBitByBitDefinition) {
   }
 }
 
+// Decode against its definition (DecodePlain) on random words: every opcode byte, random fields
+// (an enum or a field with a minimum often at a value it rejects), random dependency flags, now
+// and then a reserved bit; the same instruction or the same error text.
+TEST(Isa, DecodeEqualsItsPlainDefinitionOnRandomWords) {
+  std::mt19937_64 rng(2026);
+  int accepted = 0, rejected = 0;
+  for (int round = 0; round < 60000; ++round) {
+    Word w{rng(), rng(), rng(), rng()};
+    const InsnDesc* d = round % 8 == 0 ? nullptr : &kInsnDescs[rng() % std::size(kInsnDescs)];
+    if (d != nullptr) {
+      SetBits(w, 0, 8, static_cast<uint64_t>(d->opcode));
+      for (unsigned b = d->used_bits; b < kWordBits; ++b) SetBits(w, b, 1, 0);
+      if (rng() % 8 == 0) SetBits(w, d->used_bits + rng() % (kWordBits - d->used_bits), 1, 1);
+      for (size_t i = 0; i < d->num_fields; ++i) {
+        const FieldDesc& f = d->fields[i];
+        const uint64_t small = rng() % 8;  // below a minimum, or an undefined enum value
+        if (rng() % 4 == 0) SetBits(w, f.lsb, f.width, small);
+      }
+      // Dependency flags: mostly none (a random set is mostly wrong for the queue).
+      if (rng() % 4 != 0) SetBits(w, 8, kHeaderBits - 8, 0);
+    }
+    Result<Insn> fast = Decode(w), plain = DecodePlain(w);
+    ASSERT_EQ(fast.ok(), plain.ok()) << Disassemble(w) << " / " << plain.status().ToString();
+    if (plain.ok()) {
+      ASSERT_EQ(*fast, *plain) << Disassemble(w);
+      ++accepted;
+    } else {
+      ASSERT_EQ(fast.status().ToString(), plain.status().ToString());
+      ++rejected;
+    }
+  }
+  // Both outcomes were exercised many times.
+  EXPECT_GT(accepted, 10000);
+  EXPECT_GT(rejected, 10000);
+}
+
+// LoadWord / StoreWord against the byte-by-byte definition, on random bytes at every alignment.
+TEST(Isa, WordBytesMatchTheirByteByByteDefinition) {
+  std::mt19937 rng(11);
+  std::vector<uint8_t> buf(kWordBytes + 8);
+  for (int round = 0; round < 64; ++round) {
+    for (uint8_t& b : buf) b = static_cast<uint8_t>(rng());
+    const size_t at = static_cast<size_t>(round % 8);
+    std::span<const uint8_t, kWordBytes> in(buf.data() + at, kWordBytes);
+    Word expect{};
+    for (size_t i = 0; i < kWordBytes; ++i) expect[i / 8] |= uint64_t{in[i]} << (8 * (i % 8));
+    ASSERT_EQ(LoadWord(in), expect) << round;
+    std::vector<uint8_t> out(kWordBytes + 8, 0x5a);
+    StoreWord(expect, std::span<uint8_t, kWordBytes>(out.data() + at, kWordBytes));
+    for (size_t i = 0; i < out.size(); ++i) {
+      const bool inside = i >= at && i < at + kWordBytes;
+      ASSERT_EQ(out[i],
+                inside ? static_cast<uint8_t>(expect[(i - at) / 8] >> (8 * ((i - at) % 8))) : 0x5a)
+          << round << " byte " << i;
+    }
+  }
+}
+
 TEST(Isa, WordBytesAreLittleEndianWordZeroFirst) {
   Word w{0x0807060504030201ull, 0, 0, 0xF0ull << 56};
   std::array<uint8_t, kWordBytes> b{};

@@ -54,7 +54,7 @@ constexpr bool FitsSigned(int64_t v, unsigned width) {
   return v >= lo && v <= hi;
 }
 
-// Little-endian byte (de)serialization of words.
+// Little-endian byte (de)serialization of words: byte i is bits 8 * (i % 8) .. + 7 of word i / 8.
 void StoreWord(const Word& w, std::span<uint8_t, kWordBytes> out);
 Word LoadWord(std::span<const uint8_t, kWordBytes> in);
 
