@@ -141,10 +141,18 @@ Fault CheckDmaRows(const ChipState& s, Mem mem, uint64_t chip_addr, uint64_t row
 
 void CommitDmaLoad(ChipState& s, const isa::DmaLoad& d, std::span<const uint8_t> data,
                    Counters& c) {
-  for (uint64_t r = 0; r < d.rows; ++r) {
-    std::span<uint8_t> row = s.Row(d.mem, d.chip_addr + r);
-    std::memcpy(row.data(), data.data() + r * d.row_bytes, d.row_bytes);
-    std::fill(row.begin() + d.row_bytes, row.end(), uint8_t{0});
+  // A memory's rows are consecutive, RowBytes(mem) apart.
+  const uint64_t row_size = s.RowBytes(d.mem);
+  if (d.rows > 0) {
+    uint8_t* row = s.Row(d.mem, d.chip_addr).data();
+    if (d.row_bytes == row_size) {
+      std::memcpy(row, data.data(), d.rows * row_size);
+    } else {
+      for (uint64_t r = 0; r < d.rows; ++r, row += row_size) {
+        std::memcpy(row, data.data() + r * d.row_bytes, d.row_bytes);
+        std::memset(row + d.row_bytes, 0, row_size - d.row_bytes);
+      }
+    }
   }
   Count(c, Counter::kDmaRdBytes, uint64_t{d.rows} * d.row_bytes);
   CountMem(c, d.mem, true, uint64_t{d.rows} * s.RowBytes(d.mem));
@@ -152,9 +160,16 @@ void CommitDmaLoad(ChipState& s, const isa::DmaLoad& d, std::span<const uint8_t>
 
 std::vector<uint8_t> GatherDmaStore(const ChipState& s, const isa::DmaStore& d, Counters& c) {
   std::vector<uint8_t> out(uint64_t{d.rows} * d.row_bytes);
-  for (uint64_t r = 0; r < d.rows; ++r) {
-    std::span<const uint8_t> row = s.Row(d.mem, d.chip_addr + r);
-    std::memcpy(out.data() + r * d.row_bytes, row.data(), d.row_bytes);
+  // A memory's rows are consecutive, RowBytes(mem) apart.
+  const uint64_t row_size = s.RowBytes(d.mem);
+  if (d.rows > 0) {
+    const uint8_t* row = s.Row(d.mem, d.chip_addr).data();
+    if (d.row_bytes == row_size) {
+      std::memcpy(out.data(), row, out.size());
+    } else {
+      for (uint64_t r = 0; r < d.rows; ++r, row += row_size)
+        std::memcpy(out.data() + r * d.row_bytes, row, d.row_bytes);
+    }
   }
   Count(c, Counter::kDmaWrBytes, out.size());
   CountMem(c, d.mem, false, out.size());
