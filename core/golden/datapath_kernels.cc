@@ -16,24 +16,22 @@ namespace aorta::golden::kernels {
 namespace {
 // The largest N the vector path takes (its per-pixel buffers are on the stack).
 constexpr uint32_t kMaxN = 1024;
-}  // namespace
 
-void BankWeights::Set(const int8_t* w, uint32_t n) {
-  n_ = n;
-  raw_.assign(w, w + size_t{n} * n);
-  const uint32_t pairs = (n + 1) / 2;
-  pairs_.resize(size_t{pairs} * n * 2);
-  // Pair j interleaves rows 2j and 2j + 1 (a zero row past an odd N's last).
-  for (uint32_t j = 0; j < pairs; ++j) {
+// Pairs rows 2j and 2j + 1 of the n x n bank w into pairs (the layout of BankWeights::pairs) for
+// channels [c0, n), a zero row past an odd N's last.
+void PairChannels(const int8_t* w, uint32_t n, uint32_t c0, int16_t* pairs) {
+  for (uint32_t j = 0; j < (n + 1) / 2; ++j) {
     const int8_t* even = w + size_t{2 * j} * n;
     const int8_t* odd = 2 * j + 1 < n ? even + n : nullptr;
-    int16_t* out = pairs_.data() + size_t{j} * n * 2;
-    for (uint32_t c = 0; c < n; ++c) {
+    int16_t* out = pairs + size_t{j} * n * 2;
+    for (uint32_t c = c0; c < n; ++c) {
       out[2 * c] = even[c];
       out[2 * c + 1] = odd != nullptr ? odd[c] : int16_t{0};
     }
   }
 }
+
+}  // namespace
 
 void MatmulRowsPlain(const BankWeights& w, const int8_t* const* a, size_t count, int32_t* out,
                      bool accumulate) {
@@ -266,6 +264,16 @@ __attribute__((target("avx2"))) inline __m256i Slope(__m256i p, uint32_t shift, 
   return Clamp64(shift > 0 ? RoundShift64(p, n, half) : p, min32, max32);
 }
 
+// The low bytes of q's eight 32-bit lanes (static_cast<int8_t> of each), stored at dst[0..7].
+__attribute__((target("avx2"))) inline void StoreLowBytes(int8_t* dst, __m256i q) {
+  const __m256i pick =
+      _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
+                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  const __m256i t = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(q, pick),
+                                                _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(dst), _mm256_castsi256_si128(t));
+}
+
 __attribute__((target("avx2"))) void PostprocRowsAvx2(const int32_t* acc, size_t rows, uint32_t n,
                                                       const int32_t* bias, const int32_t* mult,
                                                       const int32_t* shift,
@@ -318,13 +326,14 @@ __attribute__((target("avx2"))) void PostprocRowsAvx2(const int32_t* acc, size_t
           Clamp64(_mm256_add_epi64(zp, RoundShift64(p_even, n_even, half_even)), lo, hi);
       const __m256i q_odd =
           Clamp64(_mm256_add_epi64(zp, RoundShift64(p_odd, n_odd, half_odd)), lo, hi);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(q),
-                         _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
+      const __m256i qv = _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa);
       int8_t* dst = out + r * n + c;
-      for (int k = 0; k < 8; ++k) {
-        const auto v8 = static_cast<int8_t>(q[k]);
-        dst[k] = o.lut != nullptr ? o.lut[v8 + 128] : v8;
+      if (o.lut == nullptr) {
+        StoreLowBytes(dst, qv);
+        continue;
       }
+      _mm256_store_si256(reinterpret_cast<__m256i*>(q), qv);
+      for (int k = 0; k < 8; ++k) dst[k] = o.lut[static_cast<int8_t>(q[k]) + 128];
     }
   }
 }
@@ -361,7 +370,6 @@ __attribute__((target("avx2"))) void EltwiseRowsAvx2(intmath::EltKind kind, cons
   const __m256i half = _mm256_set1_epi64x(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
   const __m256i lo = _mm256_set1_epi64x(std::max(p.lo, -128));
   const __m256i hi = _mm256_set1_epi64x(std::min(p.hi, 127));
-  alignas(32) int32_t q[8];
   for (size_t r = 0; r < rows; ++r) {
     const int8_t* ar = a + r * n;
     const int8_t* br = b + r * b_stride;
@@ -379,11 +387,34 @@ __attribute__((target("avx2"))) void EltwiseRowsAvx2(intmath::EltKind kind, cons
       }
       const __m256i q_even = Clamp64(_mm256_add_epi64(zo, t_even), lo, hi);
       const __m256i q_odd = Clamp64(_mm256_add_epi64(zo, t_odd), lo, hi);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(q),
-                         _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
-      for (int k = 0; k < 8; ++k) dst[c + k] = static_cast<int8_t>(q[k]);
+      StoreLowBytes(dst + c, _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
     }
   }
+}
+
+// The pair layout of an even N's bank, 16 (then 8) output channels at a time: rows 2j and 2j + 1
+// interleaved byte by byte, then widened to int16. Returns the first channel left to pair.
+__attribute__((target("avx2"))) uint32_t PairChannelsAvx2(const int8_t* w, uint32_t n,
+                                                          int16_t* pairs) {
+  uint32_t c = 0;
+  for (uint32_t j = 0; j < n / 2; ++j) {
+    const int8_t* even = w + size_t{2 * j} * n;
+    const int8_t* odd = even + n;
+    auto* out = reinterpret_cast<__m256i*>(pairs + size_t{j} * n * 2);
+    for (c = 0; c + 16 <= n; c += 16, out += 2) {
+      const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(even + c));
+      const __m128i o = _mm_loadu_si128(reinterpret_cast<const __m128i*>(odd + c));
+      _mm256_storeu_si256(out, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)));
+      _mm256_storeu_si256(out + 1, _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, o)));
+    }
+    if (c + 8 <= n) {
+      const __m128i e = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(even + c));
+      const __m128i o = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(odd + c));
+      _mm256_storeu_si256(out, _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)));
+      c += 8;
+    }
+  }
+  return c;
 }
 
 bool HasAvx2() {
@@ -393,6 +424,17 @@ bool HasAvx2() {
 
 }  // namespace
 #endif
+
+void BankWeights::Set(const int8_t* w, uint32_t n) {
+  n_ = n;
+  raw_.assign(w, w + size_t{n} * n);
+  pairs_.resize(size_t{(n + 1) / 2} * n * 2);
+  uint32_t c0 = 0;  // channels [0, c0) paired by the vector path
+#if AORTA_KERNELS_AVX2
+  if (n % 2 == 0 && HasAvx2()) c0 = PairChannelsAvx2(w, n, pairs_.data());
+#endif
+  if (c0 < n) PairChannels(w, n, c0, pairs_.data());
+}
 
 bool MatmulRowsVectorized(uint32_t n) {
 #if AORTA_KERNELS_AVX2
