@@ -80,9 +80,31 @@ uint64_t Chip::Now() const { return ToCycles(sc_core::sc_time_stamp()); }
 
 golden::Counters Chip::counters() const {
   golden::Counters c = counters_;
+  const sc_time now = sc_core::sc_time_stamp();
+  for (const sc_time& t : fetch_words_ahead_) {
+    if (t > now) break;
+    golden::Count(c, Counter::kFetchBytes, isa::kWordBytes);
+  }
   c[static_cast<size_t>(Counter::kCycles)] =
       cycles_done_ + (rf_.busy ? ToCycles(sc_core::sc_time_stamp() - run_start_) : 0);
   return c;
+}
+
+void Chip::FlushFetchWords() {
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!fetch_words_ahead_.empty() && fetch_words_ahead_.front() <= now) {
+    golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
+    fetch_words_ahead_.pop_front();
+  }
+}
+
+void Chip::CountFetchWord(const sc_time& at) {
+  FlushFetchWords();
+  if (at <= sc_core::sc_time_stamp()) {
+    golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
+  } else {
+    fetch_words_ahead_.push_back(at);
+  }
 }
 
 void Chip::AddBusy(Counter k, const sc_time& from, const sc_time& to, sc_time* until) {
@@ -121,6 +143,8 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     for (const auto& q : queues_)
       if (!q.empty()) oldest = std::min(oldest, q.front().pc);
     if (pending_) oldest = std::min(oldest, pending_->pc);
+    for (const auto& [at, pc] : ex_ahead_)  // not issued yet
+      if (at > sc_core::sc_time_stamp()) oldest = std::min(oldest, pc);
     if (was_busy) cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
     if (was_busy && observer_)
       observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), true);
@@ -128,6 +152,7 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     rf_.SoftReset(was_busy, oldest);
   }
   if (e.clear_counters) {
+    FlushFetchWords();  // the words decoded later count after the clear
     counters_.fill(0);
     cycles_done_ = 0;
     run_start_ = sc_core::sc_time_stamp();
@@ -140,6 +165,9 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
 // ---- Run control ----------------------------------------------------------------------------
 
 void Chip::ClearRun() {
+  // Words the fetch slot decoded ahead of now were never decoded in this run.
+  FlushFetchWords();
+  fetch_words_ahead_.clear();
   for (auto& q : queues_) q.clear();
   pending_.reset();
   fetched_.clear();
@@ -151,6 +179,8 @@ void Chip::ClearRun() {
   link_wait_.fill(false);
   completions_.clear();
   ex_table_.clear();
+  ex_ahead_.clear();
+  ex_local_ = SC_ZERO_TIME;
   ++run_;
   Changed();
   fetch_ev_.notify(SC_ZERO_TIME);
@@ -190,10 +220,34 @@ bool Chip::QueuesIdle() const {
   return completions_.empty();
 }
 
-bool Chip::CanDispatch(const Entry& e) const {
+size_t Chip::QueueLoad(int q, const sc_time& at) {
+  size_t n = queues_[q].size();
+  if (q != kEx) return n;
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!ex_ahead_.empty() && ex_ahead_.front().first <= now) ex_ahead_.pop_front();
+  for (auto it = ex_ahead_.rbegin(); it != ex_ahead_.rend() && it->first > at; ++it) ++n;
+  return n;
+}
+
+bool Chip::RoomAt(int q, const sc_time& t, sc_time* at) {
+  const size_t n = queues_[q].size();
+  if (n >= geometry_.queue_depth) return false;
+  *at = t;
+  if (q != kEx) return true;
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!ex_ahead_.empty() && ex_ahead_.front().first <= now) ex_ahead_.pop_front();
+  // Room once at most depth - 1 - n of the instructions issued ahead are still to issue.
+  const size_t keep = geometry_.queue_depth - 1 - n;
+  if (ex_ahead_.size() <= keep) return true;
+  const sc_time y = ex_ahead_[ex_ahead_.size() - keep - 1].first;
+  if (y > t) *at = y + clk_;  // a full queue has room the cycle after its head issued
+  return true;
+}
+
+bool Chip::CanDispatch(const Entry& e) {
   const isa::Queue queue = isa::QueueOf(e.insn);
   if (queue == isa::Queue::kBarrier) return QueuesIdle();
-  return queues_[static_cast<int>(queue)].size() < geometry_.queue_depth;
+  return QueueLoad(static_cast<int>(queue), sc_core::sc_time_stamp()) < geometry_.queue_depth;
 }
 
 void Chip::Complete(const Completion& c) {
@@ -219,12 +273,11 @@ void Chip::Complete(const Completion& c) {
   // With nothing in flight the chip may be deadlocked (DeadlockMethod decides).
   if (std::all_of(inflight_.begin(), inflight_.end(), [](uint32_t n) { return n == 0; }))
     deadlock_check_.notify(SC_ZERO_TIME);
-  if (pushed) {
-    for (auto& ev : queue_ev_) ev.notify(SC_ZERO_TIME);  // a head may have its token
-  } else {
-    // Its queue may have become idle: a head waiting for a token counts *_STALL from then on.
-    queue_ev_[c.q].notify(SC_ZERO_TIME);
-  }
+  // A head waiting for a token may have it; or its queue became idle (a head waiting for a token
+  // counts *_STALL from then on).
+  for (int q = kLd; q <= kSt; ++q)
+    if (queue_waits_[q] == QueueWait::kToken && (pushed || q == c.q))
+      queue_ev_[q].notify(SC_ZERO_TIME);
 }
 
 Fault Chip::Commit(const Effect& e) {
@@ -259,7 +312,8 @@ void Chip::CompletionMethod() {
 }
 
 void Chip::DeadlockMethod() {
-  if (!rf_.busy || rf_.error || !pending_ || CanDispatch(*pending_) || !completions_.empty())
+  if (!rf_.busy || rf_.error || !pending_ || sc_core::sc_time_stamp() < pending_from_ ||
+      CanDispatch(*pending_) || !completions_.empty())
     return;
   uint32_t oldest = pending_->pc;
   for (int q = kLd; q <= kSt; ++q) {
@@ -277,9 +331,9 @@ void Chip::DeadlockMethod() {
 
 // ---- Fetch and dispatch ---------------------------------------------------------------------
 
-void Chip::FetchWords(uint64_t run) {
+void Chip::FetchWords(uint64_t run, const sc_time& now) {
   // Keeps up to kFetchDepth words requested ahead of decode, one request per cycle.
-  sc_time issue = std::max(sc_core::sc_time_stamp(), fetch_issue_);
+  sc_time issue = std::max(now, fetch_issue_);
   while (Running(run) && fetched_.size() < kFetchDepth && next_fetch_ < rf_.iq_len) {
     const uint32_t pc = next_fetch_++;
     const uint64_t addr = rf_.iq_base + uint64_t{pc} * isa::kWordBytes;
@@ -329,50 +383,74 @@ void Chip::FetchThread() {
     const uint64_t run = run_;
     handled = run;
     wait(clk_);  // the doorbell's register write
+    // The slot runs ahead of SystemC time: `local` is its own time (>= now). A word is
+    // dispatched without waiting when its queue has room at its check's end, or when it is known
+    // when it will (RoomAt): only the slot fills queues, so room then stays room. Anything else
+    // (a queue whose room depends on issues to come, a barrier, a fault) first brings the slot
+    // back to SystemC time and is decided there, as before.
+    sc_time local = sc_core::sc_time_stamp();
+    auto sync = [&](const sc_time& t) {
+      if (t > sc_core::sc_time_stamp()) wait(t - sc_core::sc_time_stamp());
+      return Running(run);
+    };
+    // At most a global quantum ahead: the memory's calendar grows with the distance.
+    const sc_time horizon = ::tlm::tlm_global_quantum::instance().get();
     while (Running(run)) {
-      FetchWords(run);
+      if (local - sc_core::sc_time_stamp() > horizon && !sync(local)) break;
+      FetchWords(run, local);
       const uint32_t pc = next_decode_;
       if (fetched_.empty() || (fetched_.front().first & 0x7fffffffu) != pc ||
           (fetched_.front().first & 0x80000000u) != 0) {
-        if (!fetched_.empty() && sc_core::sc_time_stamp() < fetched_.front().second) {
-          wait(fetched_.front().second - sc_core::sc_time_stamp());
-          if (!Running(run)) break;
-        }
+        if (!sync(fetched_.empty() ? local : std::max(local, fetched_.front().second))) break;
         Fail({ErrCode::kFetchFault, 0}, pc);
         break;
       }
-      if (sc_core::sc_time_stamp() < fetched_.front().second) {
-        wait(fetched_.front().second - sc_core::sc_time_stamp());
-        if (!Running(run)) break;
-      }
+      local = std::max(local, fetched_.front().second);  // decoded when the word has arrived
       const std::array<uint8_t, isa::kWordBytes> bytes = fetch_data_.front();
       fetched_.pop_front();
       fetch_data_.pop_front();
-      golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
+      CountFetchWord(local);
       const isa::Insn* insn = Decoded(pc, bytes);
       if (insn == nullptr) {
+        if (!sync(local)) break;
         const isa::Word w = isa::LoadWord(bytes);
         const bool known = isa::FindInsnDesc(isa::GetBits(w, 0, 8)) != nullptr;
         Fail({known ? ErrCode::kBadField : ErrCode::kBadOpcode, 0}, pc);
         break;
       }
       ++next_decode_;
-      pending_ = Entry{*insn, pc, SC_ZERO_TIME};
       // The range check: the entry is complete CheckCycles after the take.
-      wait(Cycles(CheckCycles(timing_.shell, pending_->insn)));
-      if (!Running(run)) break;
-      const isa::Queue queue = isa::QueueOf(pending_->insn);
-      bool blocked = false;
-      while (Running(run) && !CanDispatch(*pending_)) {
-        blocked = true;
+      const sc_time checked = local + Cycles(CheckCycles(timing_.shell, *insn));
+      const isa::Queue queue = isa::QueueOf(*insn);
+      const int qi = static_cast<int>(queue);
+      sc_time at;
+      if (queue != isa::Queue::kBarrier && RoomAt(qi, checked, &at)) {
+        // The entry is at its queue's head the cycle after; the slot takes the next word then.
+        local = at;
+        queues_[qi].push_back(Entry{*insn, pc, at + Cycles(timing_.shell.queue_to_head)});
+        Changed();
+        if (queue_waits_[qi] == QueueWait::kEntry) queue_ev_[qi].notify(SC_ZERO_TIME);
+        continue;
+      }
+      // In the slot from its decode on (DeadlockMethod looks at it from then on).
+      pending_ = Entry{*insn, pc, SC_ZERO_TIME};
+      pending_from_ = local;
+      if (!sync(checked)) break;
+      bool dispatched = false;
+      while (Running(run)) {
+        if (queue == isa::Queue::kBarrier ? QueuesIdle()
+                                          : RoomAt(qi, sc_core::sc_time_stamp(), &at)) {
+          dispatched = true;
+          break;
+        }
         deadlock_check_.notify(SC_ZERO_TIME);
+        // A queue notifies when it issues (RoomAt then knows when there is room); completions
+        // notify a barrier.
+        fetch_waits_ = qi;
         wait(fetch_ev_);
+        fetch_waits_ = -1;
       }
-      if (!Running(run)) break;
-      if (blocked && queue != isa::Queue::kBarrier) {
-        wait(clk_);  // a full queue has room the cycle after its head issued
-        if (!Running(run)) break;
-      }
+      if (!dispatched) break;
       Entry e = std::move(*pending_);
       pending_.reset();
       if (queue == isa::Queue::kBarrier) {
@@ -389,13 +467,14 @@ void Chip::FetchThread() {
           EndRun();
           break;
         }
+        local = sc_core::sc_time_stamp();
         continue;
       }
-      // The entry is at its queue's head the next cycle; the slot takes the next word now.
-      e.ready = sc_core::sc_time_stamp() + Cycles(timing_.shell.queue_to_head);
-      queues_[static_cast<int>(queue)].push_back(std::move(e));
+      e.ready = at + Cycles(timing_.shell.queue_to_head);
+      queues_[qi].push_back(std::move(e));
       Changed();
-      queue_ev_[static_cast<int>(queue)].notify(SC_ZERO_TIME);
+      if (queue_waits_[qi] == QueueWait::kEntry) queue_ev_[qi].notify(SC_ZERO_TIME);
+      local = at;
     }
   }
 }
@@ -435,22 +514,43 @@ void Chip::QueueThread(int q) {
       q == kLd ? Counter::kLdStall : (q == kEx ? Counter::kExStall : Counter::kStStall);
   for (;;) {
     if (!rf_.busy || rf_.error || queues_[q].empty()) {
+      queue_waits_[q] = QueueWait::kEntry;
       wait(queue_ev_[q]);
+      queue_waits_[q] = QueueWait::kNone;
       continue;
     }
     const uint64_t run = run_;
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time real = sc_core::sc_time_stamp();
+    // EX runs ahead of SystemC time (`now` its own time, >= real): its instructions issue in
+    // order at times its own state decides (ExIssueTime), once their tokens are there, and only
+    // EX takes the tokens it pops, so tokens there now are there then. Whatever else (no token
+    // yet, a fault) brings it back to SystemC time first and is decided there.
+    sc_time now = q == kEx ? std::max(real, ex_local_) : real;
     const Entry& e = queues_[q].front();  // valid until the queue changes (a wait, a fault)
     if (now < e.ready) {
-      wait(e.ready - now);
-      continue;
+      if (q != kEx) {
+        wait(e.ready - now);
+        continue;
+      }
+      now = e.ready;
     }
     const golden::TokenUse use = golden::TokenUseOf(q, isa::DepsOf(e.insn));
     const bool idle = inflight_[q] == 0;
-    if ((use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
-        (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0)) {
+    const bool token_missing = (use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
+                               (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0);
+    bool overflow = false;
+    for (int c : {use.push_prev, use.push_next})
+      if (c != golden::kNoCounter && tokens_[c] + inflight_push_[c] >= geometry_.token_capacity)
+        overflow = true;
+    if (now > real && (token_missing || overflow)) {
+      wait(now - real);  // decided at its own time
+      continue;
+    }
+    if (token_missing) {
       deadlock_check_.notify(SC_ZERO_TIME);
+      queue_waits_[q] = QueueWait::kToken;
       wait(queue_ev_[q]);
+      queue_waits_[q] = QueueWait::kNone;
       if (idle)
         counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
       continue;
@@ -491,23 +591,16 @@ void Chip::QueueThread(int q) {
         continue;
       }
     }
-    bool overflow = false;
     for (int c : {use.push_prev, use.push_next}) {
       if (c != golden::kNoCounter && tokens_[c] + inflight_push_[c] >= geometry_.token_capacity) {
         Fail({ErrCode::kTokenOverflow, static_cast<uint64_t>(c)}, e.pc);
-        overflow = true;
         break;
       }
     }
     if (overflow) continue;
-    // EX: the handoff register, a table entry and no hazard with the other unit.
-    if (q == kEx) {
-      const sc_time t = ExIssueTime(e.insn, now);
-      if (t > now) {
-        wait(t - now);
-        continue;  // re-evaluate then (nothing else issues EX meanwhile)
-      }
-    }
+    // EX: the handoff register, a table entry and no hazard with the other unit (nothing else
+    // issues EX meanwhile: it issues then).
+    if (q == kEx) now = ExIssueTime(e.insn, now);
     const Entry issued = std::move(queues_[q].front());
     queues_[q].pop_front();
     for (int c : {use.pop_prev, use.pop_next})
@@ -515,10 +608,19 @@ void Chip::QueueThread(int q) {
     for (int c : {use.push_prev, use.push_next})
       if (c != golden::kNoCounter) ++inflight_push_[c];
     ++inflight_[q];
-    Changed();
-    fetch_ev_.notify(SC_ZERO_TIME);  // the queue has room
-    const sc_time issued_at = sc_core::sc_time_stamp();
-    Issued is = Issue(issued);  // may advance time (quantum keeper syncs)
+    if (now > real) {
+      // Issued ahead: its queue has room from then on (QueueLoad).
+      ex_ahead_.push_back({now, issued.pc});
+      changed_.notify(now - real);
+    } else {
+      Changed();
+    }
+    // The waiting fetch slot: it sees the room the cycle after (RoomAt); issued ahead, it can
+    // tell at once.
+    if (fetch_waits_ == q) fetch_ev_.notify(now > real ? SC_ZERO_TIME : clk_);
+    if (q == kEx) ex_local_ = now;
+    const sc_time issued_at = now;
+    Issued is = Issue(issued, now);  // LD / ST: may advance time (quantum keeper syncs)
     const Counter busy =
         q == kLd ? Counter::kLdBusy : (q == kEx ? Counter::kExBusy : Counter::kStBusy);
     sc_time* until = q == kLd ? &ld_busy_until_ : (q == kEx ? &ex_busy_until_ : &st_busy_until_);
@@ -536,7 +638,7 @@ void Chip::QueueThread(int q) {
       auto at = completions_.end();
       while (at != completions_.begin() && std::prev(at)->first > effect) --at;
       completions_.emplace(at, effect, std::move(c));
-      completion_ev_.notify(effect - sc_core::sc_time_stamp());
+      completion_ev_.notify(effect - real);
     } else {
       if (effect > sc_core::sc_time_stamp()) wait(effect - sc_core::sc_time_stamp());
       Complete(c);
@@ -557,8 +659,7 @@ Chip::Issued Chip::Faulted(Fault f) const {
   return is;
 }
 
-Chip::Issued Chip::Issue(const Entry& e) {
-  const sc_time now = sc_core::sc_time_stamp();
+Chip::Issued Chip::Issue(const Entry& e, const sc_time& now) {
   const uint32_t n = geometry_.n;
   return std::visit(
       [&](const auto& i) -> Issued {

@@ -167,21 +167,34 @@ class Chip : public sc_core::sc_module {
   void Fail(golden::Fault f, uint32_t pc);
   bool Running(uint64_t run) const { return rf_.busy && !rf_.error && run == run_; }
   void Changed() { changed_.notify(sc_core::SC_ZERO_TIME); }
-  bool CanDispatch(const Entry& e) const;
+  bool CanDispatch(const Entry& e);
+  // The entries of queue `q` at time `at` (>= now): those in it, and the EX instructions issued
+  // ahead of now that have not issued by then.
+  size_t QueueLoad(int q, const sc_core::sc_time& at);
+  // Whether the fetch slot, with an entry for queue `q` ready to dispatch at `t` (>= now), knows
+  // when it can: `at` is t if the queue has room then, or the cycle after the issue that makes
+  // room (EX instructions issued ahead); false if that depends on issues still to come.
+  bool RoomAt(int q, const sc_core::sc_time& t, sc_core::sc_time* at);
   bool QueuesIdle() const;
   // Applies a completion now (if its run is still going): commits its effect (or fails the
   // run), pushes its tokens, counts the instruction.
   void Complete(const Completion& c);
   golden::Fault Commit(const Effect& e);
 
-  // Fetch: the word at `pc`, read through the DMA socket; FETCH_FAULT / BAD_* on failure.
-  void FetchWords(uint64_t run);
+  // Fetch: keeps kFetchDepth words requested ahead of decode, from the slot's time `now` on (one
+  // request per cycle; each through the DMA socket, a word that cannot be read ends the stream).
+  void FetchWords(uint64_t run, const sc_core::sc_time& now);
+  // FETCH_BYTES of a word decoded at `at` (the slot runs ahead of SystemC time: a word decoded
+  // later counts from then on, and not at all if the run ends first).
+  void CountFetchWord(const sc_core::sc_time& at);
+  // Counts the words decoded by now.
+  void FlushFetchWords();
   // The instruction of the word `bytes` fetched at `pc` (decoded once per distinct word and pc),
   // or null if it does not decode.
   const isa::Insn* Decoded(uint32_t pc, const std::array<uint8_t, isa::kWordBytes>& bytes);
   // Issues an instruction now: its external traffic (timed transactions), its unit's timing.
   // Runs inside the issuing thread (may wait for the quantum keeper).
-  Issued Issue(const Entry& e);
+  Issued Issue(const Entry& e, const sc_core::sc_time& now);
   Issued DmaLoad(const isa::DmaLoad& d);
   Issued DmaStore(const isa::DmaStore& d);
   // An instruction whose issue found a fault: reported one cycle later.
@@ -261,7 +274,8 @@ class Chip : public sc_core::sc_module {
   sc_core::sc_time run_start_;
   uint64_t cycles_done_ = 0;  // CYCLES of finished runs
   std::array<std::deque<Entry>, isa::kNumQueues> queues_;
-  std::optional<Entry> pending_;                               // decoded, not yet dispatched
+  std::optional<Entry> pending_;   // decoded, not yet dispatched
+  sc_core::sc_time pending_from_;  // when pending_ was decoded (the slot may set it ahead)
   std::deque<std::pair<uint32_t, sc_core::sc_time>> fetched_;  // pc, arrival of words ahead
   std::deque<std::array<uint8_t, isa::kWordBytes>> fetch_data_;
   // Decoded instruction words by pc, kept across runs of the same stream (IQ_BASE, IQ_LEN) and
@@ -277,7 +291,9 @@ class Chip : public sc_core::sc_module {
   uint32_t decoded_len_ = 0;
   isa::Insn decoded_once_;  // the word just decoded when words are not kept
   uint32_t next_fetch_ = 0, next_decode_ = 0;
-  sc_core::sc_time fetch_issue_;  // when the next fetch request can go out
+  sc_core::sc_time fetch_issue_;                    // when the next fetch request can go out
+  std::deque<sc_core::sc_time> fetch_words_ahead_;  // decode times of words not counted yet
+  int fetch_waits_ = -1;  // the queue whose room the blocked fetch slot waits for (-1: none)
   std::array<uint32_t, 4> tokens_{}, inflight_push_{};
   std::array<uint32_t, isa::kNumQueues> inflight_{};
   std::array<bool, isa::kNumQueues> link_wait_{};
@@ -305,15 +321,25 @@ class Chip : public sc_core::sc_module {
     sc_core::sc_time done, retire;
   };
   std::deque<ExEntry> ex_table_;
+  // EX's own time (it runs ahead of SystemC time: QueueThread), and the instructions it issued
+  // ahead of now: issue time and pc, in issue order (dropped once now has reached them).
+  sc_core::sc_time ex_local_;
+  std::deque<std::pair<sc_core::sc_time, uint32_t>> ex_ahead_;
   // The EX handoff of each unit (0 matrix, 1 vector) takes the next instruction from then.
   sc_core::sc_time ex_issue_free_[2], ex_last_retire_;
   sc_core::sc_time ld_busy_until_, ex_busy_until_, st_busy_until_, array_busy_until_;
 
   // changed_: any change of the queues, tokens or run (a RECV waiting for link data re-checks);
-  // fetch_ev_: a queue has room or an instruction completed (the fetch slot's dispatch);
-  // queue_ev_[q]: an entry entered queue q, a token was pushed, or the run changed.
+  // fetch_ev_: the queue the fetch slot waits for has room (notified for the cycle after the
+  // issue), an instruction completed while a barrier waits, or the run changed;
+  // queue_ev_[q]: an entry entered queue q, a token was pushed, an instruction of q completed, or
+  // the run changed.
   sc_core::sc_event start_, changed_, fetch_ev_, completion_ev_, deadlock_check_;
   std::array<sc_core::sc_event, isa::kNumQueues> queue_ev_;
+  // What each queue's thread waits for on queue_ev_ (only those waits are notified; the run's
+  // changes notify every queue).
+  enum class QueueWait : uint8_t { kNone, kEntry, kToken };
+  std::array<QueueWait, isa::kNumQueues> queue_waits_{};
 };
 
 }  // namespace aorta::tlm
