@@ -244,12 +244,23 @@ __attribute__((target("avx2"))) void DepthwiseTapsAvx2(uint32_t n, const int8_t*
   }
 }
 
-// x / 2^n rounded half up (intmath::RoundShift) per 64-bit lane, 1 <= n <= 62, |x| < 2^62: the
-// arithmetic shift from a logical one, floor(y / 2^n) = ~(~y >> n) for y < 0.
-__attribute__((target("avx2"))) inline __m256i RoundShift64(__m256i x, __m256i n, __m256i half) {
-  const __m256i y = _mm256_add_epi64(x, half);
-  const __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), y);
-  return _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(y, sign), n), sign);
+// x / 2^n rounded half up (intmath::RoundShift) plus an addend, per 64-bit lane, 1 <= n <= 62:
+// floor((x + half) / 2^n) as a logical shift of x + half made non-negative by 2^62, which 2^n
+// divides: ((x + half + 2^62) >> n) - 2^(62 - n). Exact when x + half + 2^62 lies in [0, 2^64),
+// which holds for the callers' values (products of two int32: -2^62 < x <= 2^62; VEC_ELTWISE's
+// terms: |x| < 2^49; half <= 2^61). RoundingFor computes the constants once per shift.
+struct Rounding {
+  __m256i biased_half;  // 2^(n - 1) + 2^62
+  __m256i plus;         // the addend - 2^(62 - n)
+};
+__attribute__((target("avx2"))) inline Rounding RoundingFor(__m256i n, __m256i addend) {
+  const __m256i one = _mm256_set1_epi64x(1), bias = _mm256_set1_epi64x(int64_t{1} << 62);
+  return {_mm256_add_epi64(_mm256_sllv_epi64(one, _mm256_sub_epi64(n, one)), bias),
+          _mm256_sub_epi64(addend, _mm256_srlv_epi64(bias, n))};
+}
+__attribute__((target("avx2"))) inline __m256i RoundShiftPlus(__m256i x, __m256i n,
+                                                              const Rounding& r) {
+  return _mm256_add_epi64(_mm256_srlv_epi64(_mm256_add_epi64(x, r.biased_half), n), r.plus);
 }
 
 // min(max(q, lo), hi) per 64-bit lane.
@@ -260,8 +271,9 @@ __attribute__((target("avx2"))) inline __m256i Clamp64(__m256i q, __m256i lo, __
 
 // The leaky slope of 64-bit products p: round_half_up(p / 2^shift) saturated to int32.
 __attribute__((target("avx2"))) inline __m256i Slope(__m256i p, uint32_t shift, __m256i n,
-                                                     __m256i half, __m256i min32, __m256i max32) {
-  return Clamp64(shift > 0 ? RoundShift64(p, n, half) : p, min32, max32);
+                                                     const Rounding& r, __m256i min32,
+                                                     __m256i max32) {
+  return Clamp64(shift > 0 ? RoundShiftPlus(p, n, r) : p, min32, max32);
 }
 
 // The low bytes of q's eight 32-bit lanes (static_cast<int8_t> of each), stored at dst[0..7].
@@ -286,21 +298,20 @@ __attribute__((target("avx2"))) void PostprocRowsAvx2(const int32_t* acc, size_t
   // The leaky slope: round_half_up(v * alpha_mult / 2^alpha_shift), saturated to int32.
   const __m256i alpha = _mm256_set1_epi64x(o.alpha_mult);
   const __m256i alpha_n = _mm256_set1_epi64x(o.alpha_shift);
-  const __m256i alpha_half =
-      o.alpha_shift > 0 ? _mm256_set1_epi64x(int64_t{1} << (o.alpha_shift - 1)) : one;
+  const Rounding alpha_round =
+      RoundingFor(o.alpha_shift > 0 ? alpha_n : one, _mm256_setzero_si256());
   const __m256i min32_64 = _mm256_set1_epi64x(INT32_MIN), max32_64 = _mm256_set1_epi64x(INT32_MAX);
   alignas(32) int32_t q[8];
   for (uint32_t c = 0; c < n; c += 8) {
     // Per lane of this block of 8 channels: bias, multiplier, shift 31 + s and its rounding
-    // half, the even lanes (0, 2, 4, 6) in the low halves of 64-bit lanes, the odd ones apart.
+    // constants, the even lanes (0, 2, 4, 6) in the low halves of 64-bit lanes, the odd ones apart.
     const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c));
     const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mult + c));
     const __m256i sh = _mm256_add_epi32(
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(shift + c)), _mm256_set1_epi32(31));
     const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
     const __m256i n_even = _mm256_and_si256(sh, low32), n_odd = _mm256_srli_epi64(sh, 32);
-    const __m256i half_even = _mm256_sllv_epi64(one, _mm256_sub_epi64(n_even, one));
-    const __m256i half_odd = _mm256_sllv_epi64(one, _mm256_sub_epi64(n_odd, one));
+    const Rounding round_even = RoundingFor(n_even, zp), round_odd = RoundingFor(n_odd, zp);
     const __m256i m_odd = _mm256_srli_epi64(m, 32);
     for (size_t r = 0; r < rows; ++r) {
       const int32_t* a = acc + r * n + c;
@@ -312,20 +323,18 @@ __attribute__((target("avx2"))) void PostprocRowsAvx2(const int32_t* acc, size_t
       const __m256i sat = _mm256_xor_si256(_mm256_srai_epi32(x, 31), max32);
       __m256i v = _mm256_blendv_epi8(sum, sat, ovf);
       if (o.leaky) {
-        const __m256i l_even = Slope(_mm256_mul_epi32(v, alpha), o.alpha_shift, alpha_n, alpha_half,
-                                     min32_64, max32_64);
+        const __m256i l_even = Slope(_mm256_mul_epi32(v, alpha), o.alpha_shift, alpha_n,
+                                     alpha_round, min32_64, max32_64);
         const __m256i l_odd = Slope(_mm256_mul_epi32(_mm256_srli_epi64(v, 32), alpha),
-                                    o.alpha_shift, alpha_n, alpha_half, min32_64, max32_64);
+                                    o.alpha_shift, alpha_n, alpha_round, min32_64, max32_64);
         const __m256i l = _mm256_blend_epi32(l_even, _mm256_slli_epi64(l_odd, 32), 0xaa);
         v = _mm256_blendv_epi8(v, l, _mm256_srai_epi32(v, 31));  // where v < 0
       }
       // Requantize: zp + round_half_up(v * m / 2^(31 + s)), clamped to [lo, hi].
       const __m256i p_even = _mm256_mul_epi32(v, m);
       const __m256i p_odd = _mm256_mul_epi32(_mm256_srli_epi64(v, 32), m_odd);
-      const __m256i q_even =
-          Clamp64(_mm256_add_epi64(zp, RoundShift64(p_even, n_even, half_even)), lo, hi);
-      const __m256i q_odd =
-          Clamp64(_mm256_add_epi64(zp, RoundShift64(p_odd, n_odd, half_odd)), lo, hi);
+      const __m256i q_even = Clamp64(RoundShiftPlus(p_even, n_even, round_even), lo, hi);
+      const __m256i q_odd = Clamp64(RoundShiftPlus(p_odd, n_odd, round_odd), lo, hi);
       const __m256i qv = _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa);
       int8_t* dst = out + r * n + c;
       if (o.lut == nullptr) {
@@ -367,7 +376,7 @@ __attribute__((target("avx2"))) void EltwiseRowsAvx2(intmath::EltKind kind, cons
   const __m256i ma = _mm256_set1_epi64x(p.ma), mb = _mm256_set1_epi64x(p.mb);
   const __m256i zo = _mm256_set1_epi64x(p.zo);
   const __m256i shift = _mm256_set1_epi64x(p.shift);
-  const __m256i half = _mm256_set1_epi64x(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
+  const Rounding round = RoundingFor(p.shift > 0 ? shift : _mm256_set1_epi64x(1), zo);
   const __m256i lo = _mm256_set1_epi64x(std::max(p.lo, -128));
   const __m256i hi = _mm256_set1_epi64x(std::min(p.hi, 127));
   for (size_t r = 0; r < rows; ++r) {
@@ -382,11 +391,14 @@ __attribute__((target("avx2"))) void EltwiseRowsAvx2(intmath::EltKind kind, cons
       __m256i t_even = EltTerm(kind, da, db, ma, mb);
       __m256i t_odd = EltTerm(kind, _mm256_srli_epi64(da, 32), _mm256_srli_epi64(db, 32), ma, mb);
       if (p.shift > 0) {
-        t_even = RoundShift64(t_even, shift, half);
-        t_odd = RoundShift64(t_odd, shift, half);
+        t_even = RoundShiftPlus(t_even, shift, round);
+        t_odd = RoundShiftPlus(t_odd, shift, round);
+      } else {
+        t_even = _mm256_add_epi64(zo, t_even);
+        t_odd = _mm256_add_epi64(zo, t_odd);
       }
-      const __m256i q_even = Clamp64(_mm256_add_epi64(zo, t_even), lo, hi);
-      const __m256i q_odd = Clamp64(_mm256_add_epi64(zo, t_odd), lo, hi);
+      const __m256i q_even = Clamp64(t_even, lo, hi);
+      const __m256i q_odd = Clamp64(t_odd, lo, hi);
       StoreLowBytes(dst + c, _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa));
     }
   }
