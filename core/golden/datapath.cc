@@ -401,29 +401,29 @@ Fault ExecPool(ChipState& s, const isa::Pool& i, Counters& c) {
   const int8_t empty_avg = static_cast<int8_t>(
       std::min<int32_t>(std::max<int32_t>(p.zo, std::max(p.lo, -128)), std::min(p.hi, 127)));
 
-  std::vector<int8_t> out(n);
-  std::vector<int64_t> sum(n);
+  // Per output pixel, raster order: its in-image taps' UB rows, then the kernel's per-channel
+  // max (and sum for AVG), all read before the pixel is written.
+  thread_local std::vector<const int8_t*> taps;
+  thread_local std::vector<int8_t> out;
+  thread_local std::vector<int32_t> sum;
+  out.resize(n);
+  sum.resize(n);
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     for (uint64_t ox = 0; ox < i.out_w; ++ox) {
-      std::fill(out.begin(), out.end(), int8_t{-128});
-      std::fill(sum.begin(), sum.end(), 0);
-      int64_t count = 0;
+      taps.clear();
       for (uint64_t ky = 0; ky < i.k_h; ++ky) {
         const int64_t iy = static_cast<int64_t>(oy * i.stride_h + ky) - i.pad_t;
         if (iy < 0 || iy >= int64_t{i.in_h}) continue;
         for (uint64_t kx = 0; kx < i.k_w; ++kx) {
           const int64_t ix = static_cast<int64_t>(ox * i.stride_w + kx) - i.pad_l;
           if (ix < 0 || ix >= int64_t{i.in_w}) continue;
-          const int8_t* a =
-              s.Ub(i.in_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix));
-          ++count;
-          for (uint32_t ch = 0; ch < n; ++ch) {
-            out[ch] = std::max(out[ch], a[ch]);
-            sum[ch] += int64_t{a[ch]} - p.zi;
-          }
+          taps.push_back(
+              s.Ub(i.in_addr + static_cast<uint64_t>(iy) * i.in_w + static_cast<uint64_t>(ix)));
         }
       }
+      kernels::PoolTaps(n, taps.data(), taps.size(), p.zi, out.data(), avg ? sum.data() : nullptr);
       if (avg) {
+        const auto count = static_cast<int64_t>(taps.size());
         const int64_t div = i.op == isa::PoolOp::kAvgPad ? int64_t{i.k_h} * i.k_w : count;
         for (uint32_t ch = 0; ch < n; ++ch)
           out[ch] = div == 0 ? empty_avg : intmath::AvgPool(sum[ch], div, p);

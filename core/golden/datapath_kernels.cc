@@ -56,6 +56,20 @@ void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const*
   }
 }
 
+void PoolTapsPlain(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_t* max_out,
+                   int32_t* sum_out) {
+  for (uint32_t c = 0; c < n; ++c) {
+    int8_t m = -128;
+    int32_t sum = 0;
+    for (size_t t = 0; t < taps; ++t) {
+      m = std::max(m, a[t][c]);
+      sum += int32_t{a[t][c]} - zi;
+    }
+    max_out[c] = m;
+    if (sum_out != nullptr) sum_out[c] = sum;
+  }
+}
+
 void PostprocRowsPlain(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bias,
                        const int32_t* mult, const int32_t* shift, const intmath::PostprocOptions& o,
                        int8_t* out) {
@@ -241,6 +255,38 @@ __attribute__((target("avx2"))) void DepthwiseTapsAvx2(uint32_t n, const int8_t*
     auto* dst = reinterpret_cast<__m256i*>(out + c);
     if (accumulate) sum = _mm256_add_epi32(_mm256_loadu_si256(dst), sum);
     _mm256_storeu_si256(dst, sum);
+  }
+}
+
+__attribute__((target("avx2"))) void PoolTapsAvx2(uint32_t n, const int8_t* const* a, size_t taps,
+                                                  int32_t zi, int8_t* max_out, int32_t* sum_out) {
+  const __m256i z = _mm256_set1_epi32(zi);
+  uint32_t c = 0;
+  for (; c + 16 <= n; c += 16) {  // 16 channels: the max in bytes, the sums in two int32 halves
+    __m128i m = _mm_set1_epi8(-128);
+    for (size_t t = 0; t < taps; ++t)
+      m = _mm_max_epi8(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[t] + c)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(max_out + c), m);
+    if (sum_out == nullptr) continue;
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (size_t t = 0; t < taps; ++t) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[t] + c));
+      lo = _mm256_add_epi32(lo, _mm256_sub_epi32(_mm256_cvtepi8_epi32(v), z));
+      hi = _mm256_add_epi32(hi, _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_srli_si128(v, 8)), z));
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sum_out + c), lo);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(sum_out + c + 8), hi);
+  }
+  for (; c + 8 <= n; c += 8) {  // 8 channels
+    __m128i m = _mm_set1_epi8(-128);
+    __m256i sum = _mm256_setzero_si256();
+    for (size_t t = 0; t < taps; ++t) {
+      const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[t] + c));
+      m = _mm_max_epi8(m, v);
+      sum = _mm256_add_epi32(sum, _mm256_sub_epi32(_mm256_cvtepi8_epi32(v), z));
+    }
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(max_out + c), m);
+    if (sum_out != nullptr) _mm256_storeu_si256(reinterpret_cast<__m256i*>(sum_out + c), sum);
   }
 }
 
@@ -481,6 +527,14 @@ void PostprocRows(const int32_t* acc, size_t rows, uint32_t n, const int32_t* bi
     return PostprocRowsAvx2(acc, rows, n, bias, mult, shift, o, out);
 #endif
   PostprocRowsPlain(acc, rows, n, bias, mult, shift, o, out);
+}
+
+void PoolTaps(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_t* max_out,
+              int32_t* sum_out) {
+#if AORTA_KERNELS_AVX2
+  if (n % 8 == 0 && HasAvx2()) return PoolTapsAvx2(n, a, taps, zi, max_out, sum_out);
+#endif
+  PoolTapsPlain(n, a, taps, zi, max_out, sum_out);
 }
 
 void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,

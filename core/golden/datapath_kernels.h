@@ -59,6 +59,16 @@ void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, s
 void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
                         int32_t* out, bool accumulate);
 
+// POOL's taps of one output pixel: for c < n, max_out[c] = the largest a[t][c] over the `taps`
+// taps (-128 with none) and, unless sum_out is nullptr, sum_out[c] = sum_t (a[t][c] - zi) (exact
+// in int32 for POOL's at most 255 x 255 taps of |a - zi| <= 255). PoolTapsPlain is the
+// definition; PoolTaps takes AVX2 (16 or 8 channels per step) when n is a multiple of 8, else the
+// plain loop.
+void PoolTaps(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_t* max_out,
+              int32_t* sum_out);
+void PoolTapsPlain(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_t* max_out,
+                   int32_t* sum_out);
+
 // POSTPROC's rows (rule R4, intmath::Postproc): for r < rows and c < n,
 // out[r * n + c] = intmath::Postproc(acc[r * n + c], bias[c], mult[c], shift[c], o). The caller
 // checks every shift (intmath::ShiftInRange). PostprocRowsPlain is the definition (one

@@ -181,6 +181,50 @@ TEST(DepthwiseKernel, FastPathEqualsPlainLoopOnRandomAndExtremeData) {
   }
 }
 
+// POOL's taps: the fast path and the plain loop against the max and the sum written out here, on
+// random and extreme rows (one row read twice, as overlapping windows do), with and without sums,
+// with no taps at all (a window wholly in the padding).
+TEST(PoolKernel, FastPathEqualsPlainLoopAndTheRule) {
+  std::mt19937 g(515);
+  for (uint32_t n : {8u, 16u, 24u, 40u, 128u, 5u, 12u, 1u}) {
+    for (size_t taps : {size_t{0}, size_t{1}, size_t{4}, size_t{9}, size_t{49}}) {
+      for (int variant = 0; variant < 3; ++variant) {
+        std::vector<std::vector<int8_t>> rows(taps, std::vector<int8_t>(n));
+        for (auto& r : rows)
+          for (int8_t& x : r)
+            x = variant == 1   ? int8_t{-128}
+                : variant == 2 ? (g() % 2 ? int8_t{127} : int8_t{-128})
+                               : static_cast<int8_t>(g());
+        std::vector<const int8_t*> a;
+        for (auto& r : rows) a.push_back(r.data());
+        if (taps > 2) a[2] = a[0];
+        const int32_t zi = variant == 1 ? 127 : static_cast<int8_t>(g());
+        std::vector<int8_t> expect_max(n, -128);
+        std::vector<int32_t> expect_sum(n, 0);
+        for (uint32_t c = 0; c < n; ++c)
+          for (size_t t = 0; t < taps; ++t) {
+            expect_max[c] = std::max(expect_max[c], a[t][c]);
+            expect_sum[c] += a[t][c] - zi;
+          }
+        for (bool sums : {false, true}) {
+          std::vector<int8_t> fast_max(n, 1), plain_max(n, 2);
+          std::vector<int32_t> fast_sum(n, 3), plain_sum(n, 4);
+          PoolTaps(n, a.data(), taps, zi, fast_max.data(), sums ? fast_sum.data() : nullptr);
+          PoolTapsPlain(n, a.data(), taps, zi, plain_max.data(), sums ? plain_sum.data() : nullptr);
+          EXPECT_EQ(fast_max, expect_max) << "n " << n << " taps " << taps << " v " << variant;
+          EXPECT_EQ(plain_max, expect_max) << "n " << n << " taps " << taps << " v " << variant;
+          if (sums) {
+            EXPECT_EQ(fast_sum, expect_sum) << "n " << n << " taps " << taps << " v " << variant;
+            EXPECT_EQ(plain_sum, expect_sum) << "n " << n << " taps " << taps << " v " << variant;
+          } else {
+            EXPECT_EQ(fast_sum, std::vector<int32_t>(n, 3)) << "sums written without a buffer";
+          }
+        }
+      }
+    }
+  }
+}
+
 // POSTPROC's rows: the fast path against the definition (intmath::Postproc per value) on random
 // and extreme accumulators, biases (the saturating add), multipliers and every legal shift, with
 // and without a LUT and a leaky slope (shift 0 and random).
