@@ -65,6 +65,7 @@ struct FieldCheck {
 };
 struct DecodeTable {
   std::array<const InsnDesc*, 256> desc{};
+  std::array<Word, 256> reserved{};  // the reserved bits (used_bits and up) of each opcode
   std::array<std::vector<FieldCheck>, 256> checks;
 };
 
@@ -74,6 +75,8 @@ DecodeTable BuildDecodeTable() {
     const InsnDesc* d = FindInsnDesc(op);
     t.desc[op] = d;
     if (d == nullptr) continue;
+    for (unsigned b = d->used_bits; b < kWordBits; ++b)
+      t.reserved[op][b / 64] |= uint64_t{1} << (b % 64);
     for (size_t i = 0; i < d->num_fields; ++i) {
       const FieldDesc& f = d->fields[i];
       if (f.is_signed || (f.min == 0 && f.enum_type == nullptr)) continue;
@@ -100,22 +103,6 @@ const InsnDesc& DescOf(Opcode op) {
   const InsnDesc* d = FindInsnDesc(static_cast<uint64_t>(op));
   assert(d != nullptr);
   return *d;
-}
-
-Opcode OpcodeOf(const Insn& insn) {
-  return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kOpcode; }, insn);
-}
-
-Queue QueueOf(const Insn& insn) {
-  return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kQueue; }, insn);
-}
-
-const Deps& DepsOf(const Insn& insn) {
-  return std::visit([](const auto& x) -> const Deps& { return x.deps; }, insn);
-}
-
-Deps& MutableDepsOf(Insn& insn) {
-  return std::visit([](auto& x) -> Deps& { return x.deps; }, insn);
 }
 
 const char* QueueName(Queue q) {
@@ -157,11 +144,15 @@ Result<Insn> Decode(const Word& word) {
   const uint64_t opcode = word[0] & 0xff;
   const InsnDesc* d = t.desc[opcode];
   if (d == nullptr) return InvalidArgument("undefined opcode {:#04x}", opcode);
-  // The lowest set bit at or above used_bits, a 64-bit word at a time.
-  for (unsigned b = d->used_bits; b < kWordBits; b = (b / 64 + 1) * 64) {
-    if (const uint64_t rest = word[b / 64] >> (b % 64); rest != 0)
-      return InvalidArgument("{}: reserved bit {} is set", d->name,
-                             b + static_cast<unsigned>(std::countr_zero(rest)));
+  // The lowest reserved bit set, if any.
+  const Word& reserved = t.reserved[opcode];
+  if (((word[0] & reserved[0]) | (word[1] & reserved[1]) | (word[2] & reserved[2]) |
+       (word[3] & reserved[3])) != 0) {
+    for (unsigned i = 0; i < 4; ++i) {
+      if (const uint64_t set = word[i] & reserved[i]; set != 0)
+        return InvalidArgument("{}: reserved bit {} is set", d->name,
+                               64 * i + static_cast<unsigned>(std::countr_zero(set)));
+    }
   }
   if (Status st = CheckDeps(d->queue, gen::UnpackDeps(word)); !st.ok())
     return st.WithContext(d->name);

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "aorta/isa_gen.h"
@@ -19,10 +21,19 @@
 namespace aorta::isa {
 
 const InsnDesc& DescOf(Opcode op);
-Opcode OpcodeOf(const Insn& insn);
-Queue QueueOf(const Insn& insn);
-const Deps& DepsOf(const Insn& insn);
-Deps& MutableDepsOf(Insn& insn);
+// Inline: the models ask them several times per instruction.
+inline Opcode OpcodeOf(const Insn& insn) {
+  return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kOpcode; }, insn);
+}
+inline Queue QueueOf(const Insn& insn) {
+  return std::visit([](const auto& x) { return std::decay_t<decltype(x)>::kQueue; }, insn);
+}
+inline const Deps& DepsOf(const Insn& insn) {
+  return std::visit([](const auto& x) -> const Deps& { return x.deps; }, insn);
+}
+inline Deps& MutableDepsOf(Insn& insn) {
+  return std::visit([](auto& x) -> Deps& { return x.deps; }, insn);
+}
 const char* QueueName(Queue q);
 
 // Checks the dependency flags against the instruction's queue: LD has no previous queue, ST no
