@@ -268,27 +268,32 @@ Fault ExecDwconv(ChipState& s, const isa::Dwconv& i, Counters& c) {
 
   std::vector<int8_t>& pad = Scratch8(n);
   std::fill(pad.begin(), pad.end(), static_cast<int8_t>(i.pad_value));
-  // Per pixel, each tap's UB row (the padding row outside the image) and WB row, then the
-  // kernel sums the taps' products per channel into the pixel's ACC row.
-  thread_local std::vector<const int8_t*> a, w;
-  a.resize(taps);
+  // The taps' weights laid out once; then per output row, each pixel's taps' UB rows (the
+  // padding row outside the image), and the kernel sums the taps' products per channel into the
+  // row's pixels' ACC rows, which are consecutive.
+  thread_local std::vector<const int8_t*> w, a;
+  thread_local kernels::DepthwiseWeights weights;
   w.resize(taps);
   for (uint64_t t = 0; t < taps; ++t) w[t] = s.Wb(i.wb_addr + t);
+  weights.Set(w.data(), taps, n);
+  a.resize(i.out_w * taps);
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
     for (uint64_t ox = 0; ox < i.out_w; ++ox) {
+      const int8_t** pa = a.data() + ox * taps;
       for (uint64_t ky = 0; ky < i.k_h; ++ky) {
         const int64_t iy = static_cast<int64_t>(oy * i.stride_h + ky * i.dil_h) + i.y_off;
+        const bool row_in = iy >= 0 && iy < int64_t{i.in_h};
         for (uint64_t kx = 0; kx < i.k_w; ++kx) {
           const int64_t ix = static_cast<int64_t>(ox * i.stride_w + kx * i.dil_w) + i.x_off;
-          a[ky * i.k_w + kx] = iy >= 0 && iy < int64_t{i.in_h} && ix >= 0 && ix < int64_t{i.in_w}
-                                   ? s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
-                                          static_cast<uint64_t>(ix))
-                                   : pad.data();
+          pa[ky * i.k_w + kx] = row_in && ix >= 0 && ix < int64_t{i.in_w}
+                                    ? s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
+                                           static_cast<uint64_t>(ix))
+                                    : pad.data();
         }
       }
-      kernels::DepthwiseTaps(n, a.data(), w.data(), taps, s.Acc(i.acc_addr + oy * i.out_w + ox),
-                             i.accumulate);
     }
+    kernels::DepthwisePixels(weights, a.data(), i.out_w, s.Acc(i.acc_addr + oy * i.out_w),
+                             i.accumulate);
   }
   Count(c, Counter::kVecMacs, pixels * taps * n);
   Count(c, Counter::kUbRdBytes, y.in_taps * x.in_taps * n);

@@ -56,6 +56,26 @@ void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const*
   }
 }
 
+void DepthwiseWeights::Set(const int8_t* const* w, size_t taps, uint32_t n) {
+  n_ = n;
+  taps_ = taps;
+  raw_.resize(taps * n);
+  for (size_t t = 0; t < taps; ++t) std::memcpy(raw_.data() + t * n, w[t], n);
+  pairs_.assign((taps + 1) / 2 * n * 2, 0);
+  for (size_t t = 0; t < taps; ++t)
+    for (uint32_t c = 0; c < n; ++c) pairs_[((t / 2) * n + c) * 2 + t % 2] = w[t][c];
+}
+
+void DepthwisePixelsPlain(const DepthwiseWeights& w, const int8_t* const* a, size_t pixels,
+                          int32_t* out, bool accumulate) {
+  const uint32_t n = w.n();
+  const size_t taps = w.taps();
+  std::vector<const int8_t*> rows(taps);
+  for (size_t t = 0; t < taps; ++t) rows[t] = w.row(t);
+  for (size_t p = 0; p < pixels; ++p)
+    DepthwiseTapsPlain(n, a + p * taps, rows.data(), taps, out + p * n, accumulate);
+}
+
 void PoolTapsPlain(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_t* max_out,
                    int32_t* sum_out) {
   for (uint32_t c = 0; c < n; ++c) {
@@ -220,41 +240,66 @@ __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const 
   }
 }
 
-__attribute__((target("avx2"))) void DepthwiseTapsAvx2(uint32_t n, const int8_t* const* a,
-                                                       const int8_t* const* w, size_t taps,
-                                                       int32_t* out, bool accumulate) {
-  uint32_t c = 0;
-  for (; c + 16 <= n; c += 16) {  // 16 channels: int16 products (exact), widened in two halves
-    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
-    for (size_t t = 0; t < taps; ++t) {
-      const __m256i va =
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a[t] + c)));
-      const __m256i vw =
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[t] + c)));
-      const __m256i prod = _mm256_mullo_epi16(va, vw);
-      lo = _mm256_add_epi32(lo, _mm256_cvtepi16_epi32(_mm256_castsi256_si128(prod)));
-      hi = _mm256_add_epi32(hi, _mm256_cvtepi16_epi32(_mm256_extracti128_si256(prod, 1)));
+// Pixel by pixel, 16 (then 8) channels at a time: taps 2u and 2u + 1 of the pixel interleaved
+// byte by byte and widened to int16 pairs, one vpmaddwd with the weights' pairs (an odd count's
+// last tap paired with zeros).
+__attribute__((target("avx2"))) void DepthwisePixelsAvx2(const DepthwiseWeights& w,
+                                                         const int8_t* const* a, size_t pixels,
+                                                         int32_t* out, bool accumulate) {
+  const uint32_t n = w.n();
+  const size_t taps = w.taps(), pairs = taps / 2;
+  const int16_t* wp = w.pairs();
+  const size_t step = size_t{n} * 2;  // int16 per pair of taps
+  for (size_t p = 0; p < pixels; ++p, a += taps, out += n) {
+    uint32_t c = 0;
+    for (; c + 16 <= n; c += 16) {
+      __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+      const int16_t* wc = wp + size_t{c} * 2;
+      size_t u = 0;
+      for (; u < pairs; ++u, wc += step) {
+        const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c));
+        const __m128i o = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u + 1] + c));
+        const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc));
+        const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc + 16));
+        lo = _mm256_add_epi32(
+            lo, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)), w_lo));
+        hi = _mm256_add_epi32(
+            hi, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, o)), w_hi));
+      }
+      if (u * 2 < taps) {  // the last tap, paired with zeros
+        const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c));
+        const __m128i z = _mm_setzero_si128();
+        const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc));
+        const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc + 16));
+        lo = _mm256_add_epi32(
+            lo, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, z)), w_lo));
+        hi = _mm256_add_epi32(
+            hi, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, z)), w_hi));
+      }
+      auto* dst = reinterpret_cast<__m256i*>(out + c);
+      if (accumulate) {
+        lo = _mm256_add_epi32(_mm256_loadu_si256(dst), lo);  // wraps mod 2^32
+        hi = _mm256_add_epi32(_mm256_loadu_si256(dst + 1), hi);
+      }
+      _mm256_storeu_si256(dst, lo);
+      _mm256_storeu_si256(dst + 1, hi);
     }
-    auto* dst = reinterpret_cast<__m256i*>(out + c);
-    if (accumulate) {
-      lo = _mm256_add_epi32(_mm256_loadu_si256(dst), lo);  // wraps mod 2^32
-      hi = _mm256_add_epi32(_mm256_loadu_si256(dst + 1), hi);
+    for (; c + 8 <= n; c += 8) {  // 8 channels
+      __m256i sum = _mm256_setzero_si256();
+      const int16_t* wc = wp + size_t{c} * 2;
+      for (size_t t = 0; t < taps; t += 2, wc += step) {
+        const __m128i e = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[t] + c));
+        const __m128i o = t + 1 < taps
+                              ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[t + 1] + c))
+                              : _mm_setzero_si128();
+        sum = _mm256_add_epi32(
+            sum, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)),
+                                   _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc))));
+      }
+      auto* dst = reinterpret_cast<__m256i*>(out + c);
+      if (accumulate) sum = _mm256_add_epi32(_mm256_loadu_si256(dst), sum);
+      _mm256_storeu_si256(dst, sum);
     }
-    _mm256_storeu_si256(dst, lo);
-    _mm256_storeu_si256(dst + 1, hi);
-  }
-  for (; c + 8 <= n; c += 8) {  // 8 channels
-    __m256i sum = _mm256_setzero_si256();
-    for (size_t t = 0; t < taps; ++t) {
-      const __m128i va =
-          _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a[t] + c)));
-      const __m128i vw =
-          _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(w[t] + c)));
-      sum = _mm256_add_epi32(sum, _mm256_cvtepi16_epi32(_mm_mullo_epi16(va, vw)));
-    }
-    auto* dst = reinterpret_cast<__m256i*>(out + c);
-    if (accumulate) sum = _mm256_add_epi32(_mm256_loadu_si256(dst), sum);
-    _mm256_storeu_si256(dst, sum);
   }
 }
 
@@ -537,12 +582,12 @@ void PoolTaps(uint32_t n, const int8_t* const* a, size_t taps, int32_t zi, int8_
   PoolTapsPlain(n, a, taps, zi, max_out, sum_out);
 }
 
-void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
-                   int32_t* out, bool accumulate) {
+void DepthwisePixels(const DepthwiseWeights& w, const int8_t* const* a, size_t pixels, int32_t* out,
+                     bool accumulate) {
 #if AORTA_KERNELS_AVX2
-  if (n % 8 == 0 && HasAvx2()) return DepthwiseTapsAvx2(n, a, w, taps, out, accumulate);
+  if (w.n() % 8 == 0 && HasAvx2()) return DepthwisePixelsAvx2(w, a, pixels, out, accumulate);
 #endif
-  DepthwiseTapsPlain(n, a, w, taps, out, accumulate);
+  DepthwisePixelsPlain(w, a, pixels, out, accumulate);
 }
 
 }  // namespace aorta::golden::kernels

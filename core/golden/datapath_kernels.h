@@ -51,13 +51,41 @@ bool MatmulRowsVectorized(uint32_t n);
 
 // A depthwise pixel (DWCONV's inner loops): for c < n, out[c] = sum_t a[t][c] * w[t][c] over the
 // `taps` taps (accumulate: added to out, wrapping modulo 2^32). The sum is exact in int32 for
-// the tap counts DWCONV takes (|a * w| <= 2^14). DepthwiseTapsPlain is the definition;
-// DepthwiseTaps takes AVX2 (16 or 8 channels per step: int16 products widened and added) when n is
-// a multiple of 8, else the plain loop.
-void DepthwiseTaps(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
-                   int32_t* out, bool accumulate);
+// the tap counts DWCONV takes (|a * w| <= 2^14, at most 15 x 15 taps). DepthwiseTapsPlain is the
+// definition.
 void DepthwiseTapsPlain(uint32_t n, const int8_t* const* a, const int8_t* const* w, size_t taps,
                         int32_t* out, bool accumulate);
+
+// A DWCONV's taps' weights (taps x n int8, row t = tap t) and their kernel layout, set once per
+// instruction: int16 pairs of taps, (w[2u][c], w[2u + 1][c]), so that one vpmaddwd takes two taps
+// of eight channels.
+class DepthwiseWeights {
+ public:
+  // Takes the taps' weight rows (w[t] points at n int8 values).
+  void Set(const int8_t* const* w, size_t taps, uint32_t n);
+  uint32_t n() const { return n_; }
+  size_t taps() const { return taps_; }
+  // The weight row of tap t.
+  const int8_t* row(size_t t) const { return raw_.data() + t * n_; }
+  // pairs[(u * n + c) * 2 + e] = w[2u + e][c] (a zero tap past an odd count).
+  const int16_t* pairs() const { return pairs_.data(); }
+
+ private:
+  uint32_t n_ = 0;
+  size_t taps_ = 0;
+  std::vector<int8_t> raw_;
+  std::vector<int16_t> pairs_;
+};
+
+// For p < pixels: DepthwiseTapsPlain of pixel p's taps a[p * taps .. p * taps + taps - 1] with
+// the weights, into out[p * n ..] (the pixels' ACC rows, consecutive). DepthwisePixelsPlain calls
+// the definition per pixel; DepthwisePixels takes AVX2 (two taps of 16 or 8 channels per
+// vpmaddwd, the pixel's rows interleaved byte by byte and widened) when n is a multiple of 8,
+// else the plain loop.
+void DepthwisePixels(const DepthwiseWeights& w, const int8_t* const* a, size_t pixels, int32_t* out,
+                     bool accumulate);
+void DepthwisePixelsPlain(const DepthwiseWeights& w, const int8_t* const* a, size_t pixels,
+                          int32_t* out, bool accumulate);
 
 // POOL's taps of one output pixel: for c < n, max_out[c] = the largest a[t][c] over the `taps`
 // taps (-128 with none) and, unless sum_out is nullptr, sum_out[c] = sum_t (a[t][c] - zi) (exact

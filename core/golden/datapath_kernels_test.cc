@@ -132,33 +132,37 @@ TEST(MatmulKernel, PairLayoutOfRandomBanks) {
   }
 }
 
-// The depthwise kernel against its plain loop and an int64 sum written here: `taps` taps of n
-// channels from `fill`, one tap's row read twice (the padding row is), ACC rows from acc_init.
-void CheckDepthwise(uint32_t n, size_t taps, const std::function<int8_t(std::mt19937&)>& fill,
-                    bool accumulate, int32_t acc_init) {
-  std::mt19937 g(n * 977 + static_cast<uint32_t>(taps));
-  std::vector<std::vector<int8_t>> arows(taps, std::vector<int8_t>(n)), wrows = arows;
+// The depthwise kernel against its plain loop and an int64 sum written here: `pixels` pixels of
+// `taps` taps of n channels from `fill` (pixel 0's tap 2 reads its tap 0's row, as the padding
+// row is read several times), ACC rows from acc_init.
+void CheckDepthwise(uint32_t n, size_t taps, size_t pixels,
+                    const std::function<int8_t(std::mt19937&)>& fill, bool accumulate,
+                    int32_t acc_init) {
+  std::mt19937 g(n * 977 + static_cast<uint32_t>(taps * 31 + pixels));
+  std::vector<std::vector<int8_t>> arows(taps * pixels, std::vector<int8_t>(n)),
+      wrows(taps, std::vector<int8_t>(n));
   for (auto* rows : {&arows, &wrows})
     for (auto& r : *rows)
       for (int8_t& x : r) x = fill(g);
   std::vector<const int8_t*> a, w;
-  for (size_t t = 0; t < taps; ++t) {
-    a.push_back(arows[t].data());
-    w.push_back(wrows[t].data());
-  }
-  if (taps > 2) a[2] = a[0];
-  std::vector<int32_t> init(n);
-  for (uint32_t c = 0; c < n; ++c) init[c] = acc_init - static_cast<int32_t>(c % 5);
+  for (auto& r : arows) a.push_back(r.data());
+  for (auto& r : wrows) w.push_back(r.data());
+  if (taps > 2 && pixels > 0) a[2] = a[0];
+  DepthwiseWeights weights;
+  weights.Set(w.data(), taps, n);
+  std::vector<int32_t> init(pixels * n);
+  for (size_t k = 0; k < init.size(); ++k) init[k] = acc_init - static_cast<int32_t>(k % 5);
   std::vector<int32_t> expect = init;
-  for (uint32_t c = 0; c < n; ++c) {
-    int64_t sum = 0;
-    for (size_t t = 0; t < taps; ++t) sum += int64_t{a[t][c]} * w[t][c];
-    const int64_t v = accumulate ? int64_t{init[c]} + sum : sum;
-    expect[c] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
-  }
+  for (size_t p = 0; p < pixels; ++p)
+    for (uint32_t c = 0; c < n; ++c) {
+      int64_t sum = 0;
+      for (size_t t = 0; t < taps; ++t) sum += int64_t{a[p * taps + t][c]} * w[t][c];
+      const int64_t v = accumulate ? int64_t{init[p * n + c]} + sum : sum;
+      expect[p * n + c] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+    }
   std::vector<int32_t> fast = init, plain = init;
-  DepthwiseTaps(n, a.data(), w.data(), taps, fast.data(), accumulate);
-  DepthwiseTapsPlain(n, a.data(), w.data(), taps, plain.data(), accumulate);
+  DepthwisePixels(weights, a.data(), pixels, fast.data(), accumulate);
+  DepthwisePixelsPlain(weights, a.data(), pixels, plain.data(), accumulate);
   EXPECT_EQ(plain, expect) << "n " << n << " taps " << taps << " accumulate " << accumulate;
   EXPECT_EQ(fast, expect) << "n " << n << " taps " << taps << " accumulate " << accumulate;
 }
@@ -170,13 +174,44 @@ TEST(DepthwiseKernel, FastPathEqualsPlainLoopOnRandomAndExtremeData) {
   auto min = [](std::mt19937&) { return int8_t{-128}; };
   auto sign = [](std::mt19937& g) { return g() % 2 ? int8_t{-128} : int8_t{127}; };
   // 8, 16, 128: the configs' arrays; 24, 40: a 16-channel step then an 8-channel one; 5, 12:
-  // the plain loop. Taps: 1 (a 1x1 window) .. 49 (7x7).
+  // the plain loop. Taps: 1 (a 1x1 window), 2, 9 (3x3, odd: the last tap paired with zeros),
+  // 225 (15x15, the most).
   for (uint32_t n : {8u, 16u, 24u, 40u, 128u, 5u, 12u, 1u}) {
-    for (size_t taps : {size_t{1}, size_t{9}, size_t{49}}) {
-      for (bool acc : {false, true}) CheckDepthwise(n, taps, uniform, acc, 1000);
-      CheckDepthwise(n, taps, min, false, 0);              // the largest sums: 2^14 per tap
-      CheckDepthwise(n, taps, min, true, INT32_MAX);       // accumulation wraps
-      CheckDepthwise(n, taps, sign, true, INT32_MIN + 3);  // and the other way
+    for (size_t taps : {size_t{1}, size_t{2}, size_t{9}, size_t{225}}) {
+      for (bool acc : {false, true}) CheckDepthwise(n, taps, 3, uniform, acc, 1000);
+      CheckDepthwise(n, taps, 2, min, false, 0);              // the largest sums: 2^14 per tap
+      CheckDepthwise(n, taps, 2, min, true, INT32_MAX);       // accumulation wraps
+      CheckDepthwise(n, taps, 1, sign, true, INT32_MIN + 3);  // and the other way
+    }
+  }
+  CheckDepthwise(16, 9, 0, uniform, true, 7);  // no pixels
+}
+
+// The pair layout: pairs[(u * n + c) * 2 + e] = w[2u + e][c], 0 past an odd count's last tap.
+TEST(DepthwiseKernel, PairLayoutOfTheTaps) {
+  std::mt19937 g(99);
+  DepthwiseWeights weights;
+  for (uint32_t n : {16u, 8u, 5u}) {
+    for (size_t taps : {size_t{1}, size_t{4}, size_t{25}}) {
+      std::vector<std::vector<int8_t>> rows(taps, std::vector<int8_t>(n));
+      std::vector<const int8_t*> w;
+      for (auto& r : rows) {
+        for (int8_t& x : r) x = static_cast<int8_t>(g());
+        w.push_back(r.data());
+      }
+      weights.Set(w.data(), taps, n);
+      ASSERT_EQ(weights.taps(), taps);
+      int mismatches = 0;
+      for (size_t u = 0; u < (taps + 1) / 2; ++u)
+        for (uint32_t c = 0; c < n; ++c)
+          for (size_t e = 0; e < 2; ++e) {
+            const size_t t = 2 * u + e;
+            const int16_t expect = t < taps ? rows[t][c] : int16_t{0};
+            mismatches += weights.pairs()[(u * n + c) * 2 + e] != expect;
+          }
+      EXPECT_EQ(mismatches, 0) << "n " << n << " taps " << taps;
+      for (size_t t = 0; t < taps; ++t)
+        EXPECT_EQ(std::vector<int8_t>(weights.row(t), weights.row(t) + n), rows[t]);
     }
   }
 }
