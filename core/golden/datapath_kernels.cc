@@ -240,6 +240,16 @@ __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const 
   }
 }
 
+// Taps e and o (16 channels each) times their weight pairs at wc (two vectors), added to lo (the
+// first 8 channels) and hi.
+__attribute__((target("avx2"))) inline void AddTapPair(__m128i e, __m128i o, const int16_t* wc,
+                                                       __m256i& lo, __m256i& hi) {
+  const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc));
+  const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc + 16));
+  lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)), w_lo));
+  hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, o)), w_hi));
+}
+
 // Pixel by pixel, 16 (then 8) channels at a time: taps 2u and 2u + 1 of the pixel interleaved
 // byte by byte and widened to int16 pairs, one vpmaddwd with the weights' pairs (an odd count's
 // last tap paired with zeros).
@@ -256,26 +266,12 @@ __attribute__((target("avx2"))) void DepthwisePixelsAvx2(const DepthwiseWeights&
       __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
       const int16_t* wc = wp + size_t{c} * 2;
       size_t u = 0;
-      for (; u < pairs; ++u, wc += step) {
-        const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c));
-        const __m128i o = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u + 1] + c));
-        const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc));
-        const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc + 16));
-        lo = _mm256_add_epi32(
-            lo, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, o)), w_lo));
-        hi = _mm256_add_epi32(
-            hi, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, o)), w_hi));
-      }
-      if (u * 2 < taps) {  // the last tap, paired with zeros
-        const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c));
-        const __m128i z = _mm_setzero_si128();
-        const __m256i w_lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc));
-        const __m256i w_hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wc + 16));
-        lo = _mm256_add_epi32(
-            lo, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(e, z)), w_lo));
-        hi = _mm256_add_epi32(
-            hi, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpackhi_epi8(e, z)), w_hi));
-      }
+      for (; u < pairs; ++u, wc += step)
+        AddTapPair(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c)),
+                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u + 1] + c)), wc, lo, hi);
+      if (u * 2 < taps)  // the last tap, paired with zeros
+        AddTapPair(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a[2 * u] + c)),
+                   _mm_setzero_si128(), wc, lo, hi);
       auto* dst = reinterpret_cast<__m256i*>(out + c);
       if (accumulate) {
         lo = _mm256_add_epi32(_mm256_loadu_si256(dst), lo);  // wraps mod 2^32
