@@ -87,18 +87,19 @@ void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, b
   asked_.notify(sc_core::SC_ZERO_TIME);
 }
 
-uint64_t MemoryTiming::CycleOf(const sc_time& t) const {
-  // A whole period of at most 10^6 time units: the same rounding in integers (a time that is not
-  // a multiple of the period lies at least 1 / period > 10^-6 of a cycle past the previous one).
-  if (period_units_ != 0) return (t.value() + period_units_ - 1) / period_units_;
+uint64_t MemoryTiming::CycleOfFractional(const sc_time& t) const {
   const double c = std::ceil(static_cast<double>(t.value()) * ps_per_value_ / period_ps_ - 1e-6);
   return c > 0 ? static_cast<uint64_t>(c) : 0;
 }
 
 MemoryTiming::Cycle& MemoryTiming::At(uint64_t c) {
-  while (base_ + cal_.size() <= c) {
-    cal_.push_back({tail_level_, 0, 0});
-    tail_level_ = Next(cal_.back());
+  if (base_ + cal_.size() <= c) {
+    cal_.reserve(c - base_ + 1);
+    while (base_ + cal_.size() <= c) {
+      // Nothing served yet: the level rises by the refill, up to the depth.
+      cal_.push_back({tail_level_, 0, 0});
+      tail_level_ = std::min(tail_level_ + per_cycle_, depth_);
+    }
   }
   return cal_[c - base_];
 }
@@ -138,10 +139,9 @@ sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t 
   bytes_ += bytes;
   // Drop the cycles before now: every access starts at or after it.
   const uint64_t n0 = CycleOf(now);
-  while (base_ < n0 && !cal_.empty()) {
-    cal_.pop_front();
-    ++base_;
-  }
+  const uint64_t past = std::min<uint64_t>(n0 > base_ ? n0 - base_ : 0, cal_.size());
+  cal_.drop_front(past);
+  base_ += past;
   if (cal_.empty()) {
     // Idle since the last served cycle: the level has risen (capped at the depth).
     if (base_ < n0 && per_cycle_ > 0)

@@ -93,8 +93,15 @@ class MemoryTiming {
     double spent = 0;    // bytes served in the cycle
     uint8_t served = 0;  // channels that served a beat: 1 R, 2 W
   };
-  uint64_t CycleOf(const sc_core::sc_time& t) const;  // the cycle t falls in (rounded up)
-  Cycle& At(uint64_t c);                              // extends the calendar to c
+  // The cycle t falls in (rounded up). A whole period of at most 10^6 time units: the same
+  // rounding in integers (a time that is not a multiple of the period lies at least 1 / period >
+  // 10^-6 of a cycle past the previous one).
+  uint64_t CycleOf(const sc_core::sc_time& t) const {
+    if (period_units_ != 0) return (t.value() + period_units_ - 1) / period_units_;
+    return CycleOfFractional(t);
+  }
+  uint64_t CycleOfFractional(const sc_core::sc_time& t) const;
+  Cycle& At(uint64_t c);  // extends the calendar to c
   // The first cycle >= c where `channel` is free and the level covers `cost`.
   uint64_t FindCycle(uint64_t c, uint8_t channel, double cost);
   void Serve(uint64_t c, uint8_t channel, double cost);
@@ -116,19 +123,26 @@ class MemoryTiming {
     bool empty() const { return size_ == 0; }
     Cycle& operator[](size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
     Cycle& back() { return (*this)[size_ - 1]; }
-    void pop_front() {
-      head_ = (head_ + 1) & (ring_.size() - 1);
-      --size_;
+    // Drops the first k cycles (k <= size).
+    void drop_front(size_t k) {
+      head_ = (head_ + k) & (ring_.size() - 1);
+      size_ -= k;
     }
     void push_back(const Cycle& c) {
-      if (size_ == ring_.size()) Grow();
+      if (size_ == ring_.size()) Grow(size_ + 1);
       ++size_;
       back() = c;
     }
+    // Room for n cycles without growing.
+    void reserve(size_t n) {
+      if (n > ring_.size()) Grow(n);
+    }
 
    private:
-    void Grow() {
-      std::vector<Cycle> bigger(std::max<size_t>(64, 2 * ring_.size()));
+    void Grow(size_t n) {
+      size_t cap = std::max<size_t>(64, ring_.size());
+      while (cap < n) cap *= 2;
+      std::vector<Cycle> bigger(cap);
       for (size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
       ring_.swap(bigger);
       head_ = 0;
