@@ -14,7 +14,7 @@
 
 namespace aorta::golden::kernels {
 namespace {
-// The largest N the vector path takes (its per-pixel buffers are on the stack).
+// The largest N the vector path takes (bounds its buffer of widened pixels, 32 * N int16).
 constexpr uint32_t kMaxN = 1024;
 
 // Pairs rows 2j and 2j + 1 of the n x n bank w into pairs (the layout of BankWeights::pairs) for
@@ -111,30 +111,59 @@ void EltwiseRowsPlain(intmath::EltKind kind, const int8_t* a, const int8_t* b, s
 #if AORTA_KERNELS_AVX2
 namespace {
 
-// G blocks of 8 output channels from block cb on: acc[g] = sum_j madd(pair j of a, pairs j of W).
-template <int G>
-__attribute__((target("avx2"))) inline void Blocks(const int16_t* a16, uint32_t pairs,
-                                                   const int16_t* wp, uint32_t n, uint32_t cb,
-                                                   int32_t* o, bool accumulate) {
-  __m256i acc[G];
-  for (int g = 0; g < G; ++g) acc[g] = _mm256_setzero_si256();
+// kP pixels (their channels widened to int16, pixel q's at a16 + q * n) times G blocks of 8 output
+// channels from block cb on: acc[q][g] = sum_j madd(pair j of pixel q, pairs j of W), each
+// weight vector loaded once for the kP pixels, each pixel's pair broadcast from memory.
+template <uint32_t kP, uint32_t G>
+__attribute__((target("avx2"))) inline void Tile(const int16_t* a16, uint32_t n, const int16_t* wp,
+                                                 uint32_t cb, int32_t* o, bool accumulate) {
+  __m256i acc[kP][G];
+#pragma GCC unroll 8
+  for (uint32_t q = 0; q < kP; ++q)
+#pragma GCC unroll 8
+    for (uint32_t g = 0; g < G; ++g) acc[q][g] = _mm256_setzero_si256();
   const int16_t* w = wp + size_t{cb} * 16;
   const size_t step = size_t{n} * 2;
-  for (uint32_t j = 0; j < pairs; ++j, w += step) {
-    int32_t pair;  // channels 2j and 2j + 1 as one 32-bit lane
-    std::memcpy(&pair, a16 + 2 * j, sizeof(pair));
-    const __m256i b = _mm256_set1_epi32(pair);
-    for (int g = 0; g < G; ++g) {
-      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + g * 16));
-      acc[g] = _mm256_add_epi32(acc[g], _mm256_madd_epi16(b, wv));
+  for (uint32_t j = 0; j < n / 2; ++j, w += step) {
+    __m256i wv[G];
+#pragma GCC unroll 8
+    for (uint32_t g = 0; g < G; ++g)
+      wv[g] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + g * 16));
+#pragma GCC unroll 8
+    for (uint32_t q = 0; q < kP; ++q) {
+      int32_t pair;  // channels 2j and 2j + 1 of pixel q as one 32-bit lane
+      std::memcpy(&pair, a16 + size_t{q} * n + 2 * j, sizeof(pair));
+      const __m256i b = _mm256_set1_epi32(pair);
+#pragma GCC unroll 8
+      for (uint32_t g = 0; g < G; ++g)
+        acc[q][g] = _mm256_add_epi32(acc[q][g], _mm256_madd_epi16(b, wv[g]));
     }
   }
-  for (int g = 0; g < G; ++g) {
-    auto* dst = reinterpret_cast<__m256i*>(o + (cb + g) * 8);
-    __m256i v = acc[g];
-    if (accumulate) v = _mm256_add_epi32(_mm256_loadu_si256(dst), v);  // wraps mod 2^32
-    _mm256_storeu_si256(dst, v);
+#pragma GCC unroll 8
+  for (uint32_t q = 0; q < kP; ++q) {
+#pragma GCC unroll 8
+    for (uint32_t g = 0; g < G; ++g) {
+      auto* dst = reinterpret_cast<__m256i*>(o + size_t{q} * n + (cb + g) * 8);
+      __m256i v = acc[q][g];
+      if (accumulate) v = _mm256_add_epi32(_mm256_loadu_si256(dst), v);  // wraps mod 2^32
+      _mm256_storeu_si256(dst, v);
+    }
   }
+}
+
+// `count` widened pixels (pixel q's channels at a16 + q * n) times G blocks from block cb on:
+// 4 pixels at a time, then 2, then 1.
+template <uint32_t G>
+__attribute__((target("avx2"))) inline void TilePixels(const int16_t* a16, size_t count, uint32_t n,
+                                                       const int16_t* wp, uint32_t cb, int32_t* o,
+                                                       bool accumulate) {
+  size_t q = 0;
+  for (; q + 4 <= count; q += 4) Tile<4, G>(a16 + q * n, n, wp, cb, o + q * n, accumulate);
+  if (q + 2 <= count) {
+    Tile<2, G>(a16 + q * n, n, wp, cb, o + q * n, accumulate);
+    q += 2;
+  }
+  if (q < count) Tile<1, G>(a16 + q * n, n, wp, cb, o + q * n, accumulate);
 }
 
 // A pixel's N channels (N a multiple of 8) widened to int16.
@@ -225,18 +254,23 @@ __attribute__((target("avx2"))) void MatmulRowsSmallAvx2(const BankWeights& w,
 __attribute__((target("avx2"))) void MatmulRowsAvx2(const BankWeights& w, const int8_t* const* a,
                                                     size_t count, int32_t* out, bool accumulate) {
   const uint32_t n = w.n();
-  const uint32_t pairs = n / 2, blocks = n / 8;
+  const uint32_t blocks = n / 8;
   const int16_t* wp = w.pairs();
   if (n == 16) return MatmulRowsSmallAvx2<16, 4>(w, a, count, out, accumulate);
   if (n == 8) return MatmulRowsSmallAvx2<8, 8>(w, a, count, out, accumulate);
-  alignas(32) int16_t a16[kMaxN];  // the pixel's channels widened to int16
-  for (size_t p = 0; p < count; ++p) {
-    Widen(a[p], n, a16);
-    int32_t* o = out + p * n;
+  // Chunks of kChunk pixels widened to int16 (kChunk * N * 2 bytes, in L1 with the weights of
+  // two blocks, 2 * N * 16 * 2 bytes), then per pair of output blocks, the chunk 4 pixels at a
+  // time: each weight vector is loaded once per 4 pixels instead of once per pixel, from L1.
+  constexpr size_t kChunk = 32;
+  thread_local std::vector<int16_t> a16;
+  if (a16.size() < kChunk * n) a16.resize(kChunk * n);
+  for (size_t p0 = 0; p0 < count; p0 += kChunk) {
+    const size_t m = std::min(kChunk, count - p0);
+    for (size_t q = 0; q < m; ++q) Widen(a[p0 + q], n, a16.data() + q * n);
+    int32_t* o = out + p0 * n;
     uint32_t cb = 0;
-    for (; cb + 4 <= blocks; cb += 4) Blocks<4>(a16, pairs, wp, n, cb, o, accumulate);
-    for (; cb + 2 <= blocks; cb += 2) Blocks<2>(a16, pairs, wp, n, cb, o, accumulate);
-    for (; cb < blocks; ++cb) Blocks<1>(a16, pairs, wp, n, cb, o, accumulate);
+    for (; cb + 2 <= blocks; cb += 2) TilePixels<2>(a16.data(), m, n, wp, cb, o, accumulate);
+    if (cb < blocks) TilePixels<1>(a16.data(), m, n, wp, cb, o, accumulate);
   }
 }
 

@@ -10,7 +10,9 @@
 //                    plain loop. N = 8 and 16 (tiny, sim16) take a variant unrolled at compile
 //                    time that computes 8 / 4 pixels at once (each weight vector loaded once for
 //                    them, each pixel's channel pair broadcast from its widened row in memory,
-//                    the sums kept in registers), then the remainder by halves.
+//                    the sums kept in registers), then the remainder by halves; other N widen
+//                    32 pixels at a time and compute 4 pixels by 16 output channels per weight
+//                    load (the weights of two blocks and the widened pixels stay in L1).
 // datapath_kernels_test.cc checks MatmulRows against MatmulRowsPlain on every array size the
 // configs use and on odd ones, at the int8 extremes, with and without accumulation (wrapping).
 #pragma once
