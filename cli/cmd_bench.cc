@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <memory>
 #include <numeric>
 #include <set>
 
@@ -168,7 +169,9 @@ uint64_t HostDmaBytes(const program::ChipProgram& chip) {
 
 void Bench(const BenchArgs& a) {
   if (a.iterations < 1) Fail(InvalidArgument("--iterations must be at least 1"));
-  Program p = Check(ReadProgram(a.program));
+  // Shared with the session (a program is not copied: its weights may be hundreds of MB).
+  const auto shared = std::make_shared<const Program>(Check(ReadProgram(a.program)));
+  const Program& p = *shared;
   TensorMap inputs;
   if (a.inputs.empty()) {
     inputs = SyntheticInputs(p);
@@ -187,7 +190,7 @@ void Bench(const BenchArgs& a) {
   runtime::Session::Options opts;
   opts.timeout = std::chrono::milliseconds(a.timeout_ms);
   const auto load0 = std::chrono::steady_clock::now();
-  std::unique_ptr<runtime::Session> session = Check(runtime::Session::Load(p, *backend, opts));
+  std::unique_ptr<runtime::Session> session = Check(runtime::Session::Load(shared, *backend, opts));
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - load0).count();
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -164,7 +165,9 @@ void UseTracedRtl(const RunArgs& a) {
 
 void Run(const RunArgs& a) {
   UseTracedRtl(a);
-  Program p = Check(ReadProgram(a.program));
+  // Shared with the session (a program is not copied: its weights may be hundreds of MB).
+  const auto shared = std::make_shared<const Program>(Check(ReadProgram(a.program)));
+  const Program& p = *shared;
   std::vector<InputSpec> specs;
   for (const auto& b : p.inputs())
     specs.push_back({b.name(), Shape(b.shape().begin(), b.shape().end())});
@@ -199,7 +202,7 @@ void Run(const RunArgs& a) {
   } else {
     runtime::Session::Options opts;
     opts.timeout = std::chrono::milliseconds(a.timeout_ms);
-    auto session = Check(runtime::Session::Load(p, *backend, opts));
+    auto session = Check(runtime::Session::Load(shared, *backend, opts));
     outputs = Check(session->Run(inputs, &report));
   }
   if (timeline) {

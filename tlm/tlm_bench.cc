@@ -47,16 +47,16 @@ namespace {
 
 struct Workload {
   std::string name;
-  Program program;
+  std::shared_ptr<const Program> program;  // shared with the sessions (not copied)
   runtime::TensorMap inputs;
 };
 
 // A workload of `program` with standard normal inputs (clamped to +-3, fixed seed).
 Workload WithInputs(std::string name, Program program) {
-  Workload w{std::move(name), std::move(program), {}};
+  Workload w{std::move(name), std::make_shared<const Program>(std::move(program)), {}};
   std::mt19937_64 g(7);
   std::normal_distribution<float> d;
-  for (const auto& b : w.program.inputs()) {
+  for (const auto& b : w.program->inputs()) {
     Shape shape(b.shape().begin(), b.shape().end());
     int64_t n = 1;
     for (int64_t x : shape) n *= x;
@@ -79,7 +79,8 @@ Result<std::vector<Workload>> OpsSuite(const std::string& chip_name, const ChipC
   for (const auto& [label, g] : op_cases::RtlSuite(chip_name == "tiny")) {
     Result<op_cases::CompiledCase> c = op_cases::CompileCase(g, chip);
     if (!c.ok()) return c.status().WithContext(label);
-    out.push_back({label, std::move(c->compiled.program), std::move(c->inputs)});
+    out.push_back({label, std::make_shared<const Program>(std::move(c->compiled.program)),
+                   std::move(c->inputs)});
   }
   return out;
 }
@@ -96,7 +97,7 @@ Result<std::vector<Workload>> Build(const std::string& model, const std::string&
   if (model == "demo") {
     AORTA_ASSIGN_OR_RETURN(demo::DemoModel m, demo::BuildDemoModel(chip, 1));
     runtime::TensorMap in{{m.program.inputs(0).name(), m.input}};
-    out.push_back({model, std::move(m.program), std::move(in)});
+    out.push_back({model, std::make_shared<const Program>(std::move(m.program)), std::move(in)});
     return out;
   }
   for (const models::SyntheticModel& s : models::SyntheticModels()) {
@@ -377,13 +378,13 @@ int Main(int argc, char** argv) {
       for (const Workload& w : *ws) {
         if (!save_dir.empty() && model != "ops") {
           const std::string path = fmt::format("{}/{}_{}.aprog", save_dir, w.name, chip_name);
-          if (Status st = WriteProgram(w.program, path); !st.ok()) {
+          if (Status st = WriteProgram(*w.program, path); !st.ok()) {
             std::cerr << st.ToString() << "\n";
             return 1;
           }
         }
         std::vector<ChipConfig> chips;
-        for (const auto& c : w.program.chips()) chips.push_back(c.config());
+        for (const auto& c : w.program->chips()) chips.push_back(c.config());
         auto golden = runtime::MakeGoldenBackend(chips);
         auto tlm = runtime::MakeTlmBackend(chips, {}, board_options);
         if (!golden.ok() || !tlm.ok()) {

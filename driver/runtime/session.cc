@@ -80,8 +80,8 @@ std::string RunReport::ToJson() const {
   return j.dump(2);
 }
 
-Session::Session(const Program& program, Backend& backend, Options options)
-    : program_(program), backend_(backend), options_(options) {}
+Session::Session(std::shared_ptr<const Program> program, Backend& backend, Options options)
+    : program_(std::move(program)), backend_(backend), options_(options) {}
 
 Session::~Session() {
   for (const auto& b : owned_) (void)backend_.FreeHost(b.iova);
@@ -89,6 +89,13 @@ Session::~Session() {
 
 Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& backend,
                                                Options options) {
+  return Load(std::make_shared<const Program>(program), backend, options);
+}
+
+Result<std::unique_ptr<Session>> Session::Load(std::shared_ptr<const Program> shared,
+                                               Backend& backend, Options options) {
+  if (shared == nullptr) return InvalidArgument("no program to load");
+  const Program& program = *shared;
   // Checked here whoever built or read the program (it may have changed since); streams accepted
   // before, byte for byte in the same context, are not decoded and ordering-checked again
   // (ValidateProgram, core/program.h).
@@ -96,7 +103,7 @@ Result<std::unique_ptr<Session>> Session::Load(const Program& program, Backend& 
   if (static_cast<size_t>(program.chips_size()) > backend.num_devices())
     return FailedPrecondition("the program needs {} chips, the {} backend has {}",
                               program.chips_size(), backend.name(), backend.num_devices());
-  std::unique_ptr<Session> s(new Session(program, backend, options));
+  std::unique_ptr<Session> s(new Session(std::move(shared), backend, options));
   for (const program::HostOp& op : program.host_ops()) {
     AORTA_ASSIGN_OR_RETURN(std::unique_ptr<HostOpRunner> r, HostOpRunner::Create(op));
     s->host_ops_.push_back(std::move(r));
@@ -118,9 +125,9 @@ Status Session::Setup() {
     return std::pair<uint64_t, uint32_t>{kHostWindowBase + b.iova,
                                          static_cast<uint32_t>(words.size() / isa::kWordBytes)};
   };
-  chips_.resize(static_cast<size_t>(program_.chips_size()));
+  chips_.resize(static_cast<size_t>(program_->chips_size()));
   for (size_t ci = 0; ci < chips_.size(); ++ci) {
-    const program::ChipProgram& cp = program_.chips(static_cast<int>(ci));
+    const program::ChipProgram& cp = program_->chips(static_cast<int>(ci));
     Device& dev = backend_.device(ci);
     ChipState& st = chips_[ci];
     if (dev.ReadReg(regs::kId) != regs::kIdValue)
@@ -128,7 +135,7 @@ Status Session::Setup() {
           "device {} of the {} backend does not identify as an aorta chip (ID {:#010x})", ci,
           backend_.name(), dev.ReadReg(regs::kId));
     uint64_t fp = ReadReg64(dev, regs::kConfigFpLo, regs::kConfigFpHi);
-    AORTA_RETURN_IF_ERROR(CheckProgramTarget(program_, static_cast<uint32_t>(ci), fp));
+    AORTA_RETURN_IF_ERROR(CheckProgramTarget(*program_, static_cast<uint32_t>(ci), fp));
     dev.WriteReg(regs::kCtrl, regs::kCtrlSoftResetMask);
     dev.WriteReg(regs::kChipIndex, static_cast<uint32_t>(ci));
     dev.WriteReg(regs::kIrqMask, regs::kIrqStatusDoneMask | regs::kIrqStatusErrorMask);
@@ -204,7 +211,7 @@ void Session::StartSegment(size_t chip, size_t segment, bool clear_counters) {
 
 Status Session::FinishSegment(size_t ci, size_t segment) {
   const std::string& words =
-      program_.chips(static_cast<int>(ci)).run_segments(static_cast<int>(segment));
+      program_->chips(static_cast<int>(ci)).run_segments(static_cast<int>(segment));
   return FinishStream(
       ci, fmt::format("chip {} run segment {}", ci, segment),
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(words.data()), words.size()));
@@ -272,13 +279,13 @@ Status Session::WriteBuffer(uint32_t chip, const std::string& name, uint64_t off
 }
 
 Status Session::WriteBinding(const program::TensorBinding& b, const Tensor& t) {
-  uint32_t n = program_.chips(static_cast<int>(b.chip())).config().array_rows();
+  uint32_t n = program_->chips(static_cast<int>(b.chip())).config().array_rows();
   AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, PackTensor(t, b, n));
   return WriteBuffer(b.chip(), b.buffer(), b.offset(), bytes);
 }
 
 Result<Tensor> Session::ReadBinding(const program::TensorBinding& b) {
-  uint32_t n = program_.chips(static_cast<int>(b.chip())).config().array_rows();
+  uint32_t n = program_->chips(static_cast<int>(b.chip())).config().array_rows();
   AORTA_ASSIGN_OR_RETURN(uint64_t bytes, BindingBytes(b, n));
   AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
                          ReadBuffer(b.chip(), b.buffer(), b.offset(), bytes));
@@ -304,9 +311,9 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
     for (const std::string& name : op.inputs()) {
       if (values.count(name)) continue;
       const program::TensorBinding* bound = nullptr;
-      for (const auto& b : program_.intermediates())
+      for (const auto& b : program_->intermediates())
         if (b.name() == name) bound = &b;
-      for (const auto& b : program_.outputs())
+      for (const auto& b : program_->outputs())
         if (b.name() == name && bound == nullptr) bound = &b;
       if (bound == nullptr)
         return Internal("host op '{}': input '{}' has no binding", op.name(), name);
@@ -325,11 +332,11 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
     // Outputs: quantized into every binding of that name (the next segment loads them; model
     // outputs are read at the end).
     for (auto& [name, t] : out) {
-      for (const auto& b : program_.intermediates())
+      for (const auto& b : program_->intermediates())
         if (b.name() == name)
           AORTA_RETURN_IF_ERROR(
               WriteBinding(b, t).WithContext(fmt::format("host op '{}' output", op.name())));
-      for (const auto& b : program_.outputs())
+      for (const auto& b : program_->outputs())
         if (b.name() == name)
           AORTA_RETURN_IF_ERROR(
               WriteBinding(b, t).WithContext(fmt::format("host op '{}' output", op.name())));
@@ -340,7 +347,7 @@ Status Session::RunHostOps(size_t segment, TensorMap& values,
 }
 
 Status Session::WriteInputs(const TensorMap& inputs, std::optional<uint32_t> chip) {
-  for (const auto& b : program_.inputs()) {
+  for (const auto& b : program_->inputs()) {
     auto it = inputs.find(b.name());
     if (it == inputs.end()) return InvalidArgument("missing input '{}'", b.name());
     if (chip && b.chip() != *chip) continue;
@@ -349,14 +356,14 @@ Status Session::WriteInputs(const TensorMap& inputs, std::optional<uint32_t> chi
   }
   for (const auto& [name, t] : inputs) {
     bool known = false;
-    for (const auto& b : program_.inputs()) known |= b.name() == name;
+    for (const auto& b : program_->inputs()) known |= b.name() == name;
     if (!known) return InvalidArgument("the program has no input '{}'", name);
   }
   return Status::Ok();
 }
 
 Status Session::ReadOutputs(TensorMap& outputs, std::optional<uint32_t> chip) {
-  for (const auto& b : program_.outputs()) {
+  for (const auto& b : program_->outputs()) {
     if (chip && b.chip() != *chip) continue;
     AORTA_ASSIGN_OR_RETURN(Tensor t, ReadBinding(b));
     outputs[b.name()] = std::move(t);
@@ -369,11 +376,11 @@ Status Session::ReadChipReport(size_t ci, Counters& counters, std::vector<LayerR
   // Per-layer counters from the PERF snapshot records: each record minus the one before.
   const program::Buffer* perf = chips_[ci].perf;
   if (perf == nullptr) return Status::Ok();
-  const uint32_t n = program_.chips(static_cast<int>(ci)).config().array_rows();
+  const uint32_t n = program_->chips(static_cast<int>(ci)).config().array_rows();
   AORTA_ASSIGN_OR_RETURN(std::vector<uint8_t> raw,
                          ReadBuffer(static_cast<uint32_t>(ci), perf->name(), 0, perf->size()));
   Counters prev{};
-  for (const auto& layer : program_.layers()) {
+  for (const auto& layer : program_->layers()) {
     if (layer.chip() != ci) continue;
     uint64_t off = uint64_t{layer.perf_tag()} * regs::kSnapshotBytes;
     if (off + regs::kSnapshotBytes > raw.size()) continue;
@@ -425,8 +432,8 @@ Result<TensorMap> Session::Run(const TensorMap& inputs, RunReport* report) {
   if (report != nullptr) {
     RunReport r;
     r.backend = backend_.name();
-    r.model = program_.model_name();
-    const ChipConfig& cfg0 = program_.chips(0).config();
+    r.model = program_->model_name();
+    const ChipConfig& cfg0 = program_->chips(0).config();
     r.array_n = cfg0.array_rows();
     r.clock_mhz = cfg0.clock_mhz();
     for (size_t ci = 0; ci < chips_.size(); ++ci) {

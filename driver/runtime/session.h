@@ -75,10 +75,19 @@ class Session {
     std::chrono::milliseconds timeout{60000};  // per segment and chip
   };
 
+  // Loads `program` (the session keeps a copy).
   static Result<std::unique_ptr<Session>> Load(const Program& program, Backend& backend,
                                                Options options);
   static Result<std::unique_ptr<Session>> Load(const Program& program, Backend& backend) {
     return Load(program, backend, Options{});
+  }
+  // Loads `program` without copying it (its weights may be hundreds of MB): the session shares
+  // it and keeps it alive. Callers that hold a program they will not change use this one.
+  static Result<std::unique_ptr<Session>> Load(std::shared_ptr<const Program> program,
+                                               Backend& backend, Options options);
+  static Result<std::unique_ptr<Session>> Load(std::shared_ptr<const Program> program,
+                                               Backend& backend) {
+    return Load(std::move(program), backend, Options{});
   }
   ~Session();
   Session(const Session&) = delete;
@@ -99,7 +108,7 @@ class Session {
     return ReadBinding(b);
   }
 
-  const Program& program() const { return program_; }
+  const Program& program() const { return *program_; }
   Backend& backend() { return backend_; }
   const Options& options() const { return options_; }
 
@@ -139,7 +148,7 @@ class Session {
     const program::Buffer* perf = nullptr;
   };
 
-  Session(const Program& program, Backend& backend, Options options);
+  Session(std::shared_ptr<const Program> program, Backend& backend, Options options);
   Status Setup();
   Status RunSegment(size_t segment);
   Status WriteBinding(const program::TensorBinding& b, const Tensor& t);
@@ -152,7 +161,7 @@ class Session {
   // The host ops after segment `segment`: records their wall time in `host_reports`.
   Status RunHostOps(size_t segment, TensorMap& values, std::vector<LayerReport>& host_reports);
 
-  Program program_;
+  std::shared_ptr<const Program> program_;  // never null
   Backend& backend_;
   Options options_;
   std::vector<ChipState> chips_;
