@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 
 namespace aorta::tlm {
 
@@ -181,7 +182,10 @@ Dram::Dram(sc_core::sc_module_name name, uint64_t bytes, std::shared_ptr<MemoryT
 uint8_t* Dram::Page(uint64_t page) {
   if (page == last_page_) return last_page_data_;
   auto& p = pages_[page];
-  if (!p) p.reset(new uint8_t[kPageBytes]());
+  if (!p) {
+    p = AllocZeroed(kPageBytes);
+    if (!p) throw std::bad_alloc();  // as new[] would
+  }
   last_page_ = page;
   last_page_data_ = p.get();
   return p.get();

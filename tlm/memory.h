@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/device.h"
+#include "core/zeroed_bytes.h"
 
 namespace aorta::tlm {
 
@@ -206,7 +207,7 @@ class Dram : public sc_core::sc_module {
 
   uint64_t bytes_;
   std::shared_ptr<MemoryTiming> timing_;
-  std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+  std::unordered_map<uint64_t, ZeroedBytes> pages_;
   // The page accessed last (pages are never freed: the pointer stays valid).
   uint64_t last_page_ = ~uint64_t{0};
   uint8_t* last_page_data_ = nullptr;

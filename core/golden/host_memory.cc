@@ -37,7 +37,7 @@ Result<HostMemory::Buffer> HostMemory::Alloc(uint64_t bytes, uint64_t align) {
   }
   Allocation a;
   a.bytes = bytes;
-  a.data.reset(new (std::nothrow) uint8_t[bytes]());
+  a.data = AllocZeroed(bytes);
   if (!a.data) return InvalidArgument("HostMemory::Alloc: out of memory for {} bytes", bytes);
   Buffer b{candidate, std::span<uint8_t>(a.data.get(), bytes)};
   allocs_.emplace(candidate, std::move(a));

@@ -22,6 +22,7 @@
 
 #include "core/device.h"
 #include "core/status.h"
+#include "core/zeroed_bytes.h"
 
 namespace aorta {
 
@@ -56,7 +57,7 @@ class HostMemory : public DeviceMemory {
  private:
   struct Allocation {
     uint64_t bytes = 0;
-    std::unique_ptr<uint8_t[]> data;
+    ZeroedBytes data;
   };
   // The allocation holding [addr, addr + len), or nullptr. Caller holds mu_.
   const Allocation* Locate(uint64_t addr, uint64_t len, uint64_t* offset) const;
