@@ -16,6 +16,7 @@
 //                                               # line per program, the suite's figures per config
 //   tlm_bench --models ops --chips tiny --digest  # also each program's counters and a digest of
 //                                               # its per-layer counters and outputs
+//   tlm_rtl_bench --models a.aprog --repeat 5   # each backend's median run of 5 (CPU time)
 //
 // docs/perf.md ("TLM model") records the figures with the commands that produced them.
 #include <linux/perf_event.h>
@@ -203,6 +204,18 @@ Result<Ran> RunOn(runtime::Backend& backend, const Workload& w) {
   return r;
 }
 
+// The run with the median CPU time of `repeat` runs of `w` on `backend` (a run's CPU time moves
+// with the machine's other load: one run now and then takes several times its usual time).
+Result<Ran> RunMedianOf(runtime::Backend& backend, const Workload& w, int repeat) {
+  std::vector<Ran> runs;
+  for (int i = 0; i < repeat; ++i) {
+    AORTA_ASSIGN_OR_RETURN(Ran r, RunOn(backend, w));
+    runs.push_back(std::move(r));
+  }
+  std::sort(runs.begin(), runs.end(), [](const Ran& a, const Ran& b) { return a.cpu_s < b.cpu_s; });
+  return std::move(runs[runs.size() / 2]);
+}
+
 // A digest of everything a run reports that must not change when the model gets faster: the
 // total counters, every layer's counters and every output value (FNV-1a, 64 bits).
 uint64_t RunDigest(const Ran& r) {
@@ -348,6 +361,12 @@ int Main(int argc, char** argv) {
                "instructions and CPU cycles of Session::Run in user space (hardware counters)");
   app.add_flag("--layers", layers_detail,
                "per layer: the timing counters, RTL/TLM (tlm_rtl_bench)");
+  int repeat = 1;
+  app.add_option("--repeat", repeat,
+                 "run each program this many times on each backend (the same backend, one "
+                 "session after the other) and report the run with the median CPU time")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   tlm::BoardOptions board_options;
   app.add_option("--quantum-ns", board_options.quantum_ns,
                  "the TLM's global quantum (loosely timed), ns")
@@ -392,7 +411,7 @@ int Main(int argc, char** argv) {
                     << "\n";
           return 1;
         }
-        Result<Ran> t = RunOn(**tlm, w);
+        Result<Ran> t = RunMedianOf(**tlm, w, repeat);
         Result<Ran> g = no_golden ? Result<Ran>(Ran{}) : RunOn(**golden, w);
         if (!g.ok() || !t.ok()) {
           std::cerr << w.name << " on " << chip_name << ": "
@@ -428,7 +447,7 @@ int Main(int argc, char** argv) {
           ++failures;
           continue;
         }
-        Result<Ran> r = RunOn(**rtl, w);
+        Result<Ran> r = RunMedianOf(**rtl, w, repeat);
         if (!r.ok()) {
           std::cerr << w.name << " on " << chip_name << " (rtl): " << r.status().ToString() << "\n";
           ++failures;
