@@ -577,36 +577,32 @@ Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n)
   AORTA_ASSIGN_OR_RETURN(
       BlockedDims d, BlockedDimsOf(std::span<const int64_t>(b.shape().data(),
                                                             static_cast<size_t>(b.shape_size()))));
+  const auto C = static_cast<uint64_t>(d.c), H = static_cast<uint64_t>(d.h),
+             W = static_cast<uint64_t>(d.w);
+  uint64_t i = 0;  // the logical element, in C order: loops instead of a division per element
   if (b.layout() == program::LAYOUT_PACKED_ROWS) {
     // (c, h, w) at origin + ((h / r) * pitch + w) * r * C + (h % r) * C + c.
     const program::PackedRows& pr = b.packed_rows();
     const uint64_t r = std::max<uint64_t>(pr.interleave(), 1);
-    const auto c = static_cast<uint64_t>(d.c);
-    for (uint64_t i = 0; i < count; ++i) {
-      const uint64_t ch = i / static_cast<uint64_t>(d.h * d.w);
-      const uint64_t h = (i / static_cast<uint64_t>(d.w)) % static_cast<uint64_t>(d.h);
-      const uint64_t w = i % static_cast<uint64_t>(d.w);
-      off[i] = pr.origin() + ((h / r) * pr.pitch() + w) * r * c + (h % r) * c + ch;
-    }
+    for (uint64_t ch = 0; ch < C; ++ch)
+      for (uint64_t h = 0; h < H; ++h) {
+        const uint64_t row = pr.origin() + (h / r) * pr.pitch() * r * C + (h % r) * C + ch;
+        for (uint64_t w = 0; w < W; ++w) off[i++] = row + w * r * C;
+      }
     return off;
   }
-  // Logical C order: (c, h, w) for rank 3/4 and [K]; for [M, K], (m, k) = (w, c).
-  bool matrix = b.shape_size() == 2;
-  for (uint64_t i = 0; i < count; ++i) {
-    int64_t c, h, w;
-    if (matrix) {
-      w = static_cast<int64_t>(i) / d.c;
-      c = static_cast<int64_t>(i) % d.c;
-      h = 0;
-    } else {
-      c = static_cast<int64_t>(i) / (d.h * d.w);
-      h = (static_cast<int64_t>(i) / d.w) % d.h;
-      w = static_cast<int64_t>(i) % d.w;
-    }
-    uint64_t elem =
-        ((static_cast<uint64_t>(c / n) * d.h + h) * d.w + w) * n + static_cast<uint64_t>(c % n);
-    off[i] = elem * eb;
+  // Logical C order: (c, h, w) for rank 3/4 and [K]; for [M, K], (m, k) = (w, c). Element
+  // ((c / n) * H + h) * W + w) * n + c % n of the image.
+  if (b.shape_size() == 2) {
+    for (uint64_t w = 0; w < W; ++w)
+      for (uint64_t c = 0; c < C; ++c) off[i++] = (((c / n) * H) * W + w) * n * eb + (c % n) * eb;
+    return off;
   }
+  for (uint64_t c = 0; c < C; ++c)
+    for (uint64_t h = 0; h < H; ++h) {
+      const uint64_t row = (((c / n) * H + h) * W) * n + c % n;
+      for (uint64_t w = 0; w < W; ++w) off[i++] = (row + w * n) * eb;
+    }
   return off;
 }
 
