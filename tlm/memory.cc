@@ -18,17 +18,21 @@ bool InRange(uint64_t addr, uint64_t len, uint64_t size) {
 }
 }  // namespace
 
-bool HasBusBytes(::tlm::tlm_generic_payload& gp) {
-  BusBytes* b = nullptr;
-  gp.get_extension(b);
-  return b != nullptr;
+namespace {
+// The timed part of a memory target's b_transport (Dram, HostWindow): the other initiators may
+// catch up first (simulated time moves, never past the start), then the memory's calendar sets
+// the delay.
+void TimeAccess(MemoryTiming& timing, ::tlm::tlm_generic_payload& gp, sc_time& delay) {
+  BusBytes* bus = nullptr;
+  gp.get_extension(bus);
+  const uint64_t charged = bus != nullptr ? bus->bytes : gp.get_data_length();
+  const bool write = gp.is_write();
+  const sc_time start = sc_core::sc_time_stamp() + delay;
+  timing.Arbitrate(start, charged, write, bus != nullptr);
+  const sc_time now = sc_core::sc_time_stamp();
+  delay = timing.Access(now, start, charged, write) - now;
 }
-
-uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp) {
-  BusBytes* b = nullptr;
-  gp.get_extension(b);
-  return b != nullptr ? b->bytes : gp.get_data_length();
-}
+}  // namespace
 
 BandwidthModel::BandwidthModel(double bytes_per_s, double latency_ps)
     : ps_per_byte_(bytes_per_s > 0 ? 1e12 / bytes_per_s : 0), latency_(latency_ps, SC_PS) {}
@@ -227,12 +231,7 @@ void Dram::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  // The other initiators may catch up first (simulated time moves, never past the start).
-  const sc_time start = sc_core::sc_time_stamp() + delay;
-  timing_->Arbitrate(start, ChargedBytes(gp), gp.is_write(), HasBusBytes(gp));
-  const sc_time now = sc_core::sc_time_stamp();
-  delay = start - now;
-  delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
+  TimeAccess(*timing_, gp, delay);
   gp.set_dmi_allowed(true);
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
@@ -277,12 +276,7 @@ void HostWindow::BTransport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  // The other initiators may catch up first (simulated time moves, never past the start).
-  const sc_time start = sc_core::sc_time_stamp() + delay;
-  timing_->Arbitrate(start, ChargedBytes(gp), gp.is_write(), HasBusBytes(gp));
-  const sc_time now = sc_core::sc_time_stamp();
-  delay = start - now;
-  delay = timing_->Access(now, now + delay, ChargedBytes(gp), gp.is_write()) - now;
+  TimeAccess(*timing_, gp, delay);
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
 }
 

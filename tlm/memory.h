@@ -177,9 +177,6 @@ struct BusBytes : ::tlm::tlm_extension<BusBytes> {
     bytes = static_cast<const BusBytes&>(e).bytes;
   }
 };
-uint64_t ChargedBytes(::tlm::tlm_generic_payload& gp);
-// Whether a transfer carries BusBytes (a DMA row or PERF record, not a fetch word).
-bool HasBusBytes(::tlm::tlm_generic_payload& gp);
 
 // Board DRAM: `bytes` bytes (sparse pages, zero until written), timed by the config's DRAM
 // bandwidth and latency. DMI grants one page at a time (pages are allocated on demand).
