@@ -885,15 +885,17 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
       if (!Debug(false, addrs[r], row)) return Faulted({ErrCode::kDmaFault, addrs[r]});
     } else {
       request = bursts.Accept(request);
-      qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
+      const sc_time asked = request + Cycles(sh.bus_request);
+      qk_ld_.set(asked - sc_core::sc_time_stamp());
       sc_time local = qk_ld_.get_local_time();
       if (Fault f = Transfer(gp_ld_, false, addrs[r], row, &local, reads * timing_.dma_bus_bytes);
           !f.ok())
         return Faulted(f);
-      last = std::max(last, sc_core::sc_time_stamp() + local);
-      bursts.Finish(sc_core::sc_time_stamp() + local);
       // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
-      qk_ld_.set(request + Cycles(sh.bus_request) - sc_core::sc_time_stamp());
+      const sc_time now = sc_core::sc_time_stamp();
+      last = std::max(last, now + local);
+      bursts.Finish(now + local);
+      qk_ld_.set(asked - now);
       if (qk_ld_.need_sync()) qk_ld_.sync();
     }
     request += Cycles(std::max<uint64_t>(1, touched));
@@ -932,17 +934,19 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
   for (uint64_t r = 0; r < d.rows; ++r) {
     const uint64_t beats = std::max<uint64_t>(1, BeatsOf(addrs[r], d.row_bytes));
     beat = bursts.Accept(beat);
-    qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
+    const sc_time asked = beat + Cycles(beats - 1 + sh.bus_request);
+    qk_st_.set(asked - sc_core::sc_time_stamp());
     sc_time local = qk_st_.get_local_time();
     if (Fault f =
             Transfer(gp_st_, true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
                      &local, beats * timing_.dma_bus_bytes);
         !f.ok())
       return Faulted(f);
-    last = std::max(last, sc_core::sc_time_stamp() + local);
-    bursts.Finish(sc_core::sc_time_stamp() + local);
     // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
-    qk_st_.set(beat + Cycles(beats - 1 + sh.bus_request) - sc_core::sc_time_stamp());
+    const sc_time now = sc_core::sc_time_stamp();
+    last = std::max(last, now + local);
+    bursts.Finish(now + local);
+    qk_st_.set(asked - now);
     if (qk_st_.need_sync()) qk_st_.sync();
     beat += Cycles(beats);
   }
