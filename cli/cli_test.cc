@@ -1,6 +1,7 @@
 // The aorta command as a user meets it: help, exit codes, one-line errors, files in and out.
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -40,8 +41,11 @@ Outcome Aorta(const std::string& args) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // One directory per process and test: ctest runs the tests as processes side by side, and
+    // gtest's random seed (the time in ms) can be the same for two of them.
     dir_ = fs::temp_directory_path() /
-           fmt::format("aorta_cli_{}", ::testing::UnitTest::GetInstance()->random_seed());
+           fmt::format("aorta_cli_{}_{}", getpid(),
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
     ChipConfig tiny = *LoadChipConfig("tiny");
     ASSERT_TRUE(WriteProgram(testing::CopyProgram(tiny), Path("copy.aprog")).ok());
