@@ -103,8 +103,8 @@ Result<std::unique_ptr<Board>> Board::Make(const std::vector<ChipConfig>& chips,
     // one bucket for both unless the host window runs at the PCIe rate).
     const double burst = 2.0 * t.dma_bus_bytes;
     auto memory = [&](double bytes_per_s, double latency_ps) {
-      return std::make_shared<MemoryTiming>(bytes_per_s, latency_ps, t.period_ps,
-                                            t.dma_bus_bytes, burst);
+      return std::make_shared<MemoryTiming>(bytes_per_s, latency_ps, t.period_ps, t.dma_bus_bytes,
+                                            burst);
     };
     auto dram_timing = memory(t.dram_bytes_per_s, t.dram_latency_ps);
     s.dram = std::make_unique<Dram>((p + "_dram").c_str(), c.dram().bytes(), dram_timing);
@@ -115,6 +115,7 @@ Result<std::unique_ptr<Board>> Board::Make(const std::vector<ChipConfig>& chips,
     s.bar0 = im.root->bar0[i].get();
     s.bar2 = im.root->bar2[i].get();
     s.chip->dma.bind(s.bus->in);
+    s.chip->SetDramTiming(dram_timing.get());
     s.bus->to_dram.bind(s.dram->socket);
     s.bus->to_host.bind(s.host->socket);
     s.bar0->bind(s.chip->bar0);

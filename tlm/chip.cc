@@ -779,6 +779,23 @@ Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
   BusBytes* bus = nullptr;
   gp.get_extension(bus);
   // The fetch payload carries no extension (a fetch word costs its bytes); the others carry one.
+  if (dram_timing_ != nullptr) {
+    // DRAM: what the Dram target's b_transport does (the data moves, then the memory arbitrates
+    // and times the access), without the bus and sockets in between.
+    if (uint8_t* p = Direct(addr, data.size(), write)) {
+      if (write) {
+        std::memcpy(p, data.data(), data.size());
+      } else {
+        std::memcpy(data.data(), p, data.size());
+      }
+      const uint64_t cost = bus == nullptr || charged == kAllBytes ? data.size() : charged;
+      const sc_time start = sc_core::sc_time_stamp() + *local;
+      dram_timing_->Arbitrate(start, cost, write, bus != nullptr);
+      const sc_time now = sc_core::sc_time_stamp();
+      *local = dram_timing_->Access(now, start, cost, write) - now;
+      return {};
+    }
+  }
   gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data.data());
@@ -793,12 +810,13 @@ Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
   return {};
 }
 
-uint8_t* Chip::Direct(uint64_t addr, uint64_t bytes) {
+uint8_t* Chip::Direct(uint64_t addr, uint64_t bytes, bool write) {
   if (bytes == 0 || addr >= geometry_.dram_bytes || bytes > geometry_.dram_bytes - addr)
     return nullptr;
   const uint64_t last = addr + bytes - 1;
   auto covers = [&](const ::tlm::tlm_dmi& d) {
-    return d.is_read_allowed() && addr >= d.get_start_address() && last <= d.get_end_address();
+    return (write ? d.is_write_allowed() : d.is_read_allowed()) && addr >= d.get_start_address() &&
+           last <= d.get_end_address();
   };
   if (last_dmi_ != nullptr && covers(*last_dmi_))
     return last_dmi_->get_dmi_ptr() + (addr - last_dmi_->get_start_address());

@@ -93,6 +93,10 @@ class Chip : public sc_core::sc_module {
 
   // Connects link port `port` to a channel pair (tx: this chip sends, rx: it receives).
   Status AttachLink(uint32_t port, LinkChannel* tx, LinkChannel* rx);
+  // The board DRAM's timing model (the one its Dram target times b_transport with): a timed DRAM
+  // access then takes its data through DMI and its delay from this model directly, the same calls
+  // in the same order as through the bus (null: every access through the bus).
+  void SetDramTiming(MemoryTiming* timing) { dram_timing_ = timing; }
   // Called (inside the simulation) when a run ends: HALT, an error.
   void SetOnRunEnd(std::function<void()> f) { on_run_end_ = std::move(f); }
   // Reports this chip's events to `observer` (null: none) as chip `index`.
@@ -228,9 +232,9 @@ class Chip : public sc_core::sc_module {
                               const sc_core::sc_time& done);
   // Untimed access (transport_dbg); reads take DMI where the bus grants it.
   bool Debug(bool write, uint64_t addr, std::span<uint8_t> data);
-  // A pointer to `bytes` readable bytes at device address `addr` through DMI (DRAM pages; the
-  // grants are kept until the target invalidates them), or null.
-  uint8_t* Direct(uint64_t addr, uint64_t bytes);
+  // A pointer to `bytes` readable (`write`: writable) bytes at device address `addr` through
+  // DMI (DRAM pages; the grants are kept until the target invalidates them), or null.
+  uint8_t* Direct(uint64_t addr, uint64_t bytes, bool write = false);
   void InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end);
   // n clock periods (exactly clk_ * n: integer time values; small n from a table).
   sc_core::sc_time Cycles(uint64_t n) const {
@@ -266,6 +270,7 @@ class Chip : public sc_core::sc_module {
   BusBytes bus_perf_, bus_ld_, bus_st_;
   std::map<uint64_t, ::tlm::tlm_dmi> dmi_;    // DMI grants by start address
   const ::tlm::tlm_dmi* last_dmi_ = nullptr;  // the grant Direct used last (null: none)
+  MemoryTiming* dram_timing_ = nullptr;       // SetDramTiming
 
   golden::RegisterFile rf_;
 
