@@ -143,8 +143,8 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     for (const auto& q : queues_)
       if (!q.empty()) oldest = std::min(oldest, q.front().pc);
     if (pending_) oldest = std::min(oldest, pending_->pc);
-    for (const auto& [at, pc] : ex_ahead_)  // not issued yet
-      if (at > sc_core::sc_time_stamp()) oldest = std::min(oldest, pc);
+    DropIssuedAhead();
+    for (const auto& [at, pc] : ex_ahead_) oldest = std::min(oldest, pc);  // not issued yet
     if (was_busy) cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
     if (was_busy && observer_)
       observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), true);
@@ -220,13 +220,9 @@ bool Chip::QueuesIdle() const {
   return completions_.empty();
 }
 
-size_t Chip::QueueLoad(int q, const sc_time& at) {
-  size_t n = queues_[q].size();
-  if (q != kEx) return n;
+void Chip::DropIssuedAhead() {
   const sc_time now = sc_core::sc_time_stamp();
   while (!ex_ahead_.empty() && ex_ahead_.front().first <= now) ex_ahead_.pop_front();
-  for (auto it = ex_ahead_.rbegin(); it != ex_ahead_.rend() && it->first > at; ++it) ++n;
-  return n;
 }
 
 bool Chip::RoomAt(int q, const sc_time& t, sc_time* at) {
@@ -234,8 +230,7 @@ bool Chip::RoomAt(int q, const sc_time& t, sc_time* at) {
   if (n >= geometry_.queue_depth) return false;
   *at = t;
   if (q != kEx) return true;
-  const sc_time now = sc_core::sc_time_stamp();
-  while (!ex_ahead_.empty() && ex_ahead_.front().first <= now) ex_ahead_.pop_front();
+  DropIssuedAhead();
   // Room once at most depth - 1 - n of the instructions issued ahead are still to issue.
   const size_t keep = geometry_.queue_depth - 1 - n;
   if (ex_ahead_.size() <= keep) return true;
@@ -247,7 +242,11 @@ bool Chip::RoomAt(int q, const sc_time& t, sc_time* at) {
 bool Chip::CanDispatch(const Entry& e) {
   const isa::Queue queue = isa::QueueOf(e.insn);
   if (queue == isa::Queue::kBarrier) return QueuesIdle();
-  return QueueLoad(static_cast<int>(queue), sc_core::sc_time_stamp()) < geometry_.queue_depth;
+  // EX instructions issued ahead of now still hold their entries.
+  if (queue == isa::Queue::kEx) DropIssuedAhead();
+  const size_t held =
+      queues_[static_cast<int>(queue)].size() + (queue == isa::Queue::kEx ? ex_ahead_.size() : 0);
+  return held < geometry_.queue_depth;
 }
 
 void Chip::Complete(const Completion& c) {
@@ -538,11 +537,12 @@ void Chip::QueueThread(int q) {
     const bool idle = inflight_[q] == 0;
     const bool token_missing = (use.pop_prev != golden::kNoCounter && tokens_[use.pop_prev] == 0) ||
                                (use.pop_next != golden::kNoCounter && tokens_[use.pop_next] == 0);
-    bool overflow = false;
+    int overflow = golden::kNoCounter;  // a push counter that would overflow
     for (int c : {use.push_prev, use.push_next})
-      if (c != golden::kNoCounter && tokens_[c] + inflight_push_[c] >= geometry_.token_capacity)
-        overflow = true;
-    if (now > real && (token_missing || overflow)) {
+      if (overflow == golden::kNoCounter && c != golden::kNoCounter &&
+          tokens_[c] + inflight_push_[c] >= geometry_.token_capacity)
+        overflow = c;
+    if (now > real && (token_missing || overflow != golden::kNoCounter)) {
       wait(now - real);  // decided at its own time
       continue;
     }
@@ -591,13 +591,10 @@ void Chip::QueueThread(int q) {
         continue;
       }
     }
-    for (int c : {use.push_prev, use.push_next}) {
-      if (c != golden::kNoCounter && tokens_[c] + inflight_push_[c] >= geometry_.token_capacity) {
-        Fail({ErrCode::kTokenOverflow, static_cast<uint64_t>(c)}, e.pc);
-        break;
-      }
+    if (overflow != golden::kNoCounter) {
+      Fail({ErrCode::kTokenOverflow, static_cast<uint64_t>(overflow)}, e.pc);
+      continue;
     }
-    if (overflow) continue;
     // EX: the handoff register, a table entry and no hazard with the other unit (nothing else
     // issues EX meanwhile: it issues then).
     if (q == kEx) now = ExIssueTime(e.insn, now);
@@ -609,7 +606,7 @@ void Chip::QueueThread(int q) {
       if (c != golden::kNoCounter) ++inflight_push_[c];
     ++inflight_[q];
     if (now > real) {
-      // Issued ahead: its queue has room from then on (QueueLoad).
+      // Issued ahead: its queue has room from then on (CanDispatch, RoomAt).
       ex_ahead_.push_back({now, issued.pc});
       changed_.notify(now - real);
     } else {
@@ -789,10 +786,7 @@ Fault Chip::Transfer(::tlm::tlm_generic_payload& gp, bool write, uint64_t addr,
         std::memcpy(data.data(), p, data.size());
       }
       const uint64_t cost = bus == nullptr || charged == kAllBytes ? data.size() : charged;
-      const sc_time start = sc_core::sc_time_stamp() + *local;
-      dram_timing_->Arbitrate(start, cost, write, bus != nullptr);
-      const sc_time now = sc_core::sc_time_stamp();
-      *local = dram_timing_->Access(now, start, cost, write) - now;
+      dram_timing_->Time(local, cost, write, bus != nullptr);
       return {};
     }
   }

@@ -171,10 +171,11 @@ class Chip : public sc_core::sc_module {
   void Fail(golden::Fault f, uint32_t pc);
   bool Running(uint64_t run) const { return rf_.busy && !rf_.error && run == run_; }
   void Changed() { changed_.notify(sc_core::SC_ZERO_TIME); }
+  // Whether the entry can enter its queue now (a barrier: the chip is idle); EX instructions
+  // issued ahead of now still hold their entries.
   bool CanDispatch(const Entry& e);
-  // The entries of queue `q` at time `at` (>= now): those in it, and the EX instructions issued
-  // ahead of now that have not issued by then.
-  size_t QueueLoad(int q, const sc_core::sc_time& at);
+  // Forgets the EX instructions issued ahead that have issued by now.
+  void DropIssuedAhead();
   // Whether the fetch slot, with an entry for queue `q` ready to dispatch at `t` (>= now), knows
   // when it can: `at` is t if the queue has room then, or the cycle after the issue that makes
   // room (EX instructions issued ahead); false if that depends on issues still to come.

@@ -19,18 +19,13 @@ bool InRange(uint64_t addr, uint64_t len, uint64_t size) {
 }  // namespace
 
 namespace {
-// The timed part of a memory target's b_transport (Dram, HostWindow): the other initiators may
-// catch up first (simulated time moves, never past the start), then the memory's calendar sets
-// the delay.
+// The timed part of a memory target's b_transport (Dram, HostWindow): a transfer costs its
+// BusBytes, or its length without the extension.
 void TimeAccess(MemoryTiming& timing, ::tlm::tlm_generic_payload& gp, sc_time& delay) {
   BusBytes* bus = nullptr;
   gp.get_extension(bus);
-  const uint64_t charged = bus != nullptr ? bus->bytes : gp.get_data_length();
-  const bool write = gp.is_write();
-  const sc_time start = sc_core::sc_time_stamp() + delay;
-  timing.Arbitrate(start, charged, write, bus != nullptr);
-  const sc_time now = sc_core::sc_time_stamp();
-  delay = timing.Access(now, start, charged, write) - now;
+  timing.Time(&delay, bus != nullptr ? bus->bytes : gp.get_data_length(), gp.is_write(),
+              bus != nullptr);
 }
 }  // namespace
 
@@ -90,6 +85,13 @@ void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, b
     sc_core::wait(start - now, asked_);
   }
   asked_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void MemoryTiming::Time(sc_time* delay, uint64_t bytes, bool write, bool dma) {
+  const sc_time start = sc_core::sc_time_stamp() + *delay;
+  Arbitrate(start, bytes, write, dma);
+  const sc_time now = sc_core::sc_time_stamp();
+  *delay = Access(now, start, bytes, write) - now;
 }
 
 uint64_t MemoryTiming::CycleOfFractional(const sc_time& t) const {

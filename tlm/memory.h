@@ -82,6 +82,11 @@ class MemoryTiming {
   // memory is asked in (nearly) the order of the cycles it serves, and an initiator alone keeps
   // its quantum.
   void Arbitrate(const sc_core::sc_time& start, uint64_t bytes, bool write, bool dma);
+  // A timed access of `bytes` asked for at `*delay` after now, in the calling process: Arbitrate
+  // (the other initiators may catch up first: time moves, never past the start), then Access;
+  // `*delay` becomes its completion, from the time then. What a memory target's b_transport
+  // does (Dram, HostWindow), and the chip's DRAM accesses that bypass the bus.
+  void Time(sc_core::sc_time* delay, uint64_t bytes, bool write, bool dma);
   uint64_t waits() const { return waits_; }
   sc_core::sc_time latency() const { return period_ * static_cast<double>(latency_); }
   uint64_t bytes() const { return bytes_; }
