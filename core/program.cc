@@ -564,6 +564,15 @@ Result<uint64_t> BindingBytes(const TensorBinding& b, uint32_t n) {
 
 namespace {
 
+// std::nearbyint in the default rounding mode (half to even), without the library call: for
+// |x| < 2^51, x + 1.5 * 2^52 lies where doubles are integers, so the addition rounds x to one.
+double RoundHalfEven(double x) {
+  constexpr double kShift = 6755399441055744.0;  // 1.5 * 2^52
+  if (std::fabs(x) < 2251799813685248.0)         // 2^51
+    return (x + kShift) - kShift;
+  return std::nearbyint(x);
+}
+
 // Byte offset, in a binding's buffer image, of every logical element (C order over the shape).
 Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n) {
   uint64_t count = 1;
@@ -639,45 +648,55 @@ Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b,
   const auto fill =
       static_cast<uint8_t>(b.layout() == program::LAYOUT_PACKED_ROWS ? b.quant().zero_point() : 0);
   std::vector<uint8_t> out(bytes, fill);
-  std::vector<double> v = t.ToDoubles();
+  // The values as doubles: a float tensor is read in place (float -> double is exact), any
+  // other dtype converted once.
+  std::vector<double> converted;
+  if (t.dtype() != DType::kF32) converted = t.ToDoubles();
+  const std::span<const float> f32 =
+      t.dtype() == DType::kF32 ? t.data<float>() : std::span<const float>();
+  const size_t count = off.size();
+  auto value = [&](size_t i) { return f32.empty() ? converted[i] : static_cast<double>(f32[i]); };
   std::vector<size_t> ch;
   if (b.has_channel_quant()) {
     AORTA_ASSIGN_OR_RETURN(ch, ElementChannels(b));
   }
   const program::ChannelQuant& cq = b.channel_quant();
-  for (size_t i = 0; i < v.size(); ++i) {
-    uint8_t* p = out.data() + off[i];
-    auto quant = [&](double lo, double hi) {
-      double q = ch.empty() ? std::nearbyint(v[i] / b.quant().scale()) + b.quant().zero_point()
-                            : std::nearbyint(v[i] / cq.scale(static_cast<int>(ch[i]))) -
-                                  cq.bias(static_cast<int>(ch[i]));
-      return std::clamp(q, lo, hi);
-    };
-    switch (b.dtype()) {
-      case program::DTYPE_F32: {
-        float f = static_cast<float>(v[i]);
-        std::memcpy(p, &f, 4);
-        break;
-      }
-      case program::DTYPE_I8:
-        *p = static_cast<uint8_t>(static_cast<int8_t>(quant(-128, 127)));
-        break;
-      case program::DTYPE_U8:
-        *p = static_cast<uint8_t>(quant(0, 255));
-        break;
-      case program::DTYPE_I32: {
-        auto q = static_cast<int32_t>(quant(INT32_MIN, INT32_MAX));
-        std::memcpy(p, &q, 4);
-        break;
-      }
-      case program::DTYPE_I64: {
-        auto q = static_cast<int64_t>(v[i]);
-        std::memcpy(p, &q, 8);
-        break;
-      }
-      default:
-        return InvalidArgument("tensor '{}': unsupported dtype", b.name());
+  const double scale = b.quant().scale(), zp = b.quant().zero_point();
+  // round(v / scale) + zp (or the channel's), clamped to [lo, hi]; the dtype and the kind of
+  // quantization are decided once per tensor, not per element.
+  auto store = [&]<typename T>(double lo, double hi) {
+    for (size_t i = 0; i < count; ++i) {
+      const double q = ch.empty() ? RoundHalfEven(value(i) / scale) + zp
+                                  : RoundHalfEven(value(i) / cq.scale(static_cast<int>(ch[i]))) -
+                                        cq.bias(static_cast<int>(ch[i]));
+      const auto x = static_cast<T>(std::clamp(q, lo, hi));
+      std::memcpy(out.data() + off[i], &x, sizeof(T));
     }
+  };
+  switch (b.dtype()) {
+    case program::DTYPE_F32:
+      for (size_t i = 0; i < count; ++i) {
+        const auto x = static_cast<float>(value(i));
+        std::memcpy(out.data() + off[i], &x, 4);
+      }
+      break;
+    case program::DTYPE_I8:
+      store.operator()<int8_t>(-128, 127);
+      break;
+    case program::DTYPE_U8:
+      store.operator()<uint8_t>(0, 255);
+      break;
+    case program::DTYPE_I32:
+      store.operator()<int32_t>(INT32_MIN, INT32_MAX);
+      break;
+    case program::DTYPE_I64:
+      for (size_t i = 0; i < count; ++i) {
+        const auto x = static_cast<int64_t>(value(i));
+        std::memcpy(out.data() + off[i], &x, 8);
+      }
+      break;
+    default:
+      return InvalidArgument("tensor '{}': unsupported dtype", b.name());
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "core/isa/isa.h"
+#include "tlm/sim_time.h"
 
 namespace aorta::tlm {
 
@@ -76,22 +77,22 @@ bool Chip::waiting_on_link() const {
 
 uint64_t Chip::ToCycles(const sc_time& t) const { return static_cast<uint64_t>(t / clk_ + 0.5); }
 
-uint64_t Chip::Now() const { return ToCycles(sc_core::sc_time_stamp()); }
+uint64_t Chip::Now() const { return ToCycles(SimTime()); }
 
 golden::Counters Chip::counters() const {
   golden::Counters c = counters_;
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = SimTime();
   for (const sc_time& t : fetch_words_ahead_) {
     if (t > now) break;
     golden::Count(c, Counter::kFetchBytes, isa::kWordBytes);
   }
   c[static_cast<size_t>(Counter::kCycles)] =
-      cycles_done_ + (rf_.busy ? ToCycles(sc_core::sc_time_stamp() - run_start_) : 0);
+      cycles_done_ + (rf_.busy ? ToCycles(SimTime() - run_start_) : 0);
   return c;
 }
 
 void Chip::FlushFetchWords() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = SimTime();
   while (!fetch_words_ahead_.empty() && fetch_words_ahead_.front() <= now) {
     golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
     fetch_words_ahead_.pop_front();
@@ -100,7 +101,7 @@ void Chip::FlushFetchWords() {
 
 void Chip::CountFetchWord(const sc_time& at) {
   FlushFetchWords();
-  if (at <= sc_core::sc_time_stamp()) {
+  if (at <= SimTime()) {
     golden::Count(counters_, Counter::kFetchBytes, isa::kWordBytes);
   } else {
     fetch_words_ahead_.push_back(at);
@@ -145,9 +146,8 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     if (pending_) oldest = std::min(oldest, pending_->pc);
     DropIssuedAhead();
     for (const auto& [at, pc] : ex_ahead_) oldest = std::min(oldest, pc);  // not issued yet
-    if (was_busy) cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
-    if (was_busy && observer_)
-      observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), true);
+    if (was_busy) cycles_done_ += ToCycles(SimTime() - run_start_);
+    if (was_busy && observer_) observer_->OnRunEnd(observer_index_, Ps(SimTime()), true);
     ClearRun();
     rf_.SoftReset(was_busy, oldest);
   }
@@ -155,9 +155,9 @@ void Chip::WriteReg(uint32_t offset, uint32_t value) {
     FlushFetchWords();  // the words decoded later count after the clear
     counters_.fill(0);
     cycles_done_ = 0;
-    run_start_ = sc_core::sc_time_stamp();
+    run_start_ = SimTime();
     rf_.ClearCounterLatches();
-    if (observer_) observer_->OnCountersCleared(observer_index_, Ps(sc_core::sc_time_stamp()));
+    if (observer_) observer_->OnCountersCleared(observer_index_, Ps(SimTime()));
   }
   if (e.doorbell && !rf_.busy) StartRun();
 }
@@ -196,16 +196,16 @@ void Chip::StartRun() {
   if (!keep_decoded_) std::vector<DecodedWord>().swap(decoded_);
   decoded_base_ = rf_.iq_base;
   decoded_len_ = rf_.iq_len;
-  run_start_ = sc_core::sc_time_stamp();
+  run_start_ = SimTime();
   fetch_issue_ = run_start_ + clk_;
   if (observer_) observer_->OnRunStart(observer_index_, Ps(run_start_));
   start_.notify(SC_ZERO_TIME);
 }
 
 void Chip::EndRun() {
-  cycles_done_ += ToCycles(sc_core::sc_time_stamp() - run_start_);
+  cycles_done_ += ToCycles(SimTime() - run_start_);
   ClearRun();
-  if (observer_) observer_->OnRunEnd(observer_index_, Ps(sc_core::sc_time_stamp()), rf_.error);
+  if (observer_) observer_->OnRunEnd(observer_index_, Ps(SimTime()), rf_.error);
   if (on_run_end_) on_run_end_();
 }
 
@@ -221,7 +221,7 @@ bool Chip::QueuesIdle() const {
 }
 
 void Chip::DropIssuedAhead() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = SimTime();
   while (!ex_ahead_.empty() && ex_ahead_.front().first <= now) ex_ahead_.pop_front();
 }
 
@@ -301,7 +301,7 @@ Fault Chip::Commit(const Effect& e) {
 }
 
 void Chip::CompletionMethod() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = SimTime();
   while (!completions_.empty() && completions_.front().first <= now) {
     Completion c = std::move(completions_.front().second);
     completions_.pop_front();
@@ -311,8 +311,8 @@ void Chip::CompletionMethod() {
 }
 
 void Chip::DeadlockMethod() {
-  if (!rf_.busy || rf_.error || !pending_ || sc_core::sc_time_stamp() < pending_from_ ||
-      CanDispatch(*pending_) || !completions_.empty())
+  if (!rf_.busy || rf_.error || !pending_ || SimTime() < pending_from_ || CanDispatch(*pending_) ||
+      !completions_.empty())
     return;
   uint32_t oldest = pending_->pc;
   for (int q = kLd; q <= kSt; ++q) {
@@ -337,15 +337,15 @@ void Chip::FetchWords(uint64_t run, const sc_time& now) {
     const uint32_t pc = next_fetch_++;
     const uint64_t addr = rf_.iq_base + uint64_t{pc} * isa::kWordBytes;
     std::array<uint8_t, isa::kWordBytes> word{};
-    sc_time local = issue - sc_core::sc_time_stamp();
+    sc_time local = issue - SimTime();
     bool ok = rf_.iq_base % isa::kWordBytes == 0 && addr >= rf_.iq_base &&
               golden::ProbeDeviceAddress(geometry_.dram_bytes, has_host_, addr, word.size()).ok() &&
               Transfer(gp_fetch_, false, addr, word, &local).ok();
     if (!ok) {
       next_fetch_ = rf_.iq_len;  // the stream ends with a word that could not be read
-      fetched_.emplace_back(pc | 0x80000000u, sc_core::sc_time_stamp() + local);
+      fetched_.emplace_back(pc | 0x80000000u, SimTime() + local);
     } else {
-      fetched_.emplace_back(pc, sc_core::sc_time_stamp() + local);
+      fetched_.emplace_back(pc, SimTime() + local);
     }
     fetch_data_.push_back(word);
     issue += clk_;
@@ -387,15 +387,15 @@ void Chip::FetchThread() {
     // when it will (RoomAt): only the slot fills queues, so room then stays room. Anything else
     // (a queue whose room depends on issues to come, a barrier, a fault) first brings the slot
     // back to SystemC time and is decided there, as before.
-    sc_time local = sc_core::sc_time_stamp();
+    sc_time local = SimTime();
     auto sync = [&](const sc_time& t) {
-      if (t > sc_core::sc_time_stamp()) wait(t - sc_core::sc_time_stamp());
+      if (t > SimTime()) wait(t - SimTime());
       return Running(run);
     };
     // At most a global quantum ahead: the memory's calendar grows with the distance.
     const sc_time horizon = ::tlm::tlm_global_quantum::instance().get();
     while (Running(run)) {
-      if (local - sc_core::sc_time_stamp() > horizon && !sync(local)) break;
+      if (local - SimTime() > horizon && !sync(local)) break;
       FetchWords(run, local);
       const uint32_t pc = next_decode_;
       if (fetched_.empty() || (fetched_.front().first & 0x7fffffffu) != pc ||
@@ -437,8 +437,7 @@ void Chip::FetchThread() {
       if (!sync(checked)) break;
       bool dispatched = false;
       while (Running(run)) {
-        if (queue == isa::Queue::kBarrier ? QueuesIdle()
-                                          : RoomAt(qi, sc_core::sc_time_stamp(), &at)) {
+        if (queue == isa::Queue::kBarrier ? QueuesIdle() : RoomAt(qi, SimTime(), &at)) {
           dispatched = true;
           break;
         }
@@ -453,7 +452,7 @@ void Chip::FetchThread() {
       Entry e = std::move(*pending_);
       pending_.reset();
       if (queue == isa::Queue::kBarrier) {
-        const sc_time go = sc_core::sc_time_stamp();
+        const sc_time go = SimTime();
         if (Fault f = Barrier(e); !f.ok()) {
           if (Running(run)) Fail(f, e.pc);
           break;
@@ -466,7 +465,7 @@ void Chip::FetchThread() {
           EndRun();
           break;
         }
-        local = sc_core::sc_time_stamp();
+        local = SimTime();
         continue;
       }
       e.ready = at + Cycles(timing_.shell.queue_to_head);
@@ -519,7 +518,7 @@ void Chip::QueueThread(int q) {
       continue;
     }
     const uint64_t run = run_;
-    const sc_time real = sc_core::sc_time_stamp();
+    const sc_time real = SimTime();
     // EX runs ahead of SystemC time (`now` its own time, >= real): its instructions issue in
     // order at times its own state decides (ExIssueTime), once their tokens are there, and only
     // EX takes the tokens it pops, so tokens there now are there then. Whatever else (no token
@@ -551,8 +550,7 @@ void Chip::QueueThread(int q) {
       queue_waits_[q] = QueueWait::kToken;
       wait(queue_ev_[q]);
       queue_waits_[q] = QueueWait::kNone;
-      if (idle)
-        counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
+      if (idle) counters_[static_cast<size_t>(stall_counter)] += ToCycles(SimTime() - now);
       continue;
     }
     if (const auto* recv = std::get_if<isa::Recv>(&e.insn)) {
@@ -584,10 +582,10 @@ void Chip::QueueThread(int q) {
           wait(rx->arrival() | changed_);
         }
         link_wait_[q] = false;
-        counters_[static_cast<size_t>(stall_counter)] += ToCycles(sc_core::sc_time_stamp() - now);
+        counters_[static_cast<size_t>(stall_counter)] += ToCycles(SimTime() - now);
         if (observer_)
           observer_->OnLinkWait(observer_index_, static_cast<isa::Queue>(q), Ps(now),
-                                Ps(sc_core::sc_time_stamp()));
+                                Ps(SimTime()));
         continue;
       }
     }
@@ -637,7 +635,7 @@ void Chip::QueueThread(int q) {
       completions_.emplace(at, effect, std::move(c));
       completion_ev_.notify(effect - real);
     } else {
-      if (effect > sc_core::sc_time_stamp()) wait(effect - sc_core::sc_time_stamp());
+      if (effect > SimTime()) wait(effect - SimTime());
       Complete(c);
     }
   }
@@ -650,7 +648,7 @@ Fault Chip::CheckLink(uint32_t link) const {
 }
 
 Chip::Issued Chip::Faulted(Fault f) const {
-  Issued is{sc_core::sc_time_stamp() + clk_, {}};
+  Issued is{SimTime() + clk_, {}};
   is.effect.kind = Effect::Kind::kFault;
   is.effect.fault = f;
   return is;
@@ -812,24 +810,25 @@ uint8_t* Chip::Direct(uint64_t addr, uint64_t bytes, bool write) {
     return (write ? d.is_write_allowed() : d.is_read_allowed()) && addr >= d.get_start_address() &&
            last <= d.get_end_address();
   };
-  if (last_dmi_ != nullptr && covers(*last_dmi_))
-    return last_dmi_->get_dmi_ptr() + (addr - last_dmi_->get_start_address());
+  const ::tlm::tlm_dmi*& grant = last_dmi_[write ? 1 : 0];
+  if (grant != nullptr && covers(*grant))
+    return grant->get_dmi_ptr() + (addr - grant->get_start_address());
   auto it = dmi_.upper_bound(addr);
   if (it != dmi_.begin() && covers(std::prev(it)->second)) {
-    last_dmi_ = &std::prev(it)->second;
-    return last_dmi_->get_dmi_ptr() + (addr - last_dmi_->get_start_address());
+    grant = &std::prev(it)->second;
+    return grant->get_dmi_ptr() + (addr - grant->get_start_address());
   }
   ::tlm::tlm_generic_payload& gp = gp_debug_;
   gp.set_command(::tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   ::tlm::tlm_dmi d;
   if (!dma->get_direct_mem_ptr(gp, d) || !covers(d)) return nullptr;
-  last_dmi_ = &(dmi_[d.get_start_address()] = d);
+  grant = &(dmi_[d.get_start_address()] = d);
   return d.get_dmi_ptr() + (addr - d.get_start_address());
 }
 
 void Chip::InvalidateDirect(sc_dt::uint64 start, sc_dt::uint64 end) {
-  last_dmi_ = nullptr;
+  last_dmi_ = {nullptr, nullptr};
   for (auto it = dmi_.begin(); it != dmi_.end();) {
     if (it->second.get_start_address() <= end && start <= it->second.get_end_address())
       it = dmi_.erase(it);
@@ -879,7 +878,7 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
   // b_transport whose delay the memory's bandwidth / latency model sets; the quantum keeper
   // carries the local time between them.
   const ShellTiming& sh = timing_.shell;
-  const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
+  const sc_time start = SimTime() + Cycles(sh.handoff + sh.dma_check);
   sc_time request = start, last = start;
   uint64_t prev_beat = ~uint64_t{0};
   OutstandingBursts bursts(sh.mem_outstanding, clk_);
@@ -898,13 +897,13 @@ Chip::Issued Chip::DmaLoad(const isa::DmaLoad& d) {
     } else {
       request = bursts.Accept(request);
       const sc_time asked = request + Cycles(sh.bus_request);
-      qk_ld_.set(asked - sc_core::sc_time_stamp());
+      qk_ld_.set(asked - SimTime());
       sc_time local = qk_ld_.get_local_time();
       if (Fault f = Transfer(gp_ld_, false, addrs[r], row, &local, reads * timing_.dma_bus_bytes);
           !f.ok())
         return Faulted(f);
       // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
-      const sc_time now = sc_core::sc_time_stamp();
+      const sc_time now = SimTime();
       last = std::max(last, now + local);
       bursts.Finish(now + local);
       qk_ld_.set(asked - now);
@@ -940,14 +939,14 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
   // beats k beats, strobed), each row one b_transport costing its beats; done with the last
   // write response (aorta_dma_store.sv).
   const ShellTiming& sh = timing_.shell;
-  const sc_time start = sc_core::sc_time_stamp() + Cycles(sh.handoff + sh.dma_check);
+  const sc_time start = SimTime() + Cycles(sh.handoff + sh.dma_check);
   sc_time beat = start, last = start;
   OutstandingBursts bursts(sh.mem_outstanding, clk_);
   for (uint64_t r = 0; r < d.rows; ++r) {
     const uint64_t beats = std::max<uint64_t>(1, BeatsOf(addrs[r], d.row_bytes));
     beat = bursts.Accept(beat);
     const sc_time asked = beat + Cycles(beats - 1 + sh.bus_request);
-    qk_st_.set(asked - sc_core::sc_time_stamp());
+    qk_st_.set(asked - SimTime());
     sc_time local = qk_st_.get_local_time();
     if (Fault f =
             Transfer(gp_st_, true, addrs[r], std::span(data).subspan(r * d.row_bytes, d.row_bytes),
@@ -955,7 +954,7 @@ Chip::Issued Chip::DmaStore(const isa::DmaStore& d) {
         !f.ok())
       return Faulted(f);
     // The memory may have waited until the request (tlm/memory.h MemoryTiming::Arbitrate).
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = SimTime();
     last = std::max(last, now + local);
     bursts.Finish(now + local);
     qk_st_.set(asked - now);

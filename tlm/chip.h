@@ -269,9 +269,11 @@ class Chip : public sc_core::sc_module {
   // accesses; all but fetch carry their BusBytes extension (a member, attached for good).
   ::tlm::tlm_generic_payload gp_fetch_, gp_perf_, gp_ld_, gp_st_, gp_debug_;
   BusBytes bus_perf_, bus_ld_, bus_st_;
-  std::map<uint64_t, ::tlm::tlm_dmi> dmi_;    // DMI grants by start address
-  const ::tlm::tlm_dmi* last_dmi_ = nullptr;  // the grant Direct used last (null: none)
-  MemoryTiming* dram_timing_ = nullptr;       // SetDramTiming
+  std::map<uint64_t, ::tlm::tlm_dmi> dmi_;  // DMI grants by start address
+  // The grants Direct used last for a read and for a write (null: none): the loads and the
+  // stores of a layer move different regions, often in different DMI pages.
+  std::array<const ::tlm::tlm_dmi*, 2> last_dmi_{};
+  MemoryTiming* dram_timing_ = nullptr;  // SetDramTiming
 
   golden::RegisterFile rf_;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tlm/sim_time.h"
+
 namespace aorta::tlm {
 
 LinkChannel::LinkChannel(double bytes_per_s, double latency_ps)
@@ -13,11 +15,11 @@ void LinkChannel::Send(std::span<const uint8_t> bytes, const sc_core::sc_time& a
   fifo_.insert(fifo_.end(), bytes.begin(), bytes.end());
   total_ += bytes.size();
   chunks_.push_back({arrive, total_});
-  arrival_.notify(arrive - sc_core::sc_time_stamp());
+  arrival_.notify(arrive - SimTime());
 }
 
 uint64_t LinkChannel::Arrived() const {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = SimTime();
   uint64_t end = popped_;
   for (const Chunk& c : chunks_) {
     if (c.arrive > now) break;
@@ -27,7 +29,7 @@ uint64_t LinkChannel::Arrived() const {
 }
 
 sc_core::sc_time LinkChannel::NextArrival() const {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = SimTime();
   for (const Chunk& c : chunks_)
     if (c.arrive > now) return c.arrive;
   return now;

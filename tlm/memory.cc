@@ -1,9 +1,12 @@
 #include "tlm/memory.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <new>
+
+#include "tlm/sim_time.h"
 
 namespace aorta::tlm {
 
@@ -50,6 +53,7 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
       per_cycle_(bytes_per_s > 0 ? bytes_per_s * period_ps * 1e-12 : 0),
       depth_(std::max(burst_bytes, static_cast<double>(beat_bytes_))),
       tail_level_(depth_) {
+  if (std::has_single_bit(beat_bytes_)) beat_shift_ = std::countr_zero(beat_bytes_);
   // Picoseconds per unit of sc_time's value (the time resolution: 1 unless changed).
   const double r = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
   ps_per_value_ = std::abs(r - std::round(r)) < 1e-9 ? std::round(r) : r;
@@ -58,11 +62,12 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
     period_units_ = static_cast<uint64_t>(units);
 }
 
-void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, bool dma) {
+bool MemoryTiming::Arbitrate(const sc_time& start, uint64_t s, uint64_t n, uint64_t bytes,
+                             bool write, bool dma) {
   sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
-  if (!dma || p == nullptr || p->proc_kind() != sc_core::SC_THREAD_PROC_) return;
-  const uint64_t beats = std::max<uint64_t>(1, (bytes + beat_bytes_ - 1) / beat_bytes_);
-  const uint64_t s = CycleOf(start);
+  if (!dma || p == nullptr || sc_core::sc_get_curr_process_kind() != sc_core::SC_THREAD_PROC_)
+    return false;
+  const uint64_t beats = Beats(bytes);
   // The cycle it can be served first: its first beat, not before its channel's last one (the
   // RTL holds a W beat until taken and serves reads in order).
   const uint64_t cycle =
@@ -74,24 +79,32 @@ void MemoryTiming::Arbitrate(const sc_time& start, uint64_t bytes, bool write, b
   } else {
     self->cycle = cycle;
   }
+  bool waited = false;
   for (;;) {
-    const sc_time now = sc_core::sc_time_stamp();
-    const uint64_t n = CycleOf(now);
     const bool behind = std::any_of(
         initiators_.begin(), initiators_.end(),
         [&](const Initiator& i) { return i.process != p && i.cycle >= n && i.cycle < cycle; });
+    const sc_time& now = SimTime();
     if (!behind || now >= start) break;
     ++waits_;
     sc_core::wait(start - now, asked_);
+    waited = true;
+    n = CycleOf(SimTime());
   }
   asked_.notify(sc_core::SC_ZERO_TIME);
+  return waited;
 }
 
 void MemoryTiming::Time(sc_time* delay, uint64_t bytes, bool write, bool dma) {
-  const sc_time start = sc_core::sc_time_stamp() + *delay;
-  Arbitrate(start, bytes, write, dma);
-  const sc_time now = sc_core::sc_time_stamp();
-  *delay = Access(now, start, bytes, write) - now;
+  sc_time now = SimTime();
+  const sc_time start = now + *delay;
+  const uint64_t s = CycleOf(start);
+  uint64_t n = CycleOf(now);
+  if (Arbitrate(start, s, n, bytes, write, dma)) {
+    now = SimTime();
+    n = CycleOf(now);
+  }
+  *delay = AccessCycles(n, s, bytes, write) - now;
 }
 
 uint64_t MemoryTiming::CycleOfFractional(const sc_time& t) const {
@@ -143,9 +156,12 @@ void MemoryTiming::Serve(uint64_t c, uint8_t channel, double cost) {
 }
 
 sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t bytes, bool write) {
+  return AccessCycles(CycleOf(now), CycleOf(start), bytes, write);
+}
+
+sc_time MemoryTiming::AccessCycles(uint64_t n0, uint64_t s, uint64_t bytes, bool write) {
   bytes_ += bytes;
   // Drop the cycles before now: every access starts at or after it.
-  const uint64_t n0 = CycleOf(now);
   const uint64_t past = std::min<uint64_t>(n0 > base_ ? n0 - base_ : 0, cal_.size());
   cal_.drop_front(past);
   base_ += past;
@@ -155,8 +171,7 @@ sc_time MemoryTiming::Access(const sc_time& now, const sc_time& start, uint64_t 
       tail_level_ = std::min(depth_, tail_level_ + per_cycle_ * static_cast<double>(n0 - base_));
     base_ = std::max(base_, n0);
   }
-  const uint64_t beats = std::max<uint64_t>(1, (bytes + beat_bytes_ - 1) / beat_bytes_);
-  const uint64_t s = CycleOf(start);
+  const uint64_t beats = Beats(bytes);
   uint64_t c = write ? std::max(n0, s > beats ? s - beats : 0) : s + latency_;
   c = std::max(c, base_);
   const uint8_t channel = write ? 2 : 1;

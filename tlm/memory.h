@@ -81,7 +81,9 @@ class MemoryTiming {
   // take turns in delta cycles) or its start has come. So while loads and stores run at once the
   // memory is asked in (nearly) the order of the cycles it serves, and an initiator alone keeps
   // its quantum.
-  void Arbitrate(const sc_core::sc_time& start, uint64_t bytes, bool write, bool dma);
+  // `s`: the cycle of `start`, `n` the cycle of now (CycleOf); returns whether it waited.
+  bool Arbitrate(const sc_core::sc_time& start, uint64_t s, uint64_t n, uint64_t bytes, bool write,
+                 bool dma);
   // A timed access of `bytes` asked for at `*delay` after now, in the calling process: Arbitrate
   // (the other initiators may catch up first: time moves, never past the start), then Access;
   // `*delay` becomes its completion, from the time then. What a memory target's b_transport
@@ -107,6 +109,14 @@ class MemoryTiming {
     return CycleOfFractional(t);
   }
   uint64_t CycleOfFractional(const sc_core::sc_time& t) const;
+  // Access with the cycles of now and of the start already found.
+  sc_core::sc_time AccessCycles(uint64_t n0, uint64_t s, uint64_t bytes, bool write);
+  // Bus beats of `bytes` (at least one).
+  uint64_t Beats(uint64_t bytes) const {
+    const uint64_t b = beat_shift_ >= 0 ? (bytes + beat_bytes_ - 1) >> beat_shift_
+                                        : (bytes + beat_bytes_ - 1) / beat_bytes_;
+    return std::max<uint64_t>(1, b);
+  }
   Cycle& At(uint64_t c);  // extends the calendar to c
   // The first cycle >= c where `channel` is free and the level covers `cost`.
   uint64_t FindCycle(uint64_t c, uint8_t channel, double cost);
@@ -119,6 +129,7 @@ class MemoryTiming {
   uint64_t period_units_ = 0;  // the period in sc_time value units when whole (0: not)
   uint64_t latency_;           // cycles
   uint32_t beat_bytes_;        // bus width
+  int beat_shift_ = -1;        // log2 of the bus width when a power of two (-1: not)
   double per_cycle_;           // refill per cycle (0: no limit)
   double depth_;               // bucket depth
   // A queue of cycles in a ring of a power-of-two capacity (grows; indexing is a mask, not the

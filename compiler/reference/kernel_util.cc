@@ -62,17 +62,50 @@ Shape PlainStrides(const Shape& shape) {
   return strides;
 }
 
+namespace {
+// `n` elements of `Bytes` bytes, `stride` elements apart in `src`, to consecutive ones in `dst`.
+template <size_t Bytes>
+void GatherRow(std::byte* dst, const std::byte* src, int64_t n, int64_t stride) {
+  for (int64_t i = 0; i < n; ++i)
+    std::memcpy(dst + i * static_cast<int64_t>(Bytes),
+                src + i * stride * static_cast<int64_t>(Bytes), Bytes);
+}
+}  // namespace
+
 Tensor StridedGather(const Tensor& src, const Shape& out_shape, const Shape& src_strides,
                      int64_t src_offset) {
   Tensor out(src.dtype(), out_shape);
+  const int64_t count = out.element_count();
+  if (count == 0) return out;
   const size_t rank = out_shape.size();
   const size_t esize = DTypeSize(src.dtype());
+  // Rows along the last dimension (a scalar is one row of one element), the outer dimensions
+  // stepped like an odometer.
+  const int64_t row = rank == 0 ? 1 : out_shape[rank - 1];
+  const int64_t step = rank == 0 ? 0 : src_strides[rank - 1];
+  auto gather = [&](std::byte* dst, const std::byte* from) {
+    switch (esize) {
+      case 1:
+        return GatherRow<1>(dst, from, row, step);
+      case 2:
+        return GatherRow<2>(dst, from, row, step);
+      case 4:
+        return GatherRow<4>(dst, from, row, step);
+      case 8:
+        return GatherRow<8>(dst, from, row, step);
+      default:
+        for (int64_t i = 0; i < row; ++i)
+          std::memcpy(dst + i * static_cast<int64_t>(esize),
+                      from + i * step * static_cast<int64_t>(esize), esize);
+    }
+  };
   std::vector<int64_t> idx(rank, 0);
-  const int64_t count = out.element_count();
   int64_t at = src_offset;
-  for (int64_t flat = 0; flat < count; ++flat) {
-    std::memcpy(out.raw_data() + flat * esize, src.raw_data() + at * esize, esize);
-    for (size_t d = rank; d-- > 0;) {  // odometer increment
+  const auto e = static_cast<int64_t>(esize);
+  for (int64_t flat = 0; flat < count; flat += row) {
+    gather(out.raw_data() + flat * e, src.raw_data() + at * e);
+    for (size_t d = rank > 0 ? rank - 1 : 0;
+         d-- > 0;) {  // odometer increment of the outer dimensions
       at += src_strides[d];
       if (++idx[d] < out_shape[d]) break;
       at -= src_strides[d] * out_shape[d];
