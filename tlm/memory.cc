@@ -54,6 +54,10 @@ MemoryTiming::MemoryTiming(double bytes_per_s, double latency_ps, double period_
       depth_(std::max(burst_bytes, static_cast<double>(beat_bytes_))),
       tail_level_(depth_) {
   if (std::has_single_bit(beat_bytes_)) beat_shift_ = std::countr_zero(beat_bytes_);
+  // The cycles the bucket takes to refill one beat's bytes (the arbitration window, Arbitrate).
+  if (per_cycle_ > 0)
+    window_ =
+        static_cast<uint64_t>(std::ceil(static_cast<double>(beat_bytes_) / per_cycle_ - 1e-9));
   // Picoseconds per unit of sc_time's value (the time resolution: 1 unless changed).
   const double r = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
   ps_per_value_ = std::abs(r - std::round(r)) < 1e-9 ? std::round(r) : r;
@@ -81,9 +85,10 @@ bool MemoryTiming::Arbitrate(const sc_time& start, uint64_t s, uint64_t n, uint6
   }
   bool waited = false;
   for (;;) {
-    const bool behind = std::any_of(
-        initiators_.begin(), initiators_.end(),
-        [&](const Initiator& i) { return i.process != p && i.cycle >= n && i.cycle < cycle; });
+    const bool behind =
+        std::any_of(initiators_.begin(), initiators_.end(), [&](const Initiator& i) {
+          return i.process != p && i.cycle >= n && i.cycle + window_ < cycle;
+        });
     const sc_time& now = SimTime();
     if (!behind || now >= start) break;
     ++waits_;

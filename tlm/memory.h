@@ -75,12 +75,16 @@ class MemoryTiming {
                           uint64_t bytes, bool write);
   // Time order across initiators. Called by b_transport before Access, in the calling
   // process: an access of a DMA initiator (a SystemC thread moving BusBytes rows: `dma`) whose
-  // earliest cycle (a read's start + latency, a write's first beat) lies beyond the earliest cycle
-  // another DMA initiator is asking for or last asked for (one still active: that cycle not yet
-  // past) waits, without passing its own start, until that initiator has asked for more (they
-  // take turns in delta cycles) or its start has come. So while loads and stores run at once the
-  // memory is asked in (nearly) the order of the cycles it serves, and an initiator alone keeps
-  // its quantum.
+  // earliest cycle (a read's start + latency, a write's first beat) lies more than a window
+  // beyond the earliest cycle another DMA initiator is asking for or last asked for (one still
+  // active: that cycle not yet past) waits, without passing its own start, until that initiator
+  // has asked for more (they take turns in delta cycles) or its start has come. So while loads
+  // and stores run at once the memory is asked in the order of the cycles it serves, give or take
+  // the window, and an initiator alone keeps its quantum. The window is the time the bucket takes
+  // to refill one beat (sim16 and tiny: 2 cycles; none without a bandwidth limit): asks that
+  // close together are served within a refill or two of the RTL memory's cycles, as the calendar
+  // serves out-of-order asks anyway, and not waiting for each of them saves BlazeFace back a
+  // tenth of its run in turn-taking (docs/perf.md).
   // `s`: the cycle of `start`, `n` the cycle of now (CycleOf); returns whether it waited.
   bool Arbitrate(const sc_core::sc_time& start, uint64_t s, uint64_t n, uint64_t bytes, bool write,
                  bool dma);
@@ -130,6 +134,7 @@ class MemoryTiming {
   uint64_t latency_;           // cycles
   uint32_t beat_bytes_;        // bus width
   int beat_shift_ = -1;        // log2 of the bus width when a power of two (-1: not)
+  uint64_t window_ = 0;        // cycles to refill a beat (0: no bandwidth limit)
   double per_cycle_;           // refill per cycle (0: no limit)
   double depth_;               // bucket depth
   // A queue of cycles in a ring of a power-of-two capacity (grows; indexing is a mask, not the

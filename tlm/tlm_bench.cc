@@ -26,6 +26,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -352,7 +353,9 @@ int Main(int argc, char** argv) {
   app.add_option("--chips", chip_names, "bundled config names or .textproto paths")->delimiter(',');
   bool layers_detail = false, no_golden = false, digest = false;
   std::string save_dir;
-  app.add_option("--save", save_dir, "write each compiled program as DIR/<model>_<chip>.aprog");
+  app.add_option("--save", save_dir,
+                 "write each compiled program as DIR/<model>_<chip>.aprog (characters other than "
+                 "letters, digits, . and - become _)");
   app.add_flag("--no-golden", no_golden,
                "skip the golden model (speed and memory of the TLM alone)");
   app.add_flag("--digest", digest,
@@ -395,8 +398,12 @@ int Main(int argc, char** argv) {
       Accuracy group;
 #endif
       for (const Workload& w : *ws) {
-        if (!save_dir.empty() && model != "ops") {
-          const std::string path = fmt::format("{}/{}_{}.aprog", save_dir, w.name, chip_name);
+        if (!save_dir.empty()) {
+          // The per-op programs' names hold spaces and punctuation: a file name of [A-Za-z0-9_.-].
+          std::string file = fmt::format("{}_{}.aprog", w.name, chip_name);
+          for (char& ch : file)
+            if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-') ch = '_';
+          const std::string path = save_dir + "/" + file;
           if (Status st = WriteProgram(*w.program, path); !st.ok()) {
             std::cerr << st.ToString() << "\n";
             return 1;
