@@ -117,7 +117,8 @@ uint64_t MemoryTiming::CycleOfFractional(const sc_time& t) const {
   return c > 0 ? static_cast<uint64_t>(c) : 0;
 }
 
-MemoryTiming::Cycle& MemoryTiming::At(uint64_t c) {
+// At, FindCycle and Serve run for every beat: inlined into AccessCycles, their only caller.
+[[gnu::always_inline]] inline MemoryTiming::Cycle& MemoryTiming::At(uint64_t c) {
   if (base_ + cal_.size() <= c) {
     cal_.reserve(c - base_ + 1);
     while (base_ + cal_.size() <= c) {
@@ -129,7 +130,8 @@ MemoryTiming::Cycle& MemoryTiming::At(uint64_t c) {
   return cal_[c - base_];
 }
 
-uint64_t MemoryTiming::FindCycle(uint64_t c, uint8_t channel, double cost) {
+[[gnu::always_inline]] inline uint64_t MemoryTiming::FindCycle(uint64_t c, uint8_t channel,
+                                                               double cost) {
   const uint64_t end = base_ + cal_.size();
   for (; c < end; ++c) {
     const Cycle& x = cal_[c - base_];
@@ -142,7 +144,7 @@ uint64_t MemoryTiming::FindCycle(uint64_t c, uint8_t channel, double cost) {
   return c + static_cast<uint64_t>(std::ceil((cost - level) / per_cycle_ - 1e-9));
 }
 
-void MemoryTiming::Serve(uint64_t c, uint8_t channel, double cost) {
+[[gnu::always_inline]] inline void MemoryTiming::Serve(uint64_t c, uint8_t channel, double cost) {
   Cycle& x = At(c);
   x.served |= channel;
   if (per_cycle_ <= 0) return;

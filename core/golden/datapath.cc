@@ -277,19 +277,31 @@ Fault ExecDwconv(ChipState& s, const isa::Dwconv& i, Counters& c) {
   for (uint64_t t = 0; t < taps; ++t) w[t] = s.Wb(i.wb_addr + t);
   weights.Set(w.data(), taps, n);
   a.resize(i.out_w * taps);
+  // Per output column and tap column, the input column's row offset (-1: outside the image), and
+  // per output row the tap rows' first UB rows (null: outside): a tap's UB row is then one add.
+  thread_local std::vector<int64_t> col;
+  thread_local std::vector<const int8_t*> row;
+  col.resize(i.out_w * i.k_w);
+  row.resize(i.k_h);
+  for (uint64_t ox = 0; ox < i.out_w; ++ox)
+    for (uint64_t kx = 0; kx < i.k_w; ++kx) {
+      const int64_t ix = static_cast<int64_t>(ox * i.stride_w + kx * i.dil_w) + i.x_off;
+      col[ox * i.k_w + kx] = ix >= 0 && ix < int64_t{i.in_w} ? ix : -1;
+    }
   for (uint64_t oy = 0; oy < i.out_h; ++oy) {
+    for (uint64_t ky = 0; ky < i.k_h; ++ky) {
+      const int64_t iy = static_cast<int64_t>(oy * i.stride_h + ky * i.dil_h) + i.y_off;
+      row[ky] = iy >= 0 && iy < int64_t{i.in_h}
+                    ? s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w)
+                    : nullptr;
+    }
     for (uint64_t ox = 0; ox < i.out_w; ++ox) {
       const int8_t** pa = a.data() + ox * taps;
+      const int64_t* cx = col.data() + ox * i.k_w;
       for (uint64_t ky = 0; ky < i.k_h; ++ky) {
-        const int64_t iy = static_cast<int64_t>(oy * i.stride_h + ky * i.dil_h) + i.y_off;
-        const bool row_in = iy >= 0 && iy < int64_t{i.in_h};
-        for (uint64_t kx = 0; kx < i.k_w; ++kx) {
-          const int64_t ix = static_cast<int64_t>(ox * i.stride_w + kx * i.dil_w) + i.x_off;
-          pa[ky * i.k_w + kx] = row_in && ix >= 0 && ix < int64_t{i.in_w}
-                                    ? s.Ub(i.act_addr + static_cast<uint64_t>(iy) * i.in_w +
-                                           static_cast<uint64_t>(ix))
-                                    : pad.data();
-        }
+        const int8_t* r = row[ky];
+        for (uint64_t kx = 0; kx < i.k_w; ++kx)
+          pa[ky * i.k_w + kx] = r != nullptr && cx[kx] >= 0 ? r + cx[kx] * n : pad.data();
       }
     }
     kernels::DepthwisePixels(weights, a.data(), i.out_w, s.Acc(i.acc_addr + oy * i.out_w),
