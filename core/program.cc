@@ -14,6 +14,10 @@
 #include <set>
 #include <tuple>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "aorta/regs_gen.h"
 #include "core/isa/extents.h"
 #include "core/isa/isa.h"
@@ -573,6 +577,16 @@ double RoundHalfEven(double x) {
   return std::nearbyint(x);
 }
 
+// std::clamp without branches (maxsd / minsd where SSE2 is there): inputs beyond the int8 range
+// are common and would be mispredicted half the time. NaN gives lo.
+double ClampBranchless(double q, double lo, double hi) {
+#if defined(__SSE2__)
+  return _mm_cvtsd_f64(_mm_min_sd(_mm_max_sd(_mm_set_sd(q), _mm_set_sd(lo)), _mm_set_sd(hi)));
+#else
+  return q > lo ? (q < hi ? q : hi) : lo;
+#endif
+}
+
 // Byte offset, in a binding's buffer image, of every logical element (C order over the shape).
 Result<std::vector<uint64_t>> ElementOffsets(const TensorBinding& b, uint32_t n) {
   uint64_t count = 1;
@@ -669,7 +683,7 @@ Result<std::vector<uint8_t>> PackTensor(const Tensor& t, const TensorBinding& b,
       const double q = ch.empty() ? RoundHalfEven(value(i) / scale) + zp
                                   : RoundHalfEven(value(i) / cq.scale(static_cast<int>(ch[i]))) -
                                         cq.bias(static_cast<int>(ch[i]));
-      const auto x = static_cast<T>(std::clamp(q, lo, hi));
+      const auto x = static_cast<T>(ClampBranchless(q, lo, hi));
       std::memcpy(out.data() + off[i], &x, sizeof(T));
     }
   };
