@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "aorta/regs_gen.h"
 #include "core/isa/isa.h"
@@ -275,6 +278,50 @@ TEST(Program, PacksChannelBlockedTensors) {
   ASSERT_TRUE(mb.ok());
   EXPECT_EQ(static_cast<int8_t>((*mb)[2 * 8 + 1]), 1 + 5);  // row m=2, k=1
   EXPECT_FALSE(PackTensor(Tensor::FromVector<float>({2, 3}, std::vector<float>(6)), m, 8).ok());
+}
+
+TEST(Program, PackTensorQuantizesAsNearbyintAndClamp) {
+  // PackTensor rounds without the libm call and clamps without branches: the bytes must be those
+  // of q = clamp(nearbyint(x / scale) + zp) for every dtype, on ties (k + 0.5 steps), values past
+  // the range, huge ones (|x / scale| >= 2^51, where the shortcut does not apply) and random ones.
+  std::vector<float> v;
+  for (int k = -300; k <= 300; ++k) v.push_back((static_cast<float>(k) + 0.5f) * 0.25f);
+  for (float big : {1e15f, -1e15f, 3e38f, -3e38f, 2251799813685248.f, -2251799813685248.f})
+    v.push_back(big);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> any(-200.f, 200.f);
+  for (int i = 0; i < 2000; ++i) v.push_back(any(rng));
+  const auto n = static_cast<int64_t>(v.size());
+  for (program::DType dt : {program::DTYPE_I8, program::DTYPE_U8, program::DTYPE_I32}) {
+    TensorBinding b;
+    b.set_name("x");
+    b.add_shape(n);
+    b.set_dtype(dt);
+    b.set_layout(program::LAYOUT_ROW_MAJOR);
+    b.mutable_quant()->set_scale(0.25f);
+    b.mutable_quant()->set_zero_point(dt == program::DTYPE_U8 ? 128 : -3);
+    Result<std::vector<uint8_t>> bytes = PackTensor(Tensor::FromVector<float>({n}, v), b, 8);
+    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double q = std::nearbyint(static_cast<double>(v[i]) / 0.25) + b.quant().zero_point();
+      switch (dt) {
+        case program::DTYPE_I8:
+          ASSERT_EQ(static_cast<int8_t>((*bytes)[i]),
+                    static_cast<int8_t>(std::clamp(q, -128.0, 127.0)))
+              << v[i];
+          break;
+        case program::DTYPE_U8:
+          ASSERT_EQ((*bytes)[i], static_cast<uint8_t>(std::clamp(q, 0.0, 255.0))) << v[i];
+          break;
+        default: {
+          int32_t got;
+          std::memcpy(&got, bytes->data() + 4 * i, 4);
+          ASSERT_EQ(got, static_cast<int32_t>(std::clamp(q, double{INT32_MIN}, double{INT32_MAX})))
+              << v[i];
+        }
+      }
+    }
+  }
 }
 
 TEST(Program, WideOutputsDequantizePerChannel) {
