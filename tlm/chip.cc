@@ -75,6 +75,14 @@ bool Chip::waiting_on_link() const {
   return rf_.busy && std::any_of(link_wait_.begin(), link_wait_.end(), [](bool b) { return b; });
 }
 
+sc_time RunQuantumKeeper::compute_local_quantum() {
+  const sc_time q = ::tlm::tlm_global_quantum::instance().get();
+  if (q == SC_ZERO_TIME) return SC_ZERO_TIME;
+  const sc_time now = SimTime();
+  const uint64_t since = now > origin_ ? (now - origin_).value() : 0;
+  return q - sc_time::from_value(since % q.value());
+}
+
 uint64_t Chip::ToCycles(const sc_time& t) const { return static_cast<uint64_t>(t / clk_ + 0.5); }
 
 uint64_t Chip::Now() const { return ToCycles(SimTime()); }
@@ -197,6 +205,8 @@ void Chip::StartRun() {
   decoded_base_ = rf_.iq_base;
   decoded_len_ = rf_.iq_len;
   run_start_ = SimTime();
+  qk_ld_.set_origin(run_start_);
+  qk_st_.set_origin(run_start_);
   fetch_issue_ = run_start_ + clk_;
   if (observer_) observer_->OnRunStart(observer_index_, Ps(run_start_));
   start_.notify(SC_ZERO_TIME);

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "compiler/testing/op_cases.h"
 #include "core/testing/test_programs.h"
 #include "driver/runtime/backend_compare_test_util.h"
 #include "driver/runtime/session.h"
@@ -87,6 +88,33 @@ TEST(TlmBackend, SlowerDramCostsCycles) {
   Ran b =
       CompareBackends(m_slow->program, {{m_slow->program.inputs(0).name(), m_slow->input}}, slow);
   EXPECT_GT(b.report.cycles, a.report.cycles);
+}
+
+TEST(TlmBackend, AProgramTakesTheSameCyclesWheneverItRuns) {
+  // Loads and stores at once at tiny's full memory bandwidth (an Add tiled through DRAM): how
+  // they take turns at the memory depends on where the LD and ST processes sync, and those
+  // points count from each run's start (RunQuantumKeeper), not from time zero. So the program run
+  // again, after another program has left simulated time somewhere inside a quantum, takes the
+  // cycles of its first run, layer by layer and counter by counter.
+  const ChipConfig chip = Chip("tiny");
+  Result<op_cases::CompiledCase> add =
+      op_cases::CompileCase(op_cases::BinaryGraph("Add", {1, 3, 96, 96}, {1, 3, 96, 96}), chip);
+  ASSERT_TRUE(add.ok()) << add.status().ToString();
+  const Program copy = aorta::testing::CopyProgram(chip, 20, 3, 3);
+  auto tlm = MakeTlmBackend({chip});
+  ASSERT_TRUE(tlm.ok()) << tlm.status().ToString();
+  const Ran first = testing::RunOn(**tlm, add->compiled.program, add->inputs);
+  ASSERT_GT(first.report.cycles, 0u);
+  for (int again = 0; again < 2; ++again) {
+    SCOPED_TRACE(again);
+    testing::RunOn(**tlm, copy, {{"x", CopyProgramInput()}});
+    const Ran next = testing::RunOn(**tlm, add->compiled.program, add->inputs);
+    EXPECT_EQ(next.report.cycles, first.report.cycles);
+    ASSERT_EQ(next.report.layers.size(), first.report.layers.size());
+    for (size_t i = 0; i < first.report.layers.size(); ++i)
+      EXPECT_EQ(next.report.layers[i].counters, first.report.layers[i].counters)
+          << first.report.layers[i].name;
+  }
 }
 
 }  // namespace
