@@ -93,4 +93,40 @@ std::vector<Box> Detections(std::vector<Box> boxes, double threshold, double nms
   return kept;
 }
 
+Result<DetectionComparison> CompareDetections(const TensorMap& got, const TensorMap& ref,
+                                              const std::vector<std::string>& outputs,
+                                              const AnchorOptions& o, double threshold,
+                                              double nms_iou) {
+  std::vector<const Tensor*> gs, gb, rs, rb;
+  for (const std::string& name : outputs) {
+    const auto g = got.find(name), r = ref.find(name);
+    if (g == got.end() || r == ref.end())
+      return InvalidArgument("output '{}' is missing from the results compared", name);
+    const bool scores = r->second.shape().back() == 1;
+    (scores ? gs : gb).push_back(&g->second);
+    (scores ? rs : rb).push_back(&r->second);
+  }
+  auto by_size = [](std::vector<const Tensor*>& v) {
+    std::sort(v.begin(), v.end(), [](const Tensor* a, const Tensor* b) {
+      return a->element_count() / a->shape().back() > b->element_count() / b->shape().back();
+    });
+  };
+  for (auto* v : {&gs, &gb, &rs, &rb}) by_size(*v);
+  AORTA_ASSIGN_OR_RETURN(std::vector<Box> gbox, DecodeBoxes(gs, gb, o));
+  AORTA_ASSIGN_OR_RETURN(std::vector<Box> rbox, DecodeBoxes(rs, rb, o));
+  DetectionComparison c;
+  c.best = BestBox(gbox);
+  c.best_ref = BestBox(rbox);
+  c.best_iou = IoU(c.best, c.best_ref);
+  c.detections = Detections(gbox, threshold, nms_iou);
+  c.detections_ref = Detections(rbox, threshold, nms_iou);
+  c.worst_match_iou = c.detections_ref.empty() ? 0 : 1;
+  for (const Box& r : c.detections_ref) {
+    double best = 0;
+    for (const Box& g : c.detections) best = std::max(best, IoU(g, r));
+    c.worst_match_iou = std::min(c.worst_match_iou, best);
+  }
+  return c;
+}
+
 }  // namespace aorta::models

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/io/tensor.h"
@@ -44,5 +45,23 @@ Result<std::vector<Box>> DecodeBoxes(const std::vector<const Tensor*>& scores,
 // suppression at `nms_iou`, best first.
 Box BestBox(const std::vector<Box>& boxes);
 std::vector<Box> Detections(std::vector<Box> boxes, double threshold, double nms_iou);
+
+// A model's detections against a reference's (issue 3's bars: the best box's IoU, the same
+// detections at the threshold, each reference detection matched by one of them).
+struct DetectionComparison {
+  Box best, best_ref;
+  double best_iou = 0;  // IoU of the two best boxes
+  std::vector<Box> detections, detections_ref;
+  // Over the reference's detections, the lowest best-IoU with a detection of `got` (0 when the
+  // reference has none; 1 means every reference detection is found exactly).
+  double worst_match_iou = 0;
+};
+// `got` and `ref`: the model's outputs by name; `outputs`: its output names (two score maps
+// [1, A, 1] and two box maps [1, A, 16], in any order: ordered here by anchor count, the larger
+// map first, as the anchors are).
+Result<DetectionComparison> CompareDetections(const TensorMap& got, const TensorMap& ref,
+                                              const std::vector<std::string>& outputs,
+                                              const AnchorOptions& o, double threshold = 0.5,
+                                              double nms_iou = 0.3);
 
 }  // namespace aorta::models

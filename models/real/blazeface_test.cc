@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace aorta::models {
 namespace {
 
@@ -56,6 +60,45 @@ TEST(BlazeFaceDecode, IoUAndNonMaximumSuppression) {
   EXPECT_DOUBLE_EQ(kept[0].score, 0.9);
   EXPECT_DOUBLE_EQ(kept[1].score, 0.7);
   EXPECT_DOUBLE_EQ(BestBox({c, a, b}).score, 0.9);
+}
+
+TEST(BlazeFaceDecode, CompareDetectionsFindsTheSameFaceAndAnExtraOne) {
+  // Two maps of one layer each: a 2 x 2 one (4 anchors) and a 1 x 1 one (1 anchor).
+  AnchorOptions o{32, {16, 32}, 0.5, false};
+  auto map = [](const std::vector<float>& logits, int64_t n) {
+    std::vector<float> raw(static_cast<size_t>(n) * 16, 0.0f);
+    for (int64_t i = 0; i < n; ++i) {
+      raw[static_cast<size_t>(i) * 16 + 2] = 8;  // w = 8 px
+      raw[static_cast<size_t>(i) * 16 + 3] = 8;  // h = 8 px
+    }
+    return std::pair{Tensor::FromVector<float>({1, n, 1}, logits),
+                     Tensor::FromVector<float>({1, n, 16}, raw)};
+  };
+  const std::vector<std::string> outs = {"s_small", "b_big", "s_big", "b_small"};  // any order
+  auto results = [&](const std::vector<float>& big, float small) {
+    auto [sb, bb] = map(big, 4);
+    auto [ss, bs] = map({small}, 1);
+    return TensorMap{{"s_big", sb}, {"b_big", bb}, {"s_small", ss}, {"b_small", bs}};
+  };
+  const TensorMap ref = results({5, -5, -5, -5}, -5);  // one face, anchor 0
+  Result<DetectionComparison> same = CompareDetections(ref, ref, outs, o);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_DOUBLE_EQ(same->best_iou, 1.0);
+  EXPECT_EQ(same->detections.size(), 1u);
+  EXPECT_EQ(same->detections_ref.size(), 1u);
+  EXPECT_DOUBLE_EQ(same->worst_match_iou, 1.0);
+  // A second face on the 1 x 1 map (a box apart from the first): one detection too many.
+  Result<DetectionComparison> extra = CompareDetections(results({5, -5, -5, -5}, 3), ref, outs, o);
+  ASSERT_TRUE(extra.ok());
+  EXPECT_EQ(extra->detections.size(), 2u);
+  EXPECT_EQ(extra->detections_ref.size(), 1u);
+  EXPECT_DOUBLE_EQ(extra->worst_match_iou, 1.0);  // the reference's face is still found
+  // The face moved to anchor 1: the best boxes do not overlap, nothing matches.
+  Result<DetectionComparison> moved = CompareDetections(results({-5, 5, -5, -5}, -5), ref, outs, o);
+  ASSERT_TRUE(moved.ok());
+  EXPECT_DOUBLE_EQ(moved->best_iou, 0.0);
+  EXPECT_DOUBLE_EQ(moved->worst_match_iou, 0.0);
+  EXPECT_FALSE(CompareDetections(ref, ref, {"s_big", "missing"}, o).ok());
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // on the test photographs, with every value rounded, with one value kept exact, and with only
 // one value rounded; the cosine of every output against the fp32 model.
 //
-//   build/tools/precision_study blazeface_back [--models DIR] [--top N]
+//   build/tools/precision_study blazeface_back [--models DIR] [--top N] [--headroom H]
+//   [--detections]
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -16,13 +17,14 @@
 #include "compiler/pipeline.h"
 #include "compiler/quant_sim.h"
 #include "compiler/quantize.h"
+#include "models/real/blazeface.h"
 #include "models/real/model_inputs.h"
 
 namespace aorta {
 namespace {
 
 Status Study(const std::string& dir, const std::string& model, size_t top, bool per_value,
-             bool bias_correction, double headroom) {
+             bool bias_correction, double headroom, bool detections) {
   const int64_t size = model == "blazeface_back" ? 256 : 128;
   AORTA_ASSIGN_OR_RETURN(ir::Graph graph, ImportOnnxFile(dir + "/" + model + ".onnx"));
   AORTA_RETURN_IF_ERROR(RunGraphPasses(graph));
@@ -70,8 +72,11 @@ Status Study(const std::string& dir, const std::string& model, size_t top, bool 
     }));
   }
   const std::vector<std::string>& outs = graph.outputs;
-  auto cosines = [&](const quant::SimOptions& o,
-                     std::map<std::string, double>* sqnr) -> Result<std::vector<double>> {
+  const models::AnchorOptions anchors =
+      model == "blazeface_back" ? models::BackAnchors() : models::FrontAnchors();
+  // `det` (when not null): each test image's detections against the float model's, appended.
+  auto cosines = [&](const quant::SimOptions& o, std::map<std::string, double>* sqnr,
+                     std::string* det = nullptr) -> Result<std::vector<double>> {
     AORTA_ASSIGN_OR_RETURN(quant::QuantSimulator sim, quant::QuantSimulator::Create(q, o));
     std::vector<double> c(outs.size() * tests.size());
     std::map<std::string, std::pair<double, double>> energy;
@@ -88,6 +93,13 @@ Status Study(const std::string& dir, const std::string& model, size_t top, bool 
       }));
       for (size_t o2 = 0; o2 < outs.size(); ++o2)
         c[t * outs.size() + o2] = models::Cosine(got.at(outs[o2]), ref[t].at(outs[o2]));
+      if (det != nullptr) {
+        AORTA_ASSIGN_OR_RETURN(models::DetectionComparison d,
+                               models::CompareDetections(got, ref[t], outs, anchors));
+        *det += fmt::format("  | best-box IoU {:.3f}, detections {} / {}, worst match {:.3f}",
+                            d.best_iou, d.detections.size(), d.detections_ref.size(),
+                            d.worst_match_iou);
+      }
     }
     if (sqnr)
       for (const auto& [k, e] : energy)
@@ -103,8 +115,10 @@ Status Study(const std::string& dir, const std::string& model, size_t top, bool 
             << "; columns: astronaut then camera\n";
   quant::SimOptions all_opt;
   std::map<std::string, double> acc_sqnr;
-  AORTA_ASSIGN_OR_RETURN(std::vector<double> base, cosines(all_opt, &acc_sqnr));
-  std::cout << "all rounded:           " << row(base) << "\n";
+  std::string det;
+  std::string* want_det = detections ? &det : nullptr;
+  AORTA_ASSIGN_OR_RETURN(std::vector<double> base, cosines(all_opt, &acc_sqnr, want_det));
+  std::cout << "all rounded:           " << row(base) << det << "\n";
   quant::SimOptions w_only;
   w_only.only = {"(nothing)"};
   AORTA_ASSIGN_OR_RETURN(std::vector<double> wc, cosines(w_only, nullptr));
@@ -116,8 +130,9 @@ Status Study(const std::string& dir, const std::string& model, size_t top, bool 
   for (int bits : {9, 10, 12, 16}) {
     quant::SimOptions b;
     b.bits = bits;
-    AORTA_ASSIGN_OR_RETURN(std::vector<double> bc, cosines(b, nullptr));
-    std::cout << fmt::format("activations {:2d} bits:   ", bits) << row(bc) << "\n";
+    det.clear();
+    AORTA_ASSIGN_OR_RETURN(std::vector<double> bc, cosines(b, nullptr, want_det));
+    std::cout << fmt::format("activations {:2d} bits:   ", bits) << row(bc) << det << "\n";
   }
   // Per-channel activation parameters from the calibration set's per-channel min / max.
   AORTA_ASSIGN_OR_RETURN(quant::QuantSimulator sim, quant::QuantSimulator::Create(q, all_opt));
@@ -222,7 +237,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Where BlazeFace's int8 error comes from (quantization simulation)"};
   std::string model, dir = ".cache/models";
   size_t top = 15;
-  bool per_value = false, bias_correction = false;
+  bool per_value = false, bias_correction = false, detections = false;
   double headroom = 1.0;
   app.add_option("model", model, "blazeface_front or blazeface_back")->required();
   app.add_option("--models", dir, "the models cache (scripts/fetch-models)");
@@ -231,8 +246,12 @@ int main(int argc, char** argv) {
   app.add_flag("--bias-correction", bias_correction,
                "correct the biases for the weights' rounding");
   app.add_option("--headroom", headroom, "what-if: every activation range widened by this factor");
+  app.add_flag("--detections", detections,
+               "after the rounded rows: each image's best-box IoU, detections at 0.5 and their "
+               "worst match against the float model's (issue 3's bars)");
   CLI11_PARSE(app, argc, argv);
-  const aorta::Status s = aorta::Study(dir, model, top, per_value, bias_correction, headroom);
+  const aorta::Status s =
+      aorta::Study(dir, model, top, per_value, bias_correction, headroom, detections);
   if (!s.ok()) {
     std::cerr << "precision_study: " << s.ToString() << "\n";
     return 1;

@@ -146,43 +146,23 @@ void CheckBlazeFace(const FaceCase& fc) {
     ASSERT_TRUE(x.ok()) << x.status().ToString();
     auto [got, want] = r.Run({{"input:0", *x}});
     ASSERT_EQ(got.size(), want.size());
-    std::vector<const Tensor*> gs, gb, ws, wb;
     for (const std::string& name : r.reference->graph().outputs) {
-      const Tensor& g = got.at(name);
-      const Tensor& w = want.at(name);
-      const double cos = models::Cosine(g, w);
+      const double cos = models::Cosine(got.at(name), want.at(name));
       std::cout << fc.model << " " << image << " " << name << " cosine " << cos << "\n";
       const auto floor = fc.cosine_floor.find(name);
       EXPECT_GE(cos, floor == fc.cosine_floor.end() ? 0.99 : floor->second)
           << fc.model << " " << image << " output " << name;
-      const bool scores = w.shape().back() == 1;
-      (scores ? gs : gb).push_back(&g);
-      (scores ? ws : wb).push_back(&w);
     }
-    // Anchor order: the 16x16 map's outputs first (512 anchors), then the 8x8's.
-    auto by_size = [](std::vector<const Tensor*>& v) {
-      std::sort(v.begin(), v.end(), [](const Tensor* a, const Tensor* b) {
-        return a->element_count() / a->shape().back() > b->element_count() / b->shape().back();
-      });
-    };
-    for (auto* v : {&gs, &gb, &ws, &wb}) by_size(*v);
-    Result<std::vector<models::Box>> gbox = models::DecodeBoxes(gs, gb, fc.anchors);
-    Result<std::vector<models::Box>> wbox = models::DecodeBoxes(ws, wb, fc.anchors);
-    ASSERT_TRUE(gbox.ok() && wbox.ok());
-    const models::Box gbest = models::BestBox(*gbox), wbest = models::BestBox(*wbox);
-    const double iou = models::IoU(gbest, wbest);
+    Result<models::DetectionComparison> d =
+        models::CompareDetections(got, want, r.reference->graph().outputs, fc.anchors);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
     std::cout << fmt::format("{} {}: best box IoU {:.4f}, score {:.4f} (fp32 {:.4f})\n", fc.model,
-                             image, iou, gbest.score, wbest.score);
-    EXPECT_GE(iou, 0.9) << fc.model << " " << image;
-    const auto gdet = models::Detections(*gbox, 0.5, 0.3);
-    const auto wdet = models::Detections(*wbox, 0.5, 0.3);
-    ASSERT_EQ(gdet.size(), wdet.size()) << fc.model << " " << image << ": detections at 0.5";
-    ASSERT_GE(wdet.size(), 1u) << "the fp32 model finds the face";
-    for (size_t i = 0; i < wdet.size(); ++i) {
-      double best = 0;
-      for (const models::Box& g : gdet) best = std::max(best, models::IoU(g, wdet[i]));
-      EXPECT_GE(best, 0.9) << fc.model << " " << image << " detection " << i;
-    }
+                             image, d->best_iou, d->best.score, d->best_ref.score);
+    EXPECT_GE(d->best_iou, 0.9) << fc.model << " " << image;
+    ASSERT_EQ(d->detections.size(), d->detections_ref.size())
+        << fc.model << " " << image << ": detections at 0.5";
+    ASSERT_GE(d->detections_ref.size(), 1u) << "the fp32 model finds the face";
+    EXPECT_GE(d->worst_match_iou, 0.9) << fc.model << " " << image << ": a detection unmatched";
   }
 }
 
