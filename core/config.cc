@@ -7,8 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <string>
+#include <unordered_map>
 
 #include "aorta/isa_gen.h"
 #include "core/device.h"
@@ -230,7 +233,24 @@ std::string CanonicalText(const ChipConfig& c) {
   return out;
 }
 
-uint64_t Fingerprint(const ChipConfig& c) { return Fnv1a64(CanonicalText(c)); }
+uint64_t Fingerprint(const ChipConfig& c) {
+  // CanonicalText walks the message by reflection and formats every field; every program load
+  // asks again for the few configs a process uses. Remembered by the serialized bytes (the same
+  // bytes are the same message, so the same text); a miss only costs the walk.
+  std::string key;
+  if (!c.SerializeToString(&key)) return Fnv1a64(CanonicalText(c));
+  static std::mutex mu;
+  static std::unordered_map<std::string, uint64_t> memo;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (const auto it = memo.find(key); it != memo.end()) return it->second;
+  }
+  const uint64_t fp = Fnv1a64(CanonicalText(c));
+  std::lock_guard<std::mutex> lock(mu);
+  if (memo.size() >= 64) memo.clear();  // a sweep of many configs: bounded
+  memo.emplace(std::move(key), fp);
+  return fp;
+}
 
 uint64_t Fingerprint(const BoardConfig& b) {
   std::string out = "aorta.config.BoardConfig\n";

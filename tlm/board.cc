@@ -156,12 +156,17 @@ namespace {
 uint32_t RegAccess(Socket& s, bool write, uint32_t offset, uint32_t value) {
   uint8_t bytes[4];
   for (int i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(value >> (8 * i));
-  ::tlm::tlm_generic_payload gp;
+  // One payload per thread, every field set again (building one allocates its extension array;
+  // a run makes dozens of register accesses). A register target never calls back into here.
+  thread_local ::tlm::tlm_generic_payload gp;
   gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
   gp.set_address(offset);
   gp.set_data_ptr(bytes);
   gp.set_data_length(4);
   gp.set_streaming_width(4);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_byte_enable_length(0);
+  gp.set_dmi_allowed(false);
   gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time delay = sc_core::SC_ZERO_TIME;
   s->b_transport(gp, delay);
