@@ -55,9 +55,6 @@
 
 namespace aorta::tlm {
 
-// Observes what a chip does in simulated time (tlm/timeline.h turns it into a trace). Called from
-// inside the simulation; times are picoseconds of simulated time; `chip` is the index the
-// observer was attached with (Chip::SetObserver, BoardOptions::observer).
 // A quantum keeper whose quanta are counted from an origin (the chip sets it to each run's start)
 // instead of from time zero, as tlm_global_quantum's are: the LD and ST processes then sync at the
 // same points of every run, so a program run again in a session takes the cycles its first run
@@ -74,6 +71,9 @@ class RunQuantumKeeper : public tlm_utils::tlm_quantumkeeper {
   sc_core::sc_time origin_;
 };
 
+// Observes what a chip does in simulated time (tlm/timeline.h turns it into a trace). Called from
+// inside the simulation; times are picoseconds of simulated time; `chip` is the index the
+// observer was attached with (Chip::SetObserver, BoardOptions::observer).
 class ChipObserver {
  public:
   virtual ~ChipObserver() = default;

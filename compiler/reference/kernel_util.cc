@@ -84,11 +84,9 @@ Tensor StridedGather(const Tensor& src, const Shape& out_shape, const Shape& src
   const int64_t row = rank == 0 ? 1 : out_shape[rank - 1];
   const int64_t step = rank == 0 ? 0 : src_strides[rank - 1];
   auto gather = [&](std::byte* dst, const std::byte* from) {
-    switch (esize) {
+    switch (esize) {  // the sizes DTypeSize gives; any other by the plain loop
       case 1:
         return GatherRow<1>(dst, from, row, step);
-      case 2:
-        return GatherRow<2>(dst, from, row, step);
       case 4:
         return GatherRow<4>(dst, from, row, step);
       case 8:
@@ -104,8 +102,8 @@ Tensor StridedGather(const Tensor& src, const Shape& out_shape, const Shape& src
   const auto e = static_cast<int64_t>(esize);
   for (int64_t flat = 0; flat < count; flat += row) {
     gather(out.raw_data() + flat * e, src.raw_data() + at * e);
-    for (size_t d = rank > 0 ? rank - 1 : 0;
-         d-- > 0;) {  // odometer increment of the outer dimensions
+    // Odometer increment of the outer dimensions.
+    for (size_t d = rank > 0 ? rank - 1 : 0; d-- > 0;) {
       at += src_strides[d];
       if (++idx[d] < out_shape[d]) break;
       at -= src_strides[d] * out_shape[d];
